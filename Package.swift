@@ -1,0 +1,58 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "certform",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "certform", targets: ["certform"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "YAML", dependencies: ["CYAML"]),
+        .target(name: "Dates"),
+        .target(
+            name: "Manifests",
+            dependencies: [
+                "YAML", "Dates",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "States", dependencies: ["Dates"]),
+        .target(
+            name: "Plans",
+            dependencies: [
+                "Manifests", "States",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "certform",
+            dependencies: [
+                "Manifests", "States", "Plans", "Dates",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(
+            name: "ManifestsTests",
+            dependencies: ["Manifests", "YAML", "Dates"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "StatesTests", dependencies: ["States"]),
+        .testTarget(name: "PlansTests", dependencies: ["Plans", "Manifests", "States"], resources: [.copy("Golden")]),
+        .testTarget(name: "CLITests", dependencies: [], resources: [.copy("Corpus")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,84 @@
+import Crypto
+import _CryptoExtras
+import Foundation
+import X509
+
+/// Checks a PEM CSR the way SPEC §2.2 asks: it parses, its signature verifies, its key is RSA of
+/// at least 2048 bits or ECDSA P-256/P-384, and the names it carries are among the certificate's.
+public enum CSRInspector {
+    public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        case unparsable(String)
+        case badSignature
+        case weakKey(String)
+        case namesNotDeclared([String])
+
+        public var description: String {
+            switch self {
+            case .unparsable(let reason): return "the CSR does not parse: \(reason)"
+            case .badSignature: return "the CSR's signature does not verify"
+            case .weakKey(let key): return "the CSR's key is \(key); use RSA of at least 2048 bits, or ECDSA P-256 or P-384"
+            case .namesNotDeclared(let names):
+                return "the CSR carries \(names.map { "'\($0)'" }.joined(separator: ", ")), which \(names.count == 1 ? "is" : "are") not the common_name or in dns_names"
+            }
+        }
+    }
+
+    /// Parses and checks `pem`; `declaredNames` are the common name and DNS names of the entry.
+    public static func inspect(pem: String, declaredNames: [String]) -> Result<CSRSummary, Failure> {
+        let csr: CertificateSigningRequest
+        do {
+            csr = try CertificateSigningRequest(pemEncoded: pem)
+        } catch {
+            return .failure(.unparsable(describe(error)))
+        }
+        guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
+            return .failure(.badSignature)
+        }
+        let keyDescription: String
+        if let rsa = _RSA.Signing.PublicKey(csr.publicKey) {
+            keyDescription = "RSA \(rsa.keySizeInBits)"
+            if rsa.keySizeInBits < 2048 { return .failure(.weakKey("RSA \(rsa.keySizeInBits)")) }
+        } else if P256.Signing.PublicKey(csr.publicKey) != nil {
+            keyDescription = "ECDSA P-256"
+        } else if P384.Signing.PublicKey(csr.publicKey) != nil {
+            keyDescription = "ECDSA P-384"
+        } else if P521.Signing.PublicKey(csr.publicKey) != nil {
+            return .failure(.weakKey("ECDSA P-521, which DigiCert DV products do not take"))
+        } else {
+            return .failure(.weakKey(String(describing: csr.publicKey)))
+        }
+        var names = Set<String>()
+        for rdn in csr.subject {
+            for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
+                if let name = String(attribute.value) { names.insert(name.lowercased()) }
+            }
+        }
+        if let request = try? csr.attributes.extensionRequest,
+           let san = try? request.extensions.subjectAlternativeNames {
+            for name in san {
+                if case .dnsName(let dns) = name { names.insert(dns.lowercased()) }
+            }
+        }
+        let declared = Set(declaredNames.map { $0.lowercased() })
+        let extra = names.subtracting(declared).sorted()
+        if !extra.isEmpty { return .failure(.namesNotDeclared(extra)) }
+        let digest = SHA256.hash(data: Array(csr.publicKey.subjectPublicKeyInfoBytes))
+        return .success(CSRSummary(publicKeySHA256: hex(digest), names: names.sorted(), keyDescription: keyDescription))
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("PEM") || text.contains("pem") { return "not a PEM 'CERTIFICATE REQUEST' block" }
+        return "malformed DER (\(text.prefix(120)))"
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in digest {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,85 @@
+/// How a scalar was written. Only plain scalars can be `null`, booleans or numbers; a quoted or
+/// block scalar is always a string.
+public enum ScalarStyle: Sendable, Hashable {
+    case plain, singleQuoted, doubleQuoted, literal, folded
+}
+
+/// One node of a YAML document, after aliases and merge keys are resolved.
+///
+/// Every node carries the location of its first character. A node reached through an alias keeps
+/// the location where its anchor was defined.
+public struct YAMLNode: Sendable {
+    public enum Kind: Sendable {
+        case scalar(String, ScalarStyle)
+        case sequence([YAMLNode])
+        case mapping([YAMLPair])
+    }
+
+    public var kind: Kind
+    public var location: SourceLocation
+    /// The resolved tag, when the document wrote one (`!!str` becomes `tag:yaml.org,2002:str`).
+    public var tag: String?
+
+    public init(_ kind: Kind, location: SourceLocation, tag: String? = nil) {
+        self.kind = kind
+        self.location = location
+        self.tag = tag
+    }
+
+    /// The scalar's text, for a scalar node.
+    public var scalarValue: String? {
+        if case .scalar(let value, _) = kind { return value }
+        return nil
+    }
+
+    /// True for a plain `null`, `~` or empty scalar without a tag that says otherwise.
+    public var isNull: Bool {
+        guard case .scalar(let value, .plain) = kind, tag == nil || tag == YAMLNode.nullTag else {
+            return false
+        }
+        switch value {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
+    }
+
+    /// True when the scalar must be read as a string whatever it looks like: quoted, block, or
+    /// tagged `!!str`.
+    public var isExplicitString: Bool {
+        guard case .scalar(_, let style) = kind else { return false }
+        return style != .plain || tag == YAMLNode.stringTag
+    }
+
+    /// A short name of the node's kind for messages ("a mapping", "a list", "a string"…).
+    public var kindDescription: String {
+        switch kind {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .scalar:
+            if isNull { return "null" }
+            return "a scalar"
+        }
+    }
+
+    public static let stringTag = "tag:yaml.org,2002:str"
+    public static let nullTag = "tag:yaml.org,2002:null"
+    public static let mergeTag = "tag:yaml.org,2002:merge"
+}
+
+/// A key and its value in a mapping.
+public struct YAMLPair: Sendable {
+    public var key: YAMLNode
+    public var value: YAMLNode
+
+    public init(key: YAMLNode, value: YAMLNode) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A parsed file: its documents in order, and the problems that did not stop parsing
+/// (duplicate keys), each with its location.
+public struct YAMLFile: Sendable {
+    public var documents: [YAMLNode]
+    public var problems: [YAMLError]
+}

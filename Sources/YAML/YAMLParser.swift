@@ -1,0 +1,270 @@
+internal import CYAML
+
+/// Reads YAML through the system libyaml's event API into ``YAMLNode`` trees.
+///
+/// - Aliases are expanded by sharing the anchored node (copy-on-write), and the number of nodes
+///   that aliases add is bounded, so that a "billion laughs" document is refused at once instead
+///   of exhausting memory later.
+/// - Merge keys (`<<: *base`, `<<: [*a, *b]`) are applied: explicit keys win over merged ones,
+///   and earlier merged mappings win over later ones.
+/// - A duplicate key is reported as a problem; the first value is kept.
+public enum YAMLParser {
+    /// Nesting deeper than this is refused rather than risking the stack.
+    public static let maximumDepth = 200
+
+    /// Parses every document of `bytes`. Throws the first syntax error libyaml reports; problems
+    /// that do not stop parsing come back in ``YAMLFile/problems``.
+    public static func parse(_ bytes: [UInt8]) throws(YAMLError) -> YAMLFile {
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else {
+            throw YAMLError("libyaml could not be initialised", at: SourceLocation(line: 1, column: 1))
+        }
+        defer { yaml_parser_delete(parser) }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLFile in
+            // libyaml never writes to the input; an empty buffer still needs a valid pointer.
+            var empty: UInt8 = 0
+            let base = buffer.baseAddress ?? withUnsafePointer(to: &empty) { $0 }
+            yaml_parser_set_input_string(parser, base, buffer.count)
+            var reader = EventReader(parser: parser)
+            defer { reader.release() }
+            return try reader.readStream()
+        }
+    }
+
+    /// Parses UTF-8 text.
+    public static func parse(_ text: String) throws(YAMLError) -> YAMLFile {
+        try parse(Array(text.utf8))
+    }
+}
+
+/// One event, copied out of libyaml's structure so that the structure can be reused.
+private struct Event {
+    enum Kind {
+        case streamStart, streamEnd, documentStart, documentEnd
+        case alias(anchor: String)
+        case scalar(value: String, style: ScalarStyle)
+        case sequenceStart, sequenceEnd, mappingStart, mappingEnd
+    }
+
+    var kind: Kind
+    var location: SourceLocation
+    var anchor: String?
+    var tag: String?
+}
+
+/// The recursive-descent reader over libyaml events.
+private struct EventReader {
+    let parser: UnsafeMutablePointer<yaml_parser_t>
+    let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+    var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    var problems: [YAMLError] = []
+    /// Nodes read from the text, and nodes added by expanding aliases.
+    var parsedNodes = 0
+    var aliasNodes = 0
+
+    init(parser: UnsafeMutablePointer<yaml_parser_t>) {
+        self.parser = parser
+    }
+
+    func release() {
+        event.deallocate()
+    }
+
+    /// Aliases may add at most this many nodes beyond what the text itself holds.
+    var aliasBudget: Int { 1_000_000 + 10 * parsedNodes }
+
+    mutating func readStream() throws(YAMLError) -> YAMLFile {
+        var documents: [YAMLNode] = []
+        guard case .streamStart = try next().kind else { throw unexpected("stream start") }
+        while true {
+            let event = try next()
+            switch event.kind {
+            case .streamEnd:
+                return YAMLFile(documents: documents, problems: problems)
+            case .documentStart:
+                anchors.removeAll(keepingCapacity: true)
+                let root = try readNode(try next(), depth: 0).node
+                documents.append(root)
+                guard case .documentEnd = try next().kind else { throw unexpected("document end") }
+            default:
+                throw YAMLError("unexpected YAML event", at: event.location)
+            }
+        }
+    }
+
+    /// Reads the node that starts with `event`; returns it with its expanded size in nodes.
+    mutating func readNode(_ event: Event, depth: Int) throws(YAMLError) -> (node: YAMLNode, size: Int) {
+        if depth > YAMLParser.maximumDepth {
+            throw YAMLError("nesting deeper than \(YAMLParser.maximumDepth) levels", at: event.location)
+        }
+        let result: (node: YAMLNode, size: Int)
+        switch event.kind {
+        case .alias(let anchor):
+            guard let target = anchors[anchor] else {
+                throw YAMLError("unknown alias '*\(anchor)'", at: event.location)
+            }
+            aliasNodes += target.size
+            if aliasNodes > aliasBudget {
+                throw YAMLError(
+                    "aliases expand this document beyond \(aliasBudget) nodes; refusing it (a 'billion laughs' document?)",
+                    at: event.location)
+            }
+            return target
+        case .scalar(let value, let style):
+            parsedNodes += 1
+            result = (YAMLNode(.scalar(value, style), location: event.location, tag: event.tag), 1)
+        case .sequenceStart:
+            parsedNodes += 1
+            var items: [YAMLNode] = []
+            var size = 1
+            while true {
+                let item = try next()
+                if case .sequenceEnd = item.kind { break }
+                let child = try readNode(item, depth: depth + 1)
+                items.append(child.node)
+                size += child.size
+            }
+            result = (YAMLNode(.sequence(items), location: event.location, tag: event.tag), size)
+        case .mappingStart:
+            parsedNodes += 1
+            result = try readMapping(event, depth: depth)
+        default:
+            throw YAMLError("unexpected YAML event", at: event.location)
+        }
+        if let anchor = event.anchor {
+            anchors[anchor] = result
+        }
+        return result
+    }
+
+    mutating func readMapping(_ start: Event, depth: Int) throws(YAMLError) -> (node: YAMLNode, size: Int) {
+        var pairs: [YAMLPair] = []
+        var merges: [YAMLNode] = []
+        var seen: [String: SourceLocation] = [:]
+        var size = 1
+        while true {
+            let keyEvent = try next()
+            if case .mappingEnd = keyEvent.kind { break }
+            let key = try readNode(keyEvent, depth: depth + 1)
+            let value = try readNode(try next(), depth: depth + 1)
+            size += key.size + value.size
+            if isMergeKey(key.node) {
+                merges.append(value.node)
+                continue
+            }
+            if let name = key.node.scalarValue {
+                if let first = seen[name] {
+                    problems.append(YAMLError(
+                        "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))",
+                        at: key.node.location))
+                    continue
+                }
+                seen[name] = key.node.location
+            }
+            pairs.append(YAMLPair(key: key.node, value: value.node))
+        }
+        for merge in merges {
+            let sources: [YAMLNode]
+            switch merge.kind {
+            case .mapping: sources = [merge]
+            case .sequence(let items): sources = items
+            case .scalar:
+                throw YAMLError("the merge key '<<' takes a mapping or a list of mappings", at: merge.location)
+            }
+            for source in sources {
+                guard case .mapping(let merged) = source.kind else {
+                    throw YAMLError("the merge key '<<' takes a mapping or a list of mappings", at: source.location)
+                }
+                for pair in merged {
+                    guard let name = pair.key.scalarValue else { continue }
+                    if seen[name] == nil {
+                        seen[name] = pair.key.location
+                        pairs.append(pair)
+                    }
+                }
+            }
+        }
+        return (YAMLNode(.mapping(pairs), location: start.location, tag: start.tag), size)
+    }
+
+    func isMergeKey(_ node: YAMLNode) -> Bool {
+        guard case .scalar("<<", let style) = node.kind else { return false }
+        return (style == .plain && node.tag == nil) || node.tag == YAMLNode.mergeTag
+    }
+
+    func unexpected(_ expected: String) -> YAMLError {
+        YAMLError("malformed YAML event stream (expected \(expected))", at: location(parser.pointee.mark))
+    }
+
+    func location(_ mark: yaml_mark_t) -> SourceLocation {
+        SourceLocation(zeroBasedLine: Int(mark.line), column: Int(mark.column))
+    }
+
+    /// The next event, copied out; libyaml's own error becomes a ``YAMLError`` at its mark.
+    mutating func next() throws(YAMLError) -> Event {
+        guard yaml_parser_parse(parser, event) == 1 else {
+            throw parserError()
+        }
+        defer { yaml_event_delete(event) }
+        let raw = event.pointee
+        let at = location(raw.start_mark)
+        switch raw.type {
+        case YAML_STREAM_START_EVENT: return Event(kind: .streamStart, location: at)
+        case YAML_STREAM_END_EVENT: return Event(kind: .streamEnd, location: at)
+        case YAML_DOCUMENT_START_EVENT: return Event(kind: .documentStart, location: at)
+        case YAML_DOCUMENT_END_EVENT: return Event(kind: .documentEnd, location: at)
+        case YAML_ALIAS_EVENT:
+            return Event(kind: .alias(anchor: string(raw.data.alias.anchor) ?? ""), location: at)
+        case YAML_SCALAR_EVENT:
+            let scalar = raw.data.scalar
+            let value = scalar.value.map {
+                String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+            } ?? ""
+            let style: ScalarStyle
+            switch scalar.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: style = .folded
+            default: style = .plain
+            }
+            return Event(kind: .scalar(value: value, style: style), location: at,
+                         anchor: string(scalar.anchor), tag: tag(scalar.tag))
+        case YAML_SEQUENCE_START_EVENT:
+            let start = raw.data.sequence_start
+            return Event(kind: .sequenceStart, location: at, anchor: string(start.anchor), tag: tag(start.tag))
+        case YAML_SEQUENCE_END_EVENT: return Event(kind: .sequenceEnd, location: at)
+        case YAML_MAPPING_START_EVENT:
+            let start = raw.data.mapping_start
+            return Event(kind: .mappingStart, location: at, anchor: string(start.anchor), tag: tag(start.tag))
+        case YAML_MAPPING_END_EVENT: return Event(kind: .mappingEnd, location: at)
+        default:
+            return Event(kind: .streamEnd, location: at)
+        }
+    }
+
+    func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+    }
+
+    /// The tag, or nil for the non-specific `!` that libyaml reports for plain nodes.
+    func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        guard let tag = string(pointer), tag != "!" else { return nil }
+        return tag
+    }
+
+    func parserError() -> YAMLError {
+        let raw = parser.pointee
+        let problem = raw.problem.map { String(cString: $0) } ?? "invalid YAML"
+        var message = problem
+        if let context = raw.context.map({ String(cString: $0) }) {
+            message = "\(problem) \(context)"
+        }
+        if raw.error == YAML_READER_ERROR {
+            // Reader errors (bad encoding) carry a byte offset, not a line; the mark still counts lines.
+            message = "\(problem) (the file must be UTF-8 text)"
+        }
+        return YAMLError(message, at: location(raw.problem_mark))
+    }
+}

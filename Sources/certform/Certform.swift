@@ -1,0 +1,21 @@
+import ArgumentParser
+
+@main
+struct Certform: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "certform",
+        abstract: "Keep DigiCert DV SSL certificate orders in step with YAML manifests in git.",
+        discussion: """
+        certform reads the certificates you declare in manifests/*.yaml, compares them with the
+        orders recorded in state/orders.json, and shows (plan) or places (apply) exactly the paid
+        orders and free reissues that are needed.
+
+        Exit status: 0 success, 1 failure, 2 for 'plan --detailed-exitcode' with changes,
+        64 for a usage error.
+        """,
+        version: version,
+        subcommands: [Validate.self]
+    )
+}
