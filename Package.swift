@@ -44,15 +44,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "CertformTestSupport",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Tests/Support"
+        ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "ManifestsTests",
-            dependencies: ["Manifests", "YAML", "Dates"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["Manifests", "YAML", "Dates", "CertformTestSupport"]
         ),
-        .testTarget(name: "StatesTests", dependencies: ["States"]),
-        .testTarget(name: "PlansTests", dependencies: ["Plans", "Manifests", "States"], resources: [.copy("Golden")]),
-        .testTarget(name: "CLITests", dependencies: [], resources: [.copy("Corpus")]),
+        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

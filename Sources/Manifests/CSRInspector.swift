@@ -29,6 +29,10 @@ public enum CSRInspector {
         do {
             csr = try CertificateSigningRequest(pemEncoded: pem)
         } catch {
+            // swift-certificates refuses RSA keys under 2048 bits while parsing.
+            if String(describing: error).contains("incorrectParameterSize") {
+                return .failure(.weakKey("RSA of fewer than 2048 bits"))
+            }
             return .failure(.unparsable(describe(error)))
         }
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {

@@ -100,7 +100,6 @@ struct DocumentReader {
                 error("certificate '\(name)' must be a mapping of keys, found \(entry.value.kindDescription)", at: entry.value.location)
                 continue
             }
-            checkKeys(fields, context: "certificate '\(name)'")
             specs.append(readCertificate(name: name, nameLocation: entry.key.location, defaults: defaults, fields: fields))
         }
         return specs
@@ -148,6 +147,7 @@ struct DocumentReader {
             return value
         }
         let errorsBefore = diagnostics.count
+        checkKeys(fields, context: "certificate '\(name)'")
 
         let product: Product? = node(.product).flatMap { field.choice($0, key: "product", Product.allCases.map(\.rawValue)).flatMap(Product.init) }
         let commonName = node(.commonName).flatMap { field.string($0, key: "common_name") }

@@ -26,7 +26,7 @@ public enum YAMLParser {
             var empty: UInt8 = 0
             let base = buffer.baseAddress ?? withUnsafePointer(to: &empty) { $0 }
             yaml_parser_set_input_string(parser, base, buffer.count)
-            var reader = EventReader(parser: parser)
+            var reader = EventReader(parser: parser, input: UnsafeBufferPointer(start: base, count: buffer.count))
             defer { reader.release() }
             return try reader.readStream()
         }
@@ -63,8 +63,12 @@ private struct EventReader {
     var parsedNodes = 0
     var aliasNodes = 0
 
-    init(parser: UnsafeMutablePointer<yaml_parser_t>) {
+    /// The whole input, to turn a reader error's byte offset into a line and column.
+    let input: UnsafeBufferPointer<UInt8>
+
+    init(parser: UnsafeMutablePointer<yaml_parser_t>, input: UnsafeBufferPointer<UInt8>) {
         self.parser = parser
+        self.input = input
     }
 
     func release() {
@@ -262,9 +266,31 @@ private struct EventReader {
             message = "\(problem) \(context)"
         }
         if raw.error == YAML_READER_ERROR {
-            // Reader errors (bad encoding) carry a byte offset, not a line; the mark still counts lines.
+            // Reader errors (bad encoding) carry a byte offset instead of a mark.
             message = "\(problem) (the file must be UTF-8 text)"
+            var offset = Int(raw.problem_offset)
+            if problem.contains("trailing"), offset > 0, offset <= input.count {
+                // Point at the character whose continuation bytes are wrong, not past it.
+                offset -= 1
+                while offset > 0, input[offset] & 0xC0 == 0x80 { offset -= 1 }
+            }
+            return YAMLError(message, at: location(ofByte: offset))
         }
         return YAMLError(message, at: location(raw.problem_mark))
+    }
+
+    /// The 1-based line and column (in characters) of the byte at `offset`.
+    func location(ofByte offset: Int) -> SourceLocation {
+        var line = 1, column = 1
+        for index in 0..<min(offset, input.count) {
+            let byte = input[index]
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return SourceLocation(line: line, column: column)
     }
 }

@@ -1,0 +1,283 @@
+import CertformTestSupport
+import Dates
+import Foundation
+@testable import Manifests
+import Testing
+
+@Suite struct ManifestLoaderTests {
+    @Test func stringFieldsKeepScalarsAsWritten() throws {
+        let fields = Kit.fields(adding: [
+            "locale: no",
+            "custom_fields: [{metadata_id: 12, value: 0012}, {metadata_id: 13, value: 1e3}]",
+            "technical_contact: {first_name: Jim, last_name: Smith, telephone: 555-555-5555, email: jim@example.com}",
+            "comments: 2026-12-01",
+        ])
+        let set = Kit.load(Kit.text(fields))
+        #expect(Kit.errors(set).isEmpty, "\(Kit.errors(set))")
+        let spec = try #require(set.certificates.first)
+        #expect(spec.locale == "no")
+        #expect(spec.customFields?.map(\.value) == ["0012", "1e3"])
+        #expect(spec.customFields?.map(\.metadataID) == [12, 13])
+        #expect(spec.technicalContact?.telephone == "555-555-5555")
+        #expect(spec.comments == "2026-12-01")
+    }
+
+    @Test func defaultsApplyKeyByKeyAndMappingsAreReplacedWhole() throws {
+        let csr = TestCSR.indented(Kit.csr(["a.example.com"]), by: 6)
+        let text = """
+        apiVersion: certform/v1
+        defaults:
+          product: ssl_dv_rapidssl
+          validity_years: 2
+          dcv_method: dns-txt-token
+          technical_contact: {first_name: Jim, last_name: Smith, telephone: "1", job_title: Admin, email: jim@example.com}
+        certificates:
+          a:
+            common_name: a.example.com
+            validity_years: 1
+            technical_contact: {first_name: Ann, last_name: Lee, telephone: "2", email: ann@example.com}
+            csr: |
+        \(csr)
+        """
+        let set = Kit.load(text)
+        #expect(Kit.errors(set).isEmpty, "\(Kit.errors(set))")
+        let spec = try #require(set.certificates.first)
+        #expect(spec.product == .sslDVRapidSSL)
+        #expect(spec.validityYears == 1)
+        #expect(spec.technicalContact == TechnicalContact(firstName: "Ann", lastName: "Lee", telephone: "2", jobTitle: nil, email: "ann@example.com"))
+    }
+
+    @Test func nullInACertificateUnsetsADefault() throws {
+        let csr = TestCSR.indented(Kit.csr(["a.example.com"]), by: 6)
+        let text = """
+        apiVersion: certform/v1
+        defaults: {product: ssl_dv_geotrust, validity_years: 1, dcv_method: email, comments: default note}
+        certificates:
+          a:
+            common_name: a.example.com
+            comments: ~
+            csr: |
+        \(csr)
+        """
+        let spec = try #require(Kit.load(text).certificates.first)
+        #expect(spec.comments == nil)
+    }
+
+    @Test func errorsInDefaultsAreReportedOnce() {
+        let text = """
+        apiVersion: certform/v1
+        defaults: {product: ssl_dv_geotrust, validity_years: 5, dcv_method: email}
+        certificates:
+          a: {common_name: a.example.com, csr: x}
+          b: {common_name: b.example.com, csr: x}
+        """
+        let errors = Kit.errors(Kit.load(text)).filter { $0.contains("validity_years") }
+        #expect(errors == ["2:54 validity_years of 'defaults' must be 1 or 2, found 5"])
+    }
+
+    @Test func anchorsAndMergeKeysInManifests() throws {
+        let csr = TestCSR.indented(Kit.csr(["a.example.com"]), by: 6)
+        let text = """
+        apiVersion: certform/v1
+        x-base: &base {product: ssl_dv_geotrust, validity_years: 1, dcv_method: dns-txt-token}
+        x-extra: &extra {skip_approval: true, validity_years: 2}
+        certificates:
+          a:
+            <<: [*base, *extra]
+            common_name: a.example.com
+            csr: |
+        \(csr)
+        """
+        let set = Kit.load(text)
+        #expect(Kit.errors(set).isEmpty, "\(Kit.errors(set))")
+        let spec = try #require(set.certificates.first)
+        #expect(spec.validityYears == 1)  // the earlier merged mapping wins
+        #expect(spec.skipApproval == true)
+    }
+
+    @Test func apiVersionIsRequiredInEveryDocument() {
+        let text = "apiVersion: certform/v1\ncertificates: {}\n---\ncertificates: {}\n---\napiVersion: certform/v2\n"
+        #expect(Kit.errors(Kit.load(text)) == [
+            "4:1 missing 'apiVersion: certform/v1' in this document",
+            "6:13 unsupported apiVersion 'certform/v2'; this certform reads 'certform/v1'",
+        ])
+    }
+
+    @Test func unknownTopLevelKeysButXKeysAreIgnored() {
+        let text = "apiVersion: certform/v1\nx-anything: {a: 1}\ncertificate: {}\n"
+        #expect(Kit.errors(Kit.load(text)) == [
+            "3:1 unknown top-level key 'certificate'; did you mean 'certificates'?; top-level keys are apiVersion, defaults, certificates and x-…",
+        ])
+    }
+
+    @Test func documentThatIsNotAMapping() {
+        #expect(Kit.errors(Kit.load("- a\n- b\n")) == ["1:1 a manifest document must be a mapping with 'apiVersion' and 'certificates', found a list"])
+    }
+
+    @Test func duplicateKeyInAManifest() {
+        let text = Kit.text(Kit.fields(adding: ["product: ssl_dv_rapidssl"]))
+        #expect(Kit.errors(Kit.load(text)).contains("8:5 duplicate key 'product' (first defined at line 4, column 5)"))
+    }
+
+    @Test func syntaxErrorIsLocated() {
+        let set = Kit.load("apiVersion: certform/v1\ncertificates:\n  a: [unclosed\n")
+        #expect(set.hasErrors)
+        #expect(set.diagnostics.first?.location != nil)
+    }
+
+    @Test(arguments: [
+        (TestCSR.Key.rsa2048, nil),
+        (TestCSR.Key.p256, nil),
+        (TestCSR.Key.p384, nil),
+        (TestCSR.Key.rsa1024, "the CSR's key is RSA of fewer than 2048 bits"),
+        (TestCSR.Key.p521, "the CSR's key is ECDSA P-521"),
+    ] as [(TestCSR.Key, String?)])
+    func csrKeyTypes(key: TestCSR.Key, expected: String?) {
+        let pem = TestCSR.make(commonName: "example.com", sans: ["example.com"], key: key)
+        let result = CSRInspector.inspect(pem: pem, declaredNames: ["example.com"])
+        switch (result, expected) {
+        case (.success(let summary), nil):
+            #expect(summary.names == ["example.com"])
+            #expect(summary.publicKeySHA256.count == 64)
+        case (.failure(let failure), .some(let fragment)):
+            #expect(failure.description.contains(fragment), "\(failure)")
+        default:
+            Issue.record("unexpected \(result) for \(key)")
+        }
+    }
+
+    @Test func csrThatDoesNotParse() {
+        let set = Kit.load(Kit.text(Kit.fields(adding: ["csr: not a csr"])))
+        #expect(Kit.errors(set) == ["8:10 csr of certificate 'web': the CSR does not parse: not a PEM 'CERTIFICATE REQUEST' block"])
+    }
+
+    @Test func csrWithBadSignature() {
+        let result = CSRInspector.inspect(pem: TestCSR.tampered(commonName: "example.com"), declaredNames: ["example.com"])
+        #expect(result == .failure(.badSignature))
+    }
+
+    @Test func samePublicKeyAndNamesGiveTheSameSummary() {
+        let key = Certificate_PrivateKeyFactory.p256()
+        let a = TestCSR.make(commonName: "example.com", sans: ["example.com"], privateKey: key)
+        let b = TestCSR.make(commonName: "example.com", sans: ["example.com"], privateKey: key)
+        let sa = try? CSRInspector.inspect(pem: a, declaredNames: ["example.com"]).get()
+        let sb = try? CSRInspector.inspect(pem: b, declaredNames: ["example.com"]).get()
+        #expect(sa != nil && sa == sb)
+        let other = try? CSRInspector.inspect(pem: Kit.csr(["example.com"]), declaredNames: ["example.com"]).get()
+        #expect(other?.publicKeySHA256 != sa?.publicKeySHA256)
+    }
+
+    @Test func diagnosticRenderingShowsLineAndCaret() {
+        let diagnostic = Diagnostic.error("unknown key 'dns_name' in certificate 'example-com'; did you mean 'dns_names'?", file: "manifests/web.yaml", at: .init(line: 2, column: 7))
+        var renderer = DiagnosticRenderer { _ in "certificates:\n      dns_name: [sub.example.com]\n" }
+        #expect(renderer.text(diagnostic) == """
+        manifests/web.yaml:2:7: error: unknown key 'dns_name' in certificate 'example-com'; did you mean 'dns_names'?
+            2 |       dns_name: [sub.example.com]
+              |       ^
+        """)
+        #expect(DiagnosticRenderer.annotation(diagnostic) == "::error file=manifests/web.yaml,line=2,col=7::unknown key 'dns_name' in certificate 'example-com'; did you mean 'dns_names'?")
+    }
+}
+
+/// Directory loading: files, CSR files, names across files.
+@Suite struct ManifestDirectoryTests {
+    let asOf = CalendarDate("2026-11-29")!
+
+    func manifest(_ name: String, commonName: String, csrFile: String = "../csr/a.csr") -> String {
+        """
+        apiVersion: certform/v1
+        certificates:
+          \(name):
+            product: ssl_dv_geotrust
+            common_name: \(commonName)
+            validity_years: 1
+            dcv_method: dns-txt-token
+            csr_file: \(csrFile)
+        """
+    }
+
+    @Test func readsFilesRecursivelyInPathOrderWithCSRFiles() throws {
+        let dir = TemporaryDirectory()
+        dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com", sans: ["a.example.com"]))
+        dir.write("csr/b.csr", TestCSR.make(commonName: "b.example.com"))
+        dir.write("manifests/z.yaml", manifest("z", commonName: "a.example.com"))
+        dir.write("manifests/team/b.yml", manifest("b", commonName: "b.example.com", csrFile: "../../csr/b.csr"))
+        dir.write("manifests/notes.txt", "not a manifest")
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf).load()
+        #expect(set.diagnostics.isEmpty, "\(set.diagnostics)")
+        #expect(set.files == [dir.path + "/manifests/team/b.yml", dir.path + "/manifests/z.yaml"])
+        #expect(set.certificates.map(\.name) == ["b", "z"])
+        #expect(set.certificates.first?.csrFile == "../../csr/b.csr")
+        #expect(set.digest.hasPrefix("sha256:"))
+    }
+
+    @Test func digestChangesWhenACSRFileChanges() {
+        let dir = TemporaryDirectory()
+        dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))
+        dir.write("manifests/a.yaml", manifest("a", commonName: "a.example.com"))
+        let loader = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf)
+        let first = loader.load().digest
+        #expect(loader.load().digest == first)
+        dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))
+        #expect(loader.load().digest != first)
+    }
+
+    @Test func missingCSRFile() {
+        let dir = TemporaryDirectory()
+        let path = dir.write("manifests/a.yaml", manifest("a", commonName: "a.example.com", csrFile: "../csr/missing.csr"))
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf).load()
+        #expect(set.diagnostics.map(\.headline) == ["\(path):8:15: error: cannot read csr_file '../csr/missing.csr' of certificate 'a': '\(dir.path)/csr/missing.csr' does not exist"])
+    }
+
+    @Test func nameDefinedTwiceNamesBothPlaces() {
+        let dir = TemporaryDirectory()
+        dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))
+        let first = dir.write("manifests/1.yaml", manifest("same", commonName: "a.example.com"))
+        let second = dir.write("manifests/2.yaml", manifest("same", commonName: "a.example.com"))
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf).load()
+        #expect(set.diagnostics.filter { $0.severity == .error }.map(\.headline) == [
+            "\(first):3:3: error: certificate 'same' is defined twice: also at \(second):3:3",
+            "\(second):3:3: error: certificate 'same' is defined twice: also at \(first):3:3",
+        ])
+        #expect(set.certificates.isEmpty)
+    }
+
+    @Test func sameCommonNameIsAWarning() {
+        let dir = TemporaryDirectory()
+        dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))
+        dir.write("manifests/1.yaml", manifest("one", commonName: "a.example.com"))
+        let second = dir.write("manifests/2.yaml", manifest("two", commonName: "a.example.com"))
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf).load()
+        #expect(!set.hasErrors)
+        #expect(set.diagnostics.map(\.headline) == ["\(second):3:3: warning: certificates 'one' and 'two' both have common_name 'a.example.com' (a likely duplicate purchase)"])
+        #expect(set.certificates.count == 2)
+    }
+
+    @Test func emptyFileIsAWarning() {
+        let dir = TemporaryDirectory()
+        let path = dir.write("manifests/empty.yaml", "")
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf).load()
+        #expect(set.diagnostics.map(\.headline) == ["\(path): warning: this file holds no YAML documents"])
+        #expect(!set.hasErrors)
+    }
+
+    @Test func directoryWithoutManifestsIsAnError() {
+        let dir = TemporaryDirectory()
+        dir.write("manifests/readme.txt", "x")
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf).load()
+        #expect(set.diagnostics.map(\.message) == ["no manifest files (*.yaml, *.yml) in this directory"])
+        #expect(set.hasErrors)
+        let missing = ManifestLoader(directory: dir.path + "/nowhere", asOf: asOf).load()
+        #expect(missing.diagnostics.first?.message.contains("does not exist") == true)
+    }
+
+    @Test func fileThatIsNotUTF8() {
+        let dir = TemporaryDirectory()
+        let path = dir.write("manifests/latin1.yaml", Data([0x61, 0x3A, 0x20, 0x63, 0x61, 0x66, 0xE9, 0x0A]))
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf).load()
+        #expect(set.hasErrors)
+        #expect(set.diagnostics.first?.file == path)
+        #expect(set.diagnostics.first?.message.contains("UTF-8") == true)
+        #expect(set.diagnostics.first?.location != nil)
+    }
+}

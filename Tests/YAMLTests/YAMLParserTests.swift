@@ -1,0 +1,238 @@
+import Foundation
+import Testing
+@testable import YAML
+
+/// Helpers to reach into parsed trees.
+extension YAMLNode {
+    subscript(key: String) -> YAMLNode? {
+        guard case .mapping(let pairs) = kind else { return nil }
+        return pairs.first { $0.key.scalarValue == key }?.value
+    }
+
+    func keyNode(_ key: String) -> YAMLNode? {
+        guard case .mapping(let pairs) = kind else { return nil }
+        return pairs.first { $0.key.scalarValue == key }?.key
+    }
+
+    var items: [YAMLNode] {
+        if case .sequence(let items) = kind { return items }
+        return []
+    }
+
+    var keys: [String] {
+        guard case .mapping(let pairs) = kind else { return [] }
+        return pairs.compactMap { $0.key.scalarValue }
+    }
+}
+
+@Suite struct YAMLParserTests {
+    func document(_ text: String) throws -> YAMLNode {
+        let file = try YAMLParser.parse(text)
+        #expect(file.problems.isEmpty, "\(file.problems)")
+        return try #require(file.documents.first)
+    }
+
+    @Test func blockStyleLocationsOfKeysAndValues() throws {
+        let root = try document("""
+        apiVersion: certform/v1
+        certificates:
+          example-com:
+            common_name: example.com
+            dns_names:
+              - a.example.com
+              - b.example.com
+        """)
+        let certificate = try #require(root["certificates"]?["example-com"])
+        #expect(root.keyNode("certificates")?.location.description == "2:1")
+        #expect(certificate.keyNode("common_name")?.location.description == "4:5")
+        #expect(certificate["common_name"]?.location.description == "4:18")
+        #expect(certificate["dns_names"]?.items.map(\.location.description) == ["6:9", "7:9"])
+    }
+
+    @Test func flowStyleLocations() throws {
+        let root = try document("a: {id: 2, names: [x.example.com, 'y.example.com']}\n")
+        #expect(root["a"]?.location.description == "1:4")
+        #expect(root["a"]?.keyNode("names")?.location.description == "1:12")
+        #expect(root["a"]?["names"]?.items.map(\.location.description) == ["1:20", "1:35"])
+        #expect(root["a"]?["names"]?.items.last?.isExplicitString == true)
+    }
+
+    @Test func scalarStylesAndQuoting() throws {
+        let root = try document("""
+        plain: no
+        single: 'it''s'
+        double: "tab\\tend"
+        literal: |
+          line one
+          line two
+        folded: >
+          folded
+          text
+        empty:
+        tilde: ~
+        tagged: !!str 12
+        """)
+        #expect(root["plain"]?.scalarValue == "no")
+        #expect(root["single"]?.scalarValue == "it's")
+        #expect(root["double"]?.scalarValue == "tab\tend")
+        #expect(root["literal"]?.scalarValue == "line one\nline two\n")
+        #expect(root["folded"]?.scalarValue == "folded text\n")
+        #expect(root["empty"]?.isNull == true)
+        #expect(root["tilde"]?.isNull == true)
+        #expect(root["tagged"]?.isExplicitString == true)
+        #expect(root["plain"]?.isExplicitString == false)
+    }
+
+    @Test func anchorsAndAliases() throws {
+        let root = try document("""
+        base: &contact {first_name: Jim, email: jim@example.com}
+        copy: *contact
+        list: &names [a.example.com, b.example.com]
+        again: *names
+        """)
+        #expect(root["copy"]?.keys == ["first_name", "email"])
+        #expect(root["again"]?.items.count == 2)
+        // A node reached through an alias keeps the location of its anchor.
+        #expect(root["copy"]?.location == root["base"]?.location)
+    }
+
+    @Test func mergeKeySingleMapping() throws {
+        let root = try document("""
+        base: &base {product: ssl_dv_geotrust, validity_years: 1}
+        cert:
+          <<: *base
+          validity_years: 2
+          common_name: example.com
+        """)
+        let cert = try #require(root["cert"])
+        #expect(cert.keys == ["validity_years", "common_name", "product"])
+        #expect(cert["validity_years"]?.scalarValue == "2")  // explicit keys win
+        #expect(cert["product"]?.scalarValue == "ssl_dv_geotrust")
+        #expect(cert["product"]?.location.description == "1:23")
+    }
+
+    @Test func mergeKeyListEarlierWins() throws {
+        let root = try document("""
+        a: &a {x: from-a, y: from-a}
+        b: &b {y: from-b, z: from-b}
+        c:
+          <<: [*a, *b]
+          w: own
+        """)
+        let c = try #require(root["c"])
+        #expect(c["x"]?.scalarValue == "from-a")
+        #expect(c["y"]?.scalarValue == "from-a")
+        #expect(c["z"]?.scalarValue == "from-b")
+        #expect(c["w"]?.scalarValue == "own")
+    }
+
+    @Test func mergeKeyOfScalarIsAnError() {
+        #expect(throws: YAMLError.self) {
+            try YAMLParser.parse("a: &x 1\nb:\n  <<: *x\n")
+        }
+    }
+
+    @Test func quotedMergeKeyIsAnOrdinaryKey() throws {
+        let root = try document("a:\n  '<<': {x: 1}\n")
+        #expect(root["a"]?.keys == ["<<"])
+    }
+
+    @Test func multipleDocuments() throws {
+        let file = try YAMLParser.parse("a: 1\n---\nb: 2\n---\n# only a comment\n")
+        #expect(file.documents.count == 3)
+        #expect(file.documents[1]["b"]?.location.description == "3:4")
+        #expect(file.documents[2].isNull)
+    }
+
+    @Test func duplicateKeysAreReportedWithBothPlaces() throws {
+        let file = try YAMLParser.parse("a: 1\nb: 2\na: 3\n")
+        #expect(file.problems.count == 1)
+        let problem = try #require(file.problems.first)
+        #expect(problem.location.description == "3:1")
+        #expect(problem.message == "duplicate key 'a' (first defined at line 1, column 1)")
+        #expect(file.documents[0]["a"]?.scalarValue == "1")
+    }
+
+    @Test func duplicateKeysInFlowMapping() throws {
+        let file = try YAMLParser.parse("x: {id: 1, id: 2}\n")
+        #expect(file.problems.map(\.location.description) == ["1:12"])
+    }
+
+    @Test func syntaxErrorsCarryLibyamlLocation() {
+        do {
+            _ = try YAMLParser.parse("a: 1\nb: [1, 2\nc: 3\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location.line >= 2)
+            #expect(error.message.contains("flow sequence"))
+        }
+    }
+
+    @Test func tabIndentationIsASyntaxError() {
+        do {
+            _ = try YAMLParser.parse("a:\n\tb: 1\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location.description == "2:1")
+            #expect(error.message.contains("cannot start any token"))
+        }
+    }
+
+    @Test func unknownAliasIsAnError() {
+        do {
+            _ = try YAMLParser.parse("a: *missing\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location.description == "1:4")
+        }
+    }
+
+    @Test func notUTF8IsAnErrorNotACrash() {
+        let bytes: [UInt8] = Array("a: caf".utf8) + [0xE9, 0x0A]  // Latin-1 é
+        do {
+            _ = try YAMLParser.parse(bytes)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message.contains("UTF-8"))
+        }
+    }
+
+    @Test func emptyInputHasNoDocuments() throws {
+        #expect(try YAMLParser.parse([UInt8]()).documents.isEmpty)
+        #expect(try YAMLParser.parse("# nothing\n").documents.isEmpty)
+    }
+
+    @Test func billionLaughsIsRefusedQuickly() {
+        var text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...9 {
+            let previous = "*a\(level - 1)"
+            text += "a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            _ = try YAMLParser.parse(text)
+            Issue.record("a billion-laughs document must be refused")
+        } catch {
+            #expect(error.message.contains("billion laughs"))
+        }
+        #expect(clock.now - start < .seconds(1))
+    }
+
+    @Test func moderateAliasUseIsAccepted() throws {
+        var text = "base: &b {product: ssl_dv_geotrust, validity_years: 1, dcv_method: email}\nitems:\n"
+        for index in 0..<2000 { text += "  c\(index): *b\n" }
+        let root = try document(text)
+        #expect(root["items"]?.keys.count == 2000)
+    }
+
+    @Test func excessiveNestingIsAnErrorNotACrash() {
+        let text = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        #expect(throws: YAMLError.self) { try YAMLParser.parse(text) }
+    }
+
+    @Test func crlfLineEndings() throws {
+        let root = try document("a: 1\r\nb:\r\n  c: x\r\n")
+        #expect(root["b"]?["c"]?.location.description == "3:6")
+    }
+}
