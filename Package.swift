@@ -29,18 +29,19 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .target(name: "States", dependencies: ["Dates"]),
+        .target(name: "JSON"),
+        .target(name: "States", dependencies: ["Dates", "JSON"]),
         .target(
             name: "Plans",
             dependencies: [
-                "Manifests", "States",
+                "Manifests", "States", "JSON", "Dates",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "certform",
             dependencies: [
-                "Manifests", "States", "Plans", "Dates",
+                "Manifests", "States", "Plans", "Dates", "JSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +58,12 @@ let package = Package(
         .testTarget(
             name: "ManifestsTests",
             dependencies: ["Manifests", "YAML", "Dates", "CertformTestSupport"]
+        ),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "StatesTests", dependencies: ["States", "Dates", "JSON", "CertformTestSupport"]),
+        .testTarget(
+            name: "PlansTests",
+            dependencies: ["Plans", "Manifests", "States", "Dates", "JSON", "CertformTestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["CertformTestSupport"]),
     ],

@@ -69,7 +69,8 @@ public struct CustomField: Sendable, Hashable {
 /// What certform learned from a certificate's CSR: enough to tell whether a new CSR changes the
 /// certificate (same key and names means no reissue).
 public struct CSRSummary: Sendable, Hashable {
-    /// SHA-256 of the DER SubjectPublicKeyInfo, lowercase hex.
+    /// SHA-256 of the public key bits (the subjectPublicKey of the SPKI: an EC point or a PKCS #1
+    /// RSA key), lowercase hex.
     public var publicKeySHA256: String
     /// The subject common name and the DNS names of the SAN extension, lowercased, sorted, unique.
     public var names: [String]

@@ -1,0 +1,90 @@
+import Foundation
+import JSON
+
+/// The decision for one certificate name, with the reasons a reviewer needs.
+public struct Change: Sendable, Hashable {
+    public var name: String
+    public var action: Action
+    /// Why, in words ("certificate expires 2026-12-20, 21 days after as-of; renew_before_days is 30").
+    public var reasons: [String]
+    /// Things worth knowing that cause no request ("comments changed; takes effect at the next order").
+    public var notes: [String]
+    public var product: String
+    public var commonName: String
+    public var dnsNames: [String]
+    /// The order in state this change concerns, when there is one.
+    public var orderID: Int?
+    /// For a renewal: the order and certificate thumbprint it renews.
+    public var renewalOfOrderID: Int?
+    public var renewedThumbprint: String?
+    /// The exact JSON body apply sends (order or reissue), for `create`, `renew` and `reissue`.
+    public var request: JSONValue?
+    /// The state record this change adopts from a renamed certificate.
+    public var movedFrom: String?
+
+    public init(name: String, action: Action, reasons: [String], notes: [String] = [], product: String,
+                commonName: String, dnsNames: [String], orderID: Int? = nil) {
+        self.name = name
+        self.action = action
+        self.reasons = reasons
+        self.notes = notes
+        self.product = product
+        self.commonName = commonName
+        self.dnsNames = dnsNames
+        self.orderID = orderID
+    }
+
+    public var isPaid: Bool { action.isPaid }
+}
+
+/// Counts per action.
+public struct PlanSummary: Sendable, Hashable {
+    public var counts: [Action: Int]
+
+    public init(_ changes: [Change]) {
+        var counts: [Action: Int] = [:]
+        for action in Action.allCases { counts[action] = 0 }
+        for change in changes { counts[change.action, default: 0] += 1 }
+        self.counts = counts
+    }
+
+    public subscript(action: Action) -> Int { counts[action] ?? 0 }
+
+    public var paidOrders: Int { self[.create] + self[.renew] }
+    public var hasChanges: Bool { self[.create] + self[.renew] + self[.reissue] > 0 }
+
+    /// "1 create, 1 renew, 0 reissue, 9 unchanged, 1 orphan, 0 waiting, 0 blocked · 2 paid orders"
+    public var line: String {
+        "\(self[.create]) create, \(self[.renew]) renew, \(self[.reissue]) reissue, \(self[.none]) unchanged, \(self[.orphan]) orphan, \(self[.wait]) waiting, \(self[.blocked]) blocked · \(paidOrders) paid order\(paidOrders == 1 ? "" : "s")"
+    }
+}
+
+/// A whole plan: one change per certificate name, sorted by name, and what it was made from.
+public struct Plan: Sendable, Hashable {
+    public var asOf: Date
+    public var manifestsDigest: String
+    public var stateLineage: String?
+    public var stateSerial: Int
+    /// Certificates in the manifests, and manifest files read (for the header).
+    public var certificateCount: Int
+    public var fileCount: Int
+    public var changes: [Change]
+
+    public init(asOf: Date, manifestsDigest: String, stateLineage: String?, stateSerial: Int,
+                certificateCount: Int, fileCount: Int, changes: [Change]) {
+        self.asOf = asOf
+        self.manifestsDigest = manifestsDigest
+        self.stateLineage = stateLineage
+        self.stateSerial = stateSerial
+        self.certificateCount = certificateCount
+        self.fileCount = fileCount
+        self.changes = changes
+    }
+
+    public var summary: PlanSummary { PlanSummary(changes) }
+
+    /// Changes worth showing: everything but a plain `none`.
+    public var listedChanges: [Change] {
+        changes.filter { $0.action != .none || !$0.notes.isEmpty || $0.movedFrom != nil }
+    }
+}

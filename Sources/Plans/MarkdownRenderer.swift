@@ -1,0 +1,72 @@
+import Dates
+import Foundation
+
+/// The plan for a pull request: the paid count first, a table, the reasons folded away, and never
+/// longer than GitHub's comment limit allows.
+public struct MarkdownRenderer: Sendable {
+    /// GitHub comments hold 65,536 characters; stay well under.
+    public var limit: Int
+
+    public init(limit: Int = 60_000) {
+        self.limit = limit
+    }
+
+    public func render(_ plan: Plan) -> String {
+        let summary = plan.summary
+        let paid = summary.paidOrders
+        var head = "### certform plan: \(paid == 0 ? "no paid orders" : "**\(paid) paid order\(paid == 1 ? "" : "s")**")\n\n"
+        head += "\(summary.line.replacingOccurrences(of: " · \(paid) paid order\(paid == 1 ? "" : "s")", with: "")) · \(plan.certificateCount) certificates in \(plan.fileCount) files · state serial \(plan.stateSerial) · as of `\(Timestamp.format(plan.asOf))`\n"
+        let listed = plan.listedChanges
+        if listed.isEmpty {
+            return head + "\nNo changes. Every certificate matches its order.\n"
+        }
+        let tableHead = "\n| | certificate | action | product | names | order |\n|---|---|---|---|---|---|\n"
+        let rows = listed.map(row)
+        let details = listed.map(detail)
+        let detailsHead = "\n<details><summary>Reasons</summary>\n\n"
+        let detailsTail = "\n</details>\n"
+
+        // Fit as many rows (and their reasons) as the limit allows; say how many were left out.
+        var count = listed.count
+        func assemble(_ count: Int) -> String {
+            var text = head + tableHead + rows.prefix(count).joined()
+            if count < listed.count {
+                text += "\n_\(listed.count - count) of \(listed.count) rows left out to fit a pull request comment; run `certform plan` for the full plan._\n"
+            }
+            text += detailsHead + details.prefix(count).joined() + detailsTail
+            return text
+        }
+        var text = assemble(count)
+        if text.count > limit {
+            // Shrink by the average row size, then row by row.
+            let perRow = max(1, (text.count - head.count) / max(1, count))
+            count = max(0, min(count - 1, (limit - head.count - 400) / perRow))
+            text = assemble(count)
+            while text.count > limit && count > 0 {
+                count -= 1
+                text = assemble(count)
+            }
+        }
+        return text
+    }
+
+    func row(_ change: Change) -> String {
+        let action = change.isPaid ? "**\(change.action.rawValue)** (paid)" : change.action.rawValue
+        let names = ([change.commonName] + change.dnsNames.filter { $0 != change.commonName }).map(escape).joined(separator: "<br>")
+        let order = change.orderID.map { "\($0)" } ?? "—"
+        return "| \(TextRenderer.symbol(change.action)) | `\(change.name)` | \(action) | \(change.product) | \(names) | \(order) |\n"
+    }
+
+    func detail(_ change: Change) -> String {
+        var lines = change.reasons + change.notes.map { "note: \($0)" }
+        if change.action == .renew {
+            lines.append("renewal_of_order_id \(change.renewalOfOrderID.map(String.init) ?? "?") · renewed_thumbprint \(change.renewedThumbprint ?? "unknown")")
+        }
+        return "- `\(change.name)` \(change.action.rawValue): " + lines.map(escape).joined(separator: "; ") + "\n"
+    }
+
+    func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: "*", with: "\\*")
+    }
+}

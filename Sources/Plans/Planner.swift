@@ -1,0 +1,213 @@
+import Dates
+import Foundation
+import JSON
+import Manifests
+import States
+
+/// Decides one action per certificate name from manifests, state and an as-of time (SPEC §4).
+///
+/// A pure function: no clock, no network, no file system. The same inputs always give the same
+/// plan. It runs in time linear in the number of certificates.
+public struct Planner: Sendable {
+    public init() {}
+
+    public func plan(
+        manifests specs: [CertificateSpec], state: State, asOf: Date,
+        manifestsDigest: String = "", fileCount: Int = 0
+    ) -> Plan {
+        let asOfDay = CalendarDate(asOf)
+        var intentsByName: [String: [Intent]] = [:]
+        for intent in state.intents { intentsByName[intent.name, default: []].append(intent) }
+
+        // moved_from: a renamed certificate adopts its old record when it has none of its own.
+        var adopted: [String: String] = [:]  // new name -> old name
+        var adoptedOld: Set<String> = []
+        let specNames = Set(specs.map(\.name))
+        for spec in specs {
+            guard let old = spec.movedFrom, state.certificates[spec.name] == nil, state.certificates[old] != nil,
+                  !specNames.contains(old), !adoptedOld.contains(old) else { continue }
+            adopted[spec.name] = old
+            adoptedOld.insert(old)
+        }
+
+        // Active orders by their names, to tell a rename from a new certificate.
+        var activeByNames: [String: [String]] = [:]
+        for (name, record) in state.certificates where OrderStatus.isActive(record.status) && !adoptedOld.contains(name) {
+            activeByNames[Self.nameKey(record.commonName, record.dnsNames), default: []].append(name)
+        }
+
+        var changes: [Change] = []
+        changes.reserveCapacity(specs.count + state.certificates.count)
+        for spec in specs {
+            let recordName = adopted[spec.name] ?? spec.name
+            var change = decide(spec: spec, record: state.certificates[recordName], asOf: asOfDay,
+                                activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [])
+            if let old = adopted[spec.name] {
+                change.movedFrom = old
+                change.reasons.append("adopts the state record of '\(old)' (moved_from)")
+            } else if let old = spec.movedFrom {
+                if state.certificates[spec.name] != nil {
+                    change.notes.append("moved_from '\(old)' is ignored: '\(spec.name)' already has a state record")
+                } else if state.certificates[old] == nil {
+                    change.notes.append("moved_from '\(old)' has no state record")
+                }
+            }
+            changes.append(change)
+        }
+        for (name, record) in state.certificates where !specNames.contains(name) && !adoptedOld.contains(name) {
+            var change = Change(name: name, action: .orphan,
+                                reasons: ["order \(record.orderID) is in state but in no manifest; nothing will be done"],
+                                product: record.product, commonName: record.commonName, dnsNames: record.dnsNames,
+                                orderID: record.orderID)
+            if let intents = intentsByName[name], !intents.isEmpty {
+                change.action = .blocked
+                change.reasons = intents.map(Self.intentReason)
+            }
+            changes.append(change)
+        }
+        // Intents for names that are nowhere else still block.
+        for (name, intents) in intentsByName where !specNames.contains(name) && state.certificates[name] == nil {
+            let first = intents[0]
+            changes.append(Change(name: name, action: .blocked, reasons: intents.map(Self.intentReason),
+                                  product: first.product, commonName: first.commonName, dnsNames: []))
+        }
+        changes.sort { $0.name < $1.name }
+        return Plan(asOf: asOf, manifestsDigest: manifestsDigest, stateLineage: state.lineage, stateSerial: state.serial,
+                    certificateCount: specs.count, fileCount: fileCount, changes: changes)
+    }
+
+    func decide(spec: CertificateSpec, record: StateRecord?, asOf: CalendarDate,
+                activeByNames: [String: [String]], intents: [Intent]) -> Change {
+        var change = Change(name: spec.name, action: .none, reasons: [], product: spec.product.rawValue,
+                            commonName: spec.commonName, dnsNames: spec.dnsNames ?? [], orderID: record?.orderID)
+        if !intents.isEmpty {
+            change.action = .blocked
+            change.reasons = intents.map(Self.intentReason)
+            return change
+        }
+        guard let record else {
+            let others = (activeByNames[Self.nameKey(spec.commonName, spec.dnsNames ?? [])] ?? []).filter { $0 != spec.name }.sorted()
+            if let other = others.first {
+                change.action = .blocked
+                change.reasons = ["'\(spec.commonName)' with the same names is already ordered under '\(other)'; add 'moved_from: \(other)' if this is a rename, or run 'certform state forget \(other)'"]
+                return change
+            }
+            return create(spec, change, reason: "no order in state")
+        }
+        let status = record.status
+        if OrderStatus.failed.contains(status) {
+            return create(spec, change, reason: "order \(record.orderID) was \(status); a new order replaces it")
+        }
+        if OrderStatus.inProgress.contains(status) {
+            change.action = .wait
+            change.reasons = ["order \(record.orderID) is \(status) in CertCentral; nothing to do until it completes"]
+            return change
+        }
+        guard status == OrderStatus.issued || status == OrderStatus.expired else {
+            change.action = .wait
+            change.reasons = ["order \(record.orderID) has the status '\(status)', which certform does not know; run 'certform refresh'"]
+            return change
+        }
+
+        // What changed in the manifest since the order.
+        var shapeChanges: [String] = []
+        var productChanged = false
+        if record.product != spec.product.rawValue {
+            productChanged = true
+            shapeChanges.append("product changed from \(record.product) to \(spec.product.rawValue); a product change needs a new order")
+        }
+        if record.commonName != spec.commonName {
+            shapeChanges.append("common_name changed from '\(record.commonName)' to '\(spec.commonName)'")
+        }
+        let before = Set(record.dnsNames), after = Set(spec.dnsNames ?? [])
+        if before != after {
+            let added = after.subtracting(before).sorted().map { "+\($0)" }
+            let removed = before.subtracting(after).sorted().map { "-\($0)" }
+            shapeChanges.append("dns_names changed: \((added + removed).joined(separator: ", "))")
+        }
+        if shapeChanges.isEmpty, let digest = record.specDigest, digest != SpecDigest.of(spec) {
+            shapeChanges.append("the CSR changed (a new key or new names)")
+        }
+        if let settings = record.settingsDigest, settings != SpecDigest.settings(of: spec) {
+            change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
+        }
+
+        let window = spec.renewBeforeDays
+        let coversBeyondWindow: Bool
+        var coverageReason: String
+        if let orderEnd = record.orderValidTill {
+            let orderDays = asOf.days(until: orderEnd)
+            coversBeyondWindow = orderDays > window
+            coverageReason = coversBeyondWindow
+                ? "order \(record.orderID) covers until \(orderEnd), \(orderDays) days after as-of, beyond the \(window)-day window: a free reissue"
+                : "order \(record.orderID) covers only until \(orderEnd), \(orderDays) days after as-of, not beyond the \(window)-day window: a renewal"
+        } else {
+            coversBeyondWindow = false
+            coverageReason = "order \(record.orderID) has no known order_valid_till: a renewal"
+        }
+
+        if status == OrderStatus.expired {
+            return renew(spec, record, change, reasons: ["order \(record.orderID) is expired"] + shapeChanges)
+        }
+        guard let validTill = record.validTill else {
+            if !shapeChanges.isEmpty {
+                if productChanged || !coversBeyondWindow { return renew(spec, record, change, reasons: shapeChanges + [coverageReason]) }
+                return reissue(spec, record, change, reasons: shapeChanges + [coverageReason])
+            }
+            change.notes.append("the certificate's expiry is not known; run 'certform refresh'")
+            return change
+        }
+        let daysLeft = asOf.days(until: validTill)
+        if daysLeft < 0 {
+            return renew(spec, record, change, reasons: ["certificate expired \(validTill), \(-daysLeft) day\(daysLeft == -1 ? "" : "s") before as-of"] + shapeChanges)
+        }
+        if productChanged {
+            return renew(spec, record, change, reasons: shapeChanges)
+        }
+        let expiring = daysLeft <= window
+        if expiring || !shapeChanges.isEmpty {
+            var reasons = shapeChanges
+            if expiring {
+                reasons.insert("certificate expires \(validTill), \(daysLeft) day\(daysLeft == 1 ? "" : "s") after as-of; renew_before_days is \(window)", at: 0)
+            }
+            reasons.append(coverageReason)
+            return coversBeyondWindow ? reissue(spec, record, change, reasons: reasons) : renew(spec, record, change, reasons: reasons)
+        }
+        return change
+    }
+
+    func create(_ spec: CertificateSpec, _ change: Change, reason: String) -> Change {
+        var change = change
+        change.action = .create
+        change.reasons = [reason]
+        change.request = RequestBody.order(for: spec)
+        return change
+    }
+
+    func renew(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, reasons: [String]) -> Change {
+        var change = change
+        change.action = .renew
+        change.reasons = reasons
+        change.renewalOfOrderID = record.orderID
+        change.renewedThumbprint = record.thumbprint
+        change.request = RequestBody.order(for: spec, renewalOfOrderID: record.orderID, renewedThumbprint: record.thumbprint)
+        return change
+    }
+
+    func reissue(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, reasons: [String]) -> Change {
+        var change = change
+        change.action = .reissue
+        change.reasons = reasons
+        change.request = RequestBody.reissue(for: spec)
+        return change
+    }
+
+    static func intentReason(_ intent: Intent) -> String {
+        "an unresolved intent \(intent.id) (\(intent.action) at \(intent.createdAt)) may have placed an order; run 'certform apply' or 'certform refresh' to look it up, or 'certform state resolve \(intent.id) --order ID' / '--not-placed'"
+    }
+
+    /// The identity of a set of names: common name and the sorted DNS names.
+    static func nameKey(_ commonName: String, _ dnsNames: [String]) -> String {
+        commonName + "|" + Set(dnsNames).subtracting([commonName]).sorted().joined(separator: ",")
+    }
+}

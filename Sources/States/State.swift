@@ -1,0 +1,82 @@
+import Foundation
+import JSON
+
+/// A problem with the content of a state file.
+public struct StateFormatError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The whole state (SPEC §3): which orders exist for which certificate names, and which orders may
+/// be in flight.
+public struct State: Sendable, Hashable {
+    public static let formatVersion = 1
+
+    /// Set when the state is first written, never changed: tells one state's history from another's.
+    public var lineage: String?
+    /// +1 on every write.
+    public var serial: Int
+    public var certificates: [String: StateRecord]
+    public var intents: [Intent]
+    /// Top-level fields certform does not know, kept as written.
+    public var extra: [String: JSONValue]
+
+    /// The empty state that a missing file stands for.
+    public init() {
+        lineage = nil
+        serial = 0
+        certificates = [:]
+        intents = []
+        extra = [:]
+    }
+
+    public init(json: JSONValue) throws(StateFormatError) {
+        guard case .object(let object) = json else { throw StateFormatError("the state must be a JSON object, found \(json.typeName)") }
+        guard let version = object["format_version"] else { throw StateFormatError("format_version is missing") }
+        guard version.intValue == State.formatVersion else {
+            throw StateFormatError("format_version \(JSONWriter.compact(version)) is not one this certform reads (it reads \(State.formatVersion)); use a newer certform")
+        }
+        guard let lineage = object["lineage"]?.stringValue, !lineage.isEmpty else { throw StateFormatError("lineage must be a non-empty string") }
+        guard let serial = object["serial"]?.intValue, serial >= 0 else { throw StateFormatError("serial must be a non-negative integer") }
+        self.lineage = lineage
+        self.serial = serial
+        var certificates: [String: StateRecord] = [:]
+        switch object["certificates"] {
+        case .object(let entries)?:
+            certificates.reserveCapacity(entries.count)
+            for (name, entry) in entries {
+                certificates[name] = try StateRecord(json: entry, path: "certificates.\(name)")
+            }
+        case nil, .null?: break
+        case let other?: throw StateFormatError("certificates must be an object, found \(other.typeName)")
+        }
+        self.certificates = certificates
+        var intents: [Intent] = []
+        switch object["intents"] {
+        case .array(let items)?:
+            for (index, item) in items.enumerated() { intents.append(try Intent(json: item, path: "intents[\(index)]")) }
+        case nil, .null?: break
+        case let other?: throw StateFormatError("intents must be an array, found \(other.typeName)")
+        }
+        self.intents = intents
+        extra = object.filter { !["format_version", "lineage", "serial", "certificates", "intents"].contains($0.key) }
+    }
+
+    public var json: JSONValue {
+        var object = extra
+        object["format_version"] = .int(State.formatVersion)
+        object["lineage"] = JSONValue(lineage)
+        object["serial"] = .int(serial)
+        object["certificates"] = .object(certificates.mapValues(\.json))
+        object["intents"] = .array(intents.map(\.json))
+        return .object(object)
+    }
+
+    /// The file's text: sorted keys, two-space indentation, one trailing newline.
+    public var fileText: String { JSONWriter.pretty(json) }
+
+    /// Intents for `name`, oldest first.
+    public func intents(for name: String) -> [Intent] {
+        intents.filter { $0.name == name }
+    }
+}

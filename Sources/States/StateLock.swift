@@ -1,0 +1,129 @@
+import Foundation
+import Dates
+import JSON
+
+/// Who holds the state lock, as written into `<state>.lock` (SPEC §5.1).
+public struct LockInfo: Sendable, Hashable {
+    public var id: String
+    public var operation: String
+    public var who: String
+    public var pid: Int32
+    public var since: String
+    public var ciURL: String?
+
+    public init(id: String = UUID().uuidString.lowercased(), operation: String, who: String = LockInfo.currentUser(),
+                pid: Int32 = getpid(), since: String, ciURL: String? = LockInfo.ciRunURL()) {
+        self.id = id
+        self.operation = operation
+        self.who = who
+        self.pid = pid
+        self.since = since
+        self.ciURL = ciURL
+    }
+
+    public var json: JSONValue {
+        ["id": .string(id), "operation": .string(operation), "who": .string(who), "pid": .int(Int(pid)),
+         "since": .string(since), "ci_url": JSONValue(ciURL)]
+    }
+
+    public init?(json: JSONValue) {
+        guard let id = json["id"]?.stringValue, let operation = json["operation"]?.stringValue else { return nil }
+        self.id = id
+        self.operation = operation
+        who = json["who"]?.stringValue ?? "unknown"
+        pid = Int32(json["pid"]?.intValue ?? 0)
+        since = json["since"]?.stringValue ?? "unknown"
+        ciURL = json["ci_url"]?.stringValue
+    }
+
+    /// "apply (lock 1f2e…) by ci@runner-1, pid 4242, since 2026-11-29T03:00:00Z, https://…".
+    public var summary: String {
+        var text = "\(operation) (lock \(id)) by \(who), pid \(pid), since \(since)"
+        if let ciURL { text += ", \(ciURL)" }
+        return text
+    }
+
+    public static func currentUser() -> String {
+        let env = ProcessInfo.processInfo.environment
+        let user = env["USER"] ?? env["LOGNAME"] ?? String(getuid())
+        return "\(user)@\(ProcessInfo.processInfo.hostName)"
+    }
+
+    /// The GitHub Actions run URL, when running there.
+    public static func ciRunURL() -> String? {
+        let env = ProcessInfo.processInfo.environment
+        guard let server = env["GITHUB_SERVER_URL"], let repository = env["GITHUB_REPOSITORY"], let run = env["GITHUB_RUN_ID"] else {
+            return nil
+        }
+        return "\(server)/\(repository)/actions/runs/\(run)"
+    }
+}
+
+/// An exclusive OS file lock on `<state file>.lock`, held until ``release()`` or process exit.
+///
+/// `flock` dies with the process, so a crashed writer never leaves the state locked on this
+/// machine. The lock file holds ``LockInfo`` so that a waiting writer can name the holder.
+public final class StateLock: @unchecked Sendable {
+    public let path: String
+    public let info: LockInfo
+    private var descriptor: Int32
+
+    private init(path: String, info: LockInfo, descriptor: Int32) {
+        self.path = path
+        self.info = info
+        self.descriptor = descriptor
+    }
+
+    deinit { release() }
+
+    /// The lock path for a state file.
+    public static func lockPath(forState statePath: String) -> String { statePath + ".lock" }
+
+    /// Takes the lock, waiting up to `timeout` seconds (0: try once).
+    public static func acquire(statePath: String, operation: String, timeout: Double = 0, now: () -> Date = Date.init) throws(StateError) -> StateLock {
+        let path = lockPath(forState: statePath)
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .lockFailed(path: path, reason: String(cString: strerror(errno))) }
+        let deadline = Date().addingTimeInterval(max(0, timeout))
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw .lockFailed(path: path, reason: reason)
+            }
+            if Date() >= deadline {
+                let holder = Self.holder(atPath: path)
+                close(fd)
+                throw .locked(path: statePath, holder: holder?.summary ?? "another process (no lock information)")
+            }
+            usleep(50_000)
+        }
+        let info = LockInfo(operation: operation, since: Timestamp.format(now()))
+        let text = JSONWriter.pretty(info.json)
+        ftruncate(fd, 0)
+        _ = text.withCString { pointer in pwrite(fd, pointer, strlen(pointer), 0) }
+        fsync(fd)
+        return StateLock(path: path, info: info, descriptor: fd)
+    }
+
+    /// Who holds (or last held) the lock at `path`.
+    public static func holder(atPath path: String) -> LockInfo? {
+        guard let data = FileManager.default.contents(atPath: path), let json = try? JSONParser.parse(Array(data)) else {
+            return nil
+        }
+        return LockInfo(json: json)
+    }
+
+    /// Releases the lock; later calls do nothing.
+    public func release() {
+        guard descriptor >= 0 else { return }
+        ftruncate(descriptor, 0)
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+        descriptor = -1
+    }
+}

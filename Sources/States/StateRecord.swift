@@ -1,0 +1,131 @@
+import Dates
+import JSON
+
+/// One certificate's order as recorded in state (SPEC §3). Fields certform does not know are kept
+/// in ``extra`` and written back unchanged.
+public struct StateRecord: Sendable, Hashable {
+    public var orderID: Int
+    public var certificateID: Int?
+    public var product: String
+    public var commonName: String
+    public var dnsNames: [String]
+    /// Digest of what decides the certificate's content; nil in records written by import or by hand.
+    public var specDigest: String?
+    /// Digest of the order settings that do not shape the certificate (comments, contacts, …).
+    public var settingsDigest: String?
+    /// As last seen in CertCentral (kept as written, so unknown statuses survive).
+    public var status: String
+    public var orderedAt: String?
+    public var renewalOfOrderID: Int?
+    public var dcvMethod: String?
+    public var dcvRandomValue: String?
+    public var validFrom: CalendarDate?
+    public var validTill: CalendarDate?
+    public var orderValidTill: CalendarDate?
+    public var thumbprint: String?
+    public var serialNumber: String?
+    /// Earlier orders of this certificate, oldest first, kept as written.
+    public var history: [JSONValue]
+    public var extra: [String: JSONValue]
+
+    public init(orderID: Int, product: String, commonName: String, dnsNames: [String], status: String) {
+        self.orderID = orderID
+        self.product = product
+        self.commonName = commonName
+        self.dnsNames = dnsNames
+        self.status = status
+        self.history = []
+        self.extra = [:]
+    }
+
+    static let knownKeys: Set<String> = [
+        "order_id", "certificate_id", "product", "common_name", "dns_names", "spec_digest", "settings_digest",
+        "status", "ordered_at", "renewal_of_order_id", "dcv_method", "dcv_random_value", "valid_from",
+        "valid_till", "order_valid_till", "thumbprint", "serial_number", "history",
+    ]
+
+    /// Reads a record; `path` names it in errors (`certificates.example-com`).
+    init(json: JSONValue, path: String) throws(StateFormatError) {
+        guard case .object(let object) = json else { throw StateFormatError("\(path) must be an object, found \(json.typeName)") }
+        func field<T>(_ key: String, _ read: (JSONValue) -> T?, required: Bool, expected: String) throws(StateFormatError) -> T? {
+            guard let value = object[key], !value.isNull else {
+                if required { throw StateFormatError("\(path).\(key) is missing") }
+                return nil
+            }
+            guard let result = read(value) else { throw StateFormatError("\(path).\(key) must be \(expected), found \(value.typeName)") }
+            return result
+        }
+        func date(_ key: String) throws(StateFormatError) -> CalendarDate? {
+            guard let text = try field(key, \.stringValue, required: false, expected: "a yyyy-MM-dd date") else { return nil }
+            guard let date = CalendarDate(text) else { throw StateFormatError("\(path).\(key) '\(text)' is not a yyyy-MM-dd date") }
+            return date
+        }
+        orderID = try field("order_id", \.intValue, required: true, expected: "an integer")!
+        certificateID = try field("certificate_id", \.intValue, required: false, expected: "an integer")
+        product = try field("product", \.stringValue, required: true, expected: "a string")!
+        commonName = try field("common_name", \.stringValue, required: true, expected: "a string")!
+        let names = try field("dns_names", \.arrayValue, required: false, expected: "an array") ?? []
+        var dnsNames: [String] = []
+        for name in names {
+            guard let text = name.stringValue else { throw StateFormatError("\(path).dns_names must hold strings") }
+            dnsNames.append(text)
+        }
+        self.dnsNames = dnsNames
+        specDigest = try field("spec_digest", \.stringValue, required: false, expected: "a string")
+        settingsDigest = try field("settings_digest", \.stringValue, required: false, expected: "a string")
+        status = try field("status", \.stringValue, required: true, expected: "a string")!
+        orderedAt = try field("ordered_at", \.stringValue, required: false, expected: "a string")
+        renewalOfOrderID = try field("renewal_of_order_id", \.intValue, required: false, expected: "an integer")
+        dcvMethod = try field("dcv_method", \.stringValue, required: false, expected: "a string")
+        dcvRandomValue = try field("dcv_random_value", \.stringValue, required: false, expected: "a string")
+        validFrom = try date("valid_from")
+        validTill = try date("valid_till")
+        orderValidTill = try date("order_valid_till")
+        thumbprint = try field("thumbprint", \.stringValue, required: false, expected: "a string")
+        serialNumber = try field("serial_number", \.stringValue, required: false, expected: "a string")
+        history = try field("history", \.arrayValue, required: false, expected: "an array") ?? []
+        extra = object.filter { !Self.knownKeys.contains($0.key) }
+    }
+
+    /// The record as written: every known field (unknown dates as `null`) and the extra fields.
+    public var json: JSONValue {
+        var object = extra
+        object["order_id"] = .int(orderID)
+        object["certificate_id"] = JSONValue(certificateID)
+        object["product"] = .string(product)
+        object["common_name"] = .string(commonName)
+        object["dns_names"] = .array(dnsNames.map(JSONValue.string))
+        if let specDigest { object["spec_digest"] = .string(specDigest) }
+        if let settingsDigest { object["settings_digest"] = .string(settingsDigest) }
+        object["status"] = .string(status)
+        object["ordered_at"] = JSONValue(orderedAt)
+        object["renewal_of_order_id"] = JSONValue(renewalOfOrderID)
+        object["dcv_method"] = JSONValue(dcvMethod)
+        if let dcvRandomValue { object["dcv_random_value"] = .string(dcvRandomValue) }
+        object["valid_from"] = JSONValue(validFrom?.description)
+        object["valid_till"] = JSONValue(validTill?.description)
+        object["order_valid_till"] = JSONValue(orderValidTill?.description)
+        object["thumbprint"] = JSONValue(thumbprint)
+        object["serial_number"] = JSONValue(serialNumber)
+        object["history"] = .array(history)
+        return .object(object)
+    }
+}
+
+/// What CertCentral order statuses mean to certform.
+public enum OrderStatus {
+    /// The order is done and its certificate exists.
+    public static let issued = "issued"
+    public static let expired = "expired"
+    /// Orders still moving through CertCentral: nothing to do but wait.
+    public static let inProgress: Set<String> = [
+        "pending", "needs_approval", "processing", "reissue_pending", "waiting_pickup", "approved", "needs_csr",
+    ]
+    /// Orders that ended without a usable certificate: a new order replaces them.
+    public static let failed: Set<String> = ["rejected", "canceled", "revoked", "denied", "reissue_revoked"]
+
+    /// True for an order that holds or will hold a certificate (not failed, not expired).
+    public static func isActive(_ status: String) -> Bool {
+        status == issued || inProgress.contains(status)
+    }
+}

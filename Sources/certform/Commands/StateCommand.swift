@@ -1,0 +1,168 @@
+import ArgumentParser
+import Dates
+import Foundation
+import JSON
+import States
+
+struct StateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "state",
+        abstract: "Inspect and repair the state file.",
+        discussion: """
+        Commands that change the state take the lock on <state>.lock first.
+
+        Examples:
+          certform state list
+          certform state show example-com
+          certform state forget old-example
+          certform state resolve 5f0c… --order 6484932
+        """,
+        subcommands: [List.self, ShowRecord.self, Forget.self, Resolve.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the certificate names in state, with their order and status, and the unresolved intents.")
+
+        @OptionGroup var stateOptions: StateOptions
+
+        func run() throws {
+            let state = try Failure.report { () throws(StateError) in try StateStore(path: stateOptions.statePath).load() }
+            for name in state.certificates.keys.sorted() {
+                let record = state.certificates[name]!
+                print("\(name)\torder \(record.orderID)\t\(record.status)")
+            }
+            for intent in state.intents {
+                print("intent \(intent.id)\t\(intent.name)\t\(intent.action) since \(intent.createdAt)")
+            }
+        }
+    }
+
+    struct ShowRecord: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print one certificate's state record as JSON.")
+
+        @OptionGroup var stateOptions: StateOptions
+
+        @Argument(help: "The certificate name.")
+        var name: String
+
+        func run() throws {
+            let path = stateOptions.statePath
+            let state = try Failure.report { () throws(StateError) in try StateStore(path: path).load() }
+            guard let record = state.certificates[name] else {
+                Console.error("error: \(StateError.unknownCertificate(name: name, path: path))")
+                throw ExitCode.failure
+            }
+            print(JSONWriter.pretty(record.json), terminator: "")
+        }
+    }
+
+    struct Forget: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a certificate's record from state (the order itself is not touched).",
+            discussion: "Use it for an orphan you no longer manage, or to let a rename order anew. certform never revokes or cancels orders.")
+
+        @OptionGroup var stateOptions: StateOptions
+        @OptionGroup var lockOptions: LockOptions
+
+        @Argument(help: "The certificate name.")
+        var name: String
+
+        func run() throws {
+            let path = stateOptions.statePath
+            try Failure.report { () throws(StateError) in
+                let lock = try StateLock.acquire(statePath: path, operation: "state forget", timeout: lockOptions.lockTimeout)
+                defer { lock.release() }
+                let store = StateStore(path: path)
+                var state = try store.load()
+                guard let record = state.certificates.removeValue(forKey: name) else {
+                    throw .unknownCertificate(name: name, path: path)
+                }
+                let saved = try store.save(state)
+                print("Forgot '\(name)' (order \(record.orderID), \(record.status)); state serial \(saved.serial). The order still exists in CertCentral.")
+            }
+        }
+    }
+
+    struct Resolve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Settle an intent whose outcome is unknown: the order was placed, or it was not.",
+            discussion: """
+            An intent stays in state when certform could not tell whether an order was placed (a
+            timeout, a dropped connection). Look the order up in CertCentral, then either record it
+            (--order ID) or declare that nothing was placed (--not-placed).
+            """)
+
+        @OptionGroup var stateOptions: StateOptions
+        @OptionGroup var lockOptions: LockOptions
+
+        @Argument(help: "The intent id (see 'certform state list').")
+        var intentID: String
+
+        @Option(help: ArgumentHelp("The order that this intent placed.", valueName: "id"))
+        var order: Int?
+
+        @Flag(name: .customLong("not-placed"), help: "No order was placed for this intent.")
+        var notPlaced = false
+
+        func validate() throws {
+            if (order == nil) == !notPlaced {
+                throw ValidationError("give exactly one of --order ID and --not-placed")
+            }
+        }
+
+        func run() throws {
+            let path = stateOptions.statePath
+            try Failure.report { () throws(StateError) in
+                let lock = try StateLock.acquire(statePath: path, operation: "state resolve", timeout: lockOptions.lockTimeout)
+                defer { lock.release() }
+                let store = StateStore(path: path)
+                var state = try store.load()
+                guard let index = state.intents.firstIndex(where: { $0.id == intentID }) else {
+                    throw .unknownIntent(id: intentID, path: path)
+                }
+                let intent = state.intents.remove(at: index)
+                if let order {
+                    var record = StateRecord(orderID: order, product: intent.product, commonName: intent.commonName,
+                                             dnsNames: intent.extra["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                                             status: "pending")
+                    record.orderedAt = intent.createdAt
+                    if let previous = state.certificates[intent.name] {
+                        if intent.action == "renew" { record.renewalOfOrderID = previous.orderID }
+                        record.history = previous.history + [["order_id": .int(previous.orderID), "thumbprint": JSONValue(previous.thumbprint),
+                                                              "valid_till": JSONValue(previous.validTill?.description), "ended": .string(intent.action == "renew" ? "renewed" : "replaced")]]
+                    }
+                    state.certificates[intent.name] = record
+                }
+                let saved = try store.save(state)
+                if let order {
+                    print("Recorded order \(order) for '\(intent.name)' (status pending until 'certform refresh'); state serial \(saved.serial).")
+                } else {
+                    print("Intent \(intent.id) for '\(intent.name)' resolved as not placed; state serial \(saved.serial).")
+                }
+            }
+        }
+    }
+}
+
+/// `--lock-timeout` for commands that write state.
+struct LockOptions: ParsableArguments {
+    @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("How long to wait for another writer's lock, e.g. 0s, 30s, 5m (default 0s).", valueName: "duration"))
+    var lockTimeoutText: String = "0s"
+
+    var lockTimeout: Double { DurationText.seconds(lockTimeoutText) ?? 0 }
+
+    func validate() throws {
+        guard DurationText.seconds(lockTimeoutText) != nil else {
+            throw ValidationError("--lock-timeout takes a duration such as 0s, 30s or 5m, not '\(lockTimeoutText)'")
+        }
+    }
+}
+
+/// Durations on the command line: `30s`, `5m`, `1h`, `2d` or plain seconds.
+enum DurationText {
+    static func seconds(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        if let last = text.last, let unit = units[last], let value = Double(text.dropLast()), value >= 0 { return value * unit }
+        if let value = Double(text), value >= 0 { return value }
+        return nil
+    }
+}

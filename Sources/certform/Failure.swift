@@ -1,0 +1,15 @@
+import ArgumentParser
+import States
+
+/// Prints a library error as `error: …` and exits 1: the one place commands turn errors into exit
+/// codes.
+enum Failure {
+    static func report<T>(_ body: () throws(StateError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}

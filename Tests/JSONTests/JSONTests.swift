@@ -1,0 +1,59 @@
+import JSON
+import Testing
+
+@Suite struct JSONTests {
+    @Test func prettyOutputIsSortedIndentedAndEndsWithNewline() {
+        let value: JSONValue = ["b": [1, 2], "a": ["z": nil, "y": "x/y"], "c": [], "d": [:]]
+        #expect(JSONWriter.pretty(value) == """
+        {
+          "a": {
+            "y": "x/y",
+            "z": null
+          },
+          "b": [
+            1,
+            2
+          ],
+          "c": [],
+          "d": {}
+        }
+
+        """)
+        #expect(JSONWriter.compact(value) == #"{"a":{"y":"x/y","z":null},"b":[1,2],"c":[],"d":{}}"#)
+    }
+
+    @Test func roundTripKeepsValuesExactly() throws {
+        let text = #"{"big": 9007199254740993, "neg": -5, "f": 1.5, "s": "é\n\t\"q\"\\ \u0001 \ud83d\ude00", "t": true, "n": null}"#
+        let value = try JSONParser.parse(text)
+        #expect(value["big"] == .int(9_007_199_254_740_993))
+        #expect(value["neg"] == .int(-5))
+        #expect(value["f"] == .double(1.5))
+        #expect(value["s"]?.stringValue == "é\n\t\"q\"\\ \u{1} 😀")
+        #expect(try JSONParser.parse(JSONWriter.pretty(value)) == value)
+        #expect(try JSONParser.parse(JSONWriter.compact(value)) == value)
+    }
+
+    @Test(arguments: [
+        ("{\"a\": 1,}", 1, 9),
+        ("{\n  \"a\": tru\n}", 2, 8),
+        ("[1, 2", 1, 6),
+        ("{\"a\" 1}", 1, 6),
+        ("", 1, 1),
+        ("{} x", 1, 4),
+        ("\"unterminated", 1, 14),
+        ("01", 1, 2),
+    ])
+    func errorsCarryLineAndColumn(text: String, line: Int, column: Int) {
+        do {
+            _ = try JSONParser.parse(text)
+            Issue.record("expected an error for \(text)")
+        } catch {
+            #expect(error.line == line && error.column == column, "\(error)")
+        }
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+}
