@@ -65,7 +65,7 @@ let package = Package(
             name: "PlansTests",
             dependencies: ["Plans", "Manifests", "States", "Dates", "JSON", "CertformTestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

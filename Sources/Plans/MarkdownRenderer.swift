@@ -15,7 +15,7 @@ public struct MarkdownRenderer: Sendable {
         let summary = plan.summary
         let paid = summary.paidOrders
         var head = "### certform plan: \(paid == 0 ? "no paid orders" : "**\(paid) paid order\(paid == 1 ? "" : "s")**")\n\n"
-        head += "\(summary.line.replacingOccurrences(of: " · \(paid) paid order\(paid == 1 ? "" : "s")", with: "")) · \(plan.certificateCount) certificates in \(plan.fileCount) files · state serial \(plan.stateSerial) · as of `\(Timestamp.format(plan.asOf))`\n"
+        head += "\(summary.line.replacingOccurrences(of: " · \(paid) paid order\(paid == 1 ? "" : "s")", with: "")) · \(plan.certificateCount) certificate\(plan.certificateCount == 1 ? "" : "s") in \(plan.fileCount) file\(plan.fileCount == 1 ? "" : "s") · state serial \(plan.stateSerial) · as of `\(Timestamp.format(plan.asOf))`\n"
         let listed = plan.listedChanges
         if listed.isEmpty {
             return head + "\nNo changes. Every certificate matches its order.\n"

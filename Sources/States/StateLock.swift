@@ -45,7 +45,8 @@ public struct LockInfo: Sendable, Hashable {
 
     public static func currentUser() -> String {
         let env = ProcessInfo.processInfo.environment
-        let user = env["USER"] ?? env["LOGNAME"] ?? String(getuid())
+        let account = getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+        let user = env["USER"] ?? env["LOGNAME"] ?? account ?? String(getuid())
         return "\(user)@\(ProcessInfo.processInfo.hostName)"
     }
 

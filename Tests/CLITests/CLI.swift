@@ -32,7 +32,7 @@ enum CLI {
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
                     stdin: String? = nil, executable: String = "certform") throws -> Result {
         let process = Process()
-        let path = binary(executable)
+        let path = executable.hasPrefix("/") ? executable : binary(executable)
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw CLIError("\(path) is missing: run 'swift build' before 'swift test'")
         }

@@ -1,0 +1,106 @@
+import Dates
+import Foundation
+import JSON
+import Manifests
+@testable import Plans
+import States
+import Testing
+
+/// Golden files for the three renderers. Set CERTFORM_UPDATE_GOLDEN=1 to rewrite them after an
+/// intended change, then review the diff.
+enum Golden {
+    static let directory: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        url.deleteLastPathComponent()
+        url.deleteLastPathComponent()
+        return url.path + "/Golden"
+    }()
+
+    static func check(_ text: String, against name: String) throws {
+        let path = directory + "/" + name
+        if ProcessInfo.processInfo.environment["CERTFORM_UPDATE_GOLDEN"] == "1" {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == expected, "\(name) differs from the golden file; rerun with CERTFORM_UPDATE_GOLDEN=1 if intended")
+    }
+}
+
+/// A plan with every action, from fixed inputs.
+enum SamplePlan {
+    static func make() -> Plan {
+        let create = Fixture.spec("api", commonName: "api.example.com", dnsNames: [])
+        let renew = Fixture.spec("shop", commonName: "shop.example.com", dnsNames: ["cart.example.com"], renewBeforeDays: 45)
+        let reissue = Fixture.spec("wild", commonName: "*.example.com", dnsNames: [], product: .wildcardDVRapidSSL)
+        let unchanged = Fixture.spec("www", commonName: "www.example.com", dnsNames: ["example.com"])
+        let waiting = Fixture.spec("org", commonName: "example.org", dnsNames: ["sub.example.org", "log.example.org"])
+        var noted = Fixture.spec("legacy", commonName: "legacy.example.org", dnsNames: [])
+        noted.comments = "now with a comment"
+        let blocked = Fixture.spec("renamed", commonName: "old.example.net", dnsNames: [])
+        var pending = Fixture.record(for: waiting, orderID: 6488001)
+        pending.status = "pending"
+        let state = Fixture.state([
+            "shop": Fixture.record(for: renew, expiresIn: 19, orderCoversFor: 19, orderID: 6421100),
+            "wild": Fixture.record(for: reissue, expiresIn: 14, orderCoversFor: 354, orderID: 6450210),
+            "www": Fixture.record(for: unchanged, orderID: 6484932),
+            "org": pending,
+            "legacy": Fixture.record(for: Fixture.spec("legacy", commonName: "legacy.example.org", dnsNames: []), orderID: 6300400),
+            "old-example-net": Fixture.record(for: Fixture.spec("x", commonName: "old.example.net", dnsNames: []), orderID: 6200100),
+        ])
+        return Fixture.plan([create, renew, reissue, unchanged, waiting, noted, blocked], state)
+    }
+}
+
+@Suite struct RendererTests {
+    @Test func textGolden() throws {
+        try Golden.check(TextRenderer(color: false).render(SamplePlan.make()), against: "plan.txt")
+    }
+
+    @Test func markdownGolden() throws {
+        try Golden.check(MarkdownRenderer().render(SamplePlan.make()), against: "plan.md")
+    }
+
+    @Test func jsonGolden() throws {
+        try Golden.check(PlanDocument.render(SamplePlan.make()), against: "plan.json")
+    }
+
+    @Test func sameInputsGiveByteIdenticalPlans() {
+        let a = SamplePlan.make(), b = SamplePlan.make()
+        #expect(TextRenderer(color: false).render(a) == TextRenderer(color: false).render(b))
+        #expect(MarkdownRenderer().render(a) == MarkdownRenderer().render(b))
+        #expect(PlanDocument.render(a) == PlanDocument.render(b))
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        let plan = SamplePlan.make()
+        #expect(!TextRenderer(color: false).render(plan).contains("\u{1B}["))
+        #expect(TextRenderer(color: true).render(plan).contains("\u{1B}[32m+\u{1B}[0m"))
+    }
+
+    @Test func jsonPlanCarriesTheExactRequestAndSummary() throws {
+        let json = try JSONParser.parse(PlanDocument.render(SamplePlan.make()))
+        #expect(json["format_version"] == 1)
+        #expect(json["state"]?["serial"] == 7)
+        #expect(json["summary"]?["paid_orders"] == 2)
+        let changes = try #require(json["changes"]?.arrayValue)
+        let shop = try #require(changes.first { $0["name"] == "shop" })
+        #expect(shop["action"] == "renew")
+        #expect(shop["paid"] == true)
+        #expect(shop["request"]?["renewal_of_order_id"] == 6421100)
+        #expect(changes.contains { $0["name"] == "www" } == false)  // plain `none` is counted, not listed
+    }
+
+    @Test func markdownIsCappedWithANote() {
+        var specs: [CertificateSpec] = []
+        for index in 0..<2_000 {
+            specs.append(Fixture.spec("certificate-\(index)", commonName: "host-\(index).example.com", dnsNames: ["a-\(index).example.com", "b-\(index).example.com"]))
+        }
+        let plan = Fixture.plan(specs, Fixture.state([:]))
+        let markdown = MarkdownRenderer().render(plan)
+        #expect(markdown.count <= 60_000)
+        #expect(markdown.hasPrefix("### certform plan: **2000 paid orders**"))
+        let note = try? #require(markdown.range(of: #"_(\d+) of 2000 rows left out"#, options: .regularExpression))
+        #expect(note != nil)
+        #expect(markdown.hasSuffix("</details>\n"))
+    }
+}

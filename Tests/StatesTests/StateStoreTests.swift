@@ -1,0 +1,198 @@
+import CertformTestSupport
+import Dates
+import Foundation
+import JSON
+@testable import States
+import Testing
+
+@Suite struct StateStoreTests {
+    static let sample = """
+    {
+      "certificates": {
+        "example-com": {
+          "certificate_id": 6079436,
+          "common_name": "example.com",
+          "dcv_method": "dns-txt-token",
+          "dcv_random_value": "icru1984rnekfj",
+          "dns_names": [
+            "log.example.com",
+            "sub.example.com"
+          ],
+          "history": [
+            {
+              "ended": "renewed",
+              "order_id": 6400001,
+              "thumbprint": "AA",
+              "valid_till": "2026-11-20",
+              "x-note": "kept"
+            }
+          ],
+          "order_id": 6484932,
+          "order_valid_till": "2027-11-29",
+          "ordered_at": "2026-11-29T03:00:00Z",
+          "product": "ssl_dv_geotrust",
+          "renewal_of_order_id": 6400001,
+          "serial_number": "0669D46CAE79EF684A69777490602485",
+          "spec_digest": "sha256:abc",
+          "status": "issued",
+          "team": {
+            "owner": "platform"
+          },
+          "thumbprint": "7D236B54D19D5EACF0881FAF24D51DFE5D23E945",
+          "valid_from": "2026-11-29",
+          "valid_till": "2027-06-16"
+        }
+      },
+      "format_version": 1,
+      "intents": [],
+      "lineage": "6f1c0c2e-5b7d-4a39-9d1e-2f8a7c4b3e10",
+      "serial": 12,
+      "x-owner": "team-a"
+    }
+
+    """
+
+    @Test func roundTripKeepsUnknownFieldsAndKeyOrder() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("state/orders.json", Self.sample)
+        let store = StateStore(path: path)
+        let state = try store.load()
+        #expect(state.serial == 12)
+        let record = try #require(state.certificates["example-com"])
+        #expect(record.validTill == CalendarDate("2027-06-16"))
+        #expect(record.extra["team"] == ["owner": "platform"])
+        #expect(state.extra["x-owner"] == "team-a")
+        // Rewriting without changes reproduces the file byte for byte.
+        #expect(state.fileText == Self.sample)
+        let saved = try store.save(state)
+        #expect(saved.serial == 13)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == Self.sample.replacingOccurrences(of: "\"serial\": 12", with: "\"serial\": 13"))
+    }
+
+    @Test func missingFileIsTheEmptyStateAndTheFirstSaveSetsALineage() throws {
+        let dir = TemporaryDirectory()
+        let store = StateStore(path: dir.path + "/state/orders.json")
+        let empty = try store.load()
+        #expect(empty.certificates.isEmpty && empty.lineage == nil && empty.serial == 0)
+        let saved = try store.save(empty)
+        #expect(saved.serial == 1)
+        let lineage = try #require(saved.lineage)
+        let again = try store.save(try store.load())
+        #expect(again.lineage == lineage && again.serial == 2)
+        let text = try String(contentsOfFile: store.path, encoding: .utf8)
+        #expect(text.hasSuffix("}\n"))
+        #expect(text.contains("\n  \"format_version\": 1,\n"))
+    }
+
+    @Test(arguments: [
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 1}}", "invalid JSON at line 1, column"),
+        ("not json", "invalid JSON at line 1, column 1"),
+        ("[]", "the state must be a JSON object, found an array"),
+        ("{\"format_version\": 2, \"lineage\": \"x\", \"serial\": 1}", "format_version 2 is not one this certform reads (it reads 1)"),
+        ("{\"lineage\": \"x\", \"serial\": 1}", "format_version is missing"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": \"7\"}}}", "certificates.a.order_id must be an integer, found a string"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 7, \"product\": \"p\", \"common_name\": \"c\", \"status\": \"issued\", \"valid_till\": \"16/06/2027\"}}}", "certificates.a.valid_till '16/06/2027' is not a yyyy-MM-dd date"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"intents\": [{\"id\": 1}]}", "intents[0].id must be a string"),
+    ])
+    func corruptStateIsAClearErrorAndIsNeverOverwritten(text: String, fragment: String) throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("orders.json", text)
+        let store = StateStore(path: path)
+        do {
+            _ = try store.load()
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains(fragment), "\(error)")
+            #expect(error.description.contains(path))
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test func unwritableDirectoryLeavesTheStateIntact() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("state/orders.json", Self.sample)
+        let store = StateStore(path: path)
+        let state = try store.load()
+        // A directory that cannot take the temporary file: replace it by a path under a regular file.
+        let blocked = StateStore(path: dir.write("not-a-dir", "x") + "/orders.json")
+        #expect(throws: StateError.self) { try blocked.save(state) }
+        if geteuid() != 0 {
+            chmod(dir.path + "/state", 0o555)
+            defer { chmod(dir.path + "/state", 0o755) }
+            #expect(throws: StateError.self) { try store.save(state) }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == Self.sample)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path + "/state")
+        #expect(leftovers == ["orders.json"])
+    }
+
+    @Test func lockIsExclusiveAndNamesItsHolder() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/orders.json"
+        let first = try StateLock.acquire(statePath: path, operation: "apply")
+        // flock conflicts between open file descriptions, so a second acquire in this process
+        // behaves as another process would.
+        do {
+            _ = try StateLock.acquire(statePath: path, operation: "state forget", timeout: 0.2)
+            Issue.record("the second writer must not get the lock")
+        } catch {
+            guard case .locked(_, let holder) = error else { Issue.record("\(error)"); return }
+            #expect(holder.contains("apply (lock \(first.info.id)) by "))
+            #expect(holder.contains("pid \(getpid())"))
+        }
+        first.release()
+        let second = try StateLock.acquire(statePath: path, operation: "state forget")
+        #expect(StateLock.holder(atPath: StateLock.lockPath(forState: path))?.operation == "state forget")
+        second.release()
+    }
+
+    @Test func lockWaitsUpToTheTimeout() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/orders.json"
+        let first = try StateLock.acquire(statePath: path, operation: "apply")
+        // A thread of its own, so that the release does not wait for the busy concurrency pool.
+        Thread.detachNewThread {
+            usleep(300_000)
+            first.release()
+        }
+        let second = try StateLock.acquire(statePath: path, operation: "refresh", timeout: 5)
+        #expect(second.info.operation == "refresh")
+    }
+
+    @Test func ciRunURLIsPartOfTheHolder() {
+        let info = LockInfo(id: "l-1", operation: "apply", who: "ci@runner", pid: 42, since: "2026-11-29T03:00:00Z",
+                            ciURL: "https://github.com/acme/certs/actions/runs/99")
+        #expect(info.summary == "apply (lock l-1) by ci@runner, pid 42, since 2026-11-29T03:00:00Z, https://github.com/acme/certs/actions/runs/99")
+        #expect(LockInfo(json: info.json) == info)
+    }
+}
+
+@Suite struct CalendarDateTests {
+    @Test(arguments: ["2024-02-29", "1970-01-01", "2026-12-31", "2400-02-29"])
+    func validDatesRoundTrip(text: String) throws {
+        let date = try #require(CalendarDate(text))
+        #expect(date.description == text)
+        #expect(CalendarDate(daysSinceEpoch: date.daysSinceEpoch) == date)
+    }
+
+    @Test(arguments: ["2025-02-29", "2026-13-01", "2026-00-10", "2026-1-01", "20261201", "2100-02-29", "2026-04-31"])
+    func invalidDates(text: String) {
+        #expect(CalendarDate(text) == nil)
+    }
+
+    @Test func dayArithmetic() {
+        let a = CalendarDate("2026-12-01")!
+        #expect(a.adding(days: 31).description == "2027-01-01")
+        #expect(a.days(until: CalendarDate("2027-12-01")!) == 365)
+        #expect(CalendarDate(Timestamp.parse("2026-12-01T23:59:59Z")!) == a)
+    }
+
+    @Test func timestamps() {
+        #expect(Timestamp.parse("2018-10-16T20:05:28+00:00").map(Timestamp.format) == "2018-10-16T20:05:28Z")
+        #expect(Timestamp.parse("2026-11-29T03:00:00+02:00").map(Timestamp.format) == "2026-11-29T01:00:00Z")
+        #expect(Timestamp.parse("2026-11-29T03:00:00.250Z").map(Timestamp.format) == "2026-11-29T03:00:00Z")
+        #expect(Timestamp.parse("2026-11-29") == nil)
+        #expect(Timestamp.parse("2026-11-29T25:00:00Z") == nil)
+    }
+}
