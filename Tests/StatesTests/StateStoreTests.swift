@@ -196,3 +196,17 @@ import Testing
         #expect(Timestamp.parse("2026-11-29T25:00:00Z") == nil)
     }
 }
+
+@Suite struct ShippedStateGoldenTests {
+    /// The example state in the repository is itself a golden file: reading and rewriting it must
+    /// reproduce it byte for byte (sorted keys, two-space indent, nulls kept, trailing newline).
+    @Test func exampleStateRoundTripsByteForByte() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let path = url.path + "/state/orders.json"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let state = try StateStore(path: path).load()
+        #expect(state.certificates.count == 7)
+        #expect(state.fileText == text)
+    }
+}
