@@ -6,11 +6,15 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "certform", targets: ["certform"]),
+        .executable(name: "certcentral-sandbox", targets: ["certcentral-sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +34,28 @@ let package = Package(
             ]
         ),
         .target(name: "JSON"),
-        .target(name: "States", dependencies: ["Dates", "JSON"]),
+        .target(name: "Files"),
+        .target(name: "States", dependencies: ["Dates", "JSON", "Files"]),
+        .target(name: "CertCentral", dependencies: ["JSON"]),
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "CertCentral", "JSON", "Dates", "Files",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "certcentral-sandbox",
+            dependencies: [
+                "Sandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "Plans",
             dependencies: [
@@ -41,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "certform",
             dependencies: [
-                "Manifests", "States", "Plans", "Dates", "JSON",
+                "Manifests", "States", "Plans", "Dates", "JSON", "Files",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +89,16 @@ let package = Package(
         .testTarget(
             name: "PlansTests",
             dependencies: ["Plans", "Manifests", "States", "Dates", "JSON", "CertformTestSupport"]
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: [
+                "Sandbox", "CertCentral", "JSON", "Dates", "CertformTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "JSON"]),
     ],

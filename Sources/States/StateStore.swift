@@ -1,3 +1,4 @@
+import Files
 import Foundation
 import JSON
 
@@ -46,55 +47,10 @@ public struct StateStore: Sendable {
 
     /// Replaces the file at `path` with `text` atomically (also used for saved plans).
     public static func writeAtomically(_ text: String, to path: String) throws(StateError) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        if !FileManager.default.fileExists(atPath: directory) {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw .unwritable(path: path, reason: "cannot create the directory '\(directory)'")
-            }
+        do {
+            try AtomicFile.write(text, to: path)
+        } catch {
+            throw .unwritable(path: path, reason: error.reason)
         }
-        let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .unwritable(path: path, reason: errnoText()) }
-        var ok = false
-        defer {
-            if !ok { unlink(temporary) }
-        }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBufferPointer { buffer in
-                Foundation.write(fd, buffer.baseAddress! + written, buffer.count - written)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let reason = errnoText()
-                close(fd)
-                throw .unwritable(path: path, reason: reason)
-            }
-            written += result
-        }
-        if fsync(fd) != 0 {
-            let reason = errnoText()
-            close(fd)
-            throw .unwritable(path: path, reason: "fsync failed: \(reason)")
-        }
-        close(fd)
-        // Keep the permissions of the file being replaced.
-        var info = stat()
-        if stat(path, &info) == 0 { chmod(temporary, info.st_mode & 0o7777) }
-        guard rename(temporary, path) == 0 else { throw .unwritable(path: path, reason: errnoText()) }
-        ok = true
-        let directoryFD = open(directory, O_RDONLY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
-        }
-    }
-
-    static func errnoText() -> String {
-        String(cString: strerror(errno))
     }
 }
