@@ -10,18 +10,22 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_once(command):
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, _, rusage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    out, err = process.stdout.read(), process.stderr.read()
-    return elapsed, rusage.ru_maxrss * 1024, out.decode(), err.decode()
+    # Output goes to files, not pipes: a plan larger than a pipe buffer would otherwise block.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        _, _, rusage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        return elapsed, rusage.ru_maxrss * 1024, out.read().decode(), err.read().decode()
 
 
 def main():

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertCentral
 import Foundation
 import Sandbox
 

@@ -1,0 +1,261 @@
+import AsyncHTTPClient
+import Foundation
+import JSON
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// How the client connects and how patient it is.
+public struct CertCentralConfiguration: Sendable {
+    /// `https://www.digicert.com/services/v2`, or the sandbox's `http://127.0.0.1:PORT/services/v2`.
+    public var baseURL: String
+    public var apiKey: APIKey
+    public var userAgent: String
+    public var connectTimeout: Duration = .seconds(10)
+    /// For one attempt of one request, from sending to the last byte of the answer.
+    public var requestTimeout: Duration = .seconds(60)
+    public var rateLimits: [RateLimit] = RateLimit.certCentral
+    public var retry = RetryPolicy()
+
+    public init(baseURL: String = Endpoint.defaultBaseURL, apiKey: APIKey, userAgent: String = "certform") {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.userAgent = userAgent
+    }
+}
+
+/// When and how often to send a request again.
+public struct RetryPolicy: Sendable {
+    /// Attempts in all, the first included.
+    public var maxAttempts = 6
+    public var baseDelay: Duration = .milliseconds(500)
+    public var maxDelay: Duration = .seconds(10)
+    /// No retry starts after this much time since the first attempt.
+    public var maxTotal: Duration = .seconds(120)
+
+    public init() {}
+
+    /// Exponential backoff with jitter: a random delay in [½, 1] × min(max, base × 2^attempt).
+    func delay(afterAttempt attempt: Int) -> Duration {
+        let cap = min(maxDelay, baseDelay * Int(pow(2.0, Double(min(attempt, 20)))))
+        return cap * Double.random(in: 0.5...1.0)
+    }
+}
+
+/// The CertCentral Services API v2 over AsyncHTTPClient.
+///
+/// Every request waits on one shared ``RequestRateLimiter``. GETs are retried on 429, 5xx and
+/// connection errors. A POST is sent again only when it certainly was not processed — a 429, or a
+/// connection that failed before the request was written; any other failure of a POST is a
+/// ``CertCentralError/unknownOutcome(method:path:reason:)`` for the caller to resolve.
+public final class CertCentralClient: Sendable {
+    public let configuration: CertCentralConfiguration
+    let http: HTTPClient
+    let ownsHTTPClient: Bool
+    let limiter: RequestRateLimiter
+    let logger: Logger
+
+    public init(configuration: CertCentralConfiguration, logger: Logger = Logger(label: "certform.certcentral", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.configuration = configuration
+        var http = HTTPClient.Configuration()
+        http.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                                                   + configuration.connectTimeout.components.attoseconds / 1_000_000_000))
+        http.redirectConfiguration = .disallow
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        ownsHTTPClient = true
+        limiter = RequestRateLimiter(limits: configuration.rateLimits)
+        self.logger = logger
+    }
+
+    /// Releases the connection pool; call once when done.
+    public func shutdown() async throws {
+        if ownsHTTPClient { try await http.shutdown() }
+    }
+
+    // MARK: Calls
+
+    /// Places an order; `body` is sent exactly as given (the plan's request).
+    public func placeOrder(product: String, body: JSONValue) async throws(CertCentralError) -> OrderCreated {
+        try await send(.POST, Endpoint.placeOrder(product: product), body: body, as: OrderCreated.self)
+    }
+
+    public func orderInfo(_ orderID: Int) async throws(CertCentralError) -> OrderInfo {
+        try await send(.GET, Endpoint.orderInfo(orderID), as: OrderInfo.self)
+    }
+
+    /// Every order matching the filters, following pages to the end.
+    public func listOrders(commonName: String? = nil, status: String? = nil, pageSize: Int = 1000) async throws(CertCentralError) -> [OrderListItem] {
+        var orders: [OrderListItem] = []
+        while true {
+            var query = ["limit=\(pageSize)", "offset=\(orders.count)"]
+            if let commonName { query.append("filters%5Bcommon_name%5D=\(Self.escape(commonName))") }
+            if let status { query.append("filters%5Bstatus%5D=\(Self.escape(status))") }
+            let page = try await send(.GET, Endpoint.listOrders + "?" + query.joined(separator: "&"), as: ListOrdersResponse.self)
+            orders += page.orders
+            if page.orders.isEmpty || orders.count >= page.page.total { return orders }
+        }
+    }
+
+    public func reissue(orderID: Int, body: JSONValue) async throws(CertCentralError) -> ReissueResponse {
+        try await send(.POST, Endpoint.reissue(orderID), body: body, as: ReissueResponse.self)
+    }
+
+    /// The PEM bundle (certificate, intermediates, root).
+    public func downloadCertificate(_ certificateID: Int) async throws(CertCentralError) -> String {
+        let (status, bytes) = try await exchange(.GET, Endpoint.download(certificateID: certificateID), body: nil)
+        guard status == 200 else { throw error(status: status, bytes: bytes, path: Endpoint.download(certificateID: certificateID)) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: Transport
+
+    func send<T: Decodable>(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, as type: T.Type) async throws(CertCentralError) -> T {
+        let (status, bytes) = try await exchange(method, path, body: body)
+        guard (200..<300).contains(status) else { throw error(status: status, bytes: bytes, path: path) }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch {
+            throw .unexpectedResponse(status: status, path: Self.pathOnly(path), reason: "the body does not decode as \(T.self): \(Self.describe(decoding: error))")
+        }
+    }
+
+    /// One request with retries; returns the final status and body.
+    func exchange(_ method: HTTPMethod, _ path: String, body: JSONValue?) async throws(CertCentralError) -> (Int, [UInt8]) {
+        let started = ContinuousClock.now
+        let isPost = method == .POST
+        let shownPath = Self.pathOnly(path)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try await limiter.acquire()
+            } catch {
+                throw .transport(method: method.rawValue, path: shownPath, reason: "cancelled")
+            }
+            var request = HTTPClientRequest(url: configuration.baseURL + path)
+            request.method = method
+            request.headers.add(name: Endpoint.apiKeyHeader, value: configuration.apiKey.value)
+            request.headers.add(name: "User-Agent", value: configuration.userAgent)
+            request.headers.add(name: "Accept", value: "application/json")
+            if let body {
+                let text = JSONWriter.compact(body)
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: text))
+            }
+            let attemptStart = ContinuousClock.now
+            let outcome: Result<(Int, [UInt8]), any Error>
+            do {
+                let response = try await http.execute(request, timeout: Self.timeAmount(configuration.requestTimeout), logger: nil)
+                let collected = try await response.body.collect(upTo: 16 << 20)
+                outcome = .success((Int(response.status.code), Array(collected.readableBytesView)))
+            } catch {
+                outcome = .failure(error)
+            }
+            let elapsed = ContinuousClock.now - attemptStart
+            let budgetLeft = ContinuousClock.now - started < configuration.retry.maxTotal && attempt < configuration.retry.maxAttempts
+
+            switch outcome {
+            case .success(let (status, bytes)):
+                logger.info("\(method.rawValue) \(shownPath) \(status) \(Self.milliseconds(elapsed))ms")
+                if status == 429 {
+                    // Not processed: safe to send again, for POST too.
+                    guard budgetLeft else { throw .rateLimited(attempts: attempt) }
+                    try await pause(configuration.retry.delay(afterAttempt: attempt) + .seconds(1))
+                    continue
+                }
+                if status == 403, (try? JSONDecoder().decode(ErrorResponse.self, from: Data(bytes)))?.errors.contains(where: { $0.code.contains("access_denied_invalid_key") }) == true {
+                    throw .invalidKey
+                }
+                if status >= 500 {
+                    if isPost {
+                        throw .unknownOutcome(method: "POST", path: shownPath, reason: "HTTP \(status)")
+                    }
+                    guard budgetLeft else { return (status, bytes) }
+                    try await pause(configuration.retry.delay(afterAttempt: attempt))
+                    continue
+                }
+                return (status, bytes)
+            case .failure(let error):
+                let notSent = Self.failedBeforeSending(error)
+                let reason = configuration.apiKey.redact(Self.describe(transport: error))
+                logger.info("\(method.rawValue) \(shownPath) failed after \(Self.milliseconds(elapsed))ms: \(reason)")
+                if isPost && !notSent {
+                    throw .unknownOutcome(method: "POST", path: shownPath, reason: reason)
+                }
+                guard budgetLeft else { throw .transport(method: method.rawValue, path: shownPath, reason: reason) }
+                try await pause(configuration.retry.delay(afterAttempt: attempt))
+            }
+        }
+    }
+
+    func pause(_ duration: Duration) async throws(CertCentralError) {
+        do {
+            try await Task.sleep(for: duration)
+        } catch {
+            throw .transport(method: "-", path: "-", reason: "cancelled")
+        }
+    }
+
+    /// A typed error from an error answer, tolerant of bodies that are not CertCentral's JSON.
+    func error(status: Int, bytes: [UInt8], path: String) -> CertCentralError {
+        if let decoded = try? JSONDecoder().decode(ErrorResponse.self, from: Data(bytes)), !decoded.errors.isEmpty {
+            let errors = decoded.errors.map { APIError(code: $0.code, message: configuration.apiKey.redact($0.message)) }
+            return .api(status: status, errors: errors)
+        }
+        let text = String(decoding: bytes.prefix(300), as: UTF8.self)
+        let snippet = configuration.apiKey.redact(text.replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces))
+        return .unexpectedResponse(status: status, path: Self.pathOnly(path), reason: snippet.isEmpty ? "an empty body" : "a body that is not CertCentral's JSON: \(snippet)")
+    }
+
+    // MARK: Classification
+
+    /// True when `error` happened before the request could be written: connecting, resolving,
+    /// or waiting for a pooled connection. Only then is a POST safe to send again.
+    static func failedBeforeSending(_ error: any Error) -> Bool {
+        if let error = error as? HTTPClientError {
+            return [HTTPClientError.connectTimeout, .getConnectionFromPoolTimeout, .socksHandshakeTimeout,
+                    .httpProxyHandshakeTimeout, .tlsHandshakeTimeout].contains(error)
+        }
+        if error is NIOConnectionError { return true }
+        if let error = error as? IOError {
+            return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL].contains(error.errnoCode)
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error { return true }
+        return false
+    }
+
+    static func describe(transport error: any Error) -> String {
+        if let error = error as? HTTPClientError { return "\(error)" }
+        if error is NIOConnectionError { return "could not connect" }
+        if let error = error as? IOError { return error.description }
+        return String(describing: error)
+    }
+
+    static func describe(decoding error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "'\(key.stringValue)' is missing"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted: return "not JSON"
+        default: return String(describing: error)
+        }
+    }
+
+    /// The path without its query string, for messages and logs.
+    static func pathOnly(_ path: String) -> String {
+        String(path.prefix { $0 != "?" })
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~*"))) ?? text
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

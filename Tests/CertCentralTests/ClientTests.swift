@@ -1,0 +1,266 @@
+import CertCentral
+import CertformTestSupport
+import Foundation
+import JSON
+import Logging
+import Synchronization
+import Testing
+
+/// Collects log lines, to prove what the client writes (and never writes).
+final class CapturedLogs: LogHandler, @unchecked Sendable {
+    static let lines = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        Self.lines.withLock { $0.append("\(event.level) \(event.message) \(event.metadata ?? [:])") }
+    }
+}
+
+enum Client {
+    static func make(_ sandbox: SandboxProcess, key: String = "sandbox-key", limits: [RateLimit] = RateLimit.certCentral,
+                     logger: Logger? = nil, change: (inout CertCentralConfiguration) -> Void = { _ in }) -> CertCentralClient {
+        var configuration = CertCentralConfiguration(baseURL: sandbox.apiBase, apiKey: APIKey(key), userAgent: "certform-tests")
+        configuration.rateLimits = limits
+        configuration.retry.baseDelay = .milliseconds(50)
+        configuration.retry.maxDelay = .milliseconds(400)
+        change(&configuration)
+        if let logger { return CertCentralClient(configuration: configuration, logger: logger) }
+        return CertCentralClient(configuration: configuration)
+    }
+
+    static func body(_ commonName: String = "shop.example.com", extra: [String: JSONValue] = [:]) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "certificate": ["common_name": .string(commonName), "csr": .string(TestCSR.make(commonName: commonName))],
+            "validity_years": 1, "dcv_method": "dns-txt-token", "skip_approval": true,
+        ]
+        for (key, value) in extra { body[key] = value }
+        return .object(body)
+    }
+
+    static func stat(_ sandbox: SandboxProcess, _ path: String...) throws -> Int {
+        var value = try JSONParser.parse(try sandbox.stats())
+        for key in path { value = value[key] ?? .null }
+        return value.intValue ?? -1
+    }
+}
+
+@Suite(.serialized) struct ClientAgainstSandboxTests {
+    @Test func everyCall() async throws {
+        let sandbox = try SandboxProcess()
+        let client = Client.make(sandbox)
+        defer { Task { try? await client.shutdown() } }
+        let created = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+        #expect(created.dcvRandomValue?.isEmpty == false)
+        let info = try await client.orderInfo(created.id)
+        #expect(info.status == "issued" && info.certificate.commonName == "shop.example.com")
+        #expect(info.certificate.thumbprint?.count == 40)
+        for index in 0..<4 { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("h\(index).example.com")) }
+        let all = try await client.listOrders(pageSize: 2)
+        #expect(all.count == 5)
+        #expect(Set(all.map(\.id)).count == 5)
+        let filtered = try await client.listOrders(commonName: "shop.example.com", status: "issued")
+        #expect(filtered.map(\.id) == [created.id])
+        #expect(try await client.listOrders(commonName: "none.example.com").isEmpty)
+        let reissue = try await client.reissue(orderID: created.id, body: ["certificate": ["common_name": "shop.example.com", "csr": .string(TestCSR.make(commonName: "shop.example.com"))]])
+        #expect(reissue.id == created.id)
+        let certificateID = try #require(info.certificate.id)
+        let pem = try await client.downloadCertificate(certificateID)
+        #expect(pem.components(separatedBy: "BEGIN CERTIFICATE").count == 3)
+    }
+
+    @Test func wrongKeyIsRefusedAndNotRetried() async throws {
+        let sandbox = try SandboxProcess()
+        let client = Client.make(sandbox, key: "not-the-key")
+        defer { Task { try? await client.shutdown() } }
+        await #expect(throws: CertCentralError.self) { try await client.orderInfo(1) }
+        do {
+            _ = try await client.listOrders()
+        } catch {
+            guard case .invalidKey = error else { Issue.record("\(error)"); return }
+            #expect(error.description.contains("the API key was refused"))
+        }
+        #expect(try Client.stat(sandbox, "requests") == 2)
+    }
+
+    @Test func notFoundAndSeveralErrorCodes() async throws {
+        let sandbox = try SandboxProcess()
+        let client = Client.make(sandbox)
+        defer { Task { try? await client.shutdown() } }
+        do {
+            _ = try await client.orderInfo(42)
+            Issue.record("expected 404")
+        } catch {
+            #expect(error.codes == ["not_found|order"])
+            guard case .api(let status, _) = error else { Issue.record("\(error)"); return }
+            #expect(status == 404)
+        }
+        do {
+            _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body(extra: ["validity_years": 7, "payment_method": "cash"]))
+            Issue.record("expected 400")
+        } catch {
+            #expect(error.codes == ["invalid_value:validity_years", "invalid_value:payment_method"])
+            #expect(error.description.contains("HTTP 400"))
+            #expect(!error.isUnknownOutcome)
+        }
+        #expect(try Client.stat(sandbox, "orders_created") == 0)
+    }
+
+    @Test func a429IsWaitedOutAndSentAgain() async throws {
+        let sandbox = try SandboxProcess(["--rate-limit", "2/1s"])
+        // A client that does not know the server's limit, as when another client shares the key.
+        let client = Client.make(sandbox, limits: [RateLimit(count: 1000, seconds: 1)])
+        defer { Task { try? await client.shutdown() } }
+        for index in 0..<3 { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("r\(index).example.com")) }
+        #expect(try Client.stat(sandbox, "rate_limited") >= 1)
+        #expect(try Client.stat(sandbox, "orders_created") == 3)
+    }
+
+    @Test func failuresOnGETsAreRetried() async throws {
+        let sandbox = try SandboxProcess(["--seed", "3"])
+        let client = Client.make(sandbox)
+        defer { Task { try? await client.shutdown() } }
+        let created = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+        _ = try sandbox.curl("POST", "/_sandbox/faults", body: "{\"fail_rate\": 0.3}", key: nil)
+        for _ in 0..<8 {
+            let info = try await client.orderInfo(created.id)
+            #expect(info.id == created.id)
+        }
+        #expect(try Client.stat(sandbox, "faults_injected", "fail") > 0)
+    }
+
+    @Test func aDroppedPOSTIsAnUnknownOutcomeAndIsNotSentTwice() async throws {
+        let sandbox = try SandboxProcess(["--drop-after-accept-rate", "1"])
+        let client = Client.make(sandbox)
+        defer { Task { try? await client.shutdown() } }
+        do {
+            _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+            Issue.record("expected an unknown outcome")
+        } catch {
+            #expect(error.isUnknownOutcome, "\(error)")
+            #expect(error.description.contains("may or may not have been processed"))
+        }
+        #expect(try Client.stat(sandbox, "orders_created") == 1)
+        #expect(try Client.stat(sandbox, "requests") == 1)
+    }
+
+    @Test func a5xxOnAPOSTIsAnUnknownOutcome() async throws {
+        let sandbox = try SandboxProcess(["--fail-rate", "1"])
+        let client = Client.make(sandbox)
+        defer { Task { try? await client.shutdown() } }
+        do {
+            _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+            Issue.record("expected an unknown outcome")
+        } catch {
+            #expect(error.isUnknownOutcome)
+        }
+        #expect(try Client.stat(sandbox, "requests") == 1)
+    }
+
+    @Test func aPOSTToAClosedPortIsRetriedSafely() async throws {
+        // Find a free port, then start the sandbox on it only after the client has begun trying.
+        let probe = try SandboxProcess()
+        let port = Int(probe.url.split(separator: ":").last!)!
+        probe.stop()
+        var configuration = CertCentralConfiguration(baseURL: "http://127.0.0.1:\(port)/services/v2", apiKey: APIKey("sandbox-key"))
+        configuration.retry.baseDelay = .milliseconds(200)
+        configuration.retry.maxDelay = .milliseconds(500)
+        configuration.retry.maxAttempts = 30
+        configuration.connectTimeout = .seconds(1)
+        let client = CertCentralClient(configuration: configuration)
+        defer { Task { try? await client.shutdown() } }
+        let starter = Task.detached { () -> SandboxProcess in
+            try await Task.sleep(for: .milliseconds(800))
+            return try SandboxProcess(port: port)
+        }
+        let created = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+        let sandbox = try await starter.value
+        #expect(created.id > 0)
+        #expect(try Client.stat(sandbox, "orders_created") == 1)
+    }
+
+    @Test func aClosedPortWithoutServerFailsAsNotSent() async throws {
+        let probe = try SandboxProcess()
+        let port = Int(probe.url.split(separator: ":").last!)!
+        probe.stop()
+        var configuration = CertCentralConfiguration(baseURL: "http://127.0.0.1:\(port)/services/v2", apiKey: APIKey("sandbox-key"))
+        configuration.retry.baseDelay = .milliseconds(10)
+        configuration.retry.maxDelay = .milliseconds(20)
+        configuration.retry.maxAttempts = 3
+        configuration.connectTimeout = .seconds(1)
+        let client = CertCentralClient(configuration: configuration)
+        defer { Task { try? await client.shutdown() } }
+        do {
+            _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+            Issue.record("expected a failure")
+        } catch {
+            guard case .transport = error else { Issue.record("\(error)"); return }
+        }
+    }
+
+    @Test func threeHundredRequestsFromSixteenTasksSeeNo429() async throws {
+        let limits = [RateLimit(count: 50, seconds: 1), RateLimit(count: 200, seconds: 5)]
+        let sandbox = try SandboxProcess(["--rate-limit", "50/1s,200/5s"])
+        let client = Client.make(sandbox, limits: limits)
+        defer { Task { try? await client.shutdown() } }
+        let created = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    for request in 0..<(300 / 16 + (worker < 300 % 16 ? 1 : 0)) where !(worker == 0 && request == 0) {
+                        _ = try await client.orderInfo(created.id)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try Client.stat(sandbox, "requests") == 300)
+        #expect(try Client.stat(sandbox, "rate_limited") == 0)
+    }
+
+    @Test func theKeyNeverReachesLogsOrErrors() async throws {
+        let secret = "SECRET-KEY-4f1b7c"
+        var logger = Logger(label: "test.client", factory: { _ in CapturedLogs() })
+        logger.logLevel = .trace
+        var descriptions: [String] = []
+        // The wrong key: 403.
+        let sandbox = try SandboxProcess(["--api-key", secret, "--rate-limit", "3/1s"])
+        let wrong = Client.make(sandbox, key: "wrong-\(secret)", logger: logger)
+        do { _ = try await wrong.orderInfo(1) } catch { descriptions.append(error.description) }
+        try await wrong.shutdown()
+        // The right key through 404, 400, 429 and a dropped connection.
+        let client = Client.make(sandbox, key: secret, limits: [RateLimit(count: 1000, seconds: 1)], logger: logger)
+        do { _ = try await client.orderInfo(1) } catch { descriptions.append(error.description) }
+        do { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body(extra: ["validity_years": 9])) } catch { descriptions.append(error.description) }
+        for index in 0..<4 { _ = try? await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("k\(index).example.com")) }
+        _ = try sandbox.curl("POST", "/_sandbox/faults", body: "{\"drop_after_accept_rate\": 1}", key: nil)
+        do { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("drop.example.com")) } catch { descriptions.append(error.description) }
+        _ = try sandbox.curl("POST", "/_sandbox/faults", body: "{\"drop_after_accept_rate\": 0, \"fail_rate\": 1}", key: nil)
+        do { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("fail.example.com")) } catch { descriptions.append(error.description) }
+        try await client.shutdown()
+        sandbox.stop()
+        // A closed port.
+        let gone = Client.make(sandbox, key: secret, logger: logger) {
+            $0.retry.maxAttempts = 2
+            $0.connectTimeout = .seconds(1)
+        }
+        do { _ = try await gone.orderInfo(1) } catch { descriptions.append(error.description) }
+        try await gone.shutdown()
+
+        let lines = CapturedLogs.lines.withLock { $0 }
+        #expect(lines.count >= 8)
+        #expect(lines.contains { $0.contains("GET /order/certificate/1 404") })
+        #expect(lines.contains { $0.contains("POST /order/certificate/ssl_dv_geotrust 429") })
+        #expect(descriptions.count == 6)
+        for text in lines + descriptions {
+            #expect(!text.contains(secret), "the key leaked: \(text)")
+            #expect(!text.contains("BEGIN CERTIFICATE REQUEST"), "a CSR leaked: \(text)")
+        }
+        #expect("\(APIKey(secret))" == "<redacted>")
+    }
+}
