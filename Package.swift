@@ -79,7 +79,8 @@ let package = Package(
         .executableTarget(
             name: "certform",
             dependencies: [
-                "Manifests", "States", "Plans", "Dates", "JSON", "Files",
+                "Manifests", "States", "Plans", "Dates", "JSON", "Files", "CertCentral",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
