@@ -50,6 +50,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(name: "Apply", dependencies: ["Plans", "States", "CertCentral", "JSON", "Dates"]),
         .target(
             name: "Sandbox",
             dependencies: [
@@ -79,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "certform",
             dependencies: [
-                "Manifests", "States", "Plans", "Dates", "JSON", "Files", "CertCentral",
+                "Manifests", "States", "Plans", "Dates", "JSON", "Files", "CertCentral", "Apply",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -116,7 +116,11 @@ public final class CertCentralClient: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch {
-            throw .unexpectedResponse(status: status, path: Self.pathOnly(path), reason: "the body does not decode as \(T.self): \(Self.describe(decoding: error))")
+            let reason = "the body does not decode as \(T.self): \(Self.describe(decoding: error))"
+            // A POST that succeeded but whose answer cannot be read was processed: its order
+            // exists, and only a lookup can tell which it is.
+            if method == .POST { throw .unknownOutcome(method: "POST", path: Self.pathOnly(path), reason: "HTTP \(status), but \(reason)") }
+            throw .unexpectedResponse(status: status, path: Self.pathOnly(path), reason: reason)
         }
     }
 

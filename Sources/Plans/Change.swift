@@ -21,6 +21,11 @@ public struct Change: Sendable, Hashable {
     public var request: JSONValue?
     /// The state record this change adopts from a renamed certificate.
     public var movedFrom: String?
+    /// What the new state record will carry once the request succeeds (create, renew, reissue).
+    public var specDigest: String?
+    public var settingsDigest: String?
+    /// The DCV method of the request, for the instructions printed after placing it.
+    public var dcvMethod: String?
 
     public init(name: String, action: Action, reasons: [String], notes: [String] = [], product: String,
                 commonName: String, dnsNames: [String], orderID: Int? = nil) {

@@ -39,11 +39,69 @@ public enum PlanDocument {
         if let orderID = change.orderID { object["order_id"] = .int(orderID) }
         if let request = change.request { object["request"] = request }
         if let movedFrom = change.movedFrom { object["moved_from"] = .string(movedFrom) }
+        if change.action.isChange {
+            object["spec_digest"] = JSONValue(change.specDigest)
+            object["settings_digest"] = JSONValue(change.settingsDigest)
+            object["dcv_method"] = JSONValue(change.dcvMethod)
+            object["renewal_of_order_id"] = JSONValue(change.renewalOfOrderID)
+        }
         return .object(object)
+    }
+
+    /// Reads a saved plan back (SPEC §5): the changes to apply and what the plan was made from.
+    public static func read(_ json: JSONValue) throws(SavedPlanError) -> SavedPlan {
+        guard json["format_version"]?.intValue == formatVersion else {
+            throw SavedPlanError("format_version \(json["format_version"].map(JSONWriter.compact) ?? "missing") is not \(formatVersion); make the plan again with this certform")
+        }
+        guard let createdText = json["created_at"]?.stringValue, let createdAt = Timestamp.parse(createdText) else {
+            throw SavedPlanError("it has no created_at; save plans with 'certform plan --out FILE'")
+        }
+        guard let asOfText = json["as_of"]?.stringValue, let asOf = Timestamp.parse(asOfText) else {
+            throw SavedPlanError("as_of is missing or not a time")
+        }
+        var changes: [Change] = []
+        for (index, item) in (json["changes"]?.arrayValue ?? []).enumerated() {
+            guard let name = item["name"]?.stringValue, let actionText = item["action"]?.stringValue,
+                  let action = Action(rawValue: actionText), let product = item["product"]?.stringValue,
+                  let commonName = item["common_name"]?.stringValue
+            else { throw SavedPlanError("changes[\(index)] is incomplete") }
+            var change = Change(name: name, action: action, reasons: item["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                                product: product, commonName: commonName,
+                                dnsNames: item["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                                orderID: item["order_id"]?.intValue)
+            change.request = item["request"]
+            change.specDigest = item["spec_digest"]?.stringValue
+            change.settingsDigest = item["settings_digest"]?.stringValue
+            change.dcvMethod = item["dcv_method"]?.stringValue
+            change.renewalOfOrderID = item["renewal_of_order_id"]?.intValue
+            change.renewedThumbprint = item["request"]?["renewed_thumbprint"]?.stringValue
+            change.movedFrom = item["moved_from"]?.stringValue
+            if action.isChange && change.request == nil { throw SavedPlanError("changes[\(index)] (\(name)) has no request") }
+            changes.append(change)
+        }
+        return SavedPlan(createdAt: createdAt, asOf: asOf, stateLineage: json["state"]?["lineage"]?.stringValue,
+                         stateSerial: json["state"]?["serial"]?.intValue ?? -1,
+                         manifestsDigest: json["manifests_digest"]?.stringValue ?? "", changes: changes)
     }
 
     /// The printed JSON plan.
     public static func render(_ plan: Plan) -> String {
         JSONWriter.pretty(json(plan))
     }
+}
+
+/// A plan read back from `plan --out FILE`.
+public struct SavedPlan: Sendable {
+    public var createdAt: Date
+    public var asOf: Date
+    public var stateLineage: String?
+    public var stateSerial: Int
+    public var manifestsDigest: String
+    public var changes: [Change]
+}
+
+/// Why a saved plan could not be read.
+public struct SavedPlanError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -80,6 +80,9 @@ public struct Planner: Sendable {
                 activeByNames: [String: [String]], intents: [Intent]) -> Change {
         var change = Change(name: spec.name, action: .none, reasons: [], product: spec.product.rawValue,
                             commonName: spec.commonName, dnsNames: spec.dnsNames ?? [], orderID: record?.orderID)
+        change.specDigest = SpecDigest.of(spec)
+        change.settingsDigest = SpecDigest.settings(of: spec)
+        change.dcvMethod = spec.dcvMethod.rawValue
         if !intents.isEmpty {
             change.action = .blocked
             change.reasons = intents.map(Self.intentReason)

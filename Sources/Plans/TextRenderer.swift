@@ -56,7 +56,8 @@ public struct TextRenderer: Sendable {
         thumbprint.count > 12 ? "\(thumbprint.prefix(8))…\(thumbprint.suffix(4))" : thumbprint
     }
 
-    static func symbol(_ action: Action) -> String {
+    /// The one-character mark of each action in plans and progress lines.
+    public static func symbol(_ action: Action) -> String {
         switch action {
         case .create: return "+"
         case .renew: return "~"

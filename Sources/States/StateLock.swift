@@ -119,6 +119,27 @@ public final class StateLock: @unchecked Sendable {
         return LockInfo(json: json)
     }
 
+    public enum UnlockResult: Sendable {
+        case removed(LockInfo)
+        case noLock
+        case otherLock(LockInfo)
+        case held(LockInfo)
+    }
+
+    /// Clears the lock information `id` left behind, unless a live process still holds the lock.
+    public static func unlock(statePath: String, id: String) -> UnlockResult {
+        let path = lockPath(forState: statePath)
+        guard let info = holder(atPath: path) else { return .noLock }
+        guard info.id == id else { return .otherLock(info) }
+        let fd = open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return .noLock }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return .held(info) }
+        ftruncate(fd, 0)
+        flock(fd, LOCK_UN)
+        return .removed(info)
+    }
+
     /// Releases the lock; later calls do nothing.
     public func release() {
         guard descriptor >= 0 else { return }

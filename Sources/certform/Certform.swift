@@ -16,6 +16,6 @@ struct Certform: AsyncParsableCommand {
         64 for a usage error.
         """,
         version: version,
-        subcommands: [Validate.self, Plan.self, Show.self, StateCommand.self, Import.self]
+        subcommands: [Validate.self, Plan.self, ApplyCommand.self, Refresh.self, Check.self, Show.self, StateCommand.self, Import.self, Unlock.self]
     )
 }

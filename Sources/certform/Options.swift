@@ -46,6 +46,12 @@ enum Environment {
 /// Writes to standard error.
 enum Console {
     static func error(_ text: String) {
+        flush()
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Flushes buffered standard output, so that progress appears as it happens.
+    static func flush() {
+        fflush(nil)
     }
 }

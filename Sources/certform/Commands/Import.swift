@@ -1,3 +1,4 @@
+import Apply
 import ArgumentParser
 import CertCentral
 import Dates
@@ -65,14 +66,14 @@ struct Import: AsyncParsableCommand {
             Console.error("error: order \(orderID) does not match '\(name)': \(mismatches.joined(separator: "; "))")
             throw ExitCode.failure
         }
-        state.certificates[name] = OrderMatch.record(from: info)
+        state.certificates[name] = OrderRecords.imported(info)
         let saved = try Failure.report { () throws(StateError) in try store.save(state) }
         let expiry = info.certificate.validTill.map { ", certificate valid till \($0)" } ?? ""
         print("Imported order \(orderID) as '\(name)' (\(info.status)\(expiry)); state serial \(saved.serial).")
     }
 }
 
-/// Comparing an order in CertCentral with a manifest entry, and turning it into a state record.
+/// Comparing an order in CertCentral with a manifest entry.
 enum OrderMatch {
     static func mismatches(spec: CertificateSpec, info: OrderInfo) -> [String] {
         var problems: [String] = []
@@ -88,20 +89,5 @@ enum OrderMatch {
             problems.append("its dns_names are [\(ordered.sorted().joined(separator: ", "))], the manifest says [\(declared.sorted().joined(separator: ", "))]")
         }
         return problems
-    }
-
-    static func record(from info: OrderInfo) -> StateRecord {
-        let cn = info.certificate.commonName
-        var record = StateRecord(orderID: info.id, product: info.product?.nameID ?? "", commonName: cn,
-                                 dnsNames: Array(Set(info.certificate.dnsNames).subtracting([cn])).sorted(), status: info.status)
-        record.certificateID = info.certificate.id
-        record.orderedAt = info.dateCreated.flatMap(Timestamp.parse).map(Timestamp.format)
-        record.dcvMethod = info.dcvMethod
-        record.validFrom = info.certificate.validFrom.flatMap(CalendarDate.init)
-        record.validTill = info.certificate.validTill.flatMap(CalendarDate.init)
-        record.orderValidTill = info.orderValidTill.flatMap(CalendarDate.init)
-        record.thumbprint = info.certificate.thumbprint
-        record.serialNumber = info.certificate.serialNumber
-        return record
     }
 }

@@ -1,0 +1,88 @@
+import CertCentral
+import Dates
+import Foundation
+import JSON
+import Plans
+import States
+
+/// Turning API answers into state records.
+public enum OrderRecords {
+    /// The record of an order just placed by `change` (or adopted after an unknown outcome).
+    public static func placed(_ change: Change, orderID: Int, certificateID: Int?, dcvRandomValue: String?,
+                              previous: StateRecord?, at now: Date) -> StateRecord {
+        let skipApproval = change.request?["skip_approval"]?.boolValue ?? false
+        var record = StateRecord(orderID: orderID, product: change.product, commonName: change.commonName,
+                                 dnsNames: change.dnsNames, status: skipApproval ? "pending" : "needs_approval")
+        record.certificateID = certificateID
+        record.specDigest = change.specDigest
+        record.settingsDigest = change.settingsDigest
+        record.orderedAt = Timestamp.format(now)
+        record.dcvMethod = change.dcvMethod ?? change.request?["dcv_method"]?.stringValue
+        record.dcvRandomValue = dcvRandomValue
+        if change.action == .renew { record.renewalOfOrderID = previous?.orderID ?? change.renewalOfOrderID }
+        if let previous {
+            record.history = previous.history + [historyEntry(previous, ended: change.action == .renew ? "renewed" : "replaced")]
+            record.extra = previous.extra
+        }
+        return record
+    }
+
+    /// The record after a reissue of its order was accepted: same order, new names and CSR, the
+    /// old certificate kept in history until refresh reports the new one.
+    public static func reissued(_ change: Change, previous: StateRecord, at now: Date) -> StateRecord {
+        var record = previous
+        record.status = "reissue_pending"
+        record.commonName = change.commonName
+        record.dnsNames = change.dnsNames
+        record.specDigest = change.specDigest
+        record.history = previous.history + [historyEntry(previous, ended: "reissued")]
+        record.extra["reissued_at"] = .string(Timestamp.format(now))
+        return record
+    }
+
+    static func historyEntry(_ record: StateRecord, ended: String) -> JSONValue {
+        ["order_id": .int(record.orderID), "thumbprint": JSONValue(record.thumbprint),
+         "valid_till": JSONValue(record.validTill?.description), "ended": .string(ended)]
+    }
+
+    /// `record` brought up to date with what CertCentral reports; returns what changed, in words.
+    public static func refresh(_ record: inout StateRecord, with info: OrderInfo) -> [String] {
+        var changes: [String] = []
+        if record.status != info.status {
+            changes.append("status \(record.status) → \(info.status)")
+            record.status = info.status
+        }
+        let certificate = info.certificate
+        if let id = certificate.id, record.certificateID != id { record.certificateID = id }
+        if let thumbprint = certificate.thumbprint, record.thumbprint != thumbprint {
+            if record.thumbprint != nil { changes.append("new certificate \(thumbprint.prefix(8))…") }
+            record.thumbprint = thumbprint
+        }
+        if let serial = certificate.serialNumber { record.serialNumber = serial }
+        if let from = certificate.validFrom.flatMap(CalendarDate.init) { record.validFrom = from }
+        if let till = certificate.validTill.flatMap(CalendarDate.init), record.validTill != till {
+            if record.validTill != nil { changes.append("valid_till \(record.validTill!) → \(till)") }
+            record.validTill = till
+        }
+        if let orderTill = info.orderValidTill.flatMap(CalendarDate.init) { record.orderValidTill = orderTill }
+        let names = Set(certificate.dnsNames).subtracting([certificate.commonName])
+        if !certificate.commonName.isEmpty, certificate.commonName != record.commonName || names != Set(record.dnsNames) {
+            changes.append("names changed in CertCentral to \(([certificate.commonName] + names.sorted()).joined(separator: ", "))")
+            record.commonName = certificate.commonName
+            record.dnsNames = names.sorted()
+        }
+        if let method = info.dcvMethod { record.dcvMethod = method }
+        return changes
+    }
+
+    /// A new record from order info (import, and adoption of an order found by lookup).
+    public static func imported(_ info: OrderInfo) -> StateRecord {
+        let cn = info.certificate.commonName
+        var record = StateRecord(orderID: info.id, product: info.product?.nameID ?? "", commonName: cn,
+                                 dnsNames: Array(Set(info.certificate.dnsNames).subtracting([cn])).sorted(), status: info.status)
+        record.certificateID = info.certificate.id
+        record.orderedAt = info.dateCreated.flatMap(Timestamp.parse).map(Timestamp.format)
+        _ = refresh(&record, with: info)
+        return record
+    }
+}

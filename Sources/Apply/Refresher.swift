@@ -1,0 +1,75 @@
+import CertCentral
+import Foundation
+import States
+
+/// Reads order info for the orders in state and records what CertCentral reports (SPEC §6).
+public struct Refresher: Sendable {
+    public struct Report: Sendable {
+        public var name: String
+        public var orderID: Int
+        /// What changed, in words; empty when nothing did.
+        public var changes: [String]
+        public var error: String?
+    }
+
+    let client: CertCentralClient
+    let writer: StateWriter
+
+    public init(client: CertCentralClient, writer: StateWriter) {
+        self.client = client
+        self.writer = writer
+    }
+
+    /// The names worth reading: orders not in a final state, and issued orders missing dates or a
+    /// thumbprint — or every order with `all`.
+    public static func names(in state: State, all: Bool) -> [String] {
+        state.certificates.filter { _, record in
+            if all { return true }
+            if OrderStatus.inProgress.contains(record.status) { return true }
+            if record.status == OrderStatus.issued {
+                return record.validTill == nil || record.thumbprint == nil || record.orderValidTill == nil
+            }
+            return !OrderStatus.failed.contains(record.status) && record.status != OrderStatus.expired
+        }.keys.sorted()
+    }
+
+    /// Refreshes `names` with up to `concurrency` reads in flight, saving the state after each.
+    public func refresh(_ names: [String], concurrency: Int,
+                        progress: @escaping @Sendable (Report) async -> Void) async -> [Report] {
+        var reports: [Report] = []
+        await withTaskGroup(of: Report.self) { group in
+            var next = 0
+            func launch() {
+                guard next < names.count else { return }
+                let name = names[next]
+                next += 1
+                group.addTask { await self.refresh(name) }
+            }
+            for _ in 0..<max(1, concurrency) { launch() }
+            for await report in group {
+                reports.append(report)
+                await progress(report)
+                launch()
+            }
+        }
+        return reports.sorted { $0.name < $1.name }
+    }
+
+    func refresh(_ name: String) async -> Report {
+        guard let record = await writer.state.certificates[name] else {
+            return Report(name: name, orderID: 0, changes: [], error: "no longer in state")
+        }
+        do {
+            let info = try await client.orderInfo(record.orderID)
+            var changes: [String] = []
+            try await writer.update { state in
+                guard var current = state.certificates[name], current.orderID == record.orderID else { return }
+                changes = OrderRecords.refresh(&current, with: info)
+                state.certificates[name] = current
+            }
+            return Report(name: name, orderID: record.orderID, changes: changes, error: nil)
+        } catch {
+            return Report(name: name, orderID: record.orderID, changes: [], error: "\(error)")
+        }
+    }
+}

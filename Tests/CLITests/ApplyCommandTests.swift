@@ -1,0 +1,161 @@
+import CertformTestSupport
+import Foundation
+import JSON
+import States
+import Testing
+
+/// `certform apply`, `refresh`, `check` and `unlock` run as a user would, against the sandbox binary.
+@Suite struct ApplyCommandTests {
+    @Test func theDemoRunsFromStartToEnd() throws {
+        let result = try Subprocess.run("/bin/bash", [CLI.root + "/scripts/demo.sh"], in: CLI.root,
+                                        environment: ["CERTFORM_BIN_DIR": CLI.productsDirectory])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("Apply: 7 of 7 changes done (7 paid orders), 0 failed"))
+        #expect(result.stdout.contains("Plan: 0 create, 1 renew, 6 reissue"))
+        #expect(result.stdout.contains("Apply: 7 of 7 changes done (1 paid order), 0 failed"))
+        #expect(result.stdout.contains("0 of 7 certificates expire within 30 days with no renewal in progress"))
+    }
+
+    @Test func renewalCarriesTheOldOrderAndItsIssuedThumbprint() throws {
+        let repo = try ApplyRepository(count: 2, extra: [0: ["validity_days: 199"]])
+        #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
+        #expect(try repo.certform(["refresh"]).status == 0)
+        let before = try repo.state()
+        let old = try #require(before.certificates["c00"])
+        let thumbprint = try #require(old.thumbprint)
+        try repo.advanceClock(days: 185)
+        let later = isoTime(daysFromNow: 185)
+        let plan = try repo.certform(["plan", "--as-of", later])
+        #expect(plan.stdout.contains("~ c00"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("↻ c01"), "\(plan.stdout)")
+        let apply = try repo.certform(["apply", "--auto-approve", "--as-of", later])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        let orders = try repo.orders()
+        let renewal = try #require(orders.first { $0["request"]?["renewal_of_order_id"]?.intValue == old.orderID })
+        #expect(renewal["request"]?["renewed_thumbprint"]?.stringValue == thumbprint)
+        #expect(orders.first { $0["id"]?.intValue == old.orderID }?["is_renewed"] == true)
+        let after = try repo.state()
+        let record = try #require(after.certificates["c00"])
+        #expect(record.renewalOfOrderID == old.orderID)
+        #expect(record.history.last?["order_id"]?.intValue == old.orderID)
+        #expect(record.history.last?["ended"] == "renewed")
+        // The reissue kept its order and asked CertCentral for a new certificate.
+        let c01 = try #require(after.certificates["c01"])
+        #expect(c01.orderID == before.certificates["c01"]?.orderID)
+        #expect(["reissue_pending", "issued"].contains(orders.first { $0["id"]?.intValue == c01.orderID }?["status"]?.stringValue ?? ""))
+        #expect(try repo.certform(["refresh"]).status == 0)
+        #expect(try repo.state().certificates["c01"]?.thumbprint != before.certificates["c01"]?.thumbprint)
+        #expect(try repo.orders().count == 3)
+    }
+
+    @Test func aSavedPlanIsAppliedExactlyOrRefusedWhenStale() throws {
+        let repo = try ApplyRepository(count: 2)
+        #expect(try repo.certform(["plan", "--out", "plan.json"]).status == 0)
+        #expect(try repo.certform(["apply", "plan.json"]).status == 0)
+        #expect(try repo.orders().count == 2)
+        // Applied once, the same plan is stale: the state serial moved.
+        let again = try repo.certform(["apply", "plan.json"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("the saved plan 'plan.json' is stale: ") && again.stderr.contains("the plan was made at serial 0"))
+        #expect(try repo.orders().count == 2)
+    }
+
+    @Test func staleReasonsAreEachNamed() throws {
+        let repo = try ApplyRepository(count: 1)
+        #expect(try repo.certform(["plan", "--out", "plan.json"]).status == 0)
+        let original = try String(contentsOfFile: repo.path + "/plan.json", encoding: .utf8)
+        // Manifests changed.
+        repo.dir.write("manifests/more.yaml", "apiVersion: certform/v1\ncertificates: {}\n")
+        let manifests = try repo.certform(["apply", "plan.json"])
+        #expect(manifests.stderr.contains("the manifests changed since the plan was made"), "\(manifests.stderr)")
+        try FileManager.default.removeItem(atPath: repo.path + "/manifests/more.yaml")
+        // Too old.
+        Thread.sleep(forTimeInterval: 1.1)
+        let old = try repo.certform(["apply", "plan.json", "--max-plan-age", "1s"])
+        #expect(old.stderr.contains("older than --max-plan-age 1s"), "\(old.stderr)")
+        // Another state lineage.
+        var other = State()
+        other.lineage = "someone-else"
+        try StateStore(path: repo.statePath).save(other)
+        let lineage = try repo.certform(["apply", "plan.json"])
+        #expect(lineage.stderr.contains("the state lineage is someone-else, the plan was made for none"), "\(lineage.stderr)")
+        try FileManager.default.removeItem(atPath: repo.statePath)
+        // Another format.
+        repo.dir.write("plan.json", original.replacingOccurrences(of: "\"format_version\": 1", with: "\"format_version\": 2"))
+        let format = try repo.certform(["apply", "plan.json"])
+        #expect(format.stderr.contains("format_version 2 is not 1"), "\(format.stderr)")
+        for result in [manifests, old, lineage, format] { #expect(result.status == 1) }
+        #expect(try repo.orders().isEmpty)
+    }
+
+    @Test func maxOrdersRefusesBeforeSending() throws {
+        let repo = try ApplyRepository(count: 3)
+        let result = try repo.certform(["apply", "--auto-approve", "--max-orders", "2"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the plan has 3 paid orders, more than --max-orders 2; nothing was sent"))
+        #expect(try repo.orders().isEmpty)
+    }
+
+    @Test func aRefusedOrderDoesNotStopTheOthers() throws {
+        // validity_days 2000 passes the manifest rules but CertCentral takes at most 1095.
+        let repo = try ApplyRepository(count: 3, extra: [1: ["validity_days: 2000"]])
+        let result = try repo.certform(["apply", "--auto-approve"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("c01  FAILED: CertCentral refused the request (HTTP 400): invalid_value:validity_days"), "\(result.stdout)")
+        #expect(result.stdout.contains("Apply: 2 of 3 changes done (2 paid orders), 1 failed"))
+        let state = try repo.state()
+        #expect(Set(state.certificates.keys) == ["c00", "c02"])
+        #expect(state.intents.isEmpty)
+        #expect(try repo.orders().count == 2)
+    }
+
+    @Test func aSecondApplyWaitsForTheLockHolder() throws {
+        let repo = try ApplyRepository(count: 4, sandboxArguments: ["--latency-ms", "400"])
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: CLI.binary("certform"))
+        first.arguments = ["apply", "--auto-approve", "--concurrency", "1"]
+        first.currentDirectoryURL = URL(fileURLWithPath: repo.path)
+        first.environment = ProcessInfo.processInfo.environment.merging(repo.environment) { $1 }
+        first.standardOutput = FileHandle.nullDevice
+        try first.run()
+        // Wait until the first apply holds the lock (its lock file names it).
+        for _ in 0..<100 where StateLock.holder(atPath: repo.statePath + ".lock") == nil { Thread.sleep(forTimeInterval: 0.05) }
+        let second = try repo.certform(["apply", "--auto-approve"])
+        first.waitUntilExit()
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("error: the state 'state/orders.json' is locked by apply (lock "), "\(second.stderr)")
+        #expect(second.stderr.contains("pid \(first.processIdentifier)"))
+        #expect(first.terminationStatus == 0)
+        #expect(try repo.orders().count == 4)
+    }
+
+    @Test func withoutATerminalApplyNeedsAutoApprove() throws {
+        let repo = try ApplyRepository(count: 1)
+        let result = try repo.certform(["apply"], stdin: "yes\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("standard input is not a terminal; review the plan and rerun with --auto-approve"))
+        #expect(try repo.orders().isEmpty)
+    }
+
+    @Test func checkAndUnlock() throws {
+        let repo = try ApplyRepository(count: 2)
+        #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
+        #expect(try repo.certform(["refresh"]).status == 0)
+        let soon = try repo.certform(["check", "--within", "250"])
+        #expect(soon.status == 1)
+        #expect(soon.stdout.contains("c00: certificate expires "))
+        let fine = try repo.certform(["check", "--within", "30", "--format", "prometheus"])
+        #expect(fine.status == 0)
+        #expect(fine.stdout.contains("certform_certificate_expiry_timestamp_seconds{name=\"c00\"} "))
+        let json = try JSONParser.parse(try repo.certform(["check", "--within", "30", "--format", "json"]).stdout)
+        #expect(json["certificates"]?.arrayValue?.count == 2)
+        // A lock left behind by a process elsewhere: its information remains, no process holds it.
+        let info = LockInfo(id: "stale-lock", operation: "apply", who: "ci@other-host", pid: 99999, since: "2026-11-29T00:00:00Z", ciURL: nil)
+        repo.dir.write("state/orders.json.lock", JSONWriter.pretty(info.json))
+        let wrong = try repo.certform(["unlock", "other-id"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("not by other-id"))
+        let unlocked = try repo.certform(["unlock", "stale-lock"])
+        #expect(unlocked.status == 0, "\(unlocked.stderr)")
+        #expect(StateLock.holder(atPath: repo.statePath + ".lock") == nil)
+    }
+}
