@@ -9,12 +9,9 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "certcentral-sandbox",
         abstract: "A local server that behaves like the DigiCert CertCentral Services API v2 for everything certform uses.",
         discussion: """
-        Orders, order info, list orders, reissue and certificate download, with the API's validation,
-        errors and rate limits, and real certificates signed by a sandbox CA. Its first line on
-        standard output is 'listening on http://HOST:PORT' (the real port with --port 0).
+        Orders, order info, list orders, reissue and certificate download, with the API's validation, errors and rate limits, and real certificates signed by a sandbox CA. Its first line on standard output is 'listening on http://HOST:PORT' (the real port with --port 0).
 
-        Admin API (no key, loopback only): GET /_sandbox/orders, POST /_sandbox/clock
-        {"advance_days": N}, GET|POST /_sandbox/faults, GET /_sandbox/stats.
+        Admin API (no key, loopback only): GET /_sandbox/orders, POST /_sandbox/clock {"advance_days": N}, GET|POST /_sandbox/faults, GET /_sandbox/stats.
 
         Examples:
           certcentral-sandbox --port 8443

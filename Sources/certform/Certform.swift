@@ -8,12 +8,9 @@ struct Certform: AsyncParsableCommand {
         commandName: "certform",
         abstract: "Keep DigiCert DV SSL certificate orders in step with YAML manifests in git.",
         discussion: """
-        certform reads the certificates you declare in manifests/*.yaml, compares them with the
-        orders recorded in state/orders.json, and shows (plan) or places (apply) exactly the paid
-        orders and free reissues that are needed.
+        certform reads the certificates you declare in manifests/*.yaml, compares them with the orders recorded in state/orders.json, and shows (plan) or places (apply) exactly the paid orders and free reissues that are needed.
 
-        Exit status: 0 success, 1 failure, 2 for 'plan --detailed-exitcode' with changes,
-        64 for a usage error.
+        Exit status: 0 success, 1 failure, 2 for 'plan --detailed-exitcode' with changes, 64 for a usage error.
         """,
         version: version,
         subcommands: [Validate.self, Plan.self, ApplyCommand.self, Refresh.self, Check.self, Show.self, StateCommand.self, Import.self, Unlock.self]

@@ -13,16 +13,11 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Place the orders, renewals and reissues of a plan, each exactly once.",
         discussion: """
-        Without PLAN_FILE, plans now, prints the plan and asks for 'yes' (or --auto-approve). With
-        PLAN_FILE (from 'certform plan --out'), applies exactly that plan after checking that it
-        still holds: same state lineage and serial, same manifests, not older than --max-plan-age.
+        Without PLAN_FILE, plans now, prints the plan and asks for 'yes' (or --auto-approve). With PLAN_FILE (from 'certform plan --out'), applies exactly that plan after checking that it still holds: same state lineage and serial, same manifests, not older than --max-plan-age.
 
-        Before each request certform writes an intent to the state; after it, the order. A crash,
-        a timeout or a dropped connection is settled by looking the order up, never by ordering
-        twice. Leftover intents from an earlier run are settled first.
+        Before each request certform writes an intent to the state; after it, the order. A crash, a timeout or a dropped connection is settled by looking the order up, never by ordering twice. Leftover intents from an earlier run are settled first.
 
-        Exit status: 0 when every change succeeded, 1 otherwise (the state holds every order that
-        was placed either way).
+        Exit status: 0 when every change succeeded, 1 otherwise (the state holds every order that was placed either way).
 
         Examples:
           certform apply

@@ -8,10 +8,7 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fail when a certificate expires soon and nothing is renewing it.",
         discussion: """
-        Exit 1 when any certificate in state expires within DAYS of now (or --as-of) and no
-        renewal or reissue of it is in progress. Reads only the state; run 'certform refresh'
-        first for current dates. The prometheus format prints gauges for a node-exporter
-        textfile collector.
+        Exit 1 when any certificate in state expires within DAYS of now (or --as-of) and no renewal or reissue of it is in progress. Reads only the state; run 'certform refresh' first for current dates. The prometheus format prints gauges for a node-exporter textfile collector.
 
         Examples:
           certform check --within 30

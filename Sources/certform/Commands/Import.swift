@@ -11,10 +11,7 @@ struct Import: AsyncParsableCommand {
         commandName: "import",
         abstract: "Record an existing CertCentral order in state under a manifest certificate's name.",
         discussion: """
-        Reads the order from CertCentral, checks that its product and names match the manifest
-        entry NAME, and records it, so that certform renews or reissues it from then on instead of
-        ordering anew. The record carries no spec digest: until certform places the next order for
-        it, changes are detected on product, common_name and dns_names.
+        Reads the order from CertCentral, checks that its product and names match the manifest entry NAME, and records it, so that certform renews or reissues it from then on instead of ordering anew. The record carries no spec digest: until certform places the next order for it, changes are detected on product, common_name and dns_names.
 
         Examples:
           DIGICERT_API_KEY=… certform import example-com 6484932

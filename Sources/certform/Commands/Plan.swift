@@ -10,14 +10,11 @@ struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show which orders, renewals and reissues apply would send.",
         discussion: """
-        Reads the manifests and the state file, decides one action per certificate, and prints the
-        plan. Makes no network call. The same inputs and --as-of always print the same plan.
+        Reads the manifests and the state file, decides one action per certificate, and prints the plan. Makes no network call. The same inputs and --as-of always print the same plan.
 
-        Actions: create and renew are paid orders; reissue is free; wait, none, orphan and blocked
-        send nothing. A blocked certificate needs a person's decision and makes plan exit 1.
+        Actions: create and renew are paid orders; reissue is free; wait, none, orphan and blocked send nothing. A blocked certificate needs a person's decision and makes plan exit 1.
 
-        Exit status: 0 success; with --detailed-exitcode, 0 no changes, 2 changes present;
-        1 errors or a blocked certificate; 64 usage error.
+        Exit status: 0 success; with --detailed-exitcode, 0 no changes, 2 changes present; 1 errors or a blocked certificate; 64 usage error.
 
         Examples:
           certform plan

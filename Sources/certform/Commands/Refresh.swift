@@ -8,10 +8,7 @@ struct Refresh: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record what CertCentral reports for the orders in state.",
         discussion: """
-        Reads order info for every order that is not in a final state, and for issued orders that
-        miss dates or a thumbprint (--all: every order), and records status, certificate id,
-        thumbprint, serial number, validity dates and names. Reports what changed outside certform
-        (revoked, reissued elsewhere, names changed). Leftover intents are settled first.
+        Reads order info for every order that is not in a final state, and for issued orders that miss dates or a thumbprint (--all: every order), and records status, certificate id, thumbprint, serial number, validity dates and names. Reports what changed outside certform (revoked, reissued elsewhere, names changed). Leftover intents are settled first.
 
         Examples:
           certform refresh

@@ -6,9 +6,7 @@ struct Unlock: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove a state lock left by a process on another machine.",
         discussion: """
-        Local locks die with their process; a lock on a shared file system can outlive a machine.
-        Give the lock id that the lock error printed. A lock held by a running process on this
-        machine is not removed.
+        Local locks die with their process; a lock on a shared file system can outlive a machine. Give the lock id that the lock error printed. A lock held by a running process on this machine is not removed.
         """)
 
     @OptionGroup var stateOptions: StateOptions

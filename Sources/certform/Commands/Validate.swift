@@ -7,9 +7,7 @@ struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the manifests and report every problem.",
         discussion: """
-        Reads every *.yaml and *.yml file under the manifests directory and checks it against the
-        rules of the manifest format: YAML syntax, keys and types, DNS names, wildcards, DCV
-        e-mail domains, dates and CSRs. Every problem is reported with its file, line and column.
+        Reads every *.yaml and *.yml file under the manifests directory and checks it against the rules of the manifest format: YAML syntax, keys and types, DNS names, wildcards, DCV e-mail domains, dates and CSRs. Every problem is reported with its file, line and column.
 
         Exit status: 0 when there are no errors (warnings are printed), 1 otherwise.
 
