@@ -61,11 +61,13 @@ public struct Refresher: Sendable {
         }
         do {
             let info = try await client.orderInfo(record.orderID)
-            var changes: [String] = []
+            var refreshed = record
+            let changes = OrderRecords.refresh(&refreshed, with: info)
+            let updated = refreshed
             try await writer.update { state in
-                guard var current = state.certificates[name], current.orderID == record.orderID else { return }
-                changes = OrderRecords.refresh(&current, with: info)
-                state.certificates[name] = current
+                // Only if nothing replaced the order meanwhile.
+                guard state.certificates[name]?.orderID == record.orderID else { return }
+                state.certificates[name] = updated
             }
             return Report(name: name, orderID: record.orderID, changes: changes, error: nil)
         } catch {

@@ -3,40 +3,74 @@ import JSON
 import States
 
 /// The one owner of the state during apply and refresh: every change goes through it and is
-/// written to disk at once (atomically), so that concurrent changes never lose one another's
-/// records and a crash never loses a placed order.
+/// durable on disk (written atomically) before the caller goes on, so that concurrent changes never
+/// lose one another's records and a crash never loses a placed order.
+///
+/// Writes are group-committed: changes that arrive while a write is in progress are applied
+/// together and written once, each caller resuming only after the write that holds its change.
+/// With many changes in flight this turns one rewrite of the whole file per change into one per
+/// batch, without weakening the guarantee.
 public actor StateWriter {
     public private(set) var state: State
     let store: StateStore
+    private var pending: [(change: @Sendable (inout State) -> Void, done: CheckedContinuation<Result<Void, StateError>, Never>)] = []
+    private var writing = false
+    /// Writes made, for benchmarks and tests.
+    public private(set) var writes = 0
 
     public init(state: State, store: StateStore) {
         self.state = state
         self.store = store
     }
 
-    /// Applies `change` to the state and saves it (nothing is written when nothing changed).
-    public func update(_ change: (inout State) -> Void) throws(StateError) {
-        var next = state
-        change(&next)
-        guard next != state else { return }
-        state = try store.save(next)
+    /// Applies `change` to the state and returns once it is saved (nothing is written when
+    /// nothing changed).
+    public func update(_ change: @escaping @Sendable (inout State) -> Void) async throws(StateError) {
+        let result = await withCheckedContinuation { continuation in
+            pending.append((change, continuation))
+            if !writing {
+                writing = true
+                Task { await self.drain() }
+            }
+        }
+        try result.get()
+    }
+
+    private func drain() {
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            var next = state
+            for item in batch { item.change(&next) }
+            var result: Result<Void, StateError> = .success(())
+            if next != state {
+                do {
+                    state = try store.save(next)
+                    writes += 1
+                } catch {
+                    result = .failure(error)
+                }
+            }
+            for item in batch { item.done.resume(returning: result) }
+        }
+        writing = false
     }
 
     /// Persists an intent before its request is sent (SPEC §5.2 step 1).
-    public func addIntent(_ intent: Intent) throws(StateError) {
-        try update { $0.intents.append(intent) }
+    public func addIntent(_ intent: Intent) async throws(StateError) {
+        try await update { $0.intents.append(intent) }
     }
 
     /// Records an order under `name` and drops the intent, in one write (step 3).
-    public func record(_ record: StateRecord, for name: String, resolving intentID: String?) throws(StateError) {
-        try update { state in
+    public func record(_ record: StateRecord, for name: String, resolving intentID: String?) async throws(StateError) {
+        try await update { state in
             state.certificates[name] = record
             if let intentID { state.intents.removeAll { $0.id == intentID } }
         }
     }
 
     /// Drops an intent whose request was certainly not placed (steps 4 and 6).
-    public func removeIntent(_ id: String) throws(StateError) {
-        try update { $0.intents.removeAll { $0.id == id } }
+    public func removeIntent(_ id: String) async throws(StateError) {
+        try await update { $0.intents.removeAll { $0.id == id } }
     }
 }

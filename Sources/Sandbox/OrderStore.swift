@@ -115,13 +115,19 @@ public actor OrderStore {
 
     // MARK: Orders
 
-    func placeOrder(product: String, body: JSONValue) -> SandboxReply {
+    /// Validates outside the actor (CSR parsing is the slow part), then commits inside it, so that
+    /// a burst of orders is not serialised behind one another's validation.
+    nonisolated func placeOrder(product: String, body: JSONValue) async -> SandboxReply {
         guard DVProduct.all[product] != nil else {
             return .error(404, "not_found|product", "Product '\(product)' is not a DV SSL product of this account.")
         }
-        let now = now()
-        var validator = OrderValidator(product: product, today: CalendarDate(now))
+        var validator = OrderValidator(product: product, today: CalendarDate(await now()))
         guard let order = validator.validate(body) else { return .errors(400, validator.errors) }
+        return await commit(order, product: product, body: body)
+    }
+
+    func commit(_ order: ValidatedOrder, product: String, body: JSONValue) -> SandboxReply {
+        let now = now()
         if let renewalOf = order.renewalOfOrderID {
             guard let previous = orders[renewalOf] else {
                 return .error(400, "invalid_value:renewal_of_order_id", "Order \(renewalOf) does not exist in this account.")
