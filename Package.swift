@@ -122,7 +122,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "JSON", "YAML"]),
     ],
     swiftLanguageModes: [.v6]
 )
