@@ -51,24 +51,7 @@ public struct Applier: Sendable {
     /// outcome as it completes.
     public func apply(_ changes: [Change], concurrency: Int,
                       progress: @escaping @Sendable (ChangeOutcome) async -> Void) async -> [ChangeOutcome] {
-        let work = changes.filter(\.action.isChange)
-        var outcomes: [ChangeOutcome] = []
-        await withTaskGroup(of: ChangeOutcome.self) { group in
-            var next = 0
-            func launch() {
-                guard next < work.count else { return }
-                let change = work[next]
-                next += 1
-                group.addTask { await self.apply(change) }
-            }
-            for _ in 0..<max(1, concurrency) { launch() }
-            for await outcome in group {
-                outcomes.append(outcome)
-                await progress(outcome)
-                launch()
-            }
-        }
-        return outcomes
+        await runBounded(changes.filter(\.action.isChange), limit: concurrency, body: { await self.apply($0) }, progress: progress)
     }
 
     /// One change, with its write-ahead intent.

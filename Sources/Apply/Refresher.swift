@@ -36,22 +36,7 @@ public struct Refresher: Sendable {
     /// Refreshes `names` with up to `concurrency` reads in flight, saving the state after each.
     public func refresh(_ names: [String], concurrency: Int,
                         progress: @escaping @Sendable (Report) async -> Void) async -> [Report] {
-        var reports: [Report] = []
-        await withTaskGroup(of: Report.self) { group in
-            var next = 0
-            func launch() {
-                guard next < names.count else { return }
-                let name = names[next]
-                next += 1
-                group.addTask { await self.refresh(name) }
-            }
-            for _ in 0..<max(1, concurrency) { launch() }
-            for await report in group {
-                reports.append(report)
-                await progress(report)
-                launch()
-            }
-        }
+        let reports = await runBounded(names, limit: concurrency, body: { await self.refresh($0) }, progress: progress)
         return reports.sorted { $0.name < $1.name }
     }
 
