@@ -76,7 +76,8 @@ public enum CSRInspector {
         return "malformed DER (\(text.prefix(120)))"
     }
 
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
+    /// Lowercase hex of `bytes`, without Foundation's formatting (which is slow).
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for byte in digest {

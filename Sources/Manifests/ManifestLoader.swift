@@ -180,9 +180,19 @@ public struct ManifestLoader: Sendable {
     /// `written` relative to the directory of `manifest`, unless it is absolute.
     static func resolve(_ written: String, relativeTo manifest: String) -> String {
         if written.hasPrefix("/") { return written }
-        let base = (manifest as NSString).deletingLastPathComponent
-        let joined = base.isEmpty ? written : "\(base)/\(written)"
-        return (joined as NSString).standardizingPath
+        let base = manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        var parts: [Substring] = []
+        for part in Array(base) + written.split(separator: "/", omittingEmptySubsequences: false) {
+            switch part {
+            case "", ".": if parts.isEmpty && manifest.hasPrefix("/") { parts.append("") }
+            case "..":
+                if let last = parts.last, last != "..", last != "" { parts.removeLast() } else { parts.append(part) }
+            default: parts.append(part)
+            }
+        }
+        // Lexical only (no symlinks resolved): the same answer as the shell's ../ for these paths.
+        let joined = parts.joined(separator: "/")
+        return joined.isEmpty ? "." : joined
     }
 
     static func update(_ hasher: inout SHA256, with bytes: [UInt8]) {

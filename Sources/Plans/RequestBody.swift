@@ -76,7 +76,7 @@ public enum RequestBody {
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        CSRInspector.hex(digest)
     }
 }
 
