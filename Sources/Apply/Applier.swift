@@ -54,6 +54,24 @@ public struct Applier: Sendable {
         await runBounded(changes.filter(\.action.isChange), limit: concurrency, body: { await self.apply($0) }, progress: progress)
     }
 
+    /// Moves the state records of renamed certificates (`moved_from`) whose change sends nothing;
+    /// a change that sends a request moves its record when the request succeeds. Returns the
+    /// names moved, as (old, new).
+    public func applyRenames(_ changes: [Change]) async throws(StateError) -> [(String, String)] {
+        let renames = changes.compactMap { change -> (String, String)? in
+            guard let old = change.movedFrom, !change.action.isChange else { return nil }
+            return (old, change.name)
+        }
+        guard !renames.isEmpty else { return [] }
+        let moves = renames
+        try await writer.update { state in
+            for (old, new) in moves where state.certificates[new] == nil {
+                if let record = state.certificates.removeValue(forKey: old) { state.certificates[new] = record }
+            }
+        }
+        return renames
+    }
+
     /// One change, with its write-ahead intent.
     func apply(_ change: Change) async -> ChangeOutcome {
         let state = await writer.state

@@ -46,11 +46,13 @@ public struct Planner: Sendable {
                 change.movedFrom = old
                 change.reasons.append("adopts the state record of '\(old)' (moved_from)")
             } else if let old = spec.movedFrom {
-                if state.certificates[spec.name] != nil {
+                let hasOwn = state.certificates[spec.name] != nil, hasOld = state.certificates[old] != nil
+                if hasOwn && hasOld {
                     change.notes.append("moved_from '\(old)' is ignored: '\(spec.name)' already has a state record")
-                } else if state.certificates[old] == nil {
+                } else if !hasOwn && !hasOld {
                     change.notes.append("moved_from '\(old)' has no state record")
                 }
+                // Own record and no old one: the rename is done; nothing to say.
             }
             changes.append(change)
         }

@@ -12,4 +12,13 @@ enum Failure {
             throw ExitCode.failure
         }
     }
+
+    static func reportAsync<T>(_ body: () async throws(StateError) -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode.failure
+        }
+    }
 }

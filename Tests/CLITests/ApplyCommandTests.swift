@@ -159,3 +159,27 @@ import Testing
         #expect(StateLock.holder(atPath: repo.statePath + ".lock") == nil)
     }
 }
+
+@Suite struct RenameTests {
+    @Test func movedFromMovesTheRecordWithoutANewOrder() throws {
+        let repo = try ApplyRepository(count: 1)
+        #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
+        let orderID = try #require(try repo.state().certificates["c00"]?.orderID)
+        // Rename c00 to web, saying where it came from.
+        let manifest = try String(contentsOfFile: repo.path + "/manifests/certificates.yaml", encoding: .utf8)
+        repo.dir.write("manifests/certificates.yaml", manifest.replacingOccurrences(of: "  c00:\n", with: "  web:\n    moved_from: c00\n"))
+        let plan = try repo.certform(["plan", "--detailed-exitcode"])
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.contains("adopts the state record of 'c00' (moved_from)"))
+        let apply = try repo.certform(["apply", "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stdout.contains("moved the state record of 'c00' to 'web' (moved_from)"))
+        let state = try repo.state()
+        #expect(state.certificates["web"]?.orderID == orderID)
+        #expect(state.certificates["c00"] == nil)
+        #expect(try repo.orders().count == 1)
+        #expect(try repo.certform(["refresh"]).status == 0)
+        let after = try repo.certform(["plan"])
+        #expect(after.stdout.contains("No changes."), "\(after.stdout)")
+    }
+}

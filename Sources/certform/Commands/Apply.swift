@@ -104,6 +104,7 @@ struct ApplyCommand: AsyncParsableCommand {
             print(TextRenderer(color: output.usesColor).render(plan))
             changes = plan.changes
             guard plan.summary.hasChanges else {
+                try await recordRenames(applier, changes)
                 print("Nothing to apply.")
                 if plan.summary[.blocked] > 0 { throw ExitCode.failure }
                 return
@@ -128,6 +129,7 @@ struct ApplyCommand: AsyncParsableCommand {
             Console.error("error: the plan has \(paid) paid orders, more than --max-orders \(maxOrders); nothing was sent")
             throw ExitCode.failure
         }
+        try await recordRenames(applier, changes)
         let counter = ProgressCounter(total: work.count)
         let outcomes = await applier.apply(changes, concurrency: concurrency) { outcome in
             let index = await counter.next()
@@ -143,6 +145,14 @@ struct ApplyCommand: AsyncParsableCommand {
             return false
         }) {
             throw ExitCode.failure
+        }
+    }
+
+    /// Renamed certificates whose order stays as it is only move their state record.
+    func recordRenames(_ applier: Applier, _ changes: [Change]) async throws {
+        let moved = try await Failure.reportAsync { () async throws(StateError) in try await applier.applyRenames(changes) }
+        for (old, new) in moved {
+            print("moved the state record of '\(old)' to '\(new)' (moved_from)")
         }
     }
 
