@@ -36,3 +36,50 @@ public struct RateLimit: Sendable, Hashable, CustomStringConvertible {
         return "\(count)/\(seconds)s"
     }
 }
+
+/// Request times in ascending order, as both sides of a rolling-window limit keep them: the
+/// client's limiter (reserving send times) and the sandbox's (counting arrivals).
+public struct RequestTimes: Sendable {
+    private var times: [Double] = []
+    private var head = 0
+
+    public init() {}
+
+    /// The latest time recorded.
+    public var last: Double? { head < times.count ? times.last : nil }
+
+    /// Records `time`, which must not be earlier than the last one.
+    public mutating func append(_ time: Double) {
+        times.append(time)
+    }
+
+    /// Forgets times at or before `time`, which no window can count any more.
+    public mutating func forget(upTo time: Double) {
+        while head < times.count, times[head] <= time { head += 1 }
+        if head > 4096, head * 2 > times.count {
+            times.removeFirst(head)
+            head = 0
+        }
+    }
+
+    /// How many times lie in (`start`, `end`].
+    public func count(after start: Double, through end: Double) -> Int {
+        index(after: end) - index(after: start)
+    }
+
+    /// The `n`-th time after `start` (0-based), when there is one.
+    public func time(_ n: Int, after start: Double) -> Double? {
+        let position = index(after: start) + n
+        return position < times.count ? times[position] : nil
+    }
+
+    /// The first index whose time is after `time`.
+    private func index(after time: Double) -> Int {
+        var low = head, high = times.count
+        while low < high {
+            let mid = (low + high) / 2
+            if times[mid] <= time { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

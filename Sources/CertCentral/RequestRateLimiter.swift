@@ -10,8 +10,7 @@ public actor RequestRateLimiter {
     public let limits: [RateLimit]
     let margin: Double
     /// Reserved send times (seconds on the monotonic clock), ascending.
-    private var reserved: [Double] = []
-    private var head = 0
+    private var reserved = RequestTimes()
     private let clock = ContinuousClock()
     private let origin: ContinuousClock.Instant
 
@@ -35,12 +34,7 @@ public actor RequestRateLimiter {
 
     /// The earliest time ≥ `earliest` that fits every window; it is recorded as taken.
     func reserve(at earliest: Double) -> Double {
-        let longest = (limits.map(\.seconds).max() ?? 0) + margin
-        while head < reserved.count, reserved[head] <= earliest - longest { head += 1 }
-        if head > 4096, head * 2 > reserved.count {
-            reserved.removeFirst(head)
-            head = 0
-        }
+        reserved.forget(upTo: earliest - (limits.map(\.seconds).max() ?? 0) - margin)
         // First come, first served: a new reservation never goes before an earlier one, so only
         // the windows that end at it need checking.
         var time = max(earliest, reserved.last ?? earliest)
@@ -49,12 +43,10 @@ public actor RequestRateLimiter {
             moved = false
             for limit in limits {
                 let window = limit.seconds + margin
-                // Requests inside (time - window, time]: if the window is full, move past the
-                // oldest one that must leave it.
-                let from = firstIndex(after: time - window)
-                let inside = countReserved(from: from, through: time)
-                if inside >= limit.count {
-                    let blocking = reserved[from + inside - limit.count]
+                // If the window ending at `time` is full, move past the oldest reservation that
+                // must leave it.
+                let inside = reserved.count(after: time - window, through: time)
+                if inside >= limit.count, let blocking = reserved.time(inside - limit.count, after: time - window) {
                     time = blocking + window + 0.000_001
                     moved = true
                 }
@@ -62,19 +54,5 @@ public actor RequestRateLimiter {
         }
         reserved.append(time)
         return time
-    }
-
-    private func countReserved(from: Int, through time: Double) -> Int {
-        firstIndex(after: time) - from
-    }
-
-    /// The first index whose time is after `time`.
-    private func firstIndex(after time: Double) -> Int {
-        var low = head, high = reserved.count
-        while low < high {
-            let mid = (low + high) / 2
-            if reserved[mid] <= time { low = mid + 1 } else { high = mid }
-        }
-        return low
     }
 }

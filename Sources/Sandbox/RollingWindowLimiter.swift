@@ -6,9 +6,8 @@ import Foundation
 /// limit lifts as soon as the oldest admitted request leaves its window.
 struct RollingWindowLimiter: Sendable {
     let limits: [RateLimit]
-    /// Admission times, oldest first, kept for the longest window.
-    private var admitted: [Double] = []
-    private var head = 0
+    /// Admission times, kept for the longest window.
+    private var admitted = RequestTimes()
 
     init(limits: [RateLimit]) {
         self.limits = limits
@@ -16,28 +15,11 @@ struct RollingWindowLimiter: Sendable {
 
     /// True when a request at `now` (seconds) fits every window; it is then counted.
     mutating func admit(at now: Double) -> Bool {
-        let longest = limits.map(\.seconds).max() ?? 0
-        while head < admitted.count, admitted[head] <= now - longest { head += 1 }
-        if head > 4096, head * 2 > admitted.count {
-            admitted.removeFirst(head)
-            head = 0
-        }
-        for limit in limits {
-            // Count admissions inside (now - seconds, now].
-            let from = lowerBound(now - limit.seconds)
-            if admitted.count - from >= limit.count { return false }
+        admitted.forget(upTo: now - (limits.map(\.seconds).max() ?? 0))
+        for limit in limits where admitted.count(after: now - limit.seconds, through: now) >= limit.count {
+            return false
         }
         admitted.append(now)
         return true
-    }
-
-    /// The first index whose time is after `time`.
-    private func lowerBound(_ time: Double) -> Int {
-        var low = head, high = admitted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if admitted[mid] <= time { low = mid + 1 } else { high = mid }
-        }
-        return low
     }
 }
