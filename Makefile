@@ -8,4 +8,4 @@ test:          ## the test command CI runs
 	swift build && swift test
 
 bench:         ## benchmarks that print figures (release build)
-	swift build -c release && python3 bench/plan_bench.py
+	swift build -c release && python3 bench/run.py

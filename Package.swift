@@ -27,10 +27,11 @@ let package = Package(
         ),
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "Dates"),
+        .target(name: "Parallel"),
         .target(
             name: "Manifests",
             dependencies: [
-                "YAML", "Dates",
+                "YAML", "Dates", "Parallel", "Files",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -73,7 +74,7 @@ let package = Package(
         .target(
             name: "Plans",
             dependencies: [
-                "Manifests", "States", "JSON", "Dates",
+                "Manifests", "States", "JSON", "Dates", "Parallel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -84,6 +85,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Benchmarks (bench/): the in-process loading benchmark of SPEC §9.
+        .executableTarget(
+            name: "certform-load-bench",
+            dependencies: ["CYAML", "Manifests", "Dates"],
+            path: "bench/LoadBenchmark"
         ),
         .target(
             name: "CertformTestSupport",
@@ -97,7 +104,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "ManifestsTests",
-            dependencies: ["Manifests", "YAML", "Dates", "CertformTestSupport"]
+            dependencies: ["Manifests", "YAML", "Dates", "Parallel", "CertformTestSupport"]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StatesTests", dependencies: ["States", "Dates", "JSON", "CertformTestSupport"]),

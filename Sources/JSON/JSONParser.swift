@@ -12,8 +12,20 @@ public enum JSONParser {
     public static let maximumDepth = 512
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try parse(bytes, streaming: nil)
+    }
+
+    /// Parses like ``parse(_:)``, but hands each member of the object under the top-level key
+    /// `key` to `member` as soon as it is read, and leaves that object empty in the result: a
+    /// large state file is then never held whole as a tree.
+    public static func parse(_ bytes: [UInt8], streaming key: String, member: @escaping (String, JSONValue) -> Void) throws(JSONParseError) -> JSONValue {
+        try parse(bytes, streaming: (key, member))
+    }
+
+    private static func parse(_ bytes: [UInt8], streaming: (String, (String, JSONValue) -> Void)?) throws(JSONParseError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
             var reader = Reader(bytes: buffer)
+            reader.streaming = streaming
             reader.skipWhitespace()
             let value = try reader.value(depth: 0)
             reader.skipWhitespace()
@@ -30,6 +42,8 @@ public enum JSONParser {
 private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// The top-level key whose object's members are handed over as they are read (once).
+    var streaming: (key: String, member: (String, JSONValue) -> Void)?
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -78,7 +92,8 @@ private struct Reader {
         index += count
     }
 
-    mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// An object; with `member`, each member goes there instead of into the (empty) result.
+    mutating func object(depth: Int, member: ((String, JSONValue) -> Void)? = nil) throws(JSONParseError) -> JSONValue {
         index += 1
         var result: [String: JSONValue] = [:]
         skipWhitespace()
@@ -91,7 +106,15 @@ private struct Reader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            result[key] = try value(depth: depth + 1)
+            let item: JSONValue
+            if depth == 0, let (streamedKey, streamedMember) = streaming, key == streamedKey,
+               index < bytes.count, bytes[index] == UInt8(ascii: "{") {
+                streaming = nil
+                item = try object(depth: depth + 1, member: streamedMember)
+            } else {
+                item = try value(depth: depth + 1)
+            }
+            if let member { member(key, item) } else { result[key] = item }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

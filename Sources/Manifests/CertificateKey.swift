@@ -30,6 +30,41 @@ enum CertificateKey: String, CaseIterable {
 
     static let allNames = allCases.map(\.rawValue)
 
+    /// The key spelled `name`: one hash lookup, where `init(rawValue:)` compares every case.
+    static func named(_ name: String) -> CertificateKey? { byName[name] }
+    private static let byName = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+    /// The position of the key in `allCases`, for tables indexed by key (a switch compiles to a
+    /// table lookup; a dictionary would hash on every read of every certificate).
+    var ordinal: Int {
+        switch self {
+        case .product: 0
+        case .commonName: 1
+        case .dnsNames: 2
+        case .csr: 3
+        case .csrFile: 4
+        case .organizationUnits: 5
+        case .serverPlatform: 6
+        case .validityYears: 7
+        case .validityDays: 8
+        case .customExpirationDate: 9
+        case .comments: 10
+        case .autoRenew: 11
+        case .customRenewalMessage: 12
+        case .disableRenewalNotifications: 13
+        case .paymentMethod: 14
+        case .dcvMethod: 15
+        case .dcvEmails: 16
+        case .locale: 17
+        case .skipApproval: 18
+        case .disableCT: 19
+        case .container: 20
+        case .customFields: 21
+        case .technicalContact: 22
+        case .renewBeforeDays: 23
+        case .movedFrom: 24
+        }
+    }
+
     /// Keys that look like request parameters but that certform owns, with the reason.
     static let forbidden: [String: String] = [
         "renewal_of_order_id": "certform sets 'renewal_of_order_id' from state when it renews; remove it from the manifest",

@@ -6,16 +6,13 @@ import YAML
 struct DocumentReader {
     let file: String
     let asOf: CalendarDate
-    /// Reads a `csr_file` (as written, relative to the manifest) and returns its text or a reason.
-    let readCSRFile: (String) -> Result<String, CSRFileError>
     var diagnostics: [Diagnostic] = []
     /// Problems reported once per place even when `defaults` make them recur per certificate.
     private var reported: Set<String> = []
 
-    init(file: String, asOf: CalendarDate, readCSRFile: @escaping (String) -> Result<String, CSRFileError>) {
+    init(file: String, asOf: CalendarDate) {
         self.file = file
         self.asOf = asOf
-        self.readCSRFile = readCSRFile
     }
 
     mutating func error(_ message: String, at location: SourceLocation?) {
@@ -26,7 +23,7 @@ struct DocumentReader {
         report(.warning(message, file: file, at: location))
     }
 
-    private mutating func report(_ diagnostic: Diagnostic) {
+    mutating func report(_ diagnostic: Diagnostic) {
         let key = "\(diagnostic.location?.description ?? "-") \(diagnostic.message)"
         if reported.insert(key).inserted {
             diagnostics.append(diagnostic)
@@ -35,9 +32,36 @@ struct DocumentReader {
 
     // MARK: Documents
 
+    /// The certificates of one document that were read while it was parsed (see
+    /// ``ManifestLoader``): their specs, and a reader holding their diagnostics. They count only
+    /// if the document turns out to be one certform reads.
+    struct Streamed {
+        var specs: [(spec: CertificateSpec, isValid: Bool)] = []
+        var reader: DocumentReader
+        /// Whether `defaults` was written before `certificates` (or not at all, as far as known
+        /// then); when it comes after, the entries were read without it and must be read again.
+        var sawDefaults: Bool
+    }
+
+    /// The mapping of `defaults` among a document's top-level pairs, when there is one.
+    static func defaults(in pairs: [YAMLPair]) -> [YAMLPair]? {
+        for pair in pairs where pair.key.scalarValue == "defaults" {
+            if case .mapping(let entries) = pair.value.kind { return entries }
+        }
+        return nil
+    }
+
+    /// Whether the document has a `defaults` key.
+    static func hasDefaults(_ document: YAMLNode) -> Bool {
+        guard case .mapping(let pairs) = document.kind else { return false }
+        return pairs.contains { $0.key.scalarValue == "defaults" }
+    }
+
     /// Reads a document; returns its certificates, each with `isValid` false when it had an error
     /// (such a certificate still gets its CSR checked, so that every problem is reported).
-    mutating func read(document: YAMLNode) -> [(spec: CertificateSpec, isValid: Bool)] {
+    /// `streamed` are the entries of `certificates` read while parsing; the document's own
+    /// `certificates` mapping is then empty.
+    mutating func read(document: YAMLNode, streamed: Streamed? = nil) -> [(spec: CertificateSpec, isValid: Bool)] {
         if document.isNull { return [] }  // an empty document between `---` markers
         guard case .mapping(let pairs) = document.kind else {
             error("a manifest document must be a mapping with 'apiVersion' and 'certificates', found \(document.kindDescription)", at: document.location)
@@ -88,21 +112,30 @@ struct DocumentReader {
             return []
         }
         var specs: [(spec: CertificateSpec, isValid: Bool)] = []
+        if let streamed {
+            specs = streamed.specs
+            for diagnostic in streamed.reader.diagnostics { report(diagnostic) }
+        }
         for entry in entries {
-            guard let name = entry.key.scalarValue, !entry.key.isNull else {
-                error("a certificate name must be a string, found \(entry.key.kindDescription)", at: entry.key.location)
-                continue
-            }
-            if !CertificateName.isValid(name) {
-                error("invalid certificate name '\(name)'; names are 1–63 characters of lowercase letters, digits, '.', '_' and '-', starting with a letter or digit", at: entry.key.location)
-            }
-            guard case .mapping(let fields) = entry.value.kind else {
-                error("certificate '\(name)' must be a mapping of keys, found \(entry.value.kindDescription)", at: entry.value.location)
-                continue
-            }
-            specs.append(readCertificate(name: name, nameLocation: entry.key.location, defaults: defaults, fields: fields))
+            if let spec = read(entry: entry, defaults: defaults) { specs.append(spec) }
         }
         return specs
+    }
+
+    /// Reads one entry of `certificates`: a name and its mapping of keys.
+    mutating func read(entry: YAMLPair, defaults: [YAMLPair]) -> (spec: CertificateSpec, isValid: Bool)? {
+        guard let name = entry.key.scalarValue, !entry.key.isNull else {
+            error("a certificate name must be a string, found \(entry.key.kindDescription)", at: entry.key.location)
+            return nil
+        }
+        if !CertificateName.isValid(name) {
+            error("invalid certificate name '\(name)'; names are 1–63 characters of lowercase letters, digits, '.', '_' and '-', starting with a letter or digit", at: entry.key.location)
+        }
+        guard case .mapping(let fields) = entry.value.kind else {
+            error("certificate '\(name)' must be a mapping of keys, found \(entry.value.kindDescription)", at: entry.value.location)
+            return nil
+        }
+        return readCertificate(name: name, nameLocation: entry.key.location, defaults: defaults, fields: fields)
     }
 
     /// Reports unknown and forbidden keys once, where they are written.
@@ -112,7 +145,7 @@ struct DocumentReader {
                 error("keys must be strings, found \(pair.key.kindDescription)", at: pair.key.location)
                 continue
             }
-            if CertificateKey(rawValue: key) != nil { continue }
+            if CertificateKey.named(key) != nil { continue }
             if let reason = CertificateKey.forbidden[key] {
                 error("'\(key)' is not allowed in \(context): \(reason)", at: pair.key.location)
             } else {
@@ -125,27 +158,21 @@ struct DocumentReader {
 
     mutating func readCertificate(name: String, nameLocation: SourceLocation, defaults: [YAMLPair], fields: [YAMLPair]) -> (spec: CertificateSpec, isValid: Bool) {
         // Defaults first, then the certificate's own keys replace them key by key.
-        var effective: [CertificateKey: YAMLNode] = [:]
-        for pair in defaults + fields {
-            guard let raw = pair.key.scalarValue, let key = CertificateKey(rawValue: raw) else { continue }
-            effective[key] = pair.value
-        }
-        var field = FieldReader(owner: "certificate '\(name)'")
-        // A value that comes from `defaults` is reported once, as a problem of `defaults`.
-        let defaultLocations = Set(defaults.map(\.value.location))
+        var effective = EffectiveKeys()
+        for pair in defaults { effective.set(pair) }
+        for pair in fields { effective.set(pair) }
+        var field = FieldReader(certificate: name)
         defer {
             for (message, location) in field.problems {
-                if defaultLocations.contains(location) {
+                // A value that comes from `defaults` is reported once, as a problem of `defaults`.
+                if defaults.contains(where: { $0.value.location == location }) {
                     error(message.replacingOccurrences(of: "certificate '\(name)'", with: "'defaults'"), at: location)
                 } else {
                     error(message, at: location)
                 }
             }
         }
-        func node(_ key: CertificateKey) -> YAMLNode? {
-            guard let value = effective[key], !value.isNull else { return nil }
-            return value
-        }
+        func node(_ key: CertificateKey) -> YAMLNode? { effective[key] }
         let errorsBefore = diagnostics.count
         checkKeys(fields, context: "certificate '\(name)'")
 
@@ -212,13 +239,9 @@ struct DocumentReader {
             }
         case (nil, .some(let fileNode)):
             if let path = field.string(fileNode, key: "csr_file") {
+                // Read later, with the CSR checks, on every core (ManifestLoader.checkCSRs).
                 spec.csrFile = path
                 spec.csrLocation = fileNode.location
-                switch readCSRFile(path) {
-                case .success(let text): spec.csr = text
-                case .failure(let failure):
-                    field.problem("cannot read csr_file '\(path)' of \(field.owner): \(failure.reason)", at: fileNode.location)
-                }
             }
         }
 
@@ -367,10 +390,44 @@ struct DocumentReader {
     }
 }
 
+/// The non-null values of a small mapping (a contact, a custom field) by key. The YAML reader has
+/// already refused duplicate keys, and a scan of five keys beats hashing them.
+struct FieldObject {
+    var values: [(String, YAMLNode)] = []
+
+    subscript(name: String) -> YAMLNode? {
+        values.first { $0.0 == name }?.1
+    }
+}
+
+/// The value of each certificate key after `defaults` are applied, indexed by the key's ordinal
+/// (a certificate is read once per entry of a possibly huge manifest, so no hashing here).
+struct EffectiveKeys {
+    private var values = [YAMLNode?](repeating: nil, count: CertificateKey.allCases.count)
+
+    /// Sets the pair's key to its value; a later pair replaces an earlier one.
+    mutating func set(_ pair: YAMLPair) {
+        guard let raw = pair.key.scalarValue, let key = CertificateKey.named(raw) else { return }
+        values[key.ordinal] = pair.value
+    }
+
+    /// The value, unless it is absent or null (null unsets a default).
+    subscript(key: CertificateKey) -> YAMLNode? {
+        guard let value = values[key.ordinal], !value.isNull else { return nil }
+        return value
+    }
+}
+
 /// Typed reads of scalar, list and object values, with a problem for every wrong type.
 struct FieldReader {
-    let owner: String
+    /// The certificate's name; `owner` words it for messages only when there is a problem.
+    let certificate: String
+    var owner: String { "certificate '\(certificate)'" }
     var problems: [(String, SourceLocation)] = []
+
+    init(certificate: String) {
+        self.certificate = certificate
+    }
 
     mutating func problem(_ message: String, at location: SourceLocation) {
         problems.append((message, location))
@@ -431,12 +488,12 @@ struct FieldReader {
     }
 
     /// A mapping whose keys come from `allowed`; unknown keys are reported with a suggestion.
-    mutating func object(_ node: YAMLNode, key: String, allowed: [String]) -> [String: YAMLNode]? {
+    mutating func object(_ node: YAMLNode, key: String, allowed: [String]) -> FieldObject? {
         guard case .mapping(let pairs) = node.kind else {
             wrongType(key, expected: "a mapping", found: node)
             return nil
         }
-        var result: [String: YAMLNode] = [:]
+        var result = FieldObject()
         for pair in pairs {
             guard let name = pair.key.scalarValue else {
                 problem("keys of '\(key)' must be strings", at: pair.key.location)
@@ -446,7 +503,7 @@ struct FieldReader {
                 problem("unknown key '\(name)' in \(key) of \(owner)\(Suggestion.clause(for: name, in: allowed)); allowed: \(allowed.joined(separator: ", "))", at: pair.key.location)
                 continue
             }
-            if !pair.value.isNull { result[name] = pair.value }
+            if !pair.value.isNull { result.values.append((name, pair.value)) }
         }
         return result
     }
@@ -489,8 +546,10 @@ enum Locale {
 enum EmailAddress {
     static func isPlausible(_ address: String) -> Bool {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !address.contains(where: { $0.isWhitespace }) else { return false }
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].utf8.contains(UInt8(ascii: ".")),
+              !address.utf8.contains(where: { $0 == 0x20 || (0x09...0x0D).contains($0) }),
+              address.utf8.allSatisfy({ $0 < 0x80 }) || !address.contains(where: { $0.isWhitespace })
+        else { return false }
         return true
     }
 }

@@ -5,34 +5,47 @@ public enum DomainName {
     public static func problem(with name: String) -> String? {
         if name.isEmpty { return "an empty DNS name" }
         if name.utf8.count > 253 { return "'\(name)' is longer than 253 characters" }
-        if name.contains(where: { $0.isUppercase }) {
+        // Bytes, not Characters: nearly every name is ASCII, and Character properties are slow.
+        let isASCII = name.utf8.allSatisfy { $0 < 0x80 }
+        if isASCII ? name.utf8.contains(where: { (65...90).contains($0) }) : name.contains(where: { $0.isUppercase }) {
             return "'\(name)' has uppercase letters; write '\(name.lowercased())'"
         }
-        if !name.unicodeScalars.allSatisfy(\.isASCII) {
+        if !isASCII {
             return "'\(name)' is not ASCII; give internationalized names in punycode ('xn--…')"
         }
-        var labels = name.split(separator: ".", omittingEmptySubsequences: false)
-        if labels.first == "*" {
-            labels.removeFirst()
+        // One pass over the bytes, label by label (this runs for every name of every manifest).
+        var utf8 = Array(name.utf8)[...]
+        if utf8.starts(with: [UInt8(ascii: "*"), UInt8(ascii: ".")]) || utf8.elementsEqual([UInt8(ascii: "*")]) {
+            utf8 = utf8.dropFirst(min(2, utf8.count))
         }
-        if labels.count < 2 {
-            return "'\(name)' needs at least two labels (like 'example.com')"
-        }
-        for label in labels {
-            if label.isEmpty { return "'\(name)' has an empty label" }
-            if label == "*" { return "'\(name)' has a wildcard that is not the first label" }
-            if label.utf8.count > 63 { return "'\(name)' has a label longer than 63 characters" }
-            if label.first == "-" || label.last == "-" {
-                return "'\(name)' has a label that starts or ends with '-'"
+        var labelCount = 0
+        var problem: String?
+        var labelStart = utf8.startIndex
+        for index in utf8.startIndex...utf8.endIndex where index == utf8.endIndex || utf8[index] == UInt8(ascii: ".") {
+            let label = utf8[labelStart..<index]
+            labelStart = index + 1
+            labelCount += 1
+            guard problem == nil else { continue }
+            if label.isEmpty { problem = "'\(name)' has an empty label"; continue }
+            if label.elementsEqual([UInt8(ascii: "*")]) { problem = "'\(name)' has a wildcard that is not the first label"; continue }
+            if label.count > 63 { problem = "'\(name)' has a label longer than 63 characters"; continue }
+            if label.first == UInt8(ascii: "-") || label.last == UInt8(ascii: "-") {
+                problem = "'\(name)' has a label that starts or ends with '-'"
+                continue
             }
-            for byte in label.utf8 {
+            for byte in label {
                 let ok = (97...122).contains(byte) || (48...57).contains(byte) || byte == 45
                 if !ok {
-                    return "'\(name)' has the character '\(Character(Unicode.Scalar(byte)))'; DNS names take lowercase letters, digits and '-'"
+                    problem = "'\(name)' has the character '\(Character(Unicode.Scalar(byte)))'; DNS names take lowercase letters, digits and '-'"
+                    break
                 }
             }
         }
-        return nil
+        // Too few labels is the first thing to say about a name.
+        if labelCount < 2 {
+            return "'\(name)' needs at least two labels (like 'example.com')"
+        }
+        return problem
     }
 
     public static func isWildcard(_ name: String) -> Bool { name.hasPrefix("*.") }

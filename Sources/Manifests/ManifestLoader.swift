@@ -1,6 +1,8 @@
 import Crypto
 import Dates
+import Files
 import Foundation
+import Parallel
 import YAML
 
 /// Why a `csr_file` could not be read.
@@ -30,13 +32,18 @@ public struct ManifestLoader: Sendable {
     public var directory: String
     /// The day that `custom_expiration_date` is checked against.
     public var asOf: CalendarDate
-    /// CSR checks (parse, signature, key, names); off only for benchmarks of the loader itself.
+    /// CSR checks (parse, signature, key, names); off when only the digest is wanted, and for
+    /// benchmarks of the loader itself.
     public var checksCSRs: Bool
+    /// Whether `csr_file`s are read at all (the digest covers them); off only for the loading
+    /// benchmark, which measures YAML into the model and nothing else.
+    public var readsCSRFiles: Bool
 
-    public init(directory: String, asOf: CalendarDate, checksCSRs: Bool = true) {
+    public init(directory: String, asOf: CalendarDate, checksCSRs: Bool = true, readsCSRFiles: Bool = true) {
         self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         self.asOf = asOf
         self.checksCSRs = checksCSRs
+        self.readsCSRFiles = readsCSRFiles
     }
 
     public func load() -> ManifestSet {
@@ -58,97 +65,184 @@ public struct ManifestLoader: Sendable {
         for relative in relativePaths {
             let path = directory == "." ? relative : "\(directory)/\(relative)"
             files.append(path)
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let bytes = FileBytes.read(path) else {
                 diagnostics.append(.error("cannot read this file", file: path, at: nil))
                 continue
             }
             Self.update(&hasher, with: Array(relative.utf8))
-            Self.update(&hasher, with: Array(data))
-            var csrFiles: [String: String] = [:]
-            let result = Self.read(bytes: Array(data), file: path, asOf: asOf) { written in
-                let resolved = Self.resolve(written, relativeTo: path)
-                guard let contents = FileManager.default.contents(atPath: resolved) else {
-                    let exists = FileManager.default.fileExists(atPath: resolved)
-                    return .failure(CSRFileError(reason: exists ? "'\(resolved)' is not readable" : "'\(resolved)' does not exist"))
-                }
-                guard let text = String(data: contents, encoding: .utf8) else {
-                    return .failure(CSRFileError(reason: "'\(resolved)' is not UTF-8 text"))
-                }
-                csrFiles[written] = text
-                return .success(text)
-            }
-            for (written, text) in csrFiles.sorted(by: { $0.key < $1.key }) {
-                Self.update(&hasher, with: Array(written.utf8))
-                Self.update(&hasher, with: Array(text.utf8))
-            }
-            certificates += result.certificates
+            Self.update(&hasher, with: bytes)
+            let result = Self.read(bytes: bytes, file: path, asOf: asOf)
+            // Taking the array whole when it is the first avoids copying (and retaining) every spec.
+            if certificates.isEmpty { certificates = result.certificates } else { certificates += result.certificates }
             diagnostics += result.diagnostics
         }
-        return finish(certificates: certificates, diagnostics: diagnostics, files: files,
-                      digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
+        let readsCSRFiles = self.readsCSRFiles
+        return finish(certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher) { spec, written in
+            guard readsCSRFiles else { return .success("") }
+            let resolved = Self.resolve(written, relativeTo: spec.file)
+            guard let contents = FileManager.default.contents(atPath: resolved) else {
+                let exists = FileManager.default.fileExists(atPath: resolved)
+                return .failure(CSRFileError(reason: exists ? "'\(resolved)' is not readable" : "'\(resolved)' does not exist"))
+            }
+            guard let text = String(data: contents, encoding: .utf8) else {
+                return .failure(CSRFileError(reason: "'\(resolved)' is not UTF-8 text"))
+            }
+            return .success(text)
+        }
     }
 
     /// Reads manifest text that is not on disk (tests, stdin); `csr_file` is not available.
     public func load(text: String, file: String) -> ManifestSet {
-        let result = Self.read(bytes: Array(text.utf8), file: file, asOf: asOf) { _ in
+        let result = Self.read(bytes: Array(text.utf8), file: file, asOf: asOf)
+        var hasher = SHA256()
+        hasher.update(data: Array(text.utf8))
+        return finish(certificates: result.certificates, diagnostics: result.diagnostics, files: [file], hasher: hasher) { _, _ in
             .failure(CSRFileError(reason: "csr_file is not available for in-memory manifests"))
         }
-        return finish(certificates: result.certificates, diagnostics: result.diagnostics, files: [file],
-                      digest: "sha256:" + CSRInspector.hex(SHA256.hash(data: Array(text.utf8))))
     }
 
-    /// The checks that need every file: names unique across manifests, CSRs, duplicate purchases.
-    func finish(certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic], files: [String], digest: String) -> ManifestSet {
+    /// The outcome of reading and checking one certificate's CSR.
+    struct CSROutcome: Sendable {
+        var text: String?
+        var summary: CSRSummary?
+        var problem: String?
+    }
+
+    /// The checks that need every file: names unique across manifests, CSRs (read from their
+    /// files and checked on every core: a signature check per certificate is most of the work of
+    /// a large plan), duplicate purchases. `hasher` has the manifests; the CSR files are added.
+    func finish(certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic], files: [String],
+                hasher: SHA256, readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String, CSRFileError>) -> ManifestSet {
         var diagnostics = diagnostics
-        var byName: [String: CertificateSpec] = [:]
-        var unique: [(spec: CertificateSpec, isValid: Bool)] = []
-        for (spec, isValid) in certificates {
-            if let first = byName[spec.name] {
-                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(first.file):\(first.location.line):\(first.location.column)", file: spec.file, at: spec.location))
-                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location.line):\(spec.location.column)", file: first.file, at: first.location))
-                unique.removeAll { $0.spec.name == spec.name }
+        // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
+        var firstByName: [String: Int] = [:]
+        firstByName.reserveCapacity(certificates.count)
+        var duplicated = Set<String>()
+        for (index, (spec, _)) in certificates.enumerated() {
+            if let first = firstByName[spec.name] {
+                let other = certificates[first].spec
+                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(other.file):\(other.location.line):\(other.location.column)", file: spec.file, at: spec.location))
+                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location.line):\(spec.location.column)", file: other.file, at: other.location))
+                duplicated.insert(spec.name)
                 continue
             }
-            byName[spec.name] = spec
-            unique.append((spec, isValid))
+            firstByName[spec.name] = index
         }
-        var checked: [CertificateSpec] = []
-        checked.reserveCapacity(unique.count)
-        for (var spec, isValid) in unique {
-            if checksCSRs, !spec.csr.isEmpty {
-                switch CSRInspector.inspect(pem: spec.csr, declaredNames: spec.allNames) {
-                case .success(let summary):
-                    spec.csrSummary = summary
+        let unique = duplicated.isEmpty ? certificates : certificates.filter { !duplicated.contains($0.spec.name) }
+        let checksCSRs = self.checksCSRs
+        let outcomes = ConcurrentMap.map(unique) { entry -> CSROutcome in
+            var outcome = CSROutcome()
+            var pem = entry.spec.csr
+            if let written = entry.spec.csrFile {
+                switch readCSRFile(entry.spec, written) {
+                case .success(let text):
+                    outcome.text = text
+                    pem = text
                 case .failure(let failure):
-                    let source = spec.csrFile.map { "csr_file '\($0)'" } ?? "csr"
-                    diagnostics.append(.error("\(source) of certificate '\(spec.name)': \(failure)", file: spec.file, at: spec.csrLocation ?? spec.location))
-                    continue
+                    outcome.problem = "cannot read csr_file '\(written)' of certificate '\(entry.spec.name)': \(failure.reason)"
+                    return outcome
                 }
             }
+            if checksCSRs, !pem.isEmpty {
+                switch CSRInspector.inspect(pem: pem, declaredNames: entry.spec.allNames) {
+                case .success(let summary): outcome.summary = summary
+                case .failure(let failure):
+                    let source = entry.spec.csrFile.map { "csr_file '\($0)'" } ?? "csr"
+                    outcome.problem = "\(source) of certificate '\(entry.spec.name)': \(failure)"
+                }
+            }
+            return outcome
+        }
+        var hasher = hasher
+        var hashedCSRFiles: [(manifest: String, written: String, text: String)] = []
+        var checked: [CertificateSpec] = []
+        checked.reserveCapacity(unique.count)
+        for ((var spec, isValid), outcome) in zip(unique, outcomes) {
+            if let text = outcome.text {
+                spec.csr = text
+                hashedCSRFiles.append((spec.file, spec.csrFile!, text))
+            }
+            if let problem = outcome.problem {
+                diagnostics.append(.error(problem, file: spec.file, at: spec.csrLocation ?? spec.location))
+                continue
+            }
+            spec.csrSummary = outcome.summary
             if isValid { checked.append(spec) }
         }
-        var byCommonName: [String: CertificateSpec] = [:]
+        // The digest covers every CSR file once per manifest that names it, in a fixed order.
+        hashedCSRFiles.sort { ($0.manifest, $0.written) < ($1.manifest, $1.written) }
+        var previous: (String, String)?
+        for entry in hashedCSRFiles where previous.map({ $0 != (entry.manifest, entry.written) }) ?? true {
+            previous = (entry.manifest, entry.written)
+            Self.update(&hasher, with: Array(entry.manifest.utf8))
+            Self.update(&hasher, with: Array(entry.written.utf8))
+            Self.update(&hasher, with: Array(entry.text.utf8))
+        }
+        var firstByCommonName: [String: String] = [:]
+        firstByCommonName.reserveCapacity(checked.count)
         for spec in checked {
-            if let other = byCommonName[spec.commonName] {
-                diagnostics.append(.warning("certificates '\(other.name)' and '\(spec.name)' both have common_name '\(spec.commonName)' (a likely duplicate purchase)", file: spec.file, at: spec.location))
+            if let other = firstByCommonName[spec.commonName] {
+                diagnostics.append(.warning("certificates '\(other)' and '\(spec.name)' both have common_name '\(spec.commonName)' (a likely duplicate purchase)", file: spec.file, at: spec.location))
             } else {
-                byCommonName[spec.commonName] = spec
+                firstByCommonName[spec.commonName] = spec.name
             }
         }
-        checked.sort { $0.name < $1.name }
+        // Manifests are usually written in order; checking that first is linear.
+        if !checked.indices.dropFirst().allSatisfy({ checked[$0 - 1].name < checked[$0].name }) {
+            checked.sort { $0.name < $1.name }
+        }
         diagnostics.sort()
-        return ManifestSet(certificates: checked, diagnostics: diagnostics, files: files, digest: digest)
+        return ManifestSet(certificates: checked, diagnostics: diagnostics, files: files,
+                           digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
     }
 
-    static func read(bytes: [UInt8], file: String, asOf: CalendarDate,
-                     readCSRFile: @escaping (String) -> Result<String, CSRFileError>) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+    static func read(bytes: [UInt8], file: String, asOf: CalendarDate) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+        // The entries of `certificates` are decoded as the parser reaches them, on a second
+        // thread: libyaml and the tree of each entry on this one, the model on the other. A large
+        // manifest is never held whole as a tree, and both cores work.
+        let decoder = EntryDecoder(file: file, asOf: asOf)
         let parsed: YAMLFile
         do {
-            parsed = try YAMLParser.parse(bytes)
+            defer { decoder.finish() }
+            var batch: [YAMLPair] = []
+            var batchDocument = 0
+            parsed = try YAMLParser.parse(bytes, streaming: YAMLStreaming(
+                key: "certificates",
+                begin: { document, pairsBefore in
+                    if !batch.isEmpty { decoder.send(.entries(batchDocument, batch)); batch = [] }
+                    let found = DocumentReader.defaults(in: pairsBefore)
+                    decoder.send(.begin(document, defaults: found ?? [], sawDefaults: found != nil))
+                },
+                entry: { document, pair in
+                    if document != batchDocument, !batch.isEmpty { decoder.send(.entries(batchDocument, batch)); batch = [] }
+                    batchDocument = document
+                    batch.append(pair)
+                    if batch.count == 256 { decoder.send(.entries(document, batch)); batch = [] }
+                }))
+            if !batch.isEmpty { decoder.send(.entries(batchDocument, batch)) }
         } catch {
             return ([], [.error(error.message, file: file, at: error.location)])
         }
-        var reader = DocumentReader(file: file, asOf: asOf, readCSRFile: readCSRFile)
+        let streamed = decoder.streamed
+        // `defaults` written after `certificates`: its entries were read without it; read the
+        // file again as one tree (rare, and only for such a file).
+        for (index, entry) in streamed where !entry.sawDefaults && DocumentReader.hasDefaults(parsed.documents[index]) {
+            return readWhole(bytes: bytes, file: file, asOf: asOf)
+        }
+        return decode(parsed, file: file, asOf: asOf, streamed: streamed)
+    }
+
+    /// Reads a file as whole trees, without streaming.
+    static func readWhole(bytes: [UInt8], file: String, asOf: CalendarDate) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+        do {
+            return decode(try YAMLParser.parse(bytes), file: file, asOf: asOf, streamed: [:])
+        } catch {
+            return ([], [.error(error.message, file: file, at: error.location)])
+        }
+    }
+
+    static func decode(_ parsed: YAMLFile, file: String, asOf: CalendarDate, streamed: [Int: DocumentReader.Streamed]) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+        var reader = DocumentReader(file: file, asOf: asOf)
         for problem in parsed.problems {
             reader.error(problem.message, at: problem.location)
         }
@@ -156,8 +250,9 @@ public struct ManifestLoader: Sendable {
             reader.warning("this file holds no YAML documents", at: nil)
         }
         var certificates: [(spec: CertificateSpec, isValid: Bool)] = []
-        for document in parsed.documents {
-            certificates += reader.read(document: document)
+        for (index, document) in parsed.documents.enumerated() {
+            let read = reader.read(document: document, streamed: streamed[index])
+            if certificates.isEmpty { certificates = read } else { certificates += read }
         }
         return (certificates, reader.diagnostics)
     }
@@ -199,5 +294,75 @@ public struct ManifestLoader: Sendable {
         var length = UInt64(bytes.count).bigEndian
         withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
         hasher.update(data: bytes)
+    }
+}
+
+/// Decodes streamed `certificates` entries on a thread of its own, in the order they were sent.
+/// ``send(_:)`` hands over a message; ``finish()`` waits until every message is decoded, after
+/// which ``streamed`` holds the result.
+final class EntryDecoder: @unchecked Sendable {
+    enum Message {
+        case begin(Int, defaults: [YAMLPair], sawDefaults: Bool)
+        case entries(Int, [YAMLPair])
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Message] = []
+    private var finished = false
+    private let done = DispatchSemaphore(value: 0)
+    /// Written only by the decoding thread until `finish()` returns.
+    private(set) var streamed: [Int: DocumentReader.Streamed] = [:]
+
+    init(file: String, asOf: CalendarDate) {
+        let thread = Thread { [self] in
+            var defaults: [YAMLPair] = []
+            var current: (index: Int, streamed: DocumentReader.Streamed)?
+            while let messages = next() {
+                for message in messages {
+                    switch message {
+                    case .begin(let index, let found, let sawDefaults):
+                        if let current { streamed[current.index] = current.streamed }
+                        defaults = found
+                        current = (index, DocumentReader.Streamed(reader: DocumentReader(file: file, asOf: asOf), sawDefaults: sawDefaults))
+                    case .entries(_, let pairs):
+                        for pair in pairs {
+                            if let spec = current!.streamed.reader.read(entry: pair, defaults: defaults) {
+                                current!.streamed.specs.append(spec)
+                            }
+                        }
+                    }
+                }
+            }
+            if let current { streamed[current.index] = current.streamed }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func send(_ message: Message) {
+        condition.lock()
+        queue.append(message)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Waits until everything sent is decoded. Call once.
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.signal()
+        condition.unlock()
+        done.wait()
+    }
+
+    /// Everything queued so far, or nil once finished and drained.
+    private func next() -> [Message]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !finished { condition.wait() }
+        if queue.isEmpty { return nil }
+        defer { queue.removeAll(keepingCapacity: true) }
+        return queue
     }
 }

@@ -2,6 +2,7 @@ import Dates
 import Foundation
 import JSON
 import Manifests
+import Parallel
 import States
 
 /// Decides one action per certificate name from manifests, state and an as-of time (SPEC §4).
@@ -38,10 +39,14 @@ public struct Planner: Sendable {
 
         var changes: [Change] = []
         changes.reserveCapacity(specs.count + state.certificates.count)
-        for spec in specs {
-            let recordName = adopted[spec.name] ?? spec.name
-            var change = decide(spec: spec, record: state.certificates[recordName], asOf: asOfDay,
-                                activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [])
+        // Each certificate's decision is independent of the others' (and most of the work is its
+        // two digests), so they are made on every core.
+        let decided = ConcurrentMap.map(specs) { [adopted, activeByNames, intentsByName] spec in
+            decide(spec: spec, record: state.certificates[adopted[spec.name] ?? spec.name], asOf: asOfDay,
+                   activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [])
+        }
+        for (spec, decision) in zip(specs, decided) {
+            var change = decision
             if let old = adopted[spec.name] {
                 change.movedFrom = old
                 change.reasons.append("adopts the state record of '\(old)' (moved_from)")
@@ -130,10 +135,10 @@ public struct Planner: Sendable {
             let removed = before.subtracting(after).sorted().map { "-\($0)" }
             shapeChanges.append("dns_names changed: \((added + removed).joined(separator: ", "))")
         }
-        if shapeChanges.isEmpty, let digest = record.specDigest, digest != SpecDigest.of(spec) {
+        if shapeChanges.isEmpty, let digest = record.specDigest, digest != change.specDigest {
             shapeChanges.append("the CSR changed (a new key or new names)")
         }
-        if let settings = record.settingsDigest, settings != SpecDigest.settings(of: spec) {
+        if let settings = record.settingsDigest, settings != change.settingsDigest {
             change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
         }
 

@@ -30,7 +30,32 @@ public struct State: Sendable, Hashable {
         extra = [:]
     }
 
+    /// Certificate records decoded while the state file was parsed (see ``StateStore/load()``),
+    /// with the first record that did not decode.
+    public struct StreamedRecords: Sendable {
+        var records: [String: StateRecord] = [:]
+        var firstError: StateFormatError?
+
+        public init() {}
+
+        public mutating func add(name: String, json: JSONValue) {
+            guard firstError == nil else { return }
+            do {
+                records[name] = try StateRecord(json: json, path: "certificates.\(name)")
+            } catch {
+                firstError = error
+            }
+        }
+    }
+
     public init(json: JSONValue) throws(StateFormatError) {
+        try self.init(json: json, streamed: nil)
+    }
+
+    /// Reads a state whose `certificates` were decoded while parsing (`streamed`); the object
+    /// under `certificates` in `json` is then empty. The format version is checked first all the
+    /// same, so a newer file is refused for its version, not for a record this one cannot read.
+    public init(json: JSONValue, streamed: StreamedRecords?) throws(StateFormatError) {
         guard case .object(let object) = json else { throw StateFormatError("the state must be a JSON object, found \(json.typeName)") }
         guard let version = object["format_version"] else { throw StateFormatError("format_version is missing") }
         guard version.intValue == State.formatVersion else {
@@ -40,7 +65,8 @@ public struct State: Sendable, Hashable {
         guard let serial = object["serial"]?.intValue, serial >= 0 else { throw StateFormatError("serial must be a non-negative integer") }
         self.lineage = lineage
         self.serial = serial
-        var certificates: [String: StateRecord] = [:]
+        if let error = streamed?.firstError { throw error }
+        var certificates = streamed?.records ?? [:]
         switch object["certificates"] {
         case .object(let entries)?:
             certificates.reserveCapacity(entries.count)

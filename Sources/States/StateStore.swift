@@ -18,17 +18,25 @@ public struct StateStore: Sendable {
     /// The state; a missing file is the empty state.
     public func load() throws(StateError) -> State {
         guard FileManager.default.fileExists(atPath: path) else { return State() }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = FileBytes.read(path) else {
             throw .unreadable(path: path, reason: "permission denied or not a regular file")
         }
+        // Records are decoded as the parser reads them, so that a large state is never held
+        // whole as a JSON tree next to its records.
+        final class Records {
+            var decoded = State.StreamedRecords()
+        }
+        let records = Records()
         let json: JSONValue
         do {
-            json = try JSONParser.parse(Array(data))
+            json = try JSONParser.parse(bytes, streaming: "certificates") { name, entry in
+                records.decoded.add(name: name, json: entry)
+            }
         } catch {
             throw .corrupt(path: path, reason: "invalid JSON at \(error)")
         }
         do {
-            return try State(json: json)
+            return try State(json: json, streamed: records.decoded)
         } catch {
             throw .corrupt(path: path, reason: error.description)
         }

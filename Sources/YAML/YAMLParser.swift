@@ -15,6 +15,19 @@ public enum YAMLParser {
     /// Parses every document of `bytes`. Throws the first syntax error libyaml reports; problems
     /// that do not stop parsing come back in ``YAMLFile/problems``.
     public static func parse(_ bytes: [UInt8]) throws(YAMLError) -> YAMLFile {
+        try read(bytes, streaming: nil)
+    }
+
+    /// Parses every document of `bytes` like ``parse(_:)``, but hands each entry of the mapping
+    /// under the top-level key `streaming.key` to `streaming.entry` as soon as it is read, instead
+    /// of keeping it in the tree: a large manifest is then never held as one tree (that mapping is
+    /// left empty in the returned document, at its place, so its key and location still show).
+    /// A mapping with an anchor is not streamed (an alias may refer to it).
+    public static func parse(_ bytes: [UInt8], streaming: YAMLStreaming) throws(YAMLError) -> YAMLFile {
+        try read(bytes, streaming: streaming)
+    }
+
+    private static func read(_ bytes: [UInt8], streaming: YAMLStreaming?) throws(YAMLError) -> YAMLFile {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
@@ -27,6 +40,7 @@ public enum YAMLParser {
             let base = buffer.baseAddress ?? withUnsafePointer(to: &empty) { $0 }
             yaml_parser_set_input_string(parser, base, buffer.count)
             var reader = EventReader(parser: parser, input: UnsafeBufferPointer(start: base, count: buffer.count))
+            reader.streaming = streaming
             defer { reader.release() }
             return try reader.readStream()
         }
@@ -35,6 +49,23 @@ public enum YAMLParser {
     /// Parses UTF-8 text.
     public static func parse(_ text: String) throws(YAMLError) -> YAMLFile {
         try parse(Array(text.utf8))
+    }
+}
+
+/// Where ``YAMLParser/parse(_:streaming:)`` sends the entries it streams.
+public struct YAMLStreaming {
+    /// The top-level key whose mapping is streamed (`certificates`).
+    public var key: String
+    /// Called when the streamed mapping starts, with the document's index and the top-level pairs
+    /// read before it (so that a `defaults` written first is known to the entries).
+    public var begin: (_ document: Int, _ pairsBefore: [YAMLPair]) -> Void
+    /// Called with each entry, in order; a duplicate key is reported as a problem, not sent.
+    public var entry: (_ document: Int, _ pair: YAMLPair) -> Void
+
+    public init(key: String, begin: @escaping (Int, [YAMLPair]) -> Void, entry: @escaping (Int, YAMLPair) -> Void) {
+        self.key = key
+        self.begin = begin
+        self.entry = entry
     }
 }
 
@@ -58,6 +89,11 @@ private struct EventReader {
     let parser: UnsafeMutablePointer<yaml_parser_t>
     let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// The children of the lists and mappings being read, innermost last.
+    var itemStack: [YAMLNode] = []
+    var pairStack: [YAMLPair] = []
+    var streaming: YAMLStreaming?
+    var documentIndex = 0
     var problems: [YAMLError] = []
     /// Nodes read from the text, and nodes added by expanding aliases.
     var parsedNodes = 0
@@ -90,6 +126,7 @@ private struct EventReader {
                 anchors.removeAll(keepingCapacity: true)
                 let root = try readNode(try next(), depth: 0).node
                 documents.append(root)
+                documentIndex += 1
                 guard case .documentEnd = try next().kind else { throw unexpected("document end") }
             default:
                 throw YAMLError("unexpected YAML event", at: event.location)
@@ -120,15 +157,19 @@ private struct EventReader {
             result = (YAMLNode(.scalar(value, style), location: event.location, tag: event.tag), 1)
         case .sequenceStart:
             parsedNodes += 1
-            var items: [YAMLNode] = []
+            // Children gather on a stack shared by every level, so each list is allocated once,
+            // at its final size.
+            let base = itemStack.count
             var size = 1
             while true {
                 let item = try next()
                 if case .sequenceEnd = item.kind { break }
                 let child = try readNode(item, depth: depth + 1)
-                items.append(child.node)
+                itemStack.append(child.node)
                 size += child.size
             }
+            let items = Array(itemStack[base...])
+            itemStack.removeSubrange(base...)
             result = (YAMLNode(.sequence(items), location: event.location, tag: event.tag), size)
         case .mappingStart:
             parsedNodes += 1
@@ -142,31 +183,73 @@ private struct EventReader {
         return result
     }
 
-    mutating func readMapping(_ start: Event, depth: Int) throws(YAMLError) -> (node: YAMLNode, size: Int) {
-        var pairs: [YAMLPair] = []
+    mutating func readMapping(_ start: Event, depth: Int, streams: Bool = false) throws(YAMLError) -> (node: YAMLNode, size: Int) {
+        // Pairs gather on a stack shared by every level (see sequences); duplicate keys are found
+        // by a scan while the mapping is small, and through a dictionary once it is large.
+        let base = pairStack.count
         var merges: [YAMLNode] = []
-        var seen: [String: SourceLocation] = [:]
+        var streamedNames: [String: SourceLocation] = [:]
+        var index: [String: SourceLocation]?
         var size = 1
+        func firstLocation(of name: String, in stack: [YAMLPair]) -> SourceLocation? {
+            if let index { return index[name] }
+            for pair in stack[base...] where pair.key.scalarValue == name { return pair.key.location }
+            return nil
+        }
+        func add(_ pair: YAMLPair, name: String?, to stack: inout [YAMLPair]) {
+            stack.append(pair)
+            if let name {
+                index?[name] = pair.key.location
+                if index == nil, stack.count - base > 16 {
+                    var built: [String: SourceLocation] = [:]
+                    for pair in stack[base...] {
+                        if let name = pair.key.scalarValue, built[name] == nil { built[name] = pair.key.location }
+                    }
+                    index = built
+                }
+            }
+        }
         while true {
             let keyEvent = try next()
             if case .mappingEnd = keyEvent.kind { break }
             let key = try readNode(keyEvent, depth: depth + 1)
-            let value = try readNode(try next(), depth: depth + 1)
+            let valueEvent = try next()
+            let value: (node: YAMLNode, size: Int)
+            if depth == 0, let streaming, case .mappingStart = valueEvent.kind, valueEvent.anchor == nil,
+               key.node.scalarValue == streaming.key, firstLocation(of: streaming.key, in: pairStack) == nil {
+                streaming.begin(documentIndex, Array(pairStack[base...]))
+                parsedNodes += 1
+                value = try readMapping(valueEvent, depth: depth + 1, streams: true)
+            } else {
+                value = try readNode(valueEvent, depth: depth + 1)
+            }
             size += key.size + value.size
             if isMergeKey(key.node) {
                 merges.append(value.node)
                 continue
             }
-            if let name = key.node.scalarValue {
-                if let first = seen[name] {
-                    problems.append(YAMLError(
-                        "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))",
-                        at: key.node.location))
-                    continue
+            let name = key.node.scalarValue
+            if streams {
+                // Only the names are kept, to find duplicates; the entry itself goes.
+                if let name {
+                    if let first = streamedNames[name] {
+                        problems.append(YAMLError(
+                            "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))",
+                            at: key.node.location))
+                        continue
+                    }
+                    streamedNames[name] = key.node.location
                 }
-                seen[name] = key.node.location
+                streaming!.entry(documentIndex, YAMLPair(key: key.node, value: value.node))
+                continue
             }
-            pairs.append(YAMLPair(key: key.node, value: value.node))
+            if let name, let first = firstLocation(of: name, in: pairStack) {
+                problems.append(YAMLError(
+                    "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))",
+                    at: key.node.location))
+                continue
+            }
+            add(YAMLPair(key: key.node, value: value.node), name: name, to: &pairStack)
         }
         for merge in merges {
             let sources: [YAMLNode]
@@ -182,13 +265,21 @@ private struct EventReader {
                 }
                 for pair in merged {
                     guard let name = pair.key.scalarValue else { continue }
-                    if seen[name] == nil {
-                        seen[name] = pair.key.location
-                        pairs.append(pair)
+                    if streams {
+                        if streamedNames[name] == nil {
+                            streamedNames[name] = pair.key.location
+                            streaming!.entry(documentIndex, pair)
+                        }
+                        continue
+                    }
+                    if firstLocation(of: name, in: pairStack) == nil {
+                        add(pair, name: name, to: &pairStack)
                     }
                 }
             }
         }
+        let pairs = Array(pairStack[base...])
+        pairStack.removeSubrange(base...)
         return (YAMLNode(.mapping(pairs), location: start.location, tag: start.tag), size)
     }
 

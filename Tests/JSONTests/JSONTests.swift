@@ -56,4 +56,25 @@ import Testing
         let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
     }
+
+    @Test func streamingHandsOverTheMembersOfOneTopLevelObjectOnly() throws {
+        let text = #"{"a": {"certificates": {"n": 1}}, "certificates": {"x": {"k": [1, 2]}, "y": null}, "z": true}"#
+        var members: [(String, JSONValue)] = []
+        let value = try JSONParser.parse(Array(text.utf8), streaming: "certificates") { members.append(($0, $1)) }
+        #expect(members.map(\.0) == ["x", "y"])
+        #expect(members[0].1 == .object(["k": .array([.int(1), .int(2)])]))
+        #expect(members[1].1 == .null)
+        // The streamed object is left empty; a nested key of the same name is not streamed.
+        #expect(value == .object(["a": .object(["certificates": .object(["n": .int(1)])]), "certificates": .object([:]), "z": .bool(true)]))
+    }
+
+    @Test func streamingStillReportsWhereTheTextIsBroken() {
+        let text = "{\"certificates\": {\"x\": 1,\n \"y\": }}"
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(text.utf8), streaming: "certificates") { _, _ in } }
+        do {
+            _ = try JSONParser.parse(Array(text.utf8), streaming: "certificates") { _, _ in }
+        } catch {
+            #expect(error.line == 2)
+        }
+    }
 }

@@ -94,6 +94,9 @@ import Testing
         ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": \"7\"}}}", "certificates.a.order_id must be an integer, found a string"),
         ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 7, \"product\": \"p\", \"common_name\": \"c\", \"status\": \"issued\", \"valid_till\": \"16/06/2027\"}}}", "certificates.a.valid_till '16/06/2027' is not a yyyy-MM-dd date"),
         ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"intents\": [{\"id\": 1}]}", "intents[0].id must be a string"),
+        // Records are decoded while parsing, before format_version (which sorts after
+        // "certificates") is read; a newer file is still refused for its version.
+        ("{\"certificates\": {\"a\": {\"order_id\": \"7\"}}, \"format_version\": 2, \"lineage\": \"x\", \"serial\": 1}", "format_version 2 is not one this certform reads (it reads 1)"),
     ])
     func corruptStateIsAClearErrorAndIsNeverOverwritten(text: String, fragment: String) throws {
         let dir = TemporaryDirectory()

@@ -45,13 +45,27 @@ struct Plan: ParsableCommand {
     func run() throws {
         let now = Date()
         let asOf = self.asOf?.date ?? now
-        let manifests = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOf)).load()
+        var timings = PhaseTimings()
+        // The state file is read on another thread while the manifests load (most of which is
+        // libyaml on one core); a large state then costs little extra time.
+        let statePath = stateOptions.statePath
+        let stateResult = InBackground { () -> Result<State, StateError> in
+            Result { () throws(StateError) in try StateStore(path: statePath).load() }
+        }
+        let manifests = timings.measure("load manifests") {
+            ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOf)).load()
+        }
         DiagnosticOutput.report(manifests, format: .quietText)
         if manifests.hasErrors { throw ExitCode.failure }
-        let state = try Failure.report { () throws(StateError) in try StateStore(path: stateOptions.statePath).load() }
+        let state = try timings.measure("load state (rest)") {
+            try Failure.report { () throws(StateError) in try stateResult.value.get() }
+        }
 
-        let plan = Planner().plan(manifests: manifests.certificates, state: state, asOf: asOf,
-                                  manifestsDigest: manifests.digest, fileCount: manifests.files.count)
+        let plan = timings.measure("plan") {
+            Planner().plan(manifests: manifests.certificates, state: state, asOf: asOf,
+                           manifestsDigest: manifests.digest, fileCount: manifests.files.count)
+        }
+        defer { timings.report() }
         switch format {
         case .text: print(TextRenderer(color: output.usesColor).render(plan), terminator: "")
         case .json: print(PlanDocument.render(plan), terminator: "")
@@ -103,5 +117,47 @@ enum StepSummary {
         handle.seekToEndOfFile()
         handle.write(Data((markdown + "\n").utf8))
         try? handle.close()
+    }
+}
+
+/// How long each phase of a command took, printed to standard error when `CERTFORM_TIMINGS` is
+/// set (for benchmarks and for finding what is slow on a large repository).
+struct PhaseTimings {
+    private var phases: [(String, Duration)] = []
+    private let start = ContinuousClock.now
+
+    mutating func measure<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        let begin = ContinuousClock.now
+        defer { phases.append((phase, ContinuousClock.now - begin)) }
+        return try body()
+    }
+
+    func report() {
+        guard Environment.value("CERTFORM_TIMINGS") != nil else { return }
+        let parts = (phases + [("total", ContinuousClock.now - start)]).map { name, duration in
+            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            return "\(name) \((seconds * 1000).rounded() / 1000) s"
+        }
+        Console.error("timings: " + parts.joined(separator: ", "))
+    }
+}
+
+/// Runs `body` on a thread of its own at once; ``value`` waits for its result.
+final class InBackground<Value: Sendable>: @unchecked Sendable {
+    private var result: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () -> Value) {
+        Thread { [self] in
+            result = body()
+            done.signal()
+        }.start()
+    }
+
+    /// The result, once `body` has returned.
+    var value: Value {
+        done.wait()
+        defer { done.signal() }  // so that a second read does not wait forever
+        return result!
     }
 }

@@ -1,0 +1,152 @@
+import CertformTestSupport
+import Dates
+import Foundation
+@testable import Manifests
+import Testing
+import YAML
+
+/// The loader decodes the entries of `certificates` while libyaml is still parsing, on a second
+/// thread. These tests hold it to the same answers as reading each file as one tree.
+@Suite struct StreamingLoadTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Specs and diagnostics, in a form that compares every field.
+    static func summary(_ result: (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic])) -> [String] {
+        result.certificates.map { "\($0.isValid) \($0.spec)" } + result.diagnostics.sorted().map { "\($0)" }
+    }
+
+    static func sameAsWholeTree(_ bytes: [UInt8], file: String) {
+        let streamed = ManifestLoader.read(bytes: bytes, file: file, asOf: Kit.asOf)
+        let whole = ManifestLoader.readWhole(bytes: bytes, file: file, asOf: Kit.asOf)
+        #expect(summary(streamed) == summary(whole), "\(file)")
+    }
+
+    @Test func everyShippedAndCorpusManifestReadsAsAWholeTreeDoes() throws {
+        var files: [String] = []
+        for folder in ["manifests", "Tests/Corpus/broken", "Tests/Corpus/schema"] {
+            let directory = Self.root.appendingPathComponent(folder).path
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                files.append("\(directory)/\(name)")
+            }
+        }
+        #expect(files.count > 60)
+        for file in files {
+            let bytes = try #require(FileManager.default.contents(atPath: file))
+            Self.sameAsWholeTree([UInt8](bytes), file: file)
+        }
+    }
+
+    @Test func manyCertificatesAcrossBatchesAndDocumentsKeepTheirOrder() throws {
+        // More entries than one batch (256), in two documents, one with defaults first.
+        var lines: [String] = []
+        for document in 0..<2 {
+            if document > 0 { lines.append("---") }
+            lines += ["apiVersion: certform/v1"]
+            if document == 1 { lines += ["defaults:", "  product: ssl_dv_rapidssl", "  validity_years: 2"] }
+            lines += ["certificates:"]
+            for index in 0..<300 {
+                lines += ["  c\(document)-\(String(format: "%03d", index)):", "    common_name: h\(index).d\(document).example.com",
+                          "    csr_file: x.csr", "    dcv_method: dns-txt-token"]
+                if document == 0 { lines += ["    product: ssl_dv_geotrust", "    validity_years: 1"] }
+            }
+        }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        Self.sameAsWholeTree(bytes, file: "many.yaml")
+        let result = ManifestLoader.read(bytes: bytes, file: "many.yaml", asOf: Kit.asOf)
+        #expect(result.certificates.count == 600)
+        #expect(result.certificates.map(\.spec.name) == (0..<2).flatMap { d in (0..<300).map { "c\(d)-\(String(format: "%03d", $0))" } })
+        #expect(result.certificates.allSatisfy { $0.isValid })
+        #expect(result.certificates[300].spec.product == .sslDVRapidSSL && result.certificates[300].spec.validityYears == 2)
+    }
+
+    @Test func defaultsWrittenAfterCertificatesStillApply() throws {
+        let text = """
+            apiVersion: certform/v1
+            certificates:
+              web:
+                common_name: example.com
+                csr_file: web.csr
+            defaults:
+              product: ssl_dv_geotrust
+              validity_years: 1
+              dcv_method: dns-txt-token
+            """
+        let result = ManifestLoader.read(bytes: Array(text.utf8), file: "late.yaml", asOf: Kit.asOf)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let entry = try #require(result.certificates.first)
+        let spec = entry.spec
+        #expect(entry.isValid)
+        #expect(spec.product == .sslDVGeoTrust && spec.validityYears == 1 && spec.dcvMethod == .dnsTXTToken)
+    }
+
+    @Test func aSecondCertificatesKeyIsADuplicateAndAddsNothing() throws {
+        let text = """
+            apiVersion: certform/v1
+            defaults: {product: ssl_dv_geotrust, validity_years: 1, dcv_method: dns-txt-token, csr_file: a.csr}
+            certificates:
+              one: {common_name: one.example.com}
+            certificates:
+              two: {common_name: two.example.com}
+            """
+        let result = ManifestLoader.read(bytes: Array(text.utf8), file: "dup.yaml", asOf: Kit.asOf)
+        #expect(result.certificates.map(\.spec.name) == ["one"])
+        #expect(result.diagnostics.map(\.message).contains { $0.hasPrefix("duplicate key 'certificates'") })
+        #expect(result.diagnostics.first { $0.message.hasPrefix("duplicate key") }?.location == SourceLocation(line: 5, column: 1))
+    }
+
+    @Test func entriesOfADocumentCertformDoesNotReadAreDropped() throws {
+        let text = """
+            apiVersion: certform/v9
+            certificates:
+              web: {common_name: NOT-A-NAME}
+            """
+        let result = ManifestLoader.read(bytes: Array(text.utf8), file: "v9.yaml", asOf: Kit.asOf)
+        #expect(result.certificates.isEmpty)
+        #expect(result.diagnostics.map(\.message) == ["unsupported apiVersion 'certform/v9'; this certform reads 'certform/v1'"])
+    }
+
+    @Test func parserStreamsEntriesAndLeavesTheMappingEmptyInPlace() throws {
+        let text = """
+            base: &base {a: 1}
+            certificates:
+              x: {b: 2}
+              <<: {m: 3, x: 9}
+              y: *base
+            other: {c: 4}
+            """
+        var begun: [(Int, [String])] = []
+        var entries: [String] = []
+        let file = try YAMLParser.parse(Array(text.utf8), streaming: YAMLStreaming(
+            key: "certificates",
+            begin: { document, before in begun.append((document, before.compactMap(\.key.scalarValue))) },
+            entry: { _, pair in entries.append(pair.key.scalarValue ?? "?") }))
+        #expect(begun.count == 1 && begun[0].0 == 0 && begun[0].1 == ["base"])
+        #expect(entries == ["x", "y", "m"])  // explicit keys first, then merged ones not already present
+        guard case .mapping(let root) = file.documents[0].kind,
+              let certificates = root.first(where: { $0.key.scalarValue == "certificates" }),
+              case .mapping(let kept) = certificates.value.kind else {
+            Issue.record("no certificates mapping in \(file.documents)")
+            return
+        }
+        #expect(kept.isEmpty)
+        #expect(certificates.value.location == SourceLocation(line: 3, column: 3))
+        #expect(root.map { $0.key.scalarValue } == ["base", "certificates", "other"])
+    }
+
+    @Test func anAnchoredCertificatesMappingIsNotStreamed() throws {
+        let text = "certificates: &all\n  x: 1\ncopy: *all\n"
+        var entries = 0
+        let file = try YAMLParser.parse(Array(text.utf8), streaming: YAMLStreaming(
+            key: "certificates", begin: { _, _ in }, entry: { _, _ in entries += 1 }))
+        #expect(entries == 0)
+        guard case .mapping(let root) = file.documents[0].kind, case .mapping(let kept) = root[1].value.kind else {
+            Issue.record("unexpected tree")
+            return
+        }
+        #expect(kept.count == 1)
+    }
+
+    @Test func keyOrdinalsFollowTheDeclarationOrder() {
+        #expect(CertificateKey.allCases.map(\.ordinal) == Array(0..<CertificateKey.allCases.count))
+    }
+}

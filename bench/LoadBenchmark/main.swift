@@ -1,0 +1,106 @@
+// Measures, in one process and on the same files, how long certform takes to load a manifests
+// directory into the validated model (CSR checks left out: SPEC §9 "Loading") against the floor
+// for any libyaml-backed loader: a bare loop over `yaml_parser_parse` that reads every event and
+// keeps nothing. Runs alternate so that a noisy neighbour slows both; the medians are compared.
+//
+// usage: certform-load-bench MANIFESTS_DIR [--runs N]
+import CYAML
+import Dates
+import Foundation
+import Manifests
+import YAML
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+/// Reads `path` and runs libyaml's parser over it, discarding each event. Returns the event count.
+func libyamlEvents(path: String) -> Int {
+    guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
+    let bytes = [UInt8](data)
+    var parser = yaml_parser_t()
+    var event = yaml_event_t()
+    yaml_parser_initialize(&parser)
+    defer { yaml_parser_delete(&parser) }
+    var count = 0
+    bytes.withUnsafeBufferPointer { buffer in
+        yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else { fatalError("libyaml error in \(path)") }
+            let done = event.type == YAML_STREAM_END_EVENT
+            yaml_event_delete(&event)
+            count += 1
+            if done { break }
+        }
+    }
+    return count
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var runs = 5
+if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.count, let value = Int(arguments[index + 1]) {
+    runs = value
+    arguments.removeSubrange(index...index + 1)
+}
+// `--profile tree|load` runs only that phase, for a profiler (perf, callgrind) to look at.
+var profile: String?
+if let index = arguments.firstIndex(of: "--profile"), index + 1 < arguments.count {
+    profile = arguments[index + 1]
+    arguments.removeSubrange(index...index + 1)
+}
+guard let directory = arguments.first else {
+    FileHandle.standardError.write(Data("usage: certform-load-bench MANIFESTS_DIR [--runs N]\n".utf8))
+    exit(64)
+}
+let files = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
+    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { "\(directory)/\($0)" }
+let bytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+let asOf = CalendarDate(year: 2026, month: 12, day: 1)!
+
+if let profile {
+    for _ in 0..<runs {
+        if profile == "csr" {
+            // Every CSR of the generated repository, checked on one core.
+            let csrDirectory = directory + "/../csr"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: csrDirectory)) ?? [] {
+                let pem = String(decoding: FileManager.default.contents(atPath: "\(csrDirectory)/\(name)")!, as: UTF8.self)
+                _ = CSRInspector.inspect(pem: pem, declaredNames: [])
+            }
+        } else if profile == "tree" {
+            for file in files { _ = try? YAMLParser.parse([UInt8](FileManager.default.contents(atPath: file)!)) }
+        } else {
+            _ = ManifestLoader(directory: directory, asOf: asOf, checksCSRs: false, readsCSRFiles: false).load()
+        }
+    }
+    exit(0)
+}
+
+var libyamlTimes: [Double] = [], treeTimes: [Double] = [], loadTimes: [Double] = []
+var events = 0, certificates = 0
+for _ in 0..<runs {
+    libyamlTimes.append(seconds { events = files.reduce(0) { $0 + libyamlEvents(path: $1) } })
+    treeTimes.append(seconds {
+        for file in files {
+            _ = try? YAMLParser.parse([UInt8](FileManager.default.contents(atPath: file)!))
+        }
+    })
+    loadTimes.append(seconds {
+        let set = ManifestLoader(directory: directory, asOf: asOf, checksCSRs: false, readsCSRFiles: false).load()
+        if set.hasErrors { fatalError("the manifests have errors: \(set.diagnostics.prefix(3))") }
+        certificates = set.certificates.count
+    })
+}
+let floor = median(libyamlTimes), tree = median(treeTimes), load = median(loadTimes)
+print(String(format: "load: %d certificates, %.1f MB of YAML, %d events, median of %d runs", certificates, Double(bytes) / 1e6, events, runs))
+print(String(format: "  libyaml events only    %8.3f s", floor))
+print(String(format: "  YAML nodes only        %8.3f s   (events into located nodes, no model)", tree))
+print(String(format: "  certform load          %8.3f s   (no CSR checks)", load))
+print(String(format: "  ratio load/libyaml     %8.2f     (target <= 1.50)", load / floor))
