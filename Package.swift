@@ -104,7 +104,10 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "ManifestsTests",
-            dependencies: ["Manifests", "YAML", "Dates", "Parallel", "CertformTestSupport"]
+            dependencies: [
+                "Manifests", "YAML", "Dates", "Parallel", "CertformTestSupport",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StatesTests", dependencies: ["States", "Dates", "JSON", "CertformTestSupport"]),

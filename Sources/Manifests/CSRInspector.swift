@@ -27,7 +27,11 @@ public enum CSRInspector {
     public static func inspect(pem: String, declaredNames: [String]) -> Result<CSRSummary, Failure> {
         let csr: CertificateSigningRequest
         do {
-            csr = try CertificateSigningRequest(pemEncoded: pem)
+            if let der = plainPEMBody(pem) {
+                csr = try CertificateSigningRequest(derEncoded: der)
+            } else {
+                csr = try CertificateSigningRequest(pemEncoded: pem)
+            }
         } catch {
             // swift-certificates refuses RSA keys under 2048 bits while parsing.
             if String(describing: error).contains("incorrectParameterSize") {
@@ -68,6 +72,32 @@ public enum CSRInspector {
         if !extra.isEmpty { return .failure(.namesNotDeclared(extra)) }
         let digest = SHA256.hash(data: Array(csr.publicKey.subjectPublicKeyInfoBytes))
         return .success(CSRSummary(publicKeySHA256: hex(digest), names: names.sorted(), keyDescription: keyDescription))
+    }
+
+    /// The DER bytes of a PEM text that is exactly one `CERTIFICATE REQUEST` block (what
+    /// `openssl req` writes), decoded here because swift-asn1's general PEM reader takes as long
+    /// as the DER parse itself; nil for anything else, which then goes to that reader.
+    static func plainPEMBody(_ pem: String) -> [UInt8]? {
+        let begin = "-----BEGIN CERTIFICATE REQUEST-----", end = "-----END CERTIFICATE REQUEST-----"
+        var utf8 = Substring(pem).utf8[...]
+        while let first = utf8.first, first == 0x20 || first == 0x0A || first == 0x0D || first == 0x09 { utf8 = utf8.dropFirst() }
+        while let last = utf8.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { utf8 = utf8.dropLast() }
+        guard utf8.starts(with: begin.utf8), utf8.reversed().starts(with: end.utf8.reversed()),
+              utf8.count > begin.utf8.count + end.utf8.count else { return nil }
+        let body = utf8.dropFirst(begin.utf8.count).dropLast(end.utf8.count)
+        var base64: [UInt8] = []
+        base64.reserveCapacity(body.count)
+        for byte in body {
+            switch byte {
+            case 0x0A, 0x0D: continue
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+                base64.append(byte)
+            default: return nil  // headers, spaces, another block: the general reader decides
+            }
+        }
+        guard let data = Data(base64Encoded: Data(base64)), !data.isEmpty else { return nil }
+        return [UInt8](data)
     }
 
     static func describe(_ error: any Error) -> String {
