@@ -78,7 +78,7 @@ public struct ManifestLoader: Sendable {
         }
         let readsCSRFiles = self.readsCSRFiles
         return finish(certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher) { spec, written in
-            guard readsCSRFiles else { return .success("") }
+            guard readsCSRFiles else { return .success(nil) }
             let resolved = Self.resolve(written, relativeTo: spec.file)
             guard let contents = FileManager.default.contents(atPath: resolved) else {
                 let exists = FileManager.default.fileExists(atPath: resolved)
@@ -112,7 +112,7 @@ public struct ManifestLoader: Sendable {
     /// files and checked on every core: a signature check per certificate is most of the work of
     /// a large plan), duplicate purchases. `hasher` has the manifests; the CSR files are added.
     func finish(certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic], files: [String],
-                hasher: SHA256, readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String, CSRFileError>) -> ManifestSet {
+                hasher: SHA256, readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> ManifestSet {
         var diagnostics = diagnostics
         // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
         var firstByName: [String: Int] = [:]
@@ -135,9 +135,11 @@ public struct ManifestLoader: Sendable {
             var pem = entry.spec.csr
             if let written = entry.spec.csrFile {
                 switch readCSRFile(entry.spec, written) {
-                case .success(let text):
+                case .success(let text?):
                     outcome.text = text
                     pem = text
+                case .success(nil):
+                    break
                 case .failure(let failure):
                     outcome.problem = "cannot read csr_file '\(written)' of certificate '\(entry.spec.name)': \(failure.reason)"
                     return outcome
@@ -153,14 +155,20 @@ public struct ManifestLoader: Sendable {
             }
             return outcome
         }
+        // The digest covers every CSR file once per manifest that names it, in the order the
+        // manifests name them.
         var hasher = hasher
-        var hashedCSRFiles: [(manifest: String, written: String, text: String)] = []
+        var hashedCSRFiles = Set<String>()
         var checked: [CertificateSpec] = []
         checked.reserveCapacity(unique.count)
         for ((var spec, isValid), outcome) in zip(unique, outcomes) {
             if let text = outcome.text {
                 spec.csr = text
-                hashedCSRFiles.append((spec.file, spec.csrFile!, text))
+                if hashedCSRFiles.insert("\(spec.file)\u{0}\(spec.csrFile!)").inserted {
+                    Self.update(&hasher, with: Array(spec.file.utf8))
+                    Self.update(&hasher, with: Array(spec.csrFile!.utf8))
+                    Self.update(&hasher, with: Array(text.utf8))
+                }
             }
             if let problem = outcome.problem {
                 diagnostics.append(.error(problem, file: spec.file, at: spec.csrLocation ?? spec.location))
@@ -168,15 +176,6 @@ public struct ManifestLoader: Sendable {
             }
             spec.csrSummary = outcome.summary
             if isValid { checked.append(spec) }
-        }
-        // The digest covers every CSR file once per manifest that names it, in a fixed order.
-        hashedCSRFiles.sort { ($0.manifest, $0.written) < ($1.manifest, $1.written) }
-        var previous: (String, String)?
-        for entry in hashedCSRFiles where previous.map({ $0 != (entry.manifest, entry.written) }) ?? true {
-            previous = (entry.manifest, entry.written)
-            Self.update(&hasher, with: Array(entry.manifest.utf8))
-            Self.update(&hasher, with: Array(entry.written.utf8))
-            Self.update(&hasher, with: Array(entry.text.utf8))
         }
         var firstByCommonName: [String: String] = [:]
         firstByCommonName.reserveCapacity(checked.count)
