@@ -40,6 +40,18 @@ import Testing
         }
     }
 
+    @Test func timingsGoToStandardErrorOnlyWhenAskedFor() throws {
+        let plain = try CLI.run(["plan", "--as-of", Self.asOf])
+        let timed = try CLI.run(["plan", "--as-of", Self.asOf], environment: ["CERTFORM_TIMINGS": "1"])
+        #expect(timed.status == 0 && plain.status == 0)
+        #expect(timed.stdout == plain.stdout)
+        #expect(!plain.stderr.contains("timings:"))
+        let line = try #require(timed.stderr.split(separator: "\n").first { $0.hasPrefix("timings: ") })
+        for phase in ["load manifests ", "load state (rest) ", "plan ", "total "] {
+            #expect(line.contains(phase), "\(line)")
+        }
+    }
+
     @Test func detailedExitcode() throws {
         let changes = try CLI.run(["plan", "--as-of", Self.asOf, "--detailed-exitcode"])
         #expect(changes.status == 2)
