@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +41,16 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Files"),
         .target(name: "States", dependencies: ["Dates", "JSON", "Files"]),
+        .target(
+            name: "PostgresState",
+            dependencies: [
+                "States", "JSON", "Dates",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "CertCentral",
             dependencies: [
@@ -81,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "certform",
             dependencies: [
-                "Manifests", "States", "Plans", "Dates", "JSON", "Files", "CertCentral", "Apply",
+                "Manifests", "States", "PostgresState", "Plans", "Dates", "JSON", "Files", "CertCentral", "Apply",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -110,7 +121,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "StatesTests", dependencies: ["States", "Dates", "JSON", "CertformTestSupport"]),
+        .testTarget(name: "StatesTests", dependencies: ["States", "PostgresState", "Dates", "JSON", "CertformTestSupport"]),
         .testTarget(
             name: "PlansTests",
             dependencies: ["Plans", "Manifests", "States", "Dates", "JSON", "CertformTestSupport"]
@@ -132,7 +143,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "JSON", "YAML"]),
+        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "PostgresState", "JSON", "YAML"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,13 +12,13 @@ import States
 /// batch, without weakening the guarantee.
 public actor StateWriter {
     public private(set) var state: State
-    let store: StateStore
+    let store: any StateBackend
     private var pending: [(change: @Sendable (inout State) -> Void, done: CheckedContinuation<Result<Void, StateError>, Never>)] = []
     private var writing = false
     /// Writes made, for benchmarks and tests.
     public private(set) var writes = 0
 
-    public init(state: State, store: StateStore) {
+    public init(state: State, store: any StateBackend) {
         self.state = state
         self.store = store
     }

@@ -7,6 +7,8 @@ public enum StateError: Error, Sendable, CustomStringConvertible {
     case lockFailed(path: String, reason: String)
     case unknownCertificate(name: String, path: String)
     case unknownIntent(id: String, path: String)
+    /// The stored serial moved on since this writer read it (PostgreSQL states).
+    case conflict(path: String, stored: Int, expected: Int)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum StateError: Error, Sendable, CustomStringConvertible {
             return "no certificate named '\(name)' in the state '\(path)'"
         case .unknownIntent(let id, let path):
             return "no intent with id '\(id)' in the state '\(path)'"
+        case .conflict(let path, let stored, let expected):
+            return "the state '\(path)' was changed by another writer (serial \(stored), this run read \(expected)); nothing was written — run the command again"
         }
     }
 }

@@ -8,12 +8,14 @@ import JSON
 /// fsynced, renamed over the state file, and the directory is fsynced, so that a crash leaves
 /// either the old file or the new one, never half of one. A file that does not parse is never
 /// overwritten.
-public struct StateStore: Sendable {
+public final class StateStore: StateBackend {
     public let path: String
 
     public init(path: String) {
         self.path = path
     }
+
+    public var name: String { path }
 
     /// The state; a missing file is the empty state.
     public func load() throws(StateError) -> State {
@@ -44,6 +46,7 @@ public struct StateStore: Sendable {
 
     /// Writes `state` with its serial increased by one (and a lineage when it has none yet), and
     /// returns what was written.
+    /// The file is written whole; the lock (held by every writer) keeps the serial current.
     @discardableResult
     public func save(_ state: State) throws(StateError) -> State {
         var next = state
@@ -51,6 +54,18 @@ public struct StateStore: Sendable {
         if next.lineage == nil { next.lineage = UUID().uuidString.lowercased() }
         try Self.writeAtomically(next.fileText, to: path)
         return next
+    }
+
+    public func replace(with state: State) throws(StateError) {
+        try Self.writeAtomically(state.fileText, to: path)
+    }
+
+    public func lock(operation: String, timeout: Double) throws(StateError) -> any StateLockHandle {
+        try StateLock.acquire(statePath: path, operation: operation, timeout: timeout)
+    }
+
+    public func unlock(id: String) throws(StateError) -> StateLock.UnlockResult {
+        StateLock.unlock(statePath: path, id: id)
     }
 
     /// Replaces the file at `path` with `text` atomically (also used for saved plans).

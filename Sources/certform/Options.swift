@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import PostgresState
+import States
 
 /// Where the manifests are: `--manifests` or `CERTFORM_MANIFESTS`, default `manifests`.
 struct ManifestOptions: ParsableArguments {
@@ -16,11 +18,51 @@ struct ManifestOptions: ParsableArguments {
 /// Where the state is: `--state` or `CERTFORM_STATE`, default `state/orders.json`.
 struct StateOptions: ParsableArguments {
     @Option(name: .customLong("state"), help: ArgumentHelp(
-        "State file (env CERTFORM_STATE; default: state/orders.json).", valueName: "file"))
+        "State file, or a PostgreSQL state postgres://user@host:5432/db?schema=certform (env CERTFORM_STATE; default: state/orders.json).",
+        valueName: "file|url"))
     var stateOption: String?
 
+    @Option(name: .customLong("state-password-file"), help: ArgumentHelp(
+        "File holding the PostgreSQL password (default: the PGPASSWORD variable).", valueName: "file"))
+    var statePasswordFile: String?
+
+    /// The state's location as given: a path, or a URL without a password.
     var statePath: String {
         stateOption ?? Environment.value("CERTFORM_STATE") ?? "state/orders.json"
+    }
+
+    /// Opens the state: the file, or a connection to PostgreSQL. Close it when done.
+    func backend() throws(StateError) -> any StateBackend {
+        try Self.open(statePath, passwordFile: statePasswordFile)
+    }
+
+    /// Opens the state at `location` (a path or a `postgres://` URL).
+    static func open(_ location: String, passwordFile: String?) throws(StateError) -> any StateBackend {
+        guard PostgresStateURL.isPostgres(location) else { return StateStore(path: location) }
+        var password = Environment.value("PGPASSWORD")
+        if let file = passwordFile {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw .unreadable(path: file, reason: "the --state-password-file cannot be read")
+            }
+            password = text.trimmingCharacters(in: .newlines)
+        }
+        return try PostgresStateBackend.connect(PostgresStateURL(location, password: password))
+    }
+
+    /// Reads the state once (commands that only look).
+    func loadState() throws(StateError) -> State {
+        let backend = try backend()
+        defer { backend.close() }
+        return try backend.load()
+    }
+
+    /// Opens the state, takes the writers' lock, and runs `body`; releases and closes after.
+    func withLockedState<T>(operation: String, timeout: Double, _ body: (any StateBackend) throws(StateError) -> T) throws(StateError) -> T {
+        let backend = try backend()
+        defer { backend.close() }
+        let lock = try backend.lock(operation: operation, timeout: timeout)
+        defer { lock.release() }
+        return try body(backend)
     }
 }
 

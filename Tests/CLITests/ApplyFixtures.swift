@@ -1,5 +1,6 @@
 import CertformTestSupport
 import Foundation
+import PostgresState
 import JSON
 import States
 
@@ -10,8 +11,11 @@ final class ApplyRepository: @unchecked Sendable {
     let sandbox: SandboxProcess
     var path: String { dir.path }
     var statePath: String { dir.path + "/state/orders.json" }
+    /// Where certform keeps the state: the file, or a PostgreSQL URL (see `TestPostgres`).
+    let stateLocation: String?
 
-    init(count: Int, sandboxArguments: [String] = [], extra: [Int: [String]] = [:]) throws {
+    init(count: Int, sandboxArguments: [String] = [], extra: [Int: [String]] = [:], stateLocation: String? = nil) throws {
+        self.stateLocation = stateLocation
         sandbox = try SandboxProcess(sandboxArguments)
         var lines = ["apiVersion: certform/v1", "defaults:", "  product: ssl_dv_geotrust", "  validity_years: 1",
                      "  dcv_method: dns-txt-token", "  skip_approval: true", "certificates:"]
@@ -29,14 +33,21 @@ final class ApplyRepository: @unchecked Sendable {
     static func csr(for name: String) -> String { csrCache.csr(for: name) }
 
     var environment: [String: String] {
-        ["DIGICERT_API_KEY": "sandbox-key", "CERTFORM_ENDPOINT": sandbox.apiBase]
+        var environment = ["DIGICERT_API_KEY": "sandbox-key", "CERTFORM_ENDPOINT": sandbox.apiBase]
+        if let stateLocation { environment["CERTFORM_STATE"] = stateLocation }
+        return environment
     }
 
     func certform(_ arguments: [String], stdin: String? = nil) throws -> Subprocess.Result {
         try CLI.run(arguments, in: path, environment: environment, stdin: stdin)
     }
 
-    func state() throws -> State { try StateStore(path: statePath).load() }
+    func state() throws -> State {
+        guard let stateLocation, PostgresStateURL.isPostgres(stateLocation) else { return try StateStore(path: statePath).load() }
+        let backend = try PostgresStateBackend.connect(PostgresStateURL(stateLocation, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+        defer { backend.close() }
+        return try backend.load()
+    }
 
     /// The sandbox's orders (from the admin API).
     func orders() throws -> [JSONValue] {

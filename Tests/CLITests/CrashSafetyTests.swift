@@ -17,13 +17,18 @@ import Testing
         ("injected 500s", ["--latency-ms", "80", "--fail-rate", "0.2"]),
     ]
 
-    @Test(arguments: 0..<modes.count)
-    func killAtRandomMomentsThenApplyAgain(mode: Int) throws {
-        let (label, flags) = Self.modes[mode]
+    /// Every mode against the state file, and again against PostgreSQL when a server is configured.
+    static let backends = ["file"] + (TestPostgres.isConfigured ? ["postgres"] : [])
+
+    @Test(arguments: 0..<modes.count, backends)
+    func killAtRandomMomentsThenApplyAgain(mode: Int, backend: String) throws {
+        let (modeLabel, flags) = Self.modes[mode]
+        let label = "\(modeLabel), \(backend) state"
         var generator = SystemRandomNumberGenerator()
         var killedMidway = 0
         for moment in 0..<Self.killMoments {
-            let repo = try ApplyRepository(count: Self.certificates, sandboxArguments: flags + ["--seed", String(moment + 1)])
+            let repo = try ApplyRepository(count: Self.certificates, sandboxArguments: flags + ["--seed", String(moment + 1)],
+                                           stateLocation: backend == "postgres" ? TestPostgres.freshURL() : nil)
             // Kill somewhere while the first apply starts, sends, or records.
             let delay = Double.random(in: 0.05...0.9, using: &generator)
             if try Self.startAndKill(repo, after: delay) { killedMidway += 1 }

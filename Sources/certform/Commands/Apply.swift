@@ -62,12 +62,12 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let now = Date()
-        let path = stateOptions.statePath
+        let store = try Failure.report { () throws(StateError) in try stateOptions.backend() }
+        defer { store.close() }
         let lock = try Failure.report { () throws(StateError) in
-            try StateLock.acquire(statePath: path, operation: "apply", timeout: lockOptions.lockTimeout)
+            try store.lock(operation: "apply", timeout: lockOptions.lockTimeout)
         }
         defer { lock.release() }
-        let store = StateStore(path: path)
         let initial = try Failure.report { () throws(StateError) in try store.load() }
         let client = try api.makeClient()
         defer { Task { try? await client.shutdown() } }

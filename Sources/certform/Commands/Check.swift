@@ -31,7 +31,7 @@ struct Check: ParsableCommand {
     var asOf: AsOfTime?
 
     func run() throws {
-        let state = try Failure.report { () throws(StateError) in try StateStore(path: stateOptions.statePath).load() }
+        let state = try Failure.report { () throws(StateError) in try stateOptions.loadState() }
         let today = CalendarDate(asOf?.date ?? Date())
         struct Row { var name: String; var record: StateRecord; var daysLeft: Int?; var inProgress: Bool; var due: Bool }
         let pending = Set(state.intents.map(\.name))

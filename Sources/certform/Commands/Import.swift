@@ -37,12 +37,12 @@ struct Import: AsyncParsableCommand {
             Console.error("error: no certificate named '\(name)' in the manifests under '\(manifestOptions.manifests)'")
             throw ExitCode.failure
         }
-        let path = stateOptions.statePath
+        let store = try Failure.report { () throws(StateError) in try stateOptions.backend() }
+        defer { store.close() }
         let lock = try Failure.report { () throws(StateError) in
-            try StateLock.acquire(statePath: path, operation: "import", timeout: lockOptions.lockTimeout)
+            try store.lock(operation: "import", timeout: lockOptions.lockTimeout)
         }
         defer { lock.release() }
-        let store = StateStore(path: path)
         var state = try Failure.report { () throws(StateError) in try store.load() }
         if let existing = state.certificates[name] {
             Console.error("error: '\(name)' already has order \(existing.orderID) in state; run 'certform state forget \(name)' first to replace it")

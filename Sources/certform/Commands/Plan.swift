@@ -48,9 +48,9 @@ struct Plan: ParsableCommand {
         var timings = PhaseTimings()
         // The state file is read on another thread while the manifests load (most of which is
         // libyaml on one core); a large state then costs little extra time.
-        let statePath = stateOptions.statePath
+        let stateOptions = self.stateOptions
         let stateResult = InBackground { () -> Result<State, StateError> in
-            Result { () throws(StateError) in try StateStore(path: statePath).load() }
+            Result { () throws(StateError) in try stateOptions.loadState() }
         }
         let manifests = timings.measure("load manifests") {
             ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOf)).load()

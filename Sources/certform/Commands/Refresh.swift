@@ -26,12 +26,12 @@ struct Refresh: AsyncParsableCommand {
     var concurrency = 4
 
     func run() async throws {
-        let path = stateOptions.statePath
+        let store = try Failure.report { () throws(StateError) in try stateOptions.backend() }
+        defer { store.close() }
         let lock = try Failure.report { () throws(StateError) in
-            try StateLock.acquire(statePath: path, operation: "refresh", timeout: lockOptions.lockTimeout)
+            try store.lock(operation: "refresh", timeout: lockOptions.lockTimeout)
         }
         defer { lock.release() }
-        let store = StateStore(path: path)
         let state = try Failure.report { () throws(StateError) in try store.load() }
         let client = try api.makeClient()
         defer { Task { try? await client.shutdown() } }

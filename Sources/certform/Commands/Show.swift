@@ -28,7 +28,7 @@ struct Show: ParsableCommand {
     var asOf: AsOfTime?
 
     func run() throws {
-        let state = try Failure.report { () throws(StateError) in try StateStore(path: stateOptions.statePath).load() }
+        let state = try Failure.report { () throws(StateError) in try stateOptions.loadState() }
         let today = CalendarDate(asOf?.date ?? Date())
         let names = state.certificates.keys.sorted()
         switch format {

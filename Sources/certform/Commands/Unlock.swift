@@ -6,7 +6,7 @@ struct Unlock: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove a state lock left by a process on another machine.",
         discussion: """
-        Local locks die with their process; a lock on a shared file system can outlive a machine. Give the lock id that the lock error printed. A lock held by a running process on this machine is not removed.
+        Local locks die with their process, and a PostgreSQL state's lock dies with its session; a lock on a shared file system can outlive a machine, and a dead session's lock information stays until it is cleared. Give the lock id that the lock error printed. A lock held by a running process on this machine is not removed.
         """)
 
     @OptionGroup var stateOptions: StateOptions
@@ -15,7 +15,12 @@ struct Unlock: ParsableCommand {
     var lockID: String
 
     func run() throws {
-        switch StateLock.unlock(statePath: stateOptions.statePath, id: lockID) {
+        let result = try Failure.report { () throws(StateError) in
+            let backend = try stateOptions.backend()
+            defer { backend.close() }
+            return try backend.unlock(id: lockID)
+        }
+        switch result {
         case .removed(let info):
             print("Removed lock \(info.id) (\(info.summary)).")
         case .noLock:

@@ -1,0 +1,355 @@
+import Dates
+import Foundation
+import JSON
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import States
+
+/// The state in PostgreSQL, for teams whose pipelines share one CertCentral account.
+///
+/// The model is the file's: a row of `state` (lineage, serial, unknown top-level fields), one row
+/// per certificate record (its JSON, history included) and one per intent, in a schema of their
+/// own, created on first use and versioned in `schema_version`.
+///
+/// - Each write is one transaction that first checks, under `SELECT … FOR UPDATE`, that the stored
+///   serial is the one the writer read: a writer that lost its lock can never overwrite newer state.
+///   Only the records that changed are written.
+/// - Writers serialise through a session-level advisory lock derived from the database and schema;
+///   it dies with the connection, so a crashed writer never leaves the state locked. The holder's
+///   ``LockInfo`` is kept in `lock_holder` so that the lock error can name it.
+///
+/// Calls block the calling thread until PostgreSQL answers (the network runs on SwiftNIO's own
+/// threads), like the file backend's reads and writes.
+public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
+    public let url: PostgresStateURL
+    private let connection: PostgresConnection
+    private let logger: Logger
+    /// The state as last read or written by this process, to write only what changed.
+    private var known: State?
+    private let mutex = NSLock()
+
+    /// The version of the tables this certform creates and reads.
+    public static let schemaVersion = 1
+
+    public var name: String { url.description }
+
+    private init(url: PostgresStateURL, connection: PostgresConnection, logger: Logger) {
+        self.url = url
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Connects, and creates or checks the tables.
+    public static func connect(_ url: PostgresStateURL, connectTimeout: TimeAmount = .seconds(10)) throws(StateError) -> PostgresStateBackend {
+        var logger = Logger(label: "certform.postgres")
+        logger.logLevel = .critical
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
+        configuration.options.connectTimeout = connectTimeout
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger).wait()
+        } catch {
+            throw .unreadable(path: url.description, reason: "cannot connect to PostgreSQL: \(describe(error))")
+        }
+        let backend = PostgresStateBackend(url: url, connection: connection, logger: logger)
+        do {
+            try backend.migrate()
+        } catch {
+            backend.close()
+            throw error
+        }
+        return backend
+    }
+
+    // MARK: Tables
+
+    private var schema: String { url.schema }
+
+    /// Creates the schema's tables on first use; refuses tables newer than this certform.
+    private func migrate() throws(StateError) {
+        try transaction { () throws(StateError) in
+            // Two first runs at once: the second waits here, then finds the tables made.
+            try run("SELECT pg_advisory_xact_lock(\(lockKey(purpose: "migrate")))")
+            try run("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)")
+            try run("CREATE TABLE IF NOT EXISTS \(unescaped: schema).schema_version (version integer NOT NULL)")
+            let versions = try strings("SELECT version::text FROM \(unescaped: schema).schema_version").compactMap { $0[0].flatMap { Int($0) } }
+            let version = versions.max() ?? 0
+            if version > Self.schemaVersion {
+                throw .corrupt(path: name, reason: "its tables are version \(version), newer than this certform reads (\(Self.schemaVersion)); use a newer certform")
+            }
+            if version < 1 {
+                try run("CREATE TABLE \(unescaped: schema).state (id integer PRIMARY KEY CHECK (id = 1), lineage text, serial bigint NOT NULL, extra text NOT NULL)")
+                try run("CREATE TABLE \(unescaped: schema).certificates (name text PRIMARY KEY, record text NOT NULL)")
+                try run("CREATE TABLE \(unescaped: schema).intents (id text PRIMARY KEY, position bigint NOT NULL, intent text NOT NULL)")
+                try run("CREATE TABLE \(unescaped: schema).lock_holder (id integer PRIMARY KEY CHECK (id = 1), info text NOT NULL)")
+                try run("INSERT INTO \(unescaped: schema).schema_version (version) VALUES (1)")
+            }
+        }
+    }
+
+    // MARK: StateBackend
+
+    public func load() throws(StateError) -> State {
+        mutex.lock()
+        defer { mutex.unlock() }
+        let state = try readState()
+        known = state
+        return state
+    }
+
+    private func readState() throws(StateError) -> State {
+        var rows: (state: [[String?]], certificates: [[String?]], intents: [[String?]]) = ([], [], [])
+        try transaction(isolation: "REPEATABLE READ") { () throws(StateError) in
+            rows.state = try strings("SELECT lineage, serial::text, extra FROM \(unescaped: schema).state WHERE id = 1")
+            rows.certificates = try strings("SELECT name, record FROM \(unescaped: schema).certificates")
+            rows.intents = try strings("SELECT intent FROM \(unescaped: schema).intents ORDER BY position")
+        }
+        guard let row = rows.state.first else {
+            if rows.certificates.isEmpty && rows.intents.isEmpty { return State() }
+            throw .corrupt(path: name, reason: "it has certificate records but no state row")
+        }
+        do {
+            var object: [String: JSONValue] = [:]
+            if case .object(let extra) = try JSONParser.parse(row[2] ?? "{}") { object = extra }
+            object["format_version"] = .int(State.formatVersion)
+            object["lineage"] = row[0].map(JSONValue.string) ?? .null
+            object["serial"] = .int(Int(row[1] ?? "") ?? -1)
+            var certificates: [String: JSONValue] = [:]
+            certificates.reserveCapacity(rows.certificates.count)
+            for record in rows.certificates {
+                certificates[record[0] ?? ""] = try JSONParser.parse(record[1] ?? "")
+            }
+            object["certificates"] = .object(certificates)
+            object["intents"] = .array(try rows.intents.map { try JSONParser.parse($0[0] ?? "") })
+            return try State(json: .object(object))
+        } catch let error as StateFormatError {
+            throw .corrupt(path: name, reason: error.description)
+        } catch {
+            throw .corrupt(path: name, reason: "a stored record is not JSON: \(error)")
+        }
+    }
+
+    @discardableResult
+    public func save(_ state: State) throws(StateError) -> State {
+        mutex.lock()
+        defer { mutex.unlock() }
+        var next = state
+        next.serial += 1
+        if next.lineage == nil { next.lineage = UUID().uuidString.lowercased() }
+        let previous = known.flatMap { $0.serial == state.serial && $0.lineage == state.lineage ? $0 : nil }
+        try transaction { () throws(StateError) in
+            let stored = try strings("SELECT serial::text FROM \(unescaped: schema).state WHERE id = 1 FOR UPDATE").first.flatMap { Int($0[0] ?? "") } ?? 0
+            guard stored == state.serial else {
+                throw .conflict(path: name, stored: stored, expected: state.serial)
+            }
+            try writeStateRow(next)
+            if let previous {
+                for (name, record) in next.certificates where previous.certificates[name] != record {
+                    try upsert(name, record)
+                }
+                for name in previous.certificates.keys where next.certificates[name] == nil {
+                    try run("DELETE FROM \(unescaped: schema).certificates WHERE name = \(name)")
+                }
+                if previous.intents != next.intents { try writeIntents(next.intents) }
+            } else {
+                try run("DELETE FROM \(unescaped: schema).certificates")
+                try insertRecords(next.certificates)
+                try writeIntents(next.intents)
+            }
+        }
+        known = next
+        return next
+    }
+
+    public func replace(with state: State) throws(StateError) {
+        mutex.lock()
+        defer { mutex.unlock() }
+        try transaction { () throws(StateError) in
+            _ = try strings("SELECT serial::text FROM \(unescaped: schema).state WHERE id = 1 FOR UPDATE")
+            try writeStateRow(state)
+            try run("DELETE FROM \(unescaped: schema).certificates")
+            try insertRecords(state.certificates)
+            try writeIntents(state.intents)
+        }
+        known = state
+    }
+
+    private func writeStateRow(_ state: State) throws(StateError) {
+        let extra = JSONWriter.compact(.object(state.extra))
+        try run("""
+            INSERT INTO \(unescaped: schema).state (id, lineage, serial, extra) VALUES (1, \(state.lineage), \(state.serial), \(extra))
+            ON CONFLICT (id) DO UPDATE SET lineage = EXCLUDED.lineage, serial = EXCLUDED.serial, extra = EXCLUDED.extra
+            """)
+    }
+
+    private func upsert(_ name: String, _ record: StateRecord) throws(StateError) {
+        let text = JSONWriter.compact(record.json)
+        try run("""
+            INSERT INTO \(unescaped: schema).certificates (name, record) VALUES (\(name), \(text))
+            ON CONFLICT (name) DO UPDATE SET record = EXCLUDED.record
+            """)
+    }
+
+    /// Inserts many records, a thousand per statement.
+    private func insertRecords(_ records: [String: StateRecord]) throws(StateError) {
+        let all = records.sorted { $0.key < $1.key }
+        for start in stride(from: 0, to: all.count, by: 1000) {
+            var bindings = PostgresBindings(capacity: 2000)
+            var values: [String] = []
+            for (offset, (name, record)) in all[start..<min(start + 1000, all.count)].enumerated() {
+                bindings.append(name)
+                bindings.append(JSONWriter.compact(record.json))
+                values.append("($\(2 * offset + 1), $\(2 * offset + 2))")
+            }
+            try run(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).certificates (name, record) VALUES \(values.joined(separator: ", "))", binds: bindings))
+        }
+    }
+
+    private func writeIntents(_ intents: [Intent]) throws(StateError) {
+        try run("DELETE FROM \(unescaped: schema).intents")
+        for (position, intent) in intents.enumerated() {
+            let text = JSONWriter.compact(intent.json)
+            try run("INSERT INTO \(unescaped: schema).intents (id, position, intent) VALUES (\(intent.id), \(position), \(text))")
+        }
+    }
+
+    // MARK: Lock
+
+    public func lock(operation: String, timeout: Double) throws(StateError) -> any StateLockHandle {
+        let key = lockKey(purpose: "writers")
+        let deadline = Date().addingTimeInterval(max(0, timeout))
+        while true {
+            if try strings("SELECT pg_try_advisory_lock(\(key))::text").first?[0] == "true" {
+                let info = LockInfo(operation: operation, since: Timestamp.format(Date()))
+                let text = JSONWriter.compact(info.json)
+                try run("""
+                    INSERT INTO \(unescaped: schema).lock_holder (id, info) VALUES (1, \(text))
+                    ON CONFLICT (id) DO UPDATE SET info = EXCLUDED.info
+                    """)
+                return PostgresStateLock(backend: self, key: key, info: info)
+            }
+            if Date() >= deadline {
+                throw .locked(path: name, holder: try holder()?.summary ?? "another session (no lock information)")
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    /// Who holds (or last held) the writers' lock.
+    public func holder() throws(StateError) -> LockInfo? {
+        guard let text = try strings("SELECT info FROM \(unescaped: schema).lock_holder WHERE id = 1").first?[0],
+              let json = try? JSONParser.parse(text) else { return nil }
+        return LockInfo(json: json)
+    }
+
+    public func unlock(id: String) throws(StateError) -> StateLock.UnlockResult {
+        guard let info = try holder() else { return .noLock }
+        guard info.id == id else { return .otherLock(info) }
+        let key = lockKey(purpose: "writers")
+        guard try strings("SELECT pg_try_advisory_lock(\(key))::text").first?[0] == "true" else { return .held(info) }
+        try run("DELETE FROM \(unescaped: schema).lock_holder WHERE id = 1")
+        try run("SELECT pg_advisory_unlock(\(key))")
+        return .removed(info)
+    }
+
+    fileprivate func release(key: Int64, info: LockInfo) {
+        let text = JSONWriter.compact(info.json)
+        try? run("DELETE FROM \(unescaped: schema).lock_holder WHERE id = 1 AND info = \(text)")
+        try? run("SELECT pg_advisory_unlock(\(key))")
+    }
+
+    private var closed = false
+
+    public func close() {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard !closed else { return }
+        closed = true
+        try? connection.close().wait()
+    }
+
+    deinit {
+        // postgres-nio requires a connection to be closed before it goes.
+        close()
+    }
+
+    /// A 64-bit advisory lock key for this database and schema (FNV-1a, so it is the same in every
+    /// process and every certform version).
+    func lockKey(purpose: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "certform/\(purpose)/\(url.database)/\(url.schema)".utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return Int64(bitPattern: hash)
+    }
+
+    // MARK: Queries
+
+    private func run(_ query: PostgresQuery) throws(StateError) {
+        do {
+            _ = try connection.query(query, logger: logger).wait()
+        } catch {
+            throw .unwritable(path: name, reason: Self.describe(error))
+        }
+    }
+
+    /// The rows of `query`, each column as text (or nil for NULL).
+    private func strings(_ query: PostgresQuery) throws(StateError) -> [[String?]] {
+        do {
+            let result = try connection.query(query, logger: logger).wait()
+            return try result.map { row in try row.map { try $0.decode(String?.self) } }
+        } catch {
+            throw .unreadable(path: name, reason: Self.describe(error))
+        }
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    private func transaction(isolation: String? = nil, _ body: () throws(StateError) -> Void) throws(StateError) {
+        try run(PostgresQuery(unsafeSQL: isolation.map { "BEGIN ISOLATION LEVEL \($0)" } ?? "BEGIN"))
+        do {
+            try body()
+        } catch {
+            try? run("ROLLBACK")
+            throw error
+        }
+        try run("COMMIT")
+    }
+
+    /// PostgreSQL's own message (postgres-nio hides it behind a generic description).
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return String(describing: error) }
+        if let message = error.serverInfo?[.message] {
+            return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        if let underlying = error.underlying { return String(describing: underlying) }
+        return "\(error.code)"
+    }
+}
+
+/// The advisory lock of one ``PostgresStateBackend``.
+final class PostgresStateLock: StateLockHandle, @unchecked Sendable {
+    let info: LockInfo
+    private let key: Int64
+    private weak var backend: PostgresStateBackend?
+    private var released = false
+    private let mutex = NSLock()
+
+    init(backend: PostgresStateBackend, key: Int64, info: LockInfo) {
+        self.backend = backend
+        self.key = key
+        self.info = info
+    }
+
+    func release() {
+        mutex.lock()
+        defer { mutex.unlock() }
+        guard !released else { return }
+        released = true
+        backend?.release(key: key, info: info)
+    }
+}

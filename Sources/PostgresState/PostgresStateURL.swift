@@ -1,0 +1,72 @@
+import Foundation
+import States
+
+/// Where a PostgreSQL state lives: `postgres://user@host:port/database?schema=certform`.
+///
+/// The password never comes from the URL (URLs end up in CI configuration and logs): it comes from
+/// `PGPASSWORD` or `--state-password-file`.
+public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var database: String
+    /// The PostgreSQL schema that holds certform's tables; one schema is one state.
+    public var schema: String
+    public var password: String?
+
+    /// True for `postgres://…` and `postgresql://…`.
+    public static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
+    /// Parses `text`; every problem is named.
+    public init(_ text: String, password: String?) throws(StateError) {
+        func invalid(_ reason: String) -> StateError {
+            .unreadable(path: text.replacingOccurrences(of: #"//([^/@:]*):[^/@]*@"#, with: "//$1:***@", options: .regularExpression),
+                        reason: "not a PostgreSQL state URL: \(reason) (write postgres://user@host:5432/database?schema=certform)")
+        }
+        guard Self.isPostgres(text), let components = URLComponents(string: text) else {
+            throw invalid("it does not parse")
+        }
+        if components.password != nil {
+            throw invalid("it holds a password; give the password in PGPASSWORD or --state-password-file instead")
+        }
+        guard let host = components.host, !host.isEmpty else { throw invalid("the host is missing") }
+        guard let user = components.user, !user.isEmpty else { throw invalid("the user is missing") }
+        let database = String(components.path.drop { $0 == "/" })
+        guard !database.isEmpty, !database.contains("/") else { throw invalid("the database name is missing") }
+        var schema = "certform"
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "schema":
+                guard let value = item.value, Self.isIdentifier(value) else {
+                    throw invalid("schema must be a lowercase SQL identifier (letters, digits, '_', at most 63)")
+                }
+                schema = value
+            default:
+                throw invalid("unknown parameter '\(item.name)'; the only one is schema")
+            }
+        }
+        self.host = host
+        self.port = components.port ?? 5432
+        self.user = user
+        self.database = database
+        self.schema = schema
+        self.password = password
+    }
+
+    /// The URL as given, without any password: safe for messages and logs.
+    public var description: String { "postgres://\(user)@\(host):\(port)/\(database)?schema=\(schema)" }
+
+    /// `[a-z_][a-z0-9_]*`, at most 63 bytes: safe to write into SQL unquoted (a schema cannot be a
+    /// bind parameter).
+    static func isIdentifier(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...63).contains(bytes.count) else { return false }
+        for (index, byte) in bytes.enumerated() {
+            let letter = (97...122).contains(byte) || byte == 95
+            if !(letter || (index > 0 && (48...57).contains(byte))) { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,199 @@
+import CertformTestSupport
+import Foundation
+import JSON
+import PostgresState
+@testable import States
+import Testing
+
+/// The rules every state backend keeps, run against the file and (when a server is configured,
+/// as in CI) against PostgreSQL: the same test, the same expectations.
+@Suite struct StateBackendTests {
+    /// Opens `location` afresh, as another process would.
+    static func open(_ location: String) throws -> any StateBackend {
+        if PostgresStateURL.isPostgres(location) {
+            return try PostgresStateBackend.connect(PostgresStateURL(location, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+        }
+        return StateStore(path: location)
+    }
+
+    static func locations() -> [String] {
+        StateLocations.all(fileIn: TemporaryDirectory().path)
+    }
+
+    static func record(_ order: Int, _ name: String) -> StateRecord {
+        var record = StateRecord(orderID: order, product: "ssl_dv_geotrust", commonName: "\(name).example.com", dnsNames: ["www.\(name).example.com"], status: "issued")
+        record.thumbprint = String(format: "%040X", order)
+        return record
+    }
+
+    static let exampleState: State = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return try! StateStore(path: url.path + "/state/orders.json").load()
+    }()
+
+    @Test(arguments: locations())
+    func aNewStateIsEmptyAndTheFirstSaveGivesItALineage(location: String) throws {
+        let backend = try Self.open(location)
+        defer { backend.close() }
+        let empty = try backend.load()
+        #expect(empty == State())
+        var state = empty
+        state.certificates["a"] = Self.record(1, "a")
+        let saved = try backend.save(state)
+        #expect(saved.serial == 1 && saved.lineage != nil)
+        let again = try Self.open(location)
+        defer { again.close() }
+        #expect(try again.load() == saved)
+    }
+
+    @Test(arguments: locations())
+    func theExampleStateIsKeptExactlyWithUnknownFieldsHistoryAndIntents(location: String) throws {
+        var state = Self.exampleState
+        state.extra["x-owner"] = .string("team-a")
+        state.intents = [Intent(id: "i-1", name: "a", action: "create", createdAt: "2026-11-29T00:00:00Z", requestDigest: "sha256:1",
+                                commonName: "a.example.com", product: "ssl_dv_geotrust", extra: ["dns_names": .array([])]),
+                         Intent(id: "i-0", name: "b", action: "renew", createdAt: "2026-11-29T00:00:01Z", requestDigest: "sha256:2",
+                                commonName: "b.example.com", product: "ssl_dv_geotrust")]
+        let backend = try Self.open(location)
+        defer { backend.close() }
+        try backend.replace(with: state)
+        let other = try Self.open(location)
+        defer { other.close() }
+        let read = try other.load()
+        #expect(read == state)
+        #expect(read.intents.map(\.id) == ["i-1", "i-0"])  // order kept, not sorted
+        #expect(read.fileText == state.fileText)
+    }
+
+    @Test(arguments: locations())
+    func savesAddChangeAndRemoveRecords(location: String) throws {
+        let backend = try Self.open(location)
+        defer { backend.close() }
+        var state = try backend.load()
+        for index in 0..<5 { state.certificates["c\(index)"] = Self.record(index + 1, "c\(index)") }
+        state = try backend.save(state)
+        state.certificates["c1"]?.status = "revoked"
+        state.certificates["c3"] = nil
+        state.certificates["c9"] = Self.record(99, "c9")
+        state = try backend.save(state)
+        let other = try Self.open(location)
+        defer { other.close() }
+        let read = try other.load()
+        #expect(read == state)
+        #expect(read.serial == 2)
+        #expect(read.certificates.keys.sorted() == ["c0", "c1", "c2", "c4", "c9"])
+        #expect(read.certificates["c1"]?.status == "revoked")
+    }
+
+    @Test(arguments: locations())
+    func theLockIsExclusiveNamesItsHolderAndWaits(location: String) throws {
+        let first = try Self.open(location)
+        defer { first.close() }
+        let second = try Self.open(location)
+        defer { second.close() }
+        let held = try first.lock(operation: "apply", timeout: 0)
+        do {
+            _ = try second.lock(operation: "state forget", timeout: 0.2)
+            Issue.record("the second writer must not get the lock")
+        } catch {
+            guard case .locked(_, let holder) = error else { Issue.record("\(error)"); return }
+            #expect(holder.contains("apply (lock \(held.info.id)) by "), "\(holder)")
+            #expect(holder.contains("pid \(getpid())"))
+        }
+        // A thread of its own, so that the release does not wait for the busy concurrency pool.
+        nonisolated(unsafe) let release = held
+        Thread.detachNewThread {
+            usleep(300_000)
+            release.release()
+        }
+        let started = Date()
+        let next = try second.lock(operation: "refresh", timeout: 10)
+        #expect(Date().timeIntervalSince(started) >= 0.2)
+        #expect(next.info.operation == "refresh")
+        next.release()
+    }
+}
+
+/// What only the PostgreSQL backend promises on top of the shared rules.
+@Suite(.enabled(if: TestPostgres.isConfigured, "CERTFORM_TEST_POSTGRES names no server"))
+struct PostgresStateTests {
+    @Test func aWriterThatReadAnOlderSerialIsRefusedAndWritesNothing() throws {
+        let url = TestPostgres.freshURL()
+        let a = try StateBackendTests.open(url), b = try StateBackendTests.open(url)
+        defer { a.close(); b.close() }
+        var mine = try a.load()
+        var theirs = try b.load()
+        theirs.certificates["theirs"] = StateBackendTests.record(1, "theirs")
+        let saved = try b.save(theirs)
+        mine.certificates["mine"] = StateBackendTests.record(2, "mine")
+        do {
+            try a.save(mine)
+            Issue.record("a stale writer must be refused")
+        } catch {
+            guard case .conflict(_, let stored, let expected) = error else { Issue.record("\(error)"); return }
+            #expect(stored == 1 && expected == 0)
+            #expect(error.description.contains("was changed by another writer"))
+        }
+        #expect(try b.load() == saved)
+    }
+
+    @Test func theLockDiesWithItsSessionAndUnlockClearsWhatItLeft() throws {
+        let url = TestPostgres.freshURL()
+        let crashed = try StateBackendTests.open(url)
+        let held = try crashed.lock(operation: "apply", timeout: 0)
+        crashed.close()  // the session ends without releasing, as when the process is killed
+        let next = try StateBackendTests.open(url)
+        defer { next.close() }
+        guard case .removed(let info) = try next.unlock(id: held.info.id) else {
+            Issue.record("the dead session's lock information should be removed")
+            return
+        }
+        #expect(info.operation == "apply")
+        let lock = try next.lock(operation: "refresh", timeout: 0)
+        guard case .held = try StateBackendTests.open(url).unlock(id: lock.info.id) else {
+            Issue.record("a live session's lock must not be removed")
+            return
+        }
+        lock.release()
+    }
+
+    @Test(arguments: [
+        ("postgres://certform:secret@db/pki", "holds a password"),
+        ("postgres://db/pki", "the user is missing"),
+        ("postgres://certform@db", "the database name is missing"),
+        ("postgres://certform@db/pki?schema=Bad-Name", "schema must be a lowercase SQL identifier"),
+        ("postgres://certform@db/pki?sslmode=require", "unknown parameter 'sslmode'"),
+    ])
+    func badURLsAreNamedWithoutTheirPassword(url: String, reason: String) {
+        do {
+            _ = try PostgresStateURL(url, password: nil)
+            Issue.record("\(url) should be refused")
+        } catch {
+            #expect(error.description.contains(reason), "\(error)")
+            #expect(!error.description.contains("secret"))
+        }
+    }
+
+    @Test func aServerThatIsNotThereIsAClearError() {
+        do {
+            _ = try PostgresStateBackend.connect(PostgresStateURL("postgres://certform@127.0.0.1:1/none", password: nil), connectTimeout: .seconds(2))
+            Issue.record("connecting to port 1 should fail")
+        } catch {
+            #expect(error.description.contains("cannot connect to PostgreSQL"), "\(error)")
+            #expect(error.description.contains("postgres://certform@127.0.0.1:1/none?schema=certform"))
+        }
+    }
+}
+
+@Suite struct PostgresConfigurationTests {
+    /// `.ci/run` starts a server and sets CERTFORM_REQUIRE_POSTGRES, so that CI can never pass
+    /// with the PostgreSQL variants quietly left out.
+    @Test func ciRunsThePostgresVariants() {
+        if ProcessInfo.processInfo.environment["CERTFORM_REQUIRE_POSTGRES"] != nil {
+            #expect(TestPostgres.isConfigured)
+        } else {
+            #expect(StateLocations.all(fileIn: "/x").count == (TestPostgres.isConfigured ? 2 : 1))
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// The PostgreSQL server the PostgreSQL-backend tests run against: `CERTFORM_TEST_POSTGRES` holds
+/// its URL without a schema or password (`postgres://certform@127.0.0.1:5432/certform_test`), and
+/// `PGPASSWORD` the password. `.ci/run` starts one and sets both; see the README to run them
+/// locally. Each test gets a schema of its own, so tests never see each other's state.
+public enum TestPostgres {
+    public static var base: String? {
+        guard let value = ProcessInfo.processInfo.environment["CERTFORM_TEST_POSTGRES"], !value.isEmpty else { return nil }
+        return value
+    }
+
+    public static var isConfigured: Bool { base != nil }
+
+    /// A state URL with a new, empty schema.
+    public static func freshURL() -> String {
+        let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        return "\(base!)?schema=t_\(suffix)"
+    }
+}
+
+/// The state locations a backend-independent test runs against: a file in `directory`, and a
+/// fresh PostgreSQL schema when a server is configured.
+public enum StateLocations {
+    public static func all(fileIn directory: String) -> [String] {
+        [directory + "/state/orders.json"] + (TestPostgres.isConfigured ? [TestPostgres.freshURL()] : [])
+    }
+}
