@@ -246,6 +246,18 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
         return LockInfo(json: json)
     }
 
+    /// Looks in pg_locks (a bigint advisory key shows as classid = its high and objid = its low
+    /// 32 bits, objsubid 1), so the lock is never taken.
+    public func currentHolder() -> LockInfo? {
+        let key = UInt64(bitPattern: lockKey(purpose: "writers"))
+        let high = Int64(key >> 32), low = Int64(key & 0xFFFF_FFFF)
+        guard let held = try? strings("""
+            SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' AND granted
+            AND classid = \(high)::oid AND objid = \(low)::oid AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """).first?[0], held != "0" else { return nil }
+        return try? holder()
+    }
+
     public func unlock(id: String) throws(StateError) -> StateLock.UnlockResult {
         guard let info = try holder() else { return .noLock }
         guard info.id == id else { return .otherLock(info) }

@@ -23,6 +23,10 @@ public protocol StateBackend: AnyObject, Sendable {
     /// holder. The lock is released by ``StateLockHandle/release()`` or when the process ends.
     func lock(operation: String, timeout: Double) throws(StateError) -> any StateLockHandle
 
+    /// Who holds the writers' lock right now, when someone does (for `plan` to say that a writer
+    /// is running); nil when it is free or that cannot be told. Never takes the lock.
+    func currentHolder() -> LockInfo?
+
     /// Clears lock information that a dead holder left behind (`certform unlock`).
     func unlock(id: String) throws(StateError) -> StateLock.UnlockResult
 

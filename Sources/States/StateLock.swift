@@ -119,6 +119,25 @@ public final class StateLock: @unchecked Sendable {
         return LockInfo(json: json)
     }
 
+    /// The holder of the lock on `statePath` when a process on this machine holds it now. Read
+    /// from the kernel's table of `flock` locks (/proc/locks), so that the lock is never touched:
+    /// the information a crashed writer left in the lock file does not count.
+    public static func currentHolder(statePath: String) -> LockInfo? {
+        let path = lockPath(forState: statePath)
+        var status = stat()
+        guard stat(path, &status) == 0, let info = holder(atPath: path),
+              let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
+        // "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234567 0 EOF": the last field before the range
+        // is major:minor:inode.
+        for line in table.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, fields[1] == "FLOCK", fields[3] == "WRITE" else { continue }
+            let device = fields[5].split(separator: ":")
+            if device.count == 3, UInt64(device[2]) == UInt64(status.st_ino) { return info }
+        }
+        return nil
+    }
+
     public enum UnlockResult: Sendable {
         case removed(LockInfo)
         case noLock

@@ -64,6 +64,10 @@ public final class StateStore: StateBackend {
         try StateLock.acquire(statePath: path, operation: operation, timeout: timeout)
     }
 
+    public func currentHolder() -> LockInfo? {
+        StateLock.currentHolder(statePath: path)
+    }
+
     public func unlock(id: String) throws(StateError) -> StateLock.UnlockResult {
         StateLock.unlock(statePath: path, id: id)
     }

@@ -52,6 +52,18 @@ import Testing
         }
     }
 
+    @Test func planSaysWhenAWriterHoldsTheLock() throws {
+        let repo = try ScratchRepository(matchingState: true)
+        let quiet = try CLI.run(["plan", "--as-of", Self.asOf], in: repo.path)
+        #expect(!quiet.stderr.contains("locked"))
+        let lock = try StateLock.acquire(statePath: repo.path + "/state/orders.json", operation: "apply")
+        defer { lock.release() }
+        let noted = try CLI.run(["plan", "--as-of", Self.asOf], in: repo.path)
+        #expect(noted.status == 0)
+        #expect(noted.stdout == quiet.stdout)
+        #expect(noted.stderr.contains("note: the state is locked by apply (lock \(lock.info.id)) by "), "\(noted.stderr)")
+    }
+
     @Test func detailedExitcode() throws {
         let changes = try CLI.run(["plan", "--as-of", Self.asOf, "--detailed-exitcode"])
         #expect(changes.status == 2)

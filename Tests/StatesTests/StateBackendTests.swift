@@ -113,6 +113,31 @@ import Testing
         #expect(next.info.operation == "refresh")
         next.release()
     }
+
+    @Test(arguments: locations())
+    func theCurrentHolderIsSeenWithoutTakingTheLock(location: String) throws {
+        let writer = try Self.open(location)
+        defer { writer.close() }
+        let observer = try Self.open(location)
+        defer { observer.close() }
+        #expect(observer.currentHolder() == nil)
+        let held = try writer.lock(operation: "apply", timeout: 0)
+        #expect(observer.currentHolder() == held.info)
+        #expect(observer.currentHolder() == held.info)  // looking twice does not take it
+        held.release()
+        #expect(observer.currentHolder() == nil)
+        // Nobody was locked out while the observer looked.
+        try writer.lock(operation: "refresh", timeout: 0).release()
+    }
+
+    @Test func informationACrashedWriterLeftInTheLockFileDoesNotCount() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path + "/orders.json"
+        let info = LockInfo(operation: "apply", since: "2026-11-29T00:00:00Z")
+        dir.write("orders.json.lock", JSONWriter.pretty(info.json))
+        #expect(StateLock.holder(atPath: path + ".lock") == info)
+        #expect(StateStore(path: path).currentHolder() == nil)
+    }
 }
 
 /// What only the PostgreSQL backend promises on top of the shared rules.

@@ -49,16 +49,24 @@ struct Plan: ParsableCommand {
         // The state file is read on another thread while the manifests load (most of which is
         // libyaml on one core); a large state then costs little extra time.
         let stateOptions = self.stateOptions
-        let stateResult = InBackground { () -> Result<State, StateError> in
-            Result { () throws(StateError) in try stateOptions.loadState() }
+        let stateResult = InBackground { () -> Result<(State, LockInfo?), StateError> in
+            Result { () throws(StateError) in
+                let backend = try stateOptions.backend()
+                defer { backend.close() }
+                return (try backend.load(), backend.currentHolder())
+            }
         }
         let manifests = timings.measure("load manifests") {
             ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOf)).load()
         }
         DiagnosticOutput.report(manifests, format: .quietText)
         if manifests.hasErrors { throw ExitCode.failure }
-        let state = try timings.measure("load state (rest)") {
+        let (state, holder) = try timings.measure("load state (rest)") {
             try Failure.report { () throws(StateError) in try stateResult.value.get() }
+        }
+        if let holder {
+            // Plan takes no lock; a writer at work may change the state under this plan.
+            Console.error("note: the state is locked by \(holder.summary); this plan may be out of date when it finishes")
         }
 
         let plan = timings.measure("plan") {
