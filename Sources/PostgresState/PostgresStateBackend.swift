@@ -300,6 +300,12 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
         return Int64(bitPattern: hash)
     }
 
+    /// Runs SQL as it is, with the state's schema as `{schema}`: for tests that must break the
+    /// tables the way a bad hand edit or a newer certform would.
+    @_spi(Testing) public func executeForTesting(_ sql: String) throws(StateError) {
+        try run(PostgresQuery(unsafeSQL: sql.replacingOccurrences(of: "{schema}", with: schema)))
+    }
+
     // MARK: Queries
 
     private func run(_ query: PostgresQuery) throws(StateError) {

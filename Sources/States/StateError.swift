@@ -14,6 +14,8 @@ public enum StateError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .unreadable(let path, let reason):
             return "cannot read the state file '\(path)': \(reason)"
+        case .corrupt(let path, let reason) where path.hasPrefix("postgres://") || path.hasPrefix("postgresql://"):
+            return "the state file '\(path)' is not a valid certform state: \(reason); it was left untouched — fix it by hand, or restore the database from a backup"
         case .corrupt(let path, let reason):
             return "the state file '\(path)' is not a valid certform state: \(reason); it was left untouched — restore it from git (git checkout -- \(path)) or fix it by hand"
         case .unwritable(let path, let reason):

@@ -189,8 +189,11 @@ import Testing
         #expect(try String(contentsOfFile: statePath, encoding: .utf8) == before)
     }
 
-    @Test func resolveAnIntentEitherWay() throws {
+    @Test(arguments: StateLocations.backends)
+    func resolveAnIntentEitherWay(backend: String) throws {
         let repo = try ScratchRepository(matchingState: false)
+        let location = backend == "postgres" ? TestPostgres.freshURL() : repo.path + "/state/orders.json"
+        let environment = ["CERTFORM_STATE": location]
         var state = State()
         state.lineage = "l"
         state.intents = [
@@ -199,22 +202,22 @@ import Testing
             Intent(id: "i-2", name: "other", action: "create", createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:y",
                    commonName: "other.example.com", product: "ssl_dv_geotrust"),
         ]
-        try StateStore(path: repo.path + "/state/orders.json").save(state)
-        let blocked = try CLI.run(["plan"], in: repo.path)
+        try StateFixture.open(location) { try $0.save(state) }
+        let blocked = try CLI.run(["plan"], in: repo.path, environment: environment)
         #expect(blocked.status == 1)
         #expect(blocked.stdout.contains("an unresolved intent i-1"))
-        let usage = try CLI.run(["state", "resolve", "i-1"], in: repo.path)
+        let usage = try CLI.run(["state", "resolve", "i-1"], in: repo.path, environment: environment)
         #expect(usage.status == 64)
-        let placed = try CLI.run(["state", "resolve", "i-1", "--order", "777"], in: repo.path)
+        let placed = try CLI.run(["state", "resolve", "i-1", "--order", "777"], in: repo.path, environment: environment)
         #expect(placed.status == 0, "\(placed.stderr)")
-        let notPlaced = try CLI.run(["state", "resolve", "i-2", "--not-placed"], in: repo.path)
+        let notPlaced = try CLI.run(["state", "resolve", "i-2", "--not-placed"], in: repo.path, environment: environment)
         #expect(notPlaced.status == 0)
-        let after = try StateStore(path: repo.path + "/state/orders.json").load()
+        let after = try StateFixture.open(location) { try $0.load() }
         #expect(after.intents.isEmpty)
         #expect(after.certificates["web"]?.orderID == 777)
         #expect(after.certificates["web"]?.dnsNames == ["www.example.com"])
         #expect(after.certificates["other"] == nil)
-        let waiting = try CLI.run(["plan"], in: repo.path)
+        let waiting = try CLI.run(["plan"], in: repo.path, environment: environment)
         #expect(waiting.stdout.contains("… web"))
     }
 }

@@ -1,7 +1,7 @@
 import CertformTestSupport
 import Foundation
 import JSON
-import PostgresState
+@_spi(Testing) import PostgresState
 import States
 import Testing
 
@@ -13,7 +13,8 @@ struct PostgresCommandTests {
     @Test func migrateFileToPostgresAndBackGivesTheSameFile() throws {
         let dir = TemporaryDirectory()
         let url = TestPostgres.freshURL()
-        let original = CLI.root + "/state/orders.json"
+        // A copy, so that the migration's lock file is not left in the repository.
+        let original = dir.write("shipped.json", try String(contentsOfFile: CLI.root + "/state/orders.json", encoding: .utf8))
         let there = try CLI.run(["state", "migrate", "--from", original, "--to", url])
         #expect(there.status == 0, "\(there.stderr)")
         #expect(there.stdout.contains("Migrated 7 certificates and 0 intents"))
@@ -33,11 +34,12 @@ struct PostgresCommandTests {
         let repo = try ApplyRepository(count: 2, stateLocation: url)
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
         let before = try repo.state()
-        let refused = try CLI.run(["state", "migrate", "--from", CLI.root + "/state/orders.json", "--to", url])
+        let shipped = repo.dir.write("shipped.json", try String(contentsOfFile: CLI.root + "/state/orders.json", encoding: .utf8))
+        let refused = try CLI.run(["state", "migrate", "--from", shipped, "--to", url])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("it holds another state (lineage \(before.lineage!), serial \(before.serial), 2 certificates); pass --force to replace it"), "\(refused.stderr)")
         #expect(try repo.state() == before)
-        let forced = try CLI.run(["state", "migrate", "--force", "--from", CLI.root + "/state/orders.json", "--to", url])
+        let forced = try CLI.run(["state", "migrate", "--force", "--from", shipped, "--to", url])
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(try repo.state().certificates.count == 7)
     }
@@ -113,5 +115,72 @@ struct PostgresCommandTests {
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("cannot connect to PostgreSQL"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("not-the-password"))
+    }
+}
+
+/// Opens a state the tests set up or inspect directly, file or PostgreSQL.
+enum StateFixture {
+    static func open<T>(_ location: String, _ body: (any StateBackend) throws -> T) throws -> T {
+        let backend: any StateBackend
+        if PostgresStateURL.isPostgres(location) {
+            backend = try PostgresStateBackend.connect(PostgresStateURL(location, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+        } else {
+            backend = StateStore(path: location)
+        }
+        defer { backend.close() }
+        return try body(backend)
+    }
+}
+
+/// The commands that only read the state print the same from PostgreSQL as from the file, and a
+/// state PostgreSQL holds that certform cannot read is reported and left alone.
+@Suite(.enabled(if: TestPostgres.isConfigured, "CERTFORM_TEST_POSTGRES names no server"))
+struct PostgresReadingTests {
+    /// Migrates a copy of the shipped state (so that no lock file is left in the repository).
+    static func migrateShippedState(to url: String) throws -> Subprocess.Result {
+        let dir = TemporaryDirectory()
+        let copy = dir.write("orders.json", try String(contentsOfFile: CLI.root + "/state/orders.json", encoding: .utf8))
+        return try CLI.run(["state", "migrate", "--from", copy, "--to", url])
+    }
+
+    @Test func readingCommandsPrintTheSameFromPostgresAsFromTheFile() throws {
+        let url = TestPostgres.freshURL()
+        #expect(try PostgresReadingTests.migrateShippedState(to: url).status == 0)
+        for arguments in [["show", "--as-of", "2026-12-01"], ["show", "--format", "json", "--as-of", "2026-12-01"],
+                          ["check", "--within", "30", "--as-of", "2026-12-01", "--format", "json"],
+                          ["state", "list"], ["state", "show", "shop-example-com"],
+                          ["plan", "--as-of", "2026-12-01", "--format", "markdown"]] {
+            let file = try CLI.run(arguments)
+            let postgres = try CLI.run(arguments + ["--state", url])
+            #expect(postgres.status == file.status, "\(arguments): \(postgres.stderr)")
+            #expect(postgres.stdout == file.stdout, "\(arguments)")
+            #expect(!postgres.stdout.isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        ("UPDATE {schema}.certificates SET record = '{\"order_id\": \"7\"}' WHERE name = 'shop-example-com'",
+         "certificates.shop-example-com.order_id must be an integer, found a string"),
+        ("UPDATE {schema}.certificates SET record = '{ not json' WHERE name = 'shop-example-com'", "a stored record is not JSON"),
+        ("INSERT INTO {schema}.schema_version (version) VALUES (2)", "its tables are version 2, newer than this certform reads (1)"),
+    ])
+    func unusableStateIsReportedAndLeftAlone(sql: String, fragment: String) throws {
+        let url = TestPostgres.freshURL()
+        #expect(try PostgresReadingTests.migrateShippedState(to: url).status == 0)
+        let backend = try PostgresStateBackend.connect(PostgresStateURL(url, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+        try backend.executeForTesting(sql)
+        backend.close()
+        for arguments in [["plan"], ["show"], ["state", "list"], ["state", "forget", "shop-example-com"]] {
+            let result = try CLI.run(arguments + ["--state", url])
+            #expect(result.status == 1, "\(arguments)")
+            #expect(result.stderr.contains("error: the state file '\(url)' is not a valid certform state: \(fragment)"), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("restore the database from a backup") && !result.stderr.contains("git checkout"))
+        }
+        // Left alone: the damaged record is still there for a person to fix.
+        #expect(throws: StateError.self) {
+            let check = try PostgresStateBackend.connect(PostgresStateURL(url, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+            defer { check.close() }
+            _ = try check.load()
+        }
     }
 }

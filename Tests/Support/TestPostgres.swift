@@ -22,6 +22,9 @@ public enum TestPostgres {
 /// The state locations a backend-independent test runs against: a file in `directory`, and a
 /// fresh PostgreSQL schema when a server is configured.
 public enum StateLocations {
+    /// "file", and "postgres" when a server is configured: arguments for tests run on both.
+    public static var backends: [String] { ["file"] + (TestPostgres.isConfigured ? ["postgres"] : []) }
+
     public static func all(fileIn directory: String) -> [String] {
         [directory + "/state/orders.json"] + (TestPostgres.isConfigured ? [TestPostgres.freshURL()] : [])
     }
