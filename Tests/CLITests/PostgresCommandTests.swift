@@ -29,6 +29,14 @@ struct PostgresCommandTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/orders.json")) == Data(contentsOf: URL(fileURLWithPath: original)))
     }
 
+    @Test func migrateRefusesAnEmptySource() throws {
+        let dir = TemporaryDirectory()
+        let url = TestPostgres.freshURL()
+        let result = try CLI.run(["state", "migrate", "--from", dir.path + "/missing.json", "--to", url])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("it holds no state (a wrong path or URL?); nothing was copied"), "\(result.stderr)")
+    }
+
     @Test func migrateRefusesToOverwriteAnotherStateWithoutForce() throws {
         let url = TestPostgres.freshURL()
         let repo = try ApplyRepository(count: 2, stateLocation: url)

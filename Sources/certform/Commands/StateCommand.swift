@@ -64,6 +64,9 @@ struct StateCommand: ParsableCommand {
                 let destinationLock = try destination.lock(operation: "state migrate", timeout: lockOptions.lockTimeout)
                 defer { destinationLock.release() }
                 let state = try source.load()
+                if state.lineage == nil && state.certificates.isEmpty && state.intents.isEmpty {
+                    throw .unreadable(path: source.name, reason: "it holds no state (a wrong path or URL?); nothing was copied")
+                }
                 let existing = try destination.load()
                 let isEmpty = existing.lineage == nil && existing.certificates.isEmpty && existing.intents.isEmpty
                 let isOlderCopy = existing.lineage == state.lineage && existing.serial <= state.serial
