@@ -58,11 +58,38 @@ struct StateOptions: ParsableArguments {
 
     /// Opens the state, takes the writers' lock, and runs `body`; releases and closes after.
     func withLockedState<T>(operation: String, timeout: Double, _ body: (any StateBackend) throws(StateError) -> T) throws(StateError) -> T {
+        let locked = try openLocked(operation: operation, timeout: timeout)
+        defer { locked.close() }
+        return try body(locked.store)
+    }
+
+    /// Opens the state and takes the writers' lock, for commands that hold both across
+    /// asynchronous work (apply, refresh, import). Call ``LockedState/close()`` when done.
+    func openLocked(operation: String, timeout: Double) throws(StateError) -> LockedState {
         let backend = try backend()
-        defer { backend.close() }
-        let lock = try backend.lock(operation: operation, timeout: timeout)
-        defer { lock.release() }
-        return try body(backend)
+        do {
+            return LockedState(store: backend, lock: try backend.lock(operation: operation, timeout: timeout))
+        } catch {
+            backend.close()
+            throw error
+        }
+    }
+}
+
+/// A state opened with its writers' lock held.
+final class LockedState: Sendable {
+    let store: any StateBackend
+    let lock: any StateLockHandle
+
+    init(store: any StateBackend, lock: any StateLockHandle) {
+        self.store = store
+        self.lock = lock
+    }
+
+    /// Releases the lock, then closes the connection (a file needs nothing).
+    func close() {
+        lock.release()
+        store.close()
     }
 }
 

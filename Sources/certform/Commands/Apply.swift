@@ -62,12 +62,11 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let now = Date()
-        let store = try Failure.report { () throws(StateError) in try stateOptions.backend() }
-        defer { store.close() }
-        let lock = try Failure.report { () throws(StateError) in
-            try store.lock(operation: "apply", timeout: lockOptions.lockTimeout)
+        let locked = try Failure.report { () throws(StateError) in
+            try stateOptions.openLocked(operation: "apply", timeout: lockOptions.lockTimeout)
         }
-        defer { lock.release() }
+        defer { locked.close() }
+        let store = locked.store
         let initial = try Failure.report { () throws(StateError) in try store.load() }
         let client = try api.makeClient()
         defer { Task { try? await client.shutdown() } }

@@ -37,12 +37,11 @@ struct Import: AsyncParsableCommand {
             Console.error("error: no certificate named '\(name)' in the manifests under '\(manifestOptions.manifests)'")
             throw ExitCode.failure
         }
-        let store = try Failure.report { () throws(StateError) in try stateOptions.backend() }
-        defer { store.close() }
-        let lock = try Failure.report { () throws(StateError) in
-            try store.lock(operation: "import", timeout: lockOptions.lockTimeout)
+        let locked = try Failure.report { () throws(StateError) in
+            try stateOptions.openLocked(operation: "import", timeout: lockOptions.lockTimeout)
         }
-        defer { lock.release() }
+        defer { locked.close() }
+        let store = locked.store
         var state = try Failure.report { () throws(StateError) in try store.load() }
         if let existing = state.certificates[name] {
             Console.error("error: '\(name)' already has order \(existing.orderID) in state; run 'certform state forget \(name)' first to replace it")

@@ -26,12 +26,11 @@ struct Refresh: AsyncParsableCommand {
     var concurrency = 4
 
     func run() async throws {
-        let store = try Failure.report { () throws(StateError) in try stateOptions.backend() }
-        defer { store.close() }
-        let lock = try Failure.report { () throws(StateError) in
-            try store.lock(operation: "refresh", timeout: lockOptions.lockTimeout)
+        let locked = try Failure.report { () throws(StateError) in
+            try stateOptions.openLocked(operation: "refresh", timeout: lockOptions.lockTimeout)
         }
-        defer { lock.release() }
+        defer { locked.close() }
+        let store = locked.store
         let state = try Failure.report { () throws(StateError) in try store.load() }
         let client = try api.makeClient()
         defer { Task { try? await client.shutdown() } }
