@@ -272,7 +272,9 @@ import X509
     @Test func rateLimitAnswers429AndRecoversWhenTheWindowRolls() async throws {
         let configuration = Harness.configuration {
             $0.rateLimited = true
-            $0.rateLimits = [RateLimit(count: 5, seconds: 1)]
+            // A window long enough that eight requests fit in it even on a loaded CI machine (a
+            // 1 s window let the first request roll out before the seventh once).
+            $0.rateLimits = [RateLimit(count: 5, seconds: 4)]
         }
         try await Harness.withSandbox(configuration) { client in
             var statuses: [Int] = []
@@ -280,7 +282,7 @@ import X509
             #expect(statuses == [200, 200, 200, 200, 200, 429, 429])
             let limited = try await client.call(.get, "/services/v2/order/certificate")
             #expect(limited.codes == ["request_limit_exceeded"])
-            try await Task.sleep(for: .milliseconds(1100))
+            try await Task.sleep(for: .milliseconds(4100))
             #expect(try await client.call(.get, "/services/v2/order/certificate").status == 200)
             #expect(try await client.call(.get, "/_sandbox/stats", key: nil).json?["rate_limited"] == 3)
         }
