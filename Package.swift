@@ -32,15 +32,17 @@ let package = Package(
         .target(
             name: "Manifests",
             dependencies: [
-                "YAML", "Dates", "Parallel", "Files",
+                "YAML", "Dates", "Parallel", "Files", "CertCentralAPI",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(name: "JSON"),
+        // The wire contract: products, statuses, actions, typed requests and responses, paths.
+        .target(name: "CertCentralAPI", dependencies: ["JSON"]),
         .target(name: "Files"),
-        .target(name: "States", dependencies: ["Dates", "JSON", "Files"]),
+        .target(name: "States", dependencies: ["Dates", "JSON", "Files", "CertCentralAPI"]),
         .target(
             name: "PostgresState",
             dependencies: [
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "CertCentral",
             dependencies: [
-                "JSON",
+                "JSON", "CertCentralAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -62,11 +64,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .target(name: "Apply", dependencies: ["Plans", "States", "CertCentral", "JSON", "Dates"]),
+        .target(name: "Apply", dependencies: ["Plans", "States", "CertCentral", "CertCentralAPI", "JSON", "Dates"]),
         .target(
             name: "Sandbox",
             dependencies: [
-                "CertCentral", "JSON", "Dates", "Files",
+                "CertCentralAPI", "JSON", "Dates", "Files",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -78,21 +80,21 @@ let package = Package(
         .executableTarget(
             name: "certcentral-sandbox",
             dependencies: [
-                "Sandbox", "CertCentral",
+                "Sandbox", "CertCentralAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "Plans",
             dependencies: [
-                "Manifests", "States", "JSON", "Dates", "Parallel",
+                "Manifests", "States", "CertCentralAPI", "JSON", "Dates", "Parallel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "certform",
             dependencies: [
-                "Manifests", "States", "PostgresState", "Plans", "Dates", "JSON", "Files", "CertCentral", "Apply",
+                "Manifests", "States", "PostgresState", "Plans", "Dates", "JSON", "Files", "CertCentral", "CertCentralAPI", "Apply",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -116,20 +118,20 @@ let package = Package(
         .testTarget(
             name: "ManifestsTests",
             dependencies: [
-                "Manifests", "YAML", "Dates", "Parallel", "CertformTestSupport",
+                "Manifests", "YAML", "CertCentralAPI", "Dates", "Parallel", "CertformTestSupport",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "StatesTests", dependencies: ["States", "PostgresState", "Dates", "JSON", "CertformTestSupport"]),
+        .testTarget(name: "StatesTests", dependencies: ["States", "PostgresState", "CertCentralAPI", "Dates", "JSON", "CertformTestSupport"]),
         .testTarget(
             name: "PlansTests",
-            dependencies: ["Plans", "Manifests", "States", "Dates", "JSON", "CertformTestSupport"]
+            dependencies: ["Plans", "Manifests", "States", "CertCentralAPI", "Dates", "JSON", "CertformTestSupport"]
         ),
         .testTarget(
             name: "SandboxTests",
             dependencies: [
-                "Sandbox", "CertCentral", "JSON", "Dates", "CertformTestSupport",
+                "Sandbox", "CertCentralAPI", "JSON", "Dates", "CertformTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -139,11 +141,11 @@ let package = Package(
         .testTarget(
             name: "CertCentralTests",
             dependencies: [
-                "CertCentral", "Sandbox", "JSON", "CertformTestSupport",
+                "CertCentral", "CertCentralAPI", "Sandbox", "JSON", "CertformTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "PostgresState", "JSON", "YAML"]),
+        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "CertCentralAPI", "PostgresState", "JSON", "YAML"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import CertCentral
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -83,8 +84,8 @@ public struct Applier: Sendable {
         var extra: [String: JSONValue] = ["dns_names": .array(change.dnsNames.map(JSONValue.string))]
         if let orderID = change.orderID, change.action == .reissue { extra["order_id"] = .int(orderID) }
         if let renewal = change.renewalOfOrderID { extra["renewal_of_order_id"] = .int(renewal) }
-        let intent = Intent(id: UUID().uuidString.lowercased(), name: change.name, action: change.action.rawValue,
-                            createdAt: Timestamp.format(now()), requestDigest: RequestBody.digest(request),
+        let intent = Intent(id: UUID().uuidString.lowercased(), name: change.name, action: change.action,
+                            createdAt: Timestamp.format(now()), requestDigest: request.digest,
                             commonName: change.commonName, product: change.product, extra: extra)
         do {
             try await writer.addIntent(intent)
@@ -94,21 +95,23 @@ public struct Applier: Sendable {
         return await send(change, request: request, intent: intent, previous: previous, resendsLeft: 1)
     }
 
-    func send(_ change: Change, request: JSONValue, intent: Intent, previous: StateRecord?, resendsLeft: Int) async -> ChangeOutcome {
+    func send(_ change: Change, request: ChangeRequest, intent: Intent, previous: StateRecord?, resendsLeft: Int) async -> ChangeOutcome {
         do {
-            if change.action == .reissue {
+            switch request {
+            case .reissue(let body):
                 guard let previous else { throw CertCentralError.transport(method: "POST", path: "reissue", reason: "no order to reissue") }
-                _ = try await client.reissue(orderID: previous.orderID, body: request)
+                _ = try await client.reissue(orderID: previous.orderID, body: body)
                 try await writer.record(OrderRecords.reissued(change, previous: previous, at: now()), for: change.name, resolving: intent.id)
                 if let moved = change.movedFrom { try await writer.update { $0.certificates.removeValue(forKey: moved) } }
                 return ChangeOutcome(change: change, kind: .placed(orderID: previous.orderID, dcvRandomValue: nil))
+            case .order(let body):
+                let created = try await client.placeOrder(product: change.product, body: body)
+                let record = OrderRecords.placed(change, orderID: created.id, certificateID: created.certificateID,
+                                                 dcvRandomValue: created.dcvRandomValue, previous: previous, at: now())
+                try await writer.record(record, for: change.name, resolving: intent.id)
+                if let moved = change.movedFrom { try await writer.update { $0.certificates.removeValue(forKey: moved) } }
+                return ChangeOutcome(change: change, kind: .placed(orderID: created.id, dcvRandomValue: created.dcvRandomValue))
             }
-            let created = try await client.placeOrder(product: change.product, body: request)
-            let record = OrderRecords.placed(change, orderID: created.id, certificateID: created.certificateID,
-                                             dcvRandomValue: created.dcvRandomValue, previous: previous, at: now())
-            try await writer.record(record, for: change.name, resolving: intent.id)
-            if let moved = change.movedFrom { try await writer.update { $0.certificates.removeValue(forKey: moved) } }
-            return ChangeOutcome(change: change, kind: .placed(orderID: created.id, dcvRandomValue: created.dcvRandomValue))
         } catch let error as CertCentralError {
             switch error {
             case .unknownOutcome:
@@ -126,7 +129,7 @@ public struct Applier: Sendable {
     }
 
     /// An unknown outcome: look the order up; adopt it, or send once more if it is not there.
-    func settle(_ change: Change, request: JSONValue, intent: Intent, previous: StateRecord?, resendsLeft: Int, cause: CertCentralError) async -> ChangeOutcome {
+    func settle(_ change: Change, request: ChangeRequest, intent: Intent, previous: StateRecord?, resendsLeft: Int, cause: CertCentralError) async -> ChangeOutcome {
         switch await resolver.resolve(intent, previous: previous) {
         case .placed(let info):
             do {
@@ -160,7 +163,7 @@ public struct Applier: Sendable {
         }
         switch change.action {
         case .create:
-            if let previous, !OrderStatus.failed.contains(previous.status) {
+            if let previous, !previous.status.isFailed {
                 return "state now holds order \(previous.orderID) (\(previous.status)) for it"
             }
         case .renew, .reissue:
@@ -185,14 +188,14 @@ public struct Applier: Sendable {
                 switch resolution {
                 case .placed(let info):
                     var record: StateRecord
-                    if intent.action == "reissue", let previous {
+                    if intent.action == .reissue, let previous {
                         record = previous
                         _ = OrderRecords.refresh(&record, with: info)
                     } else {
-                        record = OrderRecords.imported(info)
+                        record = OrderRecords.imported(info, expected: intent.product)
                         if let previous {
-                            record.history = previous.history + [OrderRecords.historyEntry(previous, ended: intent.action == "renew" ? "renewed" : "replaced")]
-                            if intent.action == "renew" { record.renewalOfOrderID = previous.orderID }
+                            record.history = previous.history + [OrderRecords.historyEntry(previous, ended: intent.action.endedWord)]
+                            if intent.action == .renew { record.renewalOfOrderID = previous.orderID }
                         }
                     }
                     try await writer.record(record, for: intent.name, resolving: intent.id)

@@ -1,4 +1,5 @@
 import CertCentral
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -26,7 +27,7 @@ public struct IntentResolver: Sendable {
     }
 
     public func resolve(_ intent: Intent, previous: StateRecord?) async -> Resolution {
-        if intent.action == "reissue" {
+        if intent.action == .reissue {
             return await resolveReissue(intent, previous: previous)
         }
         let names = Set(intent.extra["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? []).union([intent.commonName])
@@ -40,10 +41,10 @@ public struct IntentResolver: Sendable {
         let known = Set([previous?.orderID].compactMap { $0 })
         let matches = orders.filter { order in
             guard !known.contains(order.id) else { return false }
-            let product = order.product?.nameID ?? order.productNameID
+            let product = order.productNameIDOrNil
             let created = order.dateCreated.flatMap(Timestamp.parse) ?? .distantPast
             let orderNames = Set(order.certificate.dnsNames).union([order.certificate.commonName])
-            return product == intent.product && created >= since && orderNames == names
+            return product == intent.product.rawValue && created >= since && orderNames == names
         }
         switch matches.count {
         case 0:
@@ -67,7 +68,7 @@ public struct IntentResolver: Sendable {
         }
         do {
             let info = try await client.orderInfo(orderID)
-            if info.status == "reissue_pending" { return .placed(info) }
+            if info.status == .reissuePending { return .placed(info) }
             if let thumbprint = info.certificate.thumbprint, let known = previous?.thumbprint, thumbprint != known { return .placed(info) }
             return .notPlaced
         } catch {

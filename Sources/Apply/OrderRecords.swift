@@ -1,4 +1,4 @@
-import CertCentral
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -10,18 +10,18 @@ public enum OrderRecords {
     /// The record of an order just placed by `change` (or adopted after an unknown outcome).
     public static func placed(_ change: Change, orderID: Int, certificateID: Int?, dcvRandomValue: String?,
                               previous: StateRecord?, at now: Date) -> StateRecord {
-        let skipApproval = change.request?["skip_approval"]?.boolValue ?? false
+        let skipApproval = change.request?.skipsApproval ?? false
         var record = StateRecord(orderID: orderID, product: change.product, commonName: change.commonName,
-                                 dnsNames: change.dnsNames, status: skipApproval ? "pending" : "needs_approval")
+                                 dnsNames: change.dnsNames, status: skipApproval ? .pending : .needsApproval)
         record.certificateID = certificateID
         record.specDigest = change.specDigest
         record.settingsDigest = change.settingsDigest
         record.orderedAt = Timestamp.format(now)
-        record.dcvMethod = change.dcvMethod ?? change.request?["dcv_method"]?.stringValue
+        record.dcvMethod = change.dcvMethod ?? change.request?.order?.dcvMethod
         record.dcvRandomValue = dcvRandomValue
         if change.action == .renew { record.renewalOfOrderID = previous?.orderID ?? change.renewalOfOrderID }
         if let previous {
-            record.history = previous.history + [historyEntry(previous, ended: change.action == .renew ? "renewed" : "replaced")]
+            record.history = previous.history + [historyEntry(previous, ended: change.action == .renew ? Action.renew.endedWord : Action.create.endedWord)]
             record.extra = previous.extra
         }
         return record
@@ -31,12 +31,25 @@ public enum OrderRecords {
     /// old certificate kept in history until refresh reports the new one.
     public static func reissued(_ change: Change, previous: StateRecord, at now: Date) -> StateRecord {
         var record = previous
-        record.status = "reissue_pending"
+        record.status = .reissuePending
         record.commonName = change.commonName
         record.dnsNames = change.dnsNames
         record.specDigest = change.specDigest
-        record.history = previous.history + [historyEntry(previous, ended: "reissued")]
+        record.history = previous.history + [historyEntry(previous, ended: Action.reissue.endedWord)]
         record.extra["reissued_at"] = .string(Timestamp.format(now))
+        return record
+    }
+
+    /// The record of an order a person says an intent placed (`certform state resolve --order`):
+    /// `pending` until refresh reads it.
+    public static func resolved(_ intent: Intent, orderID: Int, previous: StateRecord?) -> StateRecord {
+        var record = StateRecord(orderID: orderID, product: intent.product, commonName: intent.commonName,
+                                 dnsNames: intent.extra["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? [], status: .pending)
+        record.orderedAt = intent.createdAt
+        if let previous {
+            if intent.action == .renew { record.renewalOfOrderID = previous.orderID }
+            record.history = previous.history + [historyEntry(previous, ended: intent.action == .renew ? Action.renew.endedWord : Action.create.endedWord)]
+        }
         return record
     }
 
@@ -71,14 +84,15 @@ public enum OrderRecords {
             record.commonName = certificate.commonName
             record.dnsNames = names.sorted()
         }
-        if let method = info.dcvMethod { record.dcvMethod = method }
+        if let method = info.dcvMethod.flatMap(DCVMethod.init) { record.dcvMethod = method }
         return changes
     }
 
     /// A new record from order info (import, and adoption of an order found by lookup).
-    public static func imported(_ info: OrderInfo) -> StateRecord {
+    /// `expected` is the product the order was placed or matched for; CertCentral's own answer wins.
+    public static func imported(_ info: OrderInfo, expected: Product) -> StateRecord {
         let cn = info.certificate.commonName
-        var record = StateRecord(orderID: info.id, product: info.product?.nameID ?? "", commonName: cn,
+        var record = StateRecord(orderID: info.id, product: info.product?.product ?? expected, commonName: cn,
                                  dnsNames: Array(Set(info.certificate.dnsNames).subtracting([cn])).sorted(), status: info.status)
         record.certificateID = info.certificate.id
         record.orderedAt = info.dateCreated.flatMap(Timestamp.parse).map(Timestamp.format)

@@ -1,4 +1,5 @@
 import CertCentral
+import CertCentralAPI
 import Foundation
 import States
 
@@ -25,11 +26,11 @@ public struct Refresher: Sendable {
     public static func names(in state: State, all: Bool) -> [String] {
         state.certificates.filter { _, record in
             if all { return true }
-            if OrderStatus.inProgress.contains(record.status) { return true }
-            if record.status == OrderStatus.issued {
+            if record.status.isInProgress { return true }
+            if record.status == .issued {
                 return record.validTill == nil || record.thumbprint == nil || record.orderValidTill == nil
             }
-            return !OrderStatus.failed.contains(record.status) && record.status != OrderStatus.expired
+            return !record.status.isFailed && record.status != .expired
         }.keys.sorted()
     }
 

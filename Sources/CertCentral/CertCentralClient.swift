@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CertCentralAPI
 import Foundation
 import JSON
 import Logging
@@ -76,8 +77,8 @@ public final class CertCentralClient: Sendable {
     // MARK: Calls
 
     /// Places an order; `body` is sent exactly as given (the plan's request).
-    public func placeOrder(product: String, body: JSONValue) async throws(CertCentralError) -> OrderCreated {
-        try await send(.POST, Endpoint.placeOrder(product: product), body: body, as: OrderCreated.self)
+    public func placeOrder(product: Product, body: OrderRequest) async throws(CertCentralError) -> OrderCreated {
+        try await send(.POST, Endpoint.placeOrder(product: product), body: body.jsonValue, as: OrderCreated.self)
     }
 
     public func orderInfo(_ orderID: Int) async throws(CertCentralError) -> OrderInfo {
@@ -85,20 +86,20 @@ public final class CertCentralClient: Sendable {
     }
 
     /// Every order matching the filters, following pages to the end.
-    public func listOrders(commonName: String? = nil, status: String? = nil, pageSize: Int = 1000) async throws(CertCentralError) -> [OrderListItem] {
+    public func listOrders(commonName: String? = nil, status: OrderStatus? = nil, pageSize: Int = 1000) async throws(CertCentralError) -> [OrderListItem] {
         var orders: [OrderListItem] = []
         while true {
             var query = ["limit=\(pageSize)", "offset=\(orders.count)"]
             if let commonName { query.append("filters%5Bcommon_name%5D=\(Self.escape(commonName))") }
-            if let status { query.append("filters%5Bstatus%5D=\(Self.escape(status))") }
+            if let status { query.append("filters%5Bstatus%5D=\(Self.escape(status.rawValue))") }
             let page = try await send(.GET, Endpoint.listOrders + "?" + query.joined(separator: "&"), as: ListOrdersResponse.self)
             orders += page.orders
             if page.orders.isEmpty || orders.count >= page.page.total { return orders }
         }
     }
 
-    public func reissue(orderID: Int, body: JSONValue) async throws(CertCentralError) -> ReissueResponse {
-        try await send(.POST, Endpoint.reissue(orderID), body: body, as: ReissueResponse.self)
+    public func reissue(orderID: Int, body: ReissueRequest) async throws(CertCentralError) -> ReissueResponse {
+        try await send(.POST, Endpoint.reissue(orderID), body: body.jsonValue, as: ReissueResponse.self)
     }
 
     /// The PEM bundle (certificate, intermediates, root).
@@ -114,7 +115,7 @@ public final class CertCentralClient: Sendable {
         let (status, bytes) = try await exchange(method, path, body: body)
         guard (200..<300).contains(status) else { throw error(status: status, bytes: bytes, path: path) }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
+            return try JSONValueDecoder().decode(T.self, from: bytes)
         } catch {
             let reason = "the body does not decode as \(T.self): \(Self.describe(decoding: error))"
             // A POST that succeeded but whose answer cannot be read was processed: its order
@@ -168,7 +169,7 @@ public final class CertCentralClient: Sendable {
                     try await pause(configuration.retry.delay(afterAttempt: attempt) + .seconds(1))
                     continue
                 }
-                if status == 403, (try? JSONDecoder().decode(ErrorResponse.self, from: Data(bytes)))?.errors.contains(where: { $0.code.contains("access_denied_invalid_key") }) == true {
+                if status == 403, (try? JSONValueDecoder().decode(ErrorResponse.self, from: bytes))?.errors.contains(where: { $0.code.contains("access_denied_invalid_key") }) == true {
                     throw .invalidKey
                 }
                 if status >= 500 {
@@ -203,7 +204,7 @@ public final class CertCentralClient: Sendable {
 
     /// A typed error from an error answer, tolerant of bodies that are not CertCentral's JSON.
     func error(status: Int, bytes: [UInt8], path: String) -> CertCentralError {
-        if let decoded = try? JSONDecoder().decode(ErrorResponse.self, from: Data(bytes)), !decoded.errors.isEmpty {
+        if let decoded = try? JSONValueDecoder().decode(ErrorResponse.self, from: bytes), !decoded.errors.isEmpty {
             let errors = decoded.errors.map { APIError(code: $0.code, message: configuration.apiKey.redact($0.message)) }
             return .api(status: status, errors: errors)
         }
@@ -239,9 +240,8 @@ public final class CertCentralClient: Sendable {
     static func describe(decoding error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): return "'\(key.stringValue)' is missing"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted: return "not JSON"
+        case let error as DecodingError: return "wrong type or value at '\(error.jsonPath)'"
+        case is JSONParseError: return "not JSON"
         default: return String(describing: error)
         }
     }

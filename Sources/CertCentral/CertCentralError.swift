@@ -1,3 +1,4 @@
+import CertCentralAPI
 /// Why a CertCentral call failed. Every case says whether the request may have been processed.
 public enum CertCentralError: Error, Sendable, CustomStringConvertible {
     /// The API answered with an error: the request was not processed. Keeps the status and every

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Foundation
 
 /// Keeps every request of one process inside CertCentral's rolling windows (100 per 5 s and

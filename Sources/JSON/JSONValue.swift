@@ -30,6 +30,15 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// A number, integer or not.
+    public var doubleValue: Double? {
+        switch self {
+        case .double(let value): return value
+        case .int(let value): return Double(value)
+        default: return nil
+        }
+    }
+
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil

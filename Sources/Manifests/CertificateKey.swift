@@ -76,7 +76,6 @@ enum CertificateKey: String, CaseIterable {
 
 /// Allowed values of the enumerated string parameters.
 enum AllowedValues {
-    static let paymentMethods = ["balance", "card", "profile"]
     static let topLevelKeys = ["apiVersion", "defaults", "certificates"]
     static let apiVersion = "certform/v1"
     static let contactKeys = ["first_name", "last_name", "telephone", "job_title", "email"]

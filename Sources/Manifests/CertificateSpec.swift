@@ -1,70 +1,5 @@
+import CertCentralAPI
 import YAML
-
-/// The DV SSL products of the Order DV SSL endpoint; the raw value is the URL path segment.
-public enum Product: String, Sendable, Hashable, CaseIterable {
-    case sslDVGeoTrust = "ssl_dv_geotrust"
-    case sslDVRapidSSL = "ssl_dv_rapidssl"
-    case wildcardDVGeoTrust = "wildcard_dv_geotrust"
-    case wildcardDVRapidSSL = "wildcard_dv_rapidssl"
-    case cloudDVGeoTrust = "cloud_dv_geotrust"
-
-    /// Wildcard products secure `*.name` and need a wildcard `common_name`.
-    public var isWildcard: Bool {
-        self == .wildcardDVGeoTrust || self == .wildcardDVRapidSSL
-    }
-}
-
-/// The domain control validation methods (Glossary – DCV methods).
-public enum DCVMethod: String, Sendable, Hashable, CaseIterable {
-    case email
-    case dnsTXTToken = "dns-txt-token"
-    case dnsCNAMEToken = "dns-cname-token"
-    case httpToken = "http-token"
-
-    /// Token methods hand back a random value that must be published before issuance.
-    public var usesToken: Bool { self != .email }
-}
-
-/// One `dcv_emails` entry: where DCV email for one of the certificate's names goes.
-public struct DCVEmail: Sendable, Hashable {
-    public var dnsName: String
-    public var emailDomain: String
-    public var email: String?
-
-    public init(dnsName: String, emailDomain: String, email: String? = nil) {
-        self.dnsName = dnsName
-        self.emailDomain = emailDomain
-        self.email = email
-    }
-}
-
-/// The `technical_contact` object.
-public struct TechnicalContact: Sendable, Hashable {
-    public var firstName: String
-    public var lastName: String
-    public var telephone: String
-    public var jobTitle: String?
-    public var email: String
-
-    public init(firstName: String, lastName: String, telephone: String, jobTitle: String? = nil, email: String) {
-        self.firstName = firstName
-        self.lastName = lastName
-        self.telephone = telephone
-        self.jobTitle = jobTitle
-        self.email = email
-    }
-}
-
-/// One account-specific custom field.
-public struct CustomField: Sendable, Hashable {
-    public var metadataID: Int
-    public var value: String
-
-    public init(metadataID: Int, value: String) {
-        self.metadataID = metadataID
-        self.value = value
-    }
-}
 
 /// What certform learned from a certificate's CSR: enough to tell whether a new CSR changes the
 /// certificate (same key and names means no reissue).
@@ -112,7 +47,7 @@ public struct CertificateSpec: Sendable {
     public var autoRenew: Int?
     public var customRenewalMessage: String?
     public var disableRenewalNotifications: Bool?
-    public var paymentMethod: String?
+    public var paymentMethod: PaymentMethod?
     public var dcvMethod: DCVMethod
     public var dcvEmails: [DCVEmail]?
     public var locale: String?

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import YAML
 
@@ -291,9 +292,9 @@ struct DocumentReader {
         }
         if let value = node(.customRenewalMessage) { spec.customRenewalMessage = field.string(value, key: "custom_renewal_message") }
         if let value = node(.disableRenewalNotifications) { spec.disableRenewalNotifications = field.boolean(value, key: "disable_renewal_notifications") }
-        if let value = node(.paymentMethod) { spec.paymentMethod = field.choice(value, key: "payment_method", AllowedValues.paymentMethods) }
+        if let value = node(.paymentMethod) { spec.paymentMethod = field.choice(value, key: "payment_method", PaymentMethod.allCases.map(\.rawValue)).flatMap(PaymentMethod.init) }
         if let value = node(.locale), let locale = field.string(value, key: "locale") {
-            if Locale.isPlausible(locale) { spec.locale = locale } else {
+            if LocaleCode.isPlausible(locale) { spec.locale = locale } else {
                 field.problem("locale '\(locale)' of \(field.owner) is not a locale code such as 'en', 'de', 'ja' or 'zh_CN'", at: value.location)
             }
         }
@@ -528,7 +529,7 @@ public enum CertificateName {
     }
 }
 
-enum Locale {
+enum LocaleCode {
     /// `en`, `de`, `zh_CN`, `pt_BR`, `zh_Hant`: a language code with an optional region or script.
     static func isPlausible(_ code: String) -> Bool {
         let parts = code.split(separator: "_", omittingEmptySubsequences: false)

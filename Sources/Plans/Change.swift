@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Foundation
 import JSON
 
@@ -9,7 +10,7 @@ public struct Change: Sendable, Hashable {
     public var reasons: [String]
     /// Things worth knowing that cause no request ("comments changed; takes effect at the next order").
     public var notes: [String]
-    public var product: String
+    public var product: Product
     public var commonName: String
     public var dnsNames: [String]
     /// The order in state this change concerns, when there is one.
@@ -17,17 +18,17 @@ public struct Change: Sendable, Hashable {
     /// For a renewal: the order and certificate thumbprint it renews.
     public var renewalOfOrderID: Int?
     public var renewedThumbprint: String?
-    /// The exact JSON body apply sends (order or reissue), for `create`, `renew` and `reissue`.
-    public var request: JSONValue?
+    /// The exact body apply sends (order or reissue), for `create`, `renew` and `reissue`.
+    public var request: ChangeRequest?
     /// The state record this change adopts from a renamed certificate.
     public var movedFrom: String?
     /// What the new state record will carry once the request succeeds (create, renew, reissue).
     public var specDigest: String?
     public var settingsDigest: String?
     /// The DCV method of the request, for the instructions printed after placing it.
-    public var dcvMethod: String?
+    public var dcvMethod: DCVMethod?
 
-    public init(name: String, action: Action, reasons: [String], notes: [String] = [], product: String,
+    public init(name: String, action: Action, reasons: [String], notes: [String] = [], product: Product,
                 commonName: String, dnsNames: [String], orderID: Int? = nil) {
         self.name = name
         self.action = action

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import Foundation
 
@@ -54,7 +55,7 @@ public struct MarkdownRenderer: Sendable {
         let action = change.isPaid ? "**\(change.action.rawValue)** (paid)" : change.action.rawValue
         let names = ([change.commonName] + change.dnsNames.filter { $0 != change.commonName }).map(escape).joined(separator: "<br>")
         let order = change.orderID.map { "\($0)" } ?? "—"
-        return "| \(TextRenderer.symbol(change.action)) | `\(change.name)` | \(action) | \(change.product) | \(names) | \(order) |\n"
+        return "| \(TextRenderer.symbol(change.action)) | `\(change.name)` | \(action) | \(change.product.rawValue) | \(names) | \(order) |\n"
     }
 
     func detail(_ change: Change) -> String {

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -31,18 +32,18 @@ public enum PlanDocument {
             "action": .string(change.action.rawValue),
             "paid": .bool(change.isPaid),
             "reasons": .array(change.reasons.map(JSONValue.string)),
-            "product": .string(change.product),
+            "product": .string(change.product.rawValue),
             "common_name": .string(change.commonName),
             "dns_names": .array(change.dnsNames.map(JSONValue.string)),
         ]
         if !change.notes.isEmpty { object["notes"] = .array(change.notes.map(JSONValue.string)) }
         if let orderID = change.orderID { object["order_id"] = .int(orderID) }
-        if let request = change.request { object["request"] = request }
+        if let request = change.request { object["request"] = request.json }
         if let movedFrom = change.movedFrom { object["moved_from"] = .string(movedFrom) }
         if change.action.isChange {
             object["spec_digest"] = JSONValue(change.specDigest)
             object["settings_digest"] = JSONValue(change.settingsDigest)
-            object["dcv_method"] = JSONValue(change.dcvMethod)
+            object["dcv_method"] = JSONValue(change.dcvMethod?.rawValue)
             object["renewal_of_order_id"] = JSONValue(change.renewalOfOrderID)
         }
         return .object(object)
@@ -62,19 +63,28 @@ public enum PlanDocument {
         var changes: [Change] = []
         for (index, item) in (json["changes"]?.arrayValue ?? []).enumerated() {
             guard let name = item["name"]?.stringValue, let actionText = item["action"]?.stringValue,
-                  let action = Action(rawValue: actionText), let product = item["product"]?.stringValue,
+                  let action = Action(rawValue: actionText), let productText = item["product"]?.stringValue,
                   let commonName = item["common_name"]?.stringValue
             else { throw SavedPlanError("changes[\(index)] is incomplete") }
+            guard let product = Product(rawValue: productText) else {
+                throw SavedPlanError("changes[\(index)] (\(name)) names the product '\(productText)', which is not a DV product")
+            }
             var change = Change(name: name, action: action, reasons: item["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                                 product: product, commonName: commonName,
                                 dnsNames: item["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? [],
                                 orderID: item["order_id"]?.intValue)
-            change.request = item["request"]
+            if let request = item["request"] {
+                do {
+                    change.request = try ChangeRequest(json: request, action: action)
+                } catch {
+                    throw SavedPlanError("changes[\(index)] (\(name)) has a request that does not read: \((error as? DecodingError)?.jsonPath ?? "")")
+                }
+            }
             change.specDigest = item["spec_digest"]?.stringValue
             change.settingsDigest = item["settings_digest"]?.stringValue
-            change.dcvMethod = item["dcv_method"]?.stringValue
+            change.dcvMethod = item["dcv_method"]?.stringValue.flatMap(DCVMethod.init)
             change.renewalOfOrderID = item["renewal_of_order_id"]?.intValue
-            change.renewedThumbprint = item["request"]?["renewed_thumbprint"]?.stringValue
+            change.renewedThumbprint = change.request?.order?.renewedThumbprint
             change.movedFrom = item["moved_from"]?.stringValue
             if action.isChange && change.request == nil { throw SavedPlanError("changes[\(index)] (\(name)) has no request") }
             changes.append(change)

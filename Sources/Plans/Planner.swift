@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -33,7 +34,7 @@ public struct Planner: Sendable {
 
         // Active orders by their names, to tell a rename from a new certificate.
         var activeByNames: [String: [String]] = [:]
-        for (name, record) in state.certificates where OrderStatus.isActive(record.status) && !adoptedOld.contains(name) {
+        for (name, record) in state.certificates where record.status.isActive && !adoptedOld.contains(name) {
             activeByNames[Self.nameKey(record.commonName, record.dnsNames), default: []].append(name)
         }
 
@@ -85,11 +86,11 @@ public struct Planner: Sendable {
 
     func decide(spec: CertificateSpec, record: StateRecord?, asOf: CalendarDate,
                 activeByNames: [String: [String]], intents: [Intent]) -> Change {
-        var change = Change(name: spec.name, action: .none, reasons: [], product: spec.product.rawValue,
+        var change = Change(name: spec.name, action: .none, reasons: [], product: spec.product,
                             commonName: spec.commonName, dnsNames: spec.dnsNames ?? [], orderID: record?.orderID)
         change.specDigest = SpecDigest.of(spec)
         change.settingsDigest = SpecDigest.settings(of: spec)
-        change.dcvMethod = spec.dcvMethod.rawValue
+        change.dcvMethod = spec.dcvMethod
         if !intents.isEmpty {
             change.action = .blocked
             change.reasons = intents.map(Self.intentReason)
@@ -105,15 +106,15 @@ public struct Planner: Sendable {
             return create(spec, change, reason: "no order in state")
         }
         let status = record.status
-        if OrderStatus.failed.contains(status) {
+        if status.isFailed {
             return create(spec, change, reason: "order \(record.orderID) was \(status); a new order replaces it")
         }
-        if OrderStatus.inProgress.contains(status) {
+        if status.isInProgress {
             change.action = .wait
             change.reasons = ["order \(record.orderID) is \(status) in CertCentral; nothing to do until it completes"]
             return change
         }
-        guard status == OrderStatus.issued || status == OrderStatus.expired else {
+        guard status == .issued || status == .expired else {
             change.action = .wait
             change.reasons = ["order \(record.orderID) has the status '\(status)', which certform does not know; run 'certform refresh'"]
             return change
@@ -122,7 +123,7 @@ public struct Planner: Sendable {
         // What changed in the manifest since the order.
         var shapeChanges: [String] = []
         var productChanged = false
-        if record.product != spec.product.rawValue {
+        if record.product != spec.product {
             productChanged = true
             shapeChanges.append("product changed from \(record.product) to \(spec.product.rawValue); a product change needs a new order")
         }
@@ -156,7 +157,7 @@ public struct Planner: Sendable {
             coverageReason = "order \(record.orderID) has no known order_valid_till: a renewal"
         }
 
-        if status == OrderStatus.expired {
+        if status == .expired {
             return renew(spec, record, change, reasons: ["order \(record.orderID) is expired"] + shapeChanges)
         }
         guard let validTill = record.validTill else {
@@ -190,7 +191,7 @@ public struct Planner: Sendable {
         var change = change
         change.action = .create
         change.reasons = [reason]
-        change.request = RequestBody.order(for: spec)
+        change.request = .order(RequestBody.order(for: spec))
         return change
     }
 
@@ -200,7 +201,7 @@ public struct Planner: Sendable {
         change.reasons = reasons
         change.renewalOfOrderID = record.orderID
         change.renewedThumbprint = record.thumbprint
-        change.request = RequestBody.order(for: spec, renewalOfOrderID: record.orderID, renewedThumbprint: record.thumbprint)
+        change.request = .order(RequestBody.order(for: spec, renewalOfOrderID: record.orderID, renewedThumbprint: record.thumbprint))
         return change
     }
 
@@ -208,7 +209,7 @@ public struct Planner: Sendable {
         var change = change
         change.action = .reissue
         change.reasons = reasons
-        change.request = RequestBody.reissue(for: spec)
+        change.request = .reissue(RequestBody.reissue(for: spec))
         return change
     }
 

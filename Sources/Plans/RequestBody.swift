@@ -1,72 +1,89 @@
+import CertCentralAPI
 import Crypto
 import Foundation
 import JSON
 import Manifests
 
-/// The JSON bodies certform sends, built from a certificate spec: exactly the fields the manifest
+/// The request a change sends: an order (create, renew) or a reissue.
+public enum ChangeRequest: Sendable, Hashable {
+    case order(OrderRequest)
+    case reissue(ReissueRequest)
+
+    /// The exact JSON body, as the plan shows it and apply sends it.
+    public var json: JSONValue {
+        switch self {
+        case .order(let order): return order.jsonValue
+        case .reissue(let reissue): return reissue.jsonValue
+        }
+    }
+
+    /// The order body, for a create or renew.
+    public var order: OrderRequest? {
+        if case .order(let order) = self { return order }
+        return nil
+    }
+
+    /// Whether the order will skip approval (and so start `pending`, not `needs_approval`).
+    public var skipsApproval: Bool {
+        switch self {
+        case .order(let order): return order.skipApproval ?? false
+        case .reissue(let reissue): return reissue.skipApproval ?? false
+        }
+    }
+
+    /// Reads a request body back from a saved plan, typed by the change's action.
+    public init(json: JSONValue, action: Action) throws {
+        if action == .reissue {
+            self = .reissue(try JSONValueDecoder().decode(ReissueRequest.self, from: json))
+        } else {
+            self = .order(try JSONValueDecoder().decode(OrderRequest.self, from: json))
+        }
+    }
+
+    /// `sha256:` + hex of the body's compact JSON: identifies a request in intents.
+    public var digest: String { RequestBody.digest(json) }
+}
+
+/// The bodies certform sends, built from a certificate spec: exactly the fields the manifest
 /// sets (after defaults), plus the renewal fields from state — nothing invented.
 public enum RequestBody {
     /// `POST /order/certificate/{product}`.
-    public static func order(for spec: CertificateSpec, renewalOfOrderID: Int? = nil, renewedThumbprint: String? = nil) -> JSONValue {
+    public static func order(for spec: CertificateSpec, renewalOfOrderID: Int? = nil, renewedThumbprint: String? = nil) -> OrderRequest {
         var body = settings(of: spec)
-        body["certificate"] = certificate(of: spec)
-        if let renewalOfOrderID { body["renewal_of_order_id"] = .int(renewalOfOrderID) }
-        if let renewedThumbprint { body["renewed_thumbprint"] = .string(renewedThumbprint) }
-        return .object(body)
+        body.renewalOfOrderID = renewalOfOrderID
+        body.renewedThumbprint = renewedThumbprint
+        return body
     }
 
     /// `POST /order/certificate/{order_id}/reissue`: the certificate and approval fields.
-    public static func reissue(for spec: CertificateSpec) -> JSONValue {
-        var body: [String: JSONValue] = ["certificate": certificate(of: spec)]
-        if let skipApproval = spec.skipApproval { body["skip_approval"] = .bool(skipApproval) }
-        return .object(body)
+    public static func reissue(for spec: CertificateSpec) -> ReissueRequest {
+        ReissueRequest(certificate: certificate(of: spec), skipApproval: spec.skipApproval)
     }
 
     /// The `certificate` object: what shapes the certificate.
-    static func certificate(of spec: CertificateSpec) -> JSONValue {
-        var certificate: [String: JSONValue] = [
-            "common_name": .string(spec.commonName),
-            "csr": .string(spec.csr),
-        ]
-        if let names = spec.dnsNames, !names.isEmpty { certificate["dns_names"] = .array(names.map(JSONValue.string)) }
-        if let units = spec.organizationUnits { certificate["organization_units"] = .array(units.map(JSONValue.string)) }
-        if let id = spec.serverPlatformID { certificate["server_platform"] = ["id": .int(id)] }
-        return .object(certificate)
+    static func certificate(of spec: CertificateSpec) -> CertificateRequest {
+        CertificateRequest(commonName: spec.commonName, dnsNames: spec.dnsNames.flatMap { $0.isEmpty ? nil : $0 }, csr: spec.csr,
+                           organizationUnits: spec.organizationUnits, serverPlatform: spec.serverPlatformID.map(IDReference.init))
     }
 
-    /// Every order field outside `certificate`: settings that do not shape the certificate.
-    static func settings(of spec: CertificateSpec) -> [String: JSONValue] {
-        var body: [String: JSONValue] = ["dcv_method": .string(spec.dcvMethod.rawValue)]
-        if let value = spec.validityYears { body["validity_years"] = .int(value) }
-        if let value = spec.validityDays { body["validity_days"] = .int(value) }
-        if let value = spec.customExpirationDate { body["custom_expiration_date"] = .string(value) }
-        if let value = spec.comments { body["comments"] = .string(value) }
-        if let value = spec.autoRenew { body["auto_renew"] = .int(value) }
-        if let value = spec.customRenewalMessage { body["custom_renewal_message"] = .string(value) }
-        if let value = spec.disableRenewalNotifications { body["disable_renewal_notifications"] = .bool(value) }
-        if let value = spec.paymentMethod { body["payment_method"] = .string(value) }
-        if let emails = spec.dcvEmails {
-            body["dcv_emails"] = .array(emails.map { email in
-                var entry: [String: JSONValue] = ["dns_name": .string(email.dnsName), "email_domain": .string(email.emailDomain)]
-                if let address = email.email { entry["email"] = .string(address) }
-                return .object(entry)
-            })
-        }
-        if let value = spec.locale { body["locale"] = .string(value) }
-        if let value = spec.skipApproval { body["skip_approval"] = .bool(value) }
-        if let value = spec.disableCT { body["disable_ct"] = .bool(value) }
-        if let id = spec.containerID { body["container"] = ["id": .int(id)] }
-        if let fields = spec.customFields {
-            body["custom_fields"] = .array(fields.map { ["metadata_id": .int($0.metadataID), "value": .string($0.value)] })
-        }
-        if let contact = spec.technicalContact {
-            var object: [String: JSONValue] = [
-                "first_name": .string(contact.firstName), "last_name": .string(contact.lastName),
-                "telephone": .string(contact.telephone), "email": .string(contact.email),
-            ]
-            if let title = contact.jobTitle { object["job_title"] = .string(title) }
-            body["technical_contact"] = .object(object)
-        }
+    /// The order with every field but the renewal ones.
+    static func settings(of spec: CertificateSpec) -> OrderRequest {
+        var body = OrderRequest(certificate: certificate(of: spec), dcvMethod: spec.dcvMethod)
+        body.validityYears = spec.validityYears
+        body.validityDays = spec.validityDays
+        body.customExpirationDate = spec.customExpirationDate
+        body.comments = spec.comments
+        body.autoRenew = spec.autoRenew
+        body.customRenewalMessage = spec.customRenewalMessage
+        body.disableRenewalNotifications = spec.disableRenewalNotifications
+        body.paymentMethod = spec.paymentMethod
+        body.dcvEmails = spec.dcvEmails
+        body.locale = spec.locale
+        body.skipApproval = spec.skipApproval
+        body.disableCT = spec.disableCT
+        body.container = spec.containerID.map(IDReference.init)
+        body.customFields = spec.customFields
+        body.technicalContact = spec.technicalContact
         return body
     }
 
@@ -96,6 +113,11 @@ public enum SpecDigest {
 
     /// The order settings that do not shape the certificate (comments, contacts, payment, …).
     public static func settings(of spec: CertificateSpec) -> String {
-        RequestBody.digest(.object(RequestBody.settings(of: spec)))
+        var settings = RequestBody.settings(of: spec).jsonValue
+        if case .object(var object) = settings {
+            object.removeValue(forKey: "certificate")
+            settings = .object(object)
+        }
+        return RequestBody.digest(settings)
     }
 }

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import Foundation
 
@@ -18,7 +19,7 @@ public struct TextRenderer: Sendable {
             out += "  No changes. Every certificate matches its order.\n"
         } else {
             let nameWidth = min(40, listed.map(\.name.count).max() ?? 0)
-            let productWidth = listed.filter { $0.action != .orphan }.map(\.product.count).max() ?? 0
+            let productWidth = listed.filter { $0.action != .orphan }.map(\.product.rawValue.count).max() ?? 0
             for change in listed {
                 let symbol = Self.symbol(change.action)
                 let name = change.name.padding(toLength: max(nameWidth, change.name.count), withPad: " ", startingAt: 0)
@@ -29,7 +30,7 @@ public struct TextRenderer: Sendable {
                     out += line + "\n"
                     continue
                 }
-                line += change.product.padding(toLength: productWidth, withPad: " ", startingAt: 0) + "  " + Self.names(change)
+                line += change.product.rawValue.padding(toLength: productWidth, withPad: " ", startingAt: 0) + "  " + Self.names(change)
                 if change.isPaid { line += "  " + paint("(paid)", .blocked, bold: true) }
                 out += line + "\n"
                 for reason in change.reasons { out += "      \(reason)\n" }

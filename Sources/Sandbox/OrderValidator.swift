@@ -1,37 +1,34 @@
-import CertCentral
+import CertCentralAPI
 import Dates
 import JSON
 import X509
 
 /// An order request that passed validation.
 struct ValidatedOrder: Sendable {
-    var product: String
-    var commonName: String
-    var dnsNames: [String]
+    var request: OrderRequest
     var csr: CertificateSigningRequest
-    var csrPEM: String
-    var dcvMethod: String
-    var skipApproval: Bool
-    var validityYears: Int?
-    var validityDays: Int?
+    /// `dns_names` without blanks.
+    var dnsNames: [String]
     var customExpirationDate: CalendarDate?
-    var renewalOfOrderID: Int?
-    var renewedThumbprint: String?
-    var serverPlatformID: Int?
-    var organizationUnits: [String]?
+
+    var commonName: String { request.certificate.commonName }
 }
 
 /// Checks an Order DV SSL body the way the API page describes it, reporting every problem as
 /// CertCentral does: `invalid_value:<field>`, `missing_field:<field>`, `csr_invalid_cannot_parse`.
 ///
-/// It accepts what the page's own example sends (`"disable_ct": 0` where the table says bool,
-/// `"custom_expiration_date": ""` meaning none), since real clients copy that example.
+/// The body is decoded as the very ``OrderRequest`` the client sends (its decoding accepts what
+/// the page's own example sends: `"disable_ct": 0`, `"custom_expiration_date": ""`); a field that
+/// does not decode is reported and left out so that the rest is still checked. Then the rules
+/// that types cannot say are checked on the typed request.
 struct OrderValidator {
-    let product: String
+    let product: Product
     let today: CalendarDate
-    var errors: [APIError] = []
+    private(set) var errors: [APIError] = []
+    /// Fields that were sent but did not decode (already reported, so never "missing").
+    private(set) var dropped: Set<String> = []
 
-    init(product: String, today: CalendarDate) {
+    init(product: Product, today: CalendarDate) {
         self.product = product
         self.today = today
     }
@@ -40,88 +37,115 @@ struct OrderValidator {
         errors.append(APIError(code: code, message: message))
     }
 
+    /// Decodes and checks a new order's body.
     mutating func validate(_ body: JSONValue) -> ValidatedOrder? {
-        guard case .object(let object) = body else {
+        guard let request = decode(body) else { return nil }
+        return check(request)
+    }
+
+    /// Checks a typed request (a new order, or an order with a reissue's certificate).
+    mutating func check(_ request: OrderRequest) -> ValidatedOrder? {
+        checkNames(request)
+        let customDate = checkValidity(request)
+        checkDCV(request)
+        checkSettings(request)
+        let csr = parseCSR(request.certificate.csr)
+        errors.sort { Self.fieldRank($0.code) < Self.fieldRank($1.code) }
+        guard errors.isEmpty, let csr else { return nil }
+        let names = (request.certificate.dnsNames ?? []).filter { !$0.isEmpty }
+        return ValidatedOrder(request: request, csr: csr, dnsNames: names, customExpirationDate: customDate)
+    }
+
+    // MARK: Decoding
+
+    /// Keys without which nothing else can be checked.
+    static let requiredKeys: Set<String> = ["certificate", "dcv_method"]
+
+    /// The request, with every field that does not decode reported and dropped; nil when the body
+    /// is not an object or a required field is broken.
+    mutating func decode(_ body: JSONValue) -> OrderRequest? {
+        guard case .object(var object) = body else {
             fail("bad_request_format", "The request body must be a JSON object.")
             return nil
         }
-        let wildcardProduct = DVProduct.all[product]?.wildcard ?? false
-
-        // certificate
-        var commonName = "", dnsNames: [String] = [], csrPEM = ""
-        var csr: CertificateSigningRequest?
-        var serverPlatformID: Int?
-        var organizationUnits: [String]?
-        if let certificate = object["certificate"], !certificate.isNull {
-            if case .object(let fields) = certificate {
-                if let value = fields["common_name"], !value.isNull {
-                    if let text = value.stringValue { commonName = text } else { fail("invalid_value:certificate.common_name", "common_name must be a string.") }
-                } else {
-                    fail("missing_field:certificate.common_name", "certificate.common_name is required.")
-                }
-                if let value = fields["dns_names"], !value.isNull {
-                    if let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) {
-                        dnsNames = items.compactMap(\.stringValue).filter { !$0.isEmpty }
-                    } else {
-                        fail("invalid_value:certificate.dns_names", "dns_names must be an array of strings.")
-                    }
-                }
-                if let value = fields["csr"], !value.isNull {
-                    if let text = value.stringValue {
-                        csrPEM = text
-                        csr = try? CertificateSigningRequest(pemEncoded: text)
-                        if csr == nil { fail("csr_invalid_cannot_parse", "The CSR could not be parsed.") }
-                    } else {
-                        fail("invalid_value:certificate.csr", "csr must be a string.")
-                    }
-                } else {
-                    fail("missing_field:certificate.csr", "certificate.csr is required.")
-                }
-                if let value = fields["organization_units"], !value.isNull {
-                    if let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) {
-                        organizationUnits = items.compactMap(\.stringValue)
-                    } else {
-                        fail("invalid_value:certificate.organization_units", "organization_units must be an array of strings.")
-                    }
-                }
-                if let value = fields["server_platform"], !value.isNull {
-                    if let id = value["id"]?.intValue { serverPlatformID = id } else {
-                        fail("invalid_value:certificate.server_platform", "server_platform must be an object with an integer id.")
-                    }
-                }
-            } else {
-                fail("invalid_value:certificate", "certificate must be an object.")
+        while true {
+            do {
+                return try JSONValueDecoder().decode(OrderRequest.self, from: .object(object))
+            } catch {
+                let problem = Self.describe(error)
+                fail(problem.code, problem.message)
+                guard !Self.requiredKeys.contains(problem.topKey), object.removeValue(forKey: problem.topKey) != nil else { return nil }
+                dropped.insert(problem.topKey)
             }
-        } else {
-            fail("missing_field:certificate", "certificate is required.")
         }
-        for (index, name) in ([commonName] + dnsNames).enumerated() where !name.isEmpty {
+    }
+
+    /// A field that did not decode, as CertCentral words it.
+    struct Problem {
+        var code: String
+        /// The top-level key it is under (left out to check the rest).
+        var topKey: String
+        var message: String
+    }
+
+    /// `missing_field:` for a required key left out (at the top or in `certificate`),
+    /// `invalid_value:` for anything else, named by its path up to the first array index.
+    static func describe(_ error: any Error) -> Problem {
+        guard let error = error as? DecodingError else {
+            return Problem(code: "bad_request_format", topKey: "", message: "The request body does not read.")
+        }
+        let path = error.jsonPath
+        let field = String(path.prefix { $0 != "[" })
+        let topKey = String(field.prefix { $0 != "." })
+        if case .keyNotFound = error, !path.contains("["), field == topKey || topKey == "certificate" {
+            return Problem(code: "missing_field:\(field)", topKey: topKey, message: "\(field) is required.")
+        }
+        return Problem(code: "invalid_value:\(field)", topKey: topKey, message: "\(path) has the wrong type or value.")
+    }
+
+    /// Errors are reported in the order of the API page's fields.
+    static let fieldOrder = [
+        "certificate", "validity_years", "validity_days", "custom_expiration_date", "dcv_method", "dcv_emails",
+        "comments", "custom_renewal_message", "locale", "renewed_thumbprint", "auto_renew",
+        "disable_renewal_notifications", "skip_approval", "disable_ct", "payment_method", "container",
+        "custom_fields", "technical_contact", "renewal_of_order_id",
+    ]
+
+    static func fieldRank(_ code: String) -> Int {
+        let field = code.split(separator: ":").dropFirst().first.map { String($0.prefix { $0 != "." }) } ?? ""
+        return fieldOrder.firstIndex(of: field) ?? (code.hasPrefix("csr_") ? 0 : fieldOrder.count)
+    }
+
+    // MARK: Rules
+
+    mutating func checkNames(_ request: OrderRequest) {
+        let commonName = request.certificate.commonName
+        let names = [commonName] + (request.certificate.dnsNames ?? []).filter { !$0.isEmpty }
+        for (index, name) in names.enumerated() where !name.isEmpty {
             let field = index == 0 ? "certificate.common_name" : "certificate.dns_names"
             let wildcard = name.hasPrefix("*.")
             if !Self.isDNSName(wildcard ? String(name.dropFirst(2)) : name) {
                 fail("invalid_value:\(field)", "'\(name)' is not a valid domain name.")
-            } else if wildcard && !wildcardProduct {
-                fail("invalid_value:\(field)", "Wildcard domains are not allowed for product \(product).")
+            } else if wildcard && !product.isWildcard {
+                fail("invalid_value:\(field)", "Wildcard domains are not allowed for product \(product.rawValue).")
             }
         }
-        if wildcardProduct, !commonName.isEmpty, !commonName.hasPrefix("*.") {
-            fail("invalid_value:certificate.common_name", "Product \(product) requires a wildcard common_name.")
+        if product.isWildcard, !commonName.isEmpty, !commonName.hasPrefix("*.") {
+            fail("invalid_value:certificate.common_name", "Product \(product.rawValue) requires a wildcard common_name.")
         }
+    }
 
-        // validity
-        var validityYears: Int?, validityDays: Int?, customDate: CalendarDate?
-        if let value = object["validity_years"], !value.isNull {
-            if let years = value.intValue, years == 1 || years == 2 { validityYears = years } else {
-                fail("invalid_value:validity_years", "validity_years must be 1 or 2.")
-            }
+    /// Checks the validity fields; returns `custom_expiration_date` as a date when it is valid.
+    mutating func checkValidity(_ request: OrderRequest) -> CalendarDate? {
+        if let years = request.validityYears, years != 1 && years != 2 {
+            fail("invalid_value:validity_years", "validity_years must be 1 or 2.")
         }
-        if let value = object["validity_days"], !value.isNull {
-            if let days = value.intValue, days >= 1, days <= 1095 { validityDays = days } else {
-                fail("invalid_value:validity_days", "validity_days must be an integer from 1 to 1095.")
-            }
+        if let days = request.validityDays, !(1...1095).contains(days) {
+            fail("invalid_value:validity_days", "validity_days must be an integer from 1 to 1095.")
         }
-        if let value = object["custom_expiration_date"], !value.isNull, value.stringValue != "" {
-            if let text = value.stringValue, let date = CalendarDate(text) {
+        var customDate: CalendarDate?
+        if let text = request.customExpirationDate {
+            if let date = CalendarDate(text) {
                 let days = today.days(until: date)
                 if days <= 0 || days >= 825 {
                     fail("invalid_value:custom_expiration_date", "custom_expiration_date must be in the future and less than 825 days away.")
@@ -132,97 +156,47 @@ struct OrderValidator {
                 fail("invalid_value:custom_expiration_date", "custom_expiration_date must be a date in yyyy-MM-dd format.")
             }
         }
-        if object["validity_years"] == nil && object["validity_days"] == nil && customDate == nil
-            && !errors.contains(where: { $0.code.hasSuffix("custom_expiration_date") }) {
+        let sent = !dropped.isDisjoint(with: ["validity_years", "validity_days", "custom_expiration_date"])
+        if request.validityYears == nil && request.validityDays == nil && request.customExpirationDate == nil && !sent {
             fail("missing_field:validity_years", "validity_years is required unless validity_days or custom_expiration_date is given.")
         }
-
-        // dcv
-        var dcvMethod = ""
-        if let value = object["dcv_method"]?.stringValue {
-            if ["email", "dns-txt-token", "dns-cname-token", "http-token"].contains(value) { dcvMethod = value } else {
-                fail("invalid_value:dcv_method", "dcv_method must be email, dns-txt-token, dns-cname-token or http-token.")
-            }
-        } else {
-            fail("missing_field:dcv_method", "dcv_method is required.")
-        }
-        if dcvMethod == "http-token", ([commonName] + dnsNames).contains(where: { $0.hasPrefix("*.") }) {
-            fail("invalid_value:dcv_method", "http-token cannot validate a wildcard domain.")
-        }
-        if let value = object["dcv_emails"], !value.isNull {
-            if let items = value.arrayValue {
-                let names = Set([commonName] + dnsNames)
-                for item in items {
-                    guard let dnsName = item["dns_name"]?.stringValue, let domain = item["email_domain"]?.stringValue else {
-                        fail("invalid_value:dcv_emails", "Each dcv_emails entry needs dns_name and email_domain.")
-                        continue
-                    }
-                    let base = dnsName.hasPrefix("*.") ? String(dnsName.dropFirst(2)) : dnsName
-                    if !names.contains(dnsName) {
-                        fail("invalid_value:dcv_emails", "dcv_emails dns_name '\(dnsName)' is not on the certificate.")
-                    } else if !(base == domain || base.hasSuffix("." + domain)) {
-                        fail("invalid_value:dcv_emails", "email_domain '\(domain)' must match the base domain of '\(dnsName)'.")
-                    }
-                    if let email = item["email"], !email.isNull {
-                        let parts = email.stringValue?.split(separator: "@", omittingEmptySubsequences: false) ?? []
-                        if parts.count != 2 || parts[0].isEmpty || !(parts[1] == domain || parts[1].hasSuffix("." + domain)) {
-                            fail("invalid_value:dcv_emails", "email '\(email.stringValue ?? "")' is not an address in '\(domain)'.")
-                        }
-                    }
-                }
-            } else {
-                fail("invalid_value:dcv_emails", "dcv_emails must be an array.")
-            }
-        }
-
-        // plain fields
-        for key in ["comments", "custom_renewal_message", "locale", "renewed_thumbprint"] {
-            if let value = object[key], !value.isNull, value.stringValue == nil {
-                fail("invalid_value:\(key)", "\(key) must be a string.")
-            }
-        }
-        if let value = object["auto_renew"], !value.isNull, value.intValue != 0 && value.intValue != 1 {
-            fail("invalid_value:auto_renew", "auto_renew must be 0 or 1.")
-        }
-        for key in ["disable_renewal_notifications", "skip_approval", "disable_ct"] {
-            if let value = object[key], !value.isNull, Self.flag(value) == nil {
-                fail("invalid_value:\(key)", "\(key) must be a boolean.")
-            }
-        }
-        if let value = object["payment_method"], !value.isNull, !["balance", "card", "profile"].contains(value.stringValue ?? "") {
-            fail("invalid_value:payment_method", "payment_method must be balance, card or profile.")
-        }
-        if let value = object["container"], !value.isNull, value["id"]?.intValue == nil {
-            fail("invalid_value:container", "container must be an object with an integer id.")
-        }
-        if let value = object["custom_fields"], !value.isNull {
-            let ok = value.arrayValue?.allSatisfy { $0["metadata_id"]?.intValue != nil && $0["value"]?.stringValue != nil } ?? false
-            if !ok { fail("invalid_value:custom_fields", "custom_fields must be an array of {metadata_id, value}.") }
-        }
-        if let value = object["technical_contact"], !value.isNull {
-            for key in ["first_name", "last_name", "telephone", "email"] where value[key]?.stringValue == nil {
-                fail("invalid_value:technical_contact.\(key)", "technical_contact.\(key) is required.")
-            }
-        }
-        var renewalOf: Int?
-        if let value = object["renewal_of_order_id"], !value.isNull {
-            if let id = value.intValue { renewalOf = id } else { fail("invalid_value:renewal_of_order_id", "renewal_of_order_id must be an integer.") }
-        }
-
-        guard errors.isEmpty, let csr else { return nil }
-        return ValidatedOrder(
-            product: product, commonName: commonName, dnsNames: dnsNames, csr: csr, csrPEM: csrPEM, dcvMethod: dcvMethod,
-            skipApproval: object["skip_approval"].flatMap(Self.flag) ?? false,
-            validityYears: validityYears, validityDays: validityDays, customExpirationDate: customDate,
-            renewalOfOrderID: renewalOf, renewedThumbprint: object["renewed_thumbprint"]?.stringValue,
-            serverPlatformID: serverPlatformID, organizationUnits: organizationUnits)
+        return customDate
     }
 
-    /// A boolean, or 0/1 as the page's example writes it.
-    static func flag(_ value: JSONValue) -> Bool? {
-        if let bool = value.boolValue { return bool }
-        if let number = value.intValue, number == 0 || number == 1 { return number == 1 }
-        return nil
+    mutating func checkDCV(_ request: OrderRequest) {
+        if request.dcvMethod == .httpToken, request.names.contains(where: { $0.hasPrefix("*.") }) {
+            fail("invalid_value:dcv_method", "http-token cannot validate a wildcard domain.")
+        }
+        let names = Set(request.names)
+        for entry in request.dcvEmails ?? [] {
+            let base = entry.dnsName.hasPrefix("*.") ? String(entry.dnsName.dropFirst(2)) : entry.dnsName
+            let domain = entry.emailDomain
+            if !names.contains(entry.dnsName) {
+                fail("invalid_value:dcv_emails", "dcv_emails dns_name '\(entry.dnsName)' is not on the certificate.")
+            } else if !(base == domain || base.hasSuffix("." + domain)) {
+                fail("invalid_value:dcv_emails", "email_domain '\(domain)' must match the base domain of '\(entry.dnsName)'.")
+            }
+            if let email = entry.email {
+                let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+                if parts.count != 2 || parts[0].isEmpty || !(parts[1] == domain || parts[1].hasSuffix("." + domain)) {
+                    fail("invalid_value:dcv_emails", "email '\(email)' is not an address in '\(domain)'.")
+                }
+            }
+        }
+    }
+
+    mutating func checkSettings(_ request: OrderRequest) {
+        if let value = request.autoRenew, value != 0 && value != 1 {
+            fail("invalid_value:auto_renew", "auto_renew must be 0 or 1.")
+        }
+    }
+
+    mutating func parseCSR(_ pem: String) -> CertificateSigningRequest? {
+        guard let csr = try? CertificateSigningRequest(pemEncoded: pem) else {
+            fail("csr_invalid_cannot_parse", "The CSR could not be parsed.")
+            return nil
+        }
+        return csr
     }
 
     static func isDNSName(_ name: String) -> Bool {

@@ -1,4 +1,4 @@
-import CertCentral
+import CertCentralAPI
 import Foundation
 
 /// Counts requests in rolling windows (CertCentral's "100 per 5 s and 1000 per 3 min"): a

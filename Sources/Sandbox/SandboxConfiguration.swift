@@ -1,4 +1,4 @@
-import CertCentral
+import CertCentralAPI
 import Foundation
 
 /// Everything `certcentral-sandbox` can be told on its command line (SPEC §8).

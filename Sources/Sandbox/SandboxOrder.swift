@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -5,15 +6,15 @@ import JSON
 /// One order held by the sandbox, with the request body it was created from.
 struct SandboxOrder: Sendable {
     var id: Int
-    var product: String
+    var product: Product
     var commonName: String
     var dnsNames: [String]
     var csr: String
-    var status: String
+    var status: OrderStatus
     var createdAt: Date
     /// When a pending order (or reissue) becomes issued, on the sandbox clock.
     var issueAt: Date
-    var dcvMethod: String
+    var dcvMethod: DCVMethod
     var dcvRandomValue: String?
     var orderValidTill: CalendarDate
     var validityYears: Int?
@@ -43,10 +44,10 @@ struct SandboxOrder: Sendable {
 
     var json: JSONValue {
         var object: [String: JSONValue] = [
-            "id": .int(id), "product": .string(product), "common_name": .string(commonName),
-            "dns_names": .array(dnsNames.map(JSONValue.string)), "csr": .string(csr), "status": .string(status),
+            "id": .int(id), "product": .string(product.rawValue), "common_name": .string(commonName),
+            "dns_names": .array(dnsNames.map(JSONValue.string)), "csr": .string(csr), "status": .string(status.rawValue),
             "created_at": .string(Timestamp.format(createdAt)), "issue_at": .double(issueAt.timeIntervalSince1970),
-            "dcv_method": .string(dcvMethod), "dcv_random_value": JSONValue(dcvRandomValue),
+            "dcv_method": .string(dcvMethod.rawValue), "dcv_random_value": JSONValue(dcvRandomValue),
             "order_valid_till": .string(orderValidTill.description), "validity_years": JSONValue(validityYears),
             "renewal_of_order_id": JSONValue(renewalOfOrderID), "is_renewed": .bool(isRenewed),
             "renewed_order_id": JSONValue(renewedOrderID), "request": requestBody,
@@ -66,9 +67,9 @@ struct SandboxOrder: Sendable {
     }
 
     init?(json: JSONValue) {
-        guard let id = json["id"]?.intValue, let product = json["product"]?.stringValue,
+        guard let id = json["id"]?.intValue, let product = json["product"]?.stringValue.flatMap(Product.init),
               let commonName = json["common_name"]?.stringValue, let csr = json["csr"]?.stringValue,
-              let status = json["status"]?.stringValue, let created = json["created_at"]?.stringValue.flatMap(Timestamp.parse),
+              let status = json["status"]?.stringValue.map(OrderStatus.init), let created = json["created_at"]?.stringValue.flatMap(Timestamp.parse),
               let issueAt = json["issue_at"].flatMap({ value -> Double? in
                   if case .double(let d) = value { return d }
                   return value.intValue.map(Double.init)
@@ -84,7 +85,7 @@ struct SandboxOrder: Sendable {
         self.status = status
         self.createdAt = created
         self.issueAt = Date(timeIntervalSince1970: issueAt)
-        self.dcvMethod = json["dcv_method"]?.stringValue ?? "email"
+        self.dcvMethod = json["dcv_method"]?.stringValue.flatMap(DCVMethod.init) ?? .email
         self.dcvRandomValue = json["dcv_random_value"]?.stringValue
         self.orderValidTill = orderEnd
         self.validityYears = json["validity_years"]?.intValue
@@ -106,8 +107,8 @@ struct SandboxOrder: Sendable {
         }
     }
 
-    init(id: Int, product: String, commonName: String, dnsNames: [String], csr: String, status: String,
-         createdAt: Date, issueAt: Date, dcvMethod: String, orderValidTill: CalendarDate, requestBody: JSONValue, certificateID: Int) {
+    init(id: Int, product: Product, commonName: String, dnsNames: [String], csr: String, status: OrderStatus,
+         createdAt: Date, issueAt: Date, dcvMethod: DCVMethod, orderValidTill: CalendarDate, requestBody: JSONValue, certificateID: Int) {
         self.id = id
         self.product = product
         self.commonName = commonName

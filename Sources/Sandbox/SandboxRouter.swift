@@ -1,4 +1,4 @@
-import CertCentral
+import CertCentralAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,64 +20,74 @@ public struct SandboxContext: RequestContext {
 
 /// Builds the sandbox's routes over an ``OrderStore``.
 public enum SandboxRouter {
-    public static let basePath = "/services/v2"
+    public static let basePath = Endpoint.basePath
 
     public static func make(store: OrderStore, apiKey: String) -> Router<SandboxContext> {
         let router = Router(context: SandboxContext.self)
         router.add(middleware: JSONErrorMiddleware())
+        addAPI(to: router, store: store, apiKey: apiKey)
+        addAdmin(to: router, store: store)
+        return router
+    }
+
+    /// The CertCentral routes, on the wire contract's paths.
+    static func addAPI(to router: Router<SandboxContext>, store: OrderStore, apiKey: String) {
         let api = router.group(RouterPath(stringLiteral: String(basePath.dropFirst())))
             .add(middleware: APIGateMiddleware(store: store, apiKey: apiKey))
 
         // One parameter name for the segment: it is a product on POST and an order on GET.
-        api.post("order/certificate/:id") { request, context in
+        api.post(route(Endpoint.Route.order)) { request, context in
             let product = try context.parameters.require("id")
             guard let body = try await readJSON(request) else { return reply(.error(400, "bad_request_format", "The request body is not valid JSON.")) }
             return try await deliver(await store.placeOrder(product: product, body: body), context)
         }
-        api.get("order/certificate/:id") { _, context in
+        api.get(route(Endpoint.Route.order)) { _, context in
             reply(await store.orderInfo(try context.parameters.require("id")))
         }
-        api.get("order/certificate") { request, _ in
+        api.get(route(Endpoint.Route.listOrders)) { request, _ in
             let query = decodedQuery(request)
             let offset = query["offset"].flatMap { Int($0) } ?? 0
             let limit = min(1000, max(1, query["limit"].flatMap { Int($0) } ?? 1000))
             return reply(await store.listOrders(
-                commonName: query["filters[common_name]"], status: query["filters[status]"],
+                commonName: query["filters[common_name]"], status: query["filters[status]"].map(OrderStatus.init),
                 offset: max(0, offset), limit: limit))
         }
-        api.post("order/certificate/:id/reissue") { request, context in
+        api.post(route(Endpoint.Route.reissue)) { request, context in
             guard let orderID = Int(try context.parameters.require("id")) else {
                 return reply(.error(404, "not_found|order", "The order id must be a number."))
             }
             guard let body = try await readJSON(request) else { return reply(.error(400, "bad_request_format", "The request body is not valid JSON.")) }
             return try await deliver(await store.reissue(orderID: orderID, body: body), context)
         }
-        api.get("certificate/:certificate/download/format/:format") { _, context in
+        api.get(route(Endpoint.Route.download)) { _, context in
             guard let id = Int(try context.parameters.require("certificate")) else {
                 return reply(.error(404, "not_found|certificate", "The certificate id must be a number."))
             }
             return reply(await store.download(certificateID: id, format: try context.parameters.require("format")))
         }
+    }
 
+    /// A route pattern relative to the API group: the contract's path without its leading slash.
+    static func route(_ path: String) -> RouterPath { RouterPath(stringLiteral: String(path.dropFirst())) }
+
+    /// The admin API for tests and demos, loopback only.
+    static func addAdmin(to router: Router<SandboxContext>, store: OrderStore) {
         let admin = router.group("_sandbox").add(middleware: LoopbackOnlyMiddleware())
         admin.get("orders") { _, _ in reply(.json(200, await store.adminOrders())) }
         admin.post("clock") { request, _ in
-            guard let body = try await readJSON(request), let days = body["advance_days"], let amount = days.doubleValue else {
+            guard let body = try await readJSON(request), let clock = try? JSONValueDecoder().decode(ClockRequest.self, from: body) else {
                 return reply(.error(400, "bad_request_format", "Send {\"advance_days\": N}."))
             }
-            return reply(.json(200, await store.advanceClock(days: amount)))
+            return reply(.json(200, await store.advanceClock(days: clock.advanceDays)))
         }
-        admin.get("faults") { _, _ in reply(.json(200, await store.faultsJSON())) }
+        admin.get("faults") { _, _ in reply(.json(200, await store.faults)) }
         admin.post("faults") { request, _ in
-            guard let body = try await readJSON(request) else { return reply(.error(400, "bad_request_format", "Send the fault flags as JSON.")) }
-            var faults = await store.faults
-            if let value = body["latency_ms"]?.intValue { faults.latencyMs = max(0, value) }
-            if let value = body["fail_rate"]?.doubleValue { faults.failRate = min(1, max(0, value)) }
-            if let value = body["drop_after_accept_rate"]?.doubleValue { faults.dropAfterAcceptRate = min(1, max(0, value)) }
-            return reply(.json(200, await store.setFaults(faults)))
+            guard let body = try await readJSON(request), let change = try? JSONValueDecoder().decode(FaultsRequest.self, from: body) else {
+                return reply(.error(400, "bad_request_format", "Send the fault flags as JSON."))
+            }
+            return reply(.json(200, await store.setFaults(change.applied(to: store.faults))))
         }
-        admin.get("stats") { _, _ in reply(.json(200, await store.statsJSON())) }
-        return router
+        admin.get("stats") { _, _ in reply(.json(200, await store.currentStats())) }
     }
 
     /// Query parameters with percent-decoded keys and values (`filters%5Bstatus%5D=issued`).
@@ -117,16 +127,6 @@ public enum SandboxRouter {
             body = JSONWriter.compact(value.body ?? .null)
         }
         return Response(status: .init(code: value.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
-    }
-}
-
-extension JSONValue {
-    var doubleValue: Double? {
-        switch self {
-        case .double(let value): return value
-        case .int(let value): return Double(value)
-        default: return nil
-        }
     }
 }
 

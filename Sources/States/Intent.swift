@@ -1,3 +1,4 @@
+import CertCentralAPI
 import JSON
 
 /// A write-ahead record of an order or reissue that certform is about to send (SPEC §5.2). While
@@ -5,15 +6,15 @@ import JSON
 public struct Intent: Sendable, Hashable {
     public var id: String
     public var name: String
-    public var action: String
+    public var action: Action
     public var createdAt: String
     public var requestDigest: String
     public var commonName: String
-    public var product: String
+    public var product: Product
     public var extra: [String: JSONValue]
 
-    public init(id: String, name: String, action: String, createdAt: String, requestDigest: String,
-                commonName: String, product: String, extra: [String: JSONValue] = [:]) {
+    public init(id: String, name: String, action: Action, createdAt: String, requestDigest: String,
+                commonName: String, product: Product, extra: [String: JSONValue] = [:]) {
         self.id = id
         self.name = name
         self.action = action
@@ -34,11 +35,17 @@ public struct Intent: Sendable, Hashable {
         }
         id = try text("id")
         name = try text("name")
-        action = try text("action")
+        let actionText = try text("action")
+        guard let action = Action(rawValue: actionText), action.isChange else {
+            throw StateFormatError("\(path).action '\(actionText)' is not create, renew or reissue")
+        }
+        self.action = action
         createdAt = try text("created_at")
         requestDigest = try text("request_digest")
         commonName = try text("common_name")
-        product = try text("product")
+        let productText = try text("product")
+        guard let product = Product(rawValue: productText) else { throw StateFormatError("\(path).product '\(productText)' is not a DV product") }
+        self.product = product
         extra = object.filter { !Self.knownKeys.contains($0.key) }
     }
 
@@ -46,11 +53,11 @@ public struct Intent: Sendable, Hashable {
         var object = extra
         object["id"] = .string(id)
         object["name"] = .string(name)
-        object["action"] = .string(action)
+        object["action"] = .string(action.rawValue)
         object["created_at"] = .string(createdAt)
         object["request_digest"] = .string(requestDigest)
         object["common_name"] = .string(commonName)
-        object["product"] = .string(product)
+        object["product"] = .string(product.rawValue)
         return .object(object)
     }
 }

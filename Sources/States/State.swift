@@ -100,9 +100,4 @@ public struct State: Sendable, Hashable {
 
     /// The file's text: sorted keys, two-space indentation, one trailing newline.
     public var fileText: String { JSONWriter.pretty(json) }
-
-    /// Intents for `name`, oldest first.
-    public func intents(for name: String) -> [Intent] {
-        intents.filter { $0.name == name }
-    }
 }

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import JSON
 
@@ -6,18 +7,18 @@ import JSON
 public struct StateRecord: Sendable, Hashable {
     public var orderID: Int
     public var certificateID: Int?
-    public var product: String
+    public var product: Product
     public var commonName: String
     public var dnsNames: [String]
     /// Digest of what decides the certificate's content; nil in records written by import or by hand.
     public var specDigest: String?
     /// Digest of the order settings that do not shape the certificate (comments, contacts, …).
     public var settingsDigest: String?
-    /// As last seen in CertCentral (kept as written, so unknown statuses survive).
-    public var status: String
+    /// As last seen in CertCentral (unknown statuses survive as written).
+    public var status: OrderStatus
     public var orderedAt: String?
     public var renewalOfOrderID: Int?
-    public var dcvMethod: String?
+    public var dcvMethod: DCVMethod?
     public var dcvRandomValue: String?
     public var validFrom: CalendarDate?
     public var validTill: CalendarDate?
@@ -28,7 +29,7 @@ public struct StateRecord: Sendable, Hashable {
     public var history: [JSONValue]
     public var extra: [String: JSONValue]
 
-    public init(orderID: Int, product: String, commonName: String, dnsNames: [String], status: String) {
+    public init(orderID: Int, product: Product, commonName: String, dnsNames: [String], status: OrderStatus) {
         self.orderID = orderID
         self.product = product
         self.commonName = commonName
@@ -62,7 +63,11 @@ public struct StateRecord: Sendable, Hashable {
         }
         orderID = try field("order_id", \.intValue, required: true, expected: "an integer")!
         certificateID = try field("certificate_id", \.intValue, required: false, expected: "an integer")
-        product = try field("product", \.stringValue, required: true, expected: "a string")!
+        let productText = try field("product", \.stringValue, required: true, expected: "a string")!
+        guard let product = Product(rawValue: productText) else {
+            throw StateFormatError("\(path).product '\(productText)' is not one of the DV products (\(Product.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self.product = product
         commonName = try field("common_name", \.stringValue, required: true, expected: "a string")!
         let names = try field("dns_names", \.arrayValue, required: false, expected: "an array") ?? []
         var dnsNames: [String] = []
@@ -73,10 +78,11 @@ public struct StateRecord: Sendable, Hashable {
         self.dnsNames = dnsNames
         specDigest = try field("spec_digest", \.stringValue, required: false, expected: "a string")
         settingsDigest = try field("settings_digest", \.stringValue, required: false, expected: "a string")
-        status = try field("status", \.stringValue, required: true, expected: "a string")!
+        status = OrderStatus(try field("status", \.stringValue, required: true, expected: "a string")!)
         orderedAt = try field("ordered_at", \.stringValue, required: false, expected: "a string")
         renewalOfOrderID = try field("renewal_of_order_id", \.intValue, required: false, expected: "an integer")
-        dcvMethod = try field("dcv_method", \.stringValue, required: false, expected: "a string")
+        dcvMethod = try field("dcv_method", { $0.stringValue.flatMap(DCVMethod.init) }, required: false,
+                              expected: "one of \(DCVMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         dcvRandomValue = try field("dcv_random_value", \.stringValue, required: false, expected: "a string")
         validFrom = try date("valid_from")
         validTill = try date("valid_till")
@@ -92,15 +98,15 @@ public struct StateRecord: Sendable, Hashable {
         var object = extra
         object["order_id"] = .int(orderID)
         object["certificate_id"] = JSONValue(certificateID)
-        object["product"] = .string(product)
+        object["product"] = .string(product.rawValue)
         object["common_name"] = .string(commonName)
         object["dns_names"] = .array(dnsNames.map(JSONValue.string))
         if let specDigest { object["spec_digest"] = .string(specDigest) }
         if let settingsDigest { object["settings_digest"] = .string(settingsDigest) }
-        object["status"] = .string(status)
+        object["status"] = .string(status.rawValue)
         object["ordered_at"] = JSONValue(orderedAt)
         object["renewal_of_order_id"] = JSONValue(renewalOfOrderID)
-        object["dcv_method"] = JSONValue(dcvMethod)
+        object["dcv_method"] = JSONValue(dcvMethod?.rawValue)
         if let dcvRandomValue { object["dcv_random_value"] = .string(dcvRandomValue) }
         object["valid_from"] = JSONValue(validFrom?.description)
         object["valid_till"] = JSONValue(validTill?.description)
@@ -109,23 +115,5 @@ public struct StateRecord: Sendable, Hashable {
         object["serial_number"] = JSONValue(serialNumber)
         object["history"] = .array(history)
         return .object(object)
-    }
-}
-
-/// What CertCentral order statuses mean to certform.
-public enum OrderStatus {
-    /// The order is done and its certificate exists.
-    public static let issued = "issued"
-    public static let expired = "expired"
-    /// Orders still moving through CertCentral: nothing to do but wait.
-    public static let inProgress: Set<String> = [
-        "pending", "needs_approval", "processing", "reissue_pending", "waiting_pickup", "approved", "needs_csr",
-    ]
-    /// Orders that ended without a usable certificate: a new order replaces them.
-    public static let failed: Set<String> = ["rejected", "canceled", "revoked", "denied", "reissue_revoked"]
-
-    /// True for an order that holds or will hold a certificate (not failed, not expired).
-    public static func isActive(_ status: String) -> Bool {
-        status == issued || inProgress.contains(status)
     }
 }

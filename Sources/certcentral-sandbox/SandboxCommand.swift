@@ -1,5 +1,5 @@
 import ArgumentParser
-import CertCentral
+import CertCentralAPI
 import Foundation
 import Sandbox
 

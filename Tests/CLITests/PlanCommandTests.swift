@@ -1,3 +1,4 @@
+import CertCentralAPI
 import CertformTestSupport
 import Foundation
 import JSON
@@ -197,10 +198,10 @@ import Testing
         var state = State()
         state.lineage = "l"
         state.intents = [
-            Intent(id: "i-1", name: "web", action: "create", createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:x",
-                   commonName: "example.com", product: "ssl_dv_geotrust", extra: ["dns_names": ["www.example.com"]]),
-            Intent(id: "i-2", name: "other", action: "create", createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:y",
-                   commonName: "other.example.com", product: "ssl_dv_geotrust"),
+            Intent(id: "i-1", name: "web", action: .create, createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:x",
+                   commonName: "example.com", product: .sslDVGeoTrust, extra: ["dns_names": ["www.example.com"]]),
+            Intent(id: "i-2", name: "other", action: .create, createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:y",
+                   commonName: "other.example.com", product: .sslDVGeoTrust),
         ]
         try StateFixture.open(location) { try $0.save(state) }
         let blocked = try CLI.run(["plan"], in: repo.path, environment: environment)
@@ -242,8 +243,8 @@ struct ScratchRepository {
             csr_file: ../csr/web.csr
         """)
         if matchingState {
-            var record = StateRecord(orderID: 4242, product: "ssl_dv_geotrust", commonName: "example.com",
-                                     dnsNames: ["www.example.com"], status: "issued")
+            var record = StateRecord(orderID: 4242, product: .sslDVGeoTrust, commonName: "example.com",
+                                     dnsNames: ["www.example.com"], status: OrderStatus("issued"))
             record.validTill = .init("2027-05-01")
             record.orderValidTill = .init("2027-11-01")
             var state = State()

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import CertCentral
 import CertformTestSupport
 import Foundation
@@ -34,13 +35,13 @@ enum Client {
         return CertCentralClient(configuration: configuration)
     }
 
-    static func body(_ commonName: String = "shop.example.com", extra: [String: JSONValue] = [:]) -> JSONValue {
-        var body: [String: JSONValue] = [
-            "certificate": ["common_name": .string(commonName), "csr": .string(TestCSR.make(commonName: commonName))],
-            "validity_years": 1, "dcv_method": "dns-txt-token", "skip_approval": true,
-        ]
-        for (key, value) in extra { body[key] = value }
-        return .object(body)
+    static func body(_ commonName: String = "shop.example.com", _ change: (inout OrderRequest) -> Void = { _ in }) -> OrderRequest {
+        var body = OrderRequest(certificate: CertificateRequest(commonName: commonName, csr: TestCSR.make(commonName: commonName)),
+                                dcvMethod: .dnsTXTToken)
+        body.validityYears = 1
+        body.skipApproval = true
+        change(&body)
+        return body
     }
 
     static func stat(_ sandbox: SandboxProcess, _ path: String...) throws -> Int {
@@ -55,19 +56,19 @@ enum Client {
         let sandbox = try SandboxProcess()
         let client = Client.make(sandbox)
         defer { Task { try? await client.shutdown() } }
-        let created = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+        let created = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body())
         #expect(created.dcvRandomValue?.isEmpty == false)
         let info = try await client.orderInfo(created.id)
-        #expect(info.status == "issued" && info.certificate.commonName == "shop.example.com")
+        #expect(info.status == .issued && info.certificate.commonName == "shop.example.com")
         #expect(info.certificate.thumbprint?.count == 40)
-        for index in 0..<4 { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("h\(index).example.com")) }
+        for index in 0..<4 { _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body("h\(index).example.com")) }
         let all = try await client.listOrders(pageSize: 2)
         #expect(all.count == 5)
         #expect(Set(all.map(\.id)).count == 5)
-        let filtered = try await client.listOrders(commonName: "shop.example.com", status: "issued")
+        let filtered = try await client.listOrders(commonName: "shop.example.com", status: .issued)
         #expect(filtered.map(\.id) == [created.id])
         #expect(try await client.listOrders(commonName: "none.example.com").isEmpty)
-        let reissue = try await client.reissue(orderID: created.id, body: ["certificate": ["common_name": "shop.example.com", "csr": .string(TestCSR.make(commonName: "shop.example.com"))]])
+        let reissue = try await client.reissue(orderID: created.id, body: ReissueRequest(certificate: CertificateRequest(commonName: "shop.example.com", csr: TestCSR.make(commonName: "shop.example.com"))))
         #expect(reissue.id == created.id)
         let certificateID = try #require(info.certificate.id)
         let pem = try await client.downloadCertificate(certificateID)
@@ -101,10 +102,10 @@ enum Client {
             #expect(status == 404)
         }
         do {
-            _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body(extra: ["validity_years": 7, "payment_method": "cash"]))
+            _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body { $0.validityYears = 7; $0.autoRenew = 5 })
             Issue.record("expected 400")
         } catch {
-            #expect(error.codes == ["invalid_value:validity_years", "invalid_value:payment_method"])
+            #expect(error.codes == ["invalid_value:validity_years", "invalid_value:auto_renew"])
             #expect(error.description.contains("HTTP 400"))
             #expect(!error.isUnknownOutcome)
         }
@@ -118,7 +119,7 @@ enum Client {
         // A client that does not know the server's limit, as when another client shares the key.
         let client = Client.make(sandbox, limits: [RateLimit(count: 1000, seconds: 1)])
         defer { Task { try? await client.shutdown() } }
-        for index in 0..<3 { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("r\(index).example.com")) }
+        for index in 0..<3 { _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body("r\(index).example.com")) }
         #expect(try Client.stat(sandbox, "rate_limited") >= 1)
         #expect(try Client.stat(sandbox, "orders_created") == 3)
     }
@@ -127,7 +128,7 @@ enum Client {
         let sandbox = try SandboxProcess(["--seed", "3"])
         let client = Client.make(sandbox)
         defer { Task { try? await client.shutdown() } }
-        let created = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+        let created = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body())
         _ = try sandbox.curl("POST", "/_sandbox/faults", body: "{\"fail_rate\": 0.3}", key: nil)
         for _ in 0..<8 {
             let info = try await client.orderInfo(created.id)
@@ -141,7 +142,7 @@ enum Client {
         let client = Client.make(sandbox)
         defer { Task { try? await client.shutdown() } }
         do {
-            _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+            _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body())
             Issue.record("expected an unknown outcome")
         } catch {
             #expect(error.isUnknownOutcome, "\(error)")
@@ -156,7 +157,7 @@ enum Client {
         let client = Client.make(sandbox)
         defer { Task { try? await client.shutdown() } }
         do {
-            _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+            _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body())
             Issue.record("expected an unknown outcome")
         } catch {
             #expect(error.isUnknownOutcome)
@@ -180,7 +181,7 @@ enum Client {
             try await Task.sleep(for: .milliseconds(800))
             return try SandboxProcess(port: port)
         }
-        let created = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+        let created = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body())
         let sandbox = try await starter.value
         #expect(created.id > 0)
         #expect(try Client.stat(sandbox, "orders_created") == 1)
@@ -198,7 +199,7 @@ enum Client {
         let client = CertCentralClient(configuration: configuration)
         defer { Task { try? await client.shutdown() } }
         do {
-            _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+            _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body())
             Issue.record("expected a failure")
         } catch {
             guard case .transport = error else { Issue.record("\(error)"); return }
@@ -210,7 +211,7 @@ enum Client {
         let sandbox = try SandboxProcess(["--rate-limit", "50/1s,200/5s"])
         let client = Client.make(sandbox, limits: limits)
         defer { Task { try? await client.shutdown() } }
-        let created = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body())
+        let created = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body())
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<16 {
                 group.addTask {
@@ -238,12 +239,12 @@ enum Client {
         // The right key through 404, 400, 429 and a dropped connection.
         let client = Client.make(sandbox, key: secret, limits: [RateLimit(count: 1000, seconds: 1)], logger: logger)
         do { _ = try await client.orderInfo(1) } catch { descriptions.append(error.description) }
-        do { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body(extra: ["validity_years": 9])) } catch { descriptions.append(error.description) }
-        for index in 0..<4 { _ = try? await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("k\(index).example.com")) }
+        do { _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body { $0.validityYears = 9 }) } catch { descriptions.append(error.description) }
+        for index in 0..<4 { _ = try? await client.placeOrder(product: .sslDVGeoTrust, body: Client.body("k\(index).example.com")) }
         _ = try sandbox.curl("POST", "/_sandbox/faults", body: "{\"drop_after_accept_rate\": 1}", key: nil)
-        do { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("drop.example.com")) } catch { descriptions.append(error.description) }
+        do { _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body("drop.example.com")) } catch { descriptions.append(error.description) }
         _ = try sandbox.curl("POST", "/_sandbox/faults", body: "{\"drop_after_accept_rate\": 0, \"fail_rate\": 1}", key: nil)
-        do { _ = try await client.placeOrder(product: "ssl_dv_geotrust", body: Client.body("fail.example.com")) } catch { descriptions.append(error.description) }
+        do { _ = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body("fail.example.com")) } catch { descriptions.append(error.description) }
         try await client.shutdown()
         sandbox.stop()
         // A closed port.

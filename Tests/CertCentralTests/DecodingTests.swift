@@ -1,3 +1,4 @@
+import CertCentralAPI
 @testable import CertCentral
 import Foundation
 import Testing
@@ -23,7 +24,7 @@ import Testing
         """
         let info = try JSONDecoder().decode(OrderInfo.self, from: Data(json.utf8))
         #expect(info.id == 123456789)
-        #expect(info.status == "approved")  // kept as written, though certform knows it only as in progress
+        #expect(info.status == .approved)  // kept as written, though certform knows it only as in progress
         #expect(info.certificate.thumbprint == "7D236B54D19D5EACF0881FAF24D51DFE5D23E945")
         #expect(info.certificate.validTill == "2015-08-19")
         #expect(info.certificate.serverPlatform?.id == 45)
@@ -41,7 +42,7 @@ import Testing
          "status":"needs_approval"}
         """
         let info = try JSONDecoder().decode(OrderInfo.self, from: Data(json.utf8))
-        #expect(info.status == "needs_approval")
+        #expect(info.status == .needsApproval)
         #expect(info.certificate.thumbprint == nil && info.certificate.validTill == nil)
         #expect(info.certificate.dnsNames == ["example2.com", "example3.com"])  // blanks dropped
     }

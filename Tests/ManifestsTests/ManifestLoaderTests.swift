@@ -1,3 +1,4 @@
+import CertCentralAPI
 import CertformTestSupport
 import Dates
 import Foundation

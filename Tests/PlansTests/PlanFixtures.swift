@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -22,10 +23,10 @@ enum Fixture {
 
     /// An issued record that matches `spec` exactly, expiring `days` after as-of, with the order
     /// covering `orderDays` after as-of.
-    static func record(for spec: CertificateSpec, status: String = "issued", expiresIn days: Int? = 100,
+    static func record(for spec: CertificateSpec, status: OrderStatus = .issued, expiresIn days: Int? = 100,
                        orderCoversFor orderDays: Int? = 300, orderID: Int = 1001,
                        thumbprint: String? = "7D236B54D19D5EACF0881FAF24D51DFE5D23E945") -> StateRecord {
-        var record = StateRecord(orderID: orderID, product: spec.product.rawValue, commonName: spec.commonName,
+        var record = StateRecord(orderID: orderID, product: spec.product, commonName: spec.commonName,
                                  dnsNames: spec.dnsNames ?? [], status: status)
         record.certificateID = orderID + 5000
         record.specDigest = SpecDigest.of(spec)

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -48,7 +49,7 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
                               "order 1001 covers only until 2026-12-21, 20 days after as-of, not beyond the 30-day window: a renewal"]),
         PlannerCase(label: "valid_till has passed: renew even when the order covers", spec: spec, record: record(expiresIn: -1, orderCoversFor: 300), action: .renew,
                     reasons: ["certificate expired 2026-11-30, 1 day before as-of"]),
-        PlannerCase(label: "status expired: renew", spec: spec, record: record({ $0.status = "expired" }, expiresIn: -40), action: .renew,
+        PlannerCase(label: "status expired: renew", spec: spec, record: record({ $0.status = OrderStatus("expired") }, expiresIn: -40), action: .renew,
                     reasons: ["order 1001 is expired"]),
         PlannerCase(label: "common_name changed, order covers: reissue", spec: Fixture.spec(commonName: "example.org", dnsNames: ["www.example.com"]), record: record(), action: .reissue,
                     reasons: ["common_name changed from 'example.com' to 'example.org'",
@@ -63,25 +64,25 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
                               "order 1001 covers until 2027-09-27, 300 days after as-of, beyond the 30-day window: a free reissue"]),
         PlannerCase(label: "product changed: renew", spec: Fixture.spec(product: .sslDVRapidSSL), record: record(), action: .renew,
                     reasons: ["product changed from ssl_dv_geotrust to ssl_dv_rapidssl; a product change needs a new order"]),
-        PlannerCase(label: "pending: wait", spec: spec, record: record({ $0.status = "pending" }), action: .wait,
+        PlannerCase(label: "pending: wait", spec: spec, record: record({ $0.status = OrderStatus("pending") }), action: .wait,
                     reasons: ["order 1001 is pending in CertCentral; nothing to do until it completes"]),
-        PlannerCase(label: "needs_approval: wait", spec: spec, record: record({ $0.status = "needs_approval" }), action: .wait,
+        PlannerCase(label: "needs_approval: wait", spec: spec, record: record({ $0.status = OrderStatus("needs_approval") }), action: .wait,
                     reasons: ["order 1001 is needs_approval in CertCentral; nothing to do until it completes"]),
-        PlannerCase(label: "processing: wait", spec: spec, record: record({ $0.status = "processing" }), action: .wait,
+        PlannerCase(label: "processing: wait", spec: spec, record: record({ $0.status = OrderStatus("processing") }), action: .wait,
                     reasons: ["order 1001 is processing in CertCentral; nothing to do until it completes"]),
-        PlannerCase(label: "reissue_pending: wait", spec: spec, record: record({ $0.status = "reissue_pending" }, expiresIn: 3), action: .wait,
+        PlannerCase(label: "reissue_pending: wait", spec: spec, record: record({ $0.status = OrderStatus("reissue_pending") }, expiresIn: 3), action: .wait,
                     reasons: ["order 1001 is reissue_pending in CertCentral; nothing to do until it completes"]),
-        PlannerCase(label: "waiting_pickup: wait", spec: spec, record: record({ $0.status = "waiting_pickup" }), action: .wait,
+        PlannerCase(label: "waiting_pickup: wait", spec: spec, record: record({ $0.status = OrderStatus("waiting_pickup") }), action: .wait,
                     reasons: ["order 1001 is waiting_pickup in CertCentral; nothing to do until it completes"]),
-        PlannerCase(label: "unknown status: wait", spec: spec, record: record({ $0.status = "on_hold" }), action: .wait,
+        PlannerCase(label: "unknown status: wait", spec: spec, record: record({ $0.status = OrderStatus("on_hold") }), action: .wait,
                     reasons: ["order 1001 has the status 'on_hold', which certform does not know; run 'certform refresh'"]),
-        PlannerCase(label: "rejected: create", spec: spec, record: record({ $0.status = "rejected" }), action: .create,
+        PlannerCase(label: "rejected: create", spec: spec, record: record({ $0.status = OrderStatus("rejected") }), action: .create,
                     reasons: ["order 1001 was rejected; a new order replaces it"]),
-        PlannerCase(label: "canceled: create", spec: spec, record: record({ $0.status = "canceled" }), action: .create,
+        PlannerCase(label: "canceled: create", spec: spec, record: record({ $0.status = OrderStatus("canceled") }), action: .create,
                     reasons: ["order 1001 was canceled; a new order replaces it"]),
-        PlannerCase(label: "revoked: create", spec: spec, record: record({ $0.status = "revoked" }), action: .create,
+        PlannerCase(label: "revoked: create", spec: spec, record: record({ $0.status = OrderStatus("revoked") }), action: .create,
                     reasons: ["order 1001 was revoked; a new order replaces it"]),
-        PlannerCase(label: "denied: create", spec: spec, record: record({ $0.status = "denied" }), action: .create,
+        PlannerCase(label: "denied: create", spec: spec, record: record({ $0.status = OrderStatus("denied") }), action: .create,
                     reasons: ["order 1001 was denied; a new order replaces it"]),
         PlannerCase(label: "settings changed only: none with a note", spec: { var s = Fixture.spec(); s.comments = "new"; return s }(), record: record(), action: .none,
                     reasons: [], notes: ["order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order"]),
@@ -109,7 +110,7 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         let record = Fixture.record(for: spec, expiresIn: 5, orderCoversFor: 5, orderID: 6484932)
         let change = try #require(Fixture.plan([spec], Fixture.state(["web": record])).changes.first)
         #expect(change.action == .renew)
-        let request = try #require(change.request)
+        let request = try #require(change.request?.json)
         #expect(request["renewal_of_order_id"] == .int(6484932))
         #expect(request["renewed_thumbprint"] == .string("7D236B54D19D5EACF0881FAF24D51DFE5D23E945"))
         #expect(request["certificate"]?["common_name"] == .string("example.com"))
@@ -121,8 +122,8 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         let spec = Fixture.spec()
         let record = Fixture.record(for: spec, expiresIn: 5, orderCoversFor: 5, thumbprint: nil)
         let change = try #require(Fixture.plan([spec], Fixture.state(["web": record])).changes.first)
-        #expect(change.request?["renewal_of_order_id"] == .int(1001))
-        #expect(change.request?["renewed_thumbprint"] == nil)
+        #expect(change.request?.json["renewal_of_order_id"] == .int(1001))
+        #expect(change.request?.json["renewed_thumbprint"] == nil)
     }
 
     @Test func createSendsExactlyWhatTheManifestSets() throws {
@@ -130,7 +131,7 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         spec.comments = "Message for the approver."
         spec.customFields = [CustomField(metadataID: 12, value: "0012")]
         let change = try #require(Fixture.plan([spec], Fixture.state([:])).changes.first)
-        #expect(change.request == [
+        #expect(change.request?.json == [
             "certificate": ["common_name": "example.com", "dns_names": ["www.example.com"], "csr": .string(spec.csr)],
             "validity_years": 1, "dcv_method": "dns-txt-token", "skip_approval": true,
             "comments": "Message for the approver.",
@@ -142,7 +143,7 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         let spec = Fixture.spec(key: "key-2")
         let change = try #require(Fixture.plan([spec], Fixture.state(["web": Fixture.record(for: Fixture.spec())])).changes.first)
         #expect(change.action == .reissue)
-        #expect(change.request == ["certificate": ["common_name": "example.com", "dns_names": ["www.example.com"], "csr": .string(spec.csr)], "skip_approval": true])
+        #expect(change.request?.json == ["certificate": ["common_name": "example.com", "dns_names": ["www.example.com"], "csr": .string(spec.csr)], "skip_approval": true])
     }
 
     @Test func orphanIsReportedAndNothingIsSent() throws {
@@ -165,7 +166,7 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
     @Test func sameNamesUnderAFailedOrderDoNotBlock() {
         let old = Fixture.spec("old")
         var record = Fixture.record(for: old)
-        record.status = "revoked"
+        record.status = OrderStatus("revoked")
         let plan = Fixture.plan([Fixture.spec("new")], Fixture.state(["old": record]))
         #expect(plan.changes.map(\.action) == [.create, .orphan])
     }
@@ -193,8 +194,8 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func unresolvedIntentBlocksItsName() throws {
-        let intent = Intent(id: "i-1", name: "web", action: "create", createdAt: "2026-11-30T10:00:00Z",
-                            requestDigest: "sha256:x", commonName: "example.com", product: "ssl_dv_geotrust")
+        let intent = Intent(id: "i-1", name: "web", action: .create, createdAt: "2026-11-30T10:00:00Z",
+                            requestDigest: "sha256:x", commonName: "example.com", product: .sslDVGeoTrust)
         let plan = Fixture.plan([Fixture.spec()], Fixture.state([:], intents: [intent]))
         let change = try #require(plan.changes.first)
         #expect(change.action == .blocked)
@@ -203,8 +204,8 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func intentForANameInNoManifestStillBlocks() {
-        let intent = Intent(id: "i-2", name: "gone", action: "create", createdAt: "2026-11-30T10:00:00Z",
-                            requestDigest: "sha256:x", commonName: "gone.example.com", product: "ssl_dv_geotrust")
+        let intent = Intent(id: "i-2", name: "gone", action: .create, createdAt: "2026-11-30T10:00:00Z",
+                            requestDigest: "sha256:x", commonName: "gone.example.com", product: .sslDVGeoTrust)
         let plan = Fixture.plan([], Fixture.state([:], intents: [intent]))
         #expect(plan.changes.map(\.action) == [.blocked])
     }

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Dates
 import Foundation
 import JSON
@@ -38,7 +39,7 @@ enum SamplePlan {
         noted.comments = "now with a comment"
         let blocked = Fixture.spec("renamed", commonName: "old.example.net", dnsNames: [])
         var pending = Fixture.record(for: waiting, orderID: 6488001)
-        pending.status = "pending"
+        pending.status = OrderStatus("pending")
         let state = Fixture.state([
             "shop": Fixture.record(for: renew, expiresIn: 19, orderCoversFor: 19, orderID: 6421100),
             "wild": Fixture.record(for: reissue, expiresIn: 14, orderCoversFor: 354, orderID: 6450210),

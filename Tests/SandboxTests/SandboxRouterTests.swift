@@ -1,4 +1,5 @@
-import CertCentral
+import CertCentralAPI
+import CertCentralAPI
 import CertformTestSupport
 import Crypto
 import Foundation
@@ -81,7 +82,7 @@ import X509
         ("dcv_method missing", Harness.with(Harness.minimal(), "dcv_method", nil), ["missing_field:dcv_method"]),
         ("auto_renew 2", Harness.with(Harness.minimal(), "auto_renew", 2), ["invalid_value:auto_renew"]),
         ("skip_approval not a boolean", Harness.with(Harness.minimal(), "skip_approval", "yes"), ["invalid_value:skip_approval"]),
-        ("container without id", Harness.with(Harness.minimal(), "container", ["name": "x"]), ["invalid_value:container"]),
+        ("container without id", Harness.with(Harness.minimal(), "container", ["name": "x"]), ["invalid_value:container.id"]),
         ("custom field without value", Harness.with(Harness.minimal(), "custom_fields", [["metadata_id": 1]]), ["invalid_value:custom_fields"]),
         ("contact without email", Harness.with(Harness.minimal(), "technical_contact", ["first_name": "a", "last_name": "b", "telephone": "1"]), ["invalid_value:technical_contact.email"]),
         ("wildcard on a plain product", Harness.minimal("*.example.com"), ["invalid_value:certificate.common_name"]),
@@ -120,7 +121,7 @@ import X509
             let info = try await client.call(.get, "/services/v2/order/certificate/\(id)")
             #expect(info.status == 200)
             let decoded = try JSONDecoder().decode(OrderInfo.self, from: Data(info.text.utf8))
-            #expect(decoded.status == "issued")  // --issue-after 0: issued at the next read
+            #expect(decoded.status == .issued)  // --issue-after 0: issued at the next read
             #expect(decoded.certificate.dnsNames == ["shop.example.com", "cart.example.com"])
             #expect(decoded.certificate.thumbprint?.count == 40)
             #expect(decoded.product?.nameID == "ssl_dv_geotrust")

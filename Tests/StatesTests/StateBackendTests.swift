@@ -1,3 +1,4 @@
+import CertCentralAPI
 import CertformTestSupport
 import Foundation
 import JSON
@@ -21,7 +22,7 @@ import Testing
     }
 
     static func record(_ order: Int, _ name: String) -> StateRecord {
-        var record = StateRecord(orderID: order, product: "ssl_dv_geotrust", commonName: "\(name).example.com", dnsNames: ["www.\(name).example.com"], status: "issued")
+        var record = StateRecord(orderID: order, product: .sslDVGeoTrust, commonName: "\(name).example.com", dnsNames: ["www.\(name).example.com"], status: OrderStatus("issued"))
         record.thumbprint = String(format: "%040X", order)
         return record
     }
@@ -51,10 +52,10 @@ import Testing
     func theExampleStateIsKeptExactlyWithUnknownFieldsHistoryAndIntents(location: String) throws {
         var state = Self.exampleState
         state.extra["x-owner"] = .string("team-a")
-        state.intents = [Intent(id: "i-1", name: "a", action: "create", createdAt: "2026-11-29T00:00:00Z", requestDigest: "sha256:1",
-                                commonName: "a.example.com", product: "ssl_dv_geotrust", extra: ["dns_names": .array([])]),
-                         Intent(id: "i-0", name: "b", action: "renew", createdAt: "2026-11-29T00:00:01Z", requestDigest: "sha256:2",
-                                commonName: "b.example.com", product: "ssl_dv_geotrust")]
+        state.intents = [Intent(id: "i-1", name: "a", action: .create, createdAt: "2026-11-29T00:00:00Z", requestDigest: "sha256:1",
+                                commonName: "a.example.com", product: .sslDVGeoTrust, extra: ["dns_names": .array([])]),
+                         Intent(id: "i-0", name: "b", action: .renew, createdAt: "2026-11-29T00:00:01Z", requestDigest: "sha256:2",
+                                commonName: "b.example.com", product: .sslDVGeoTrust)]
         let backend = try Self.open(location)
         defer { backend.close() }
         try backend.replace(with: state)
@@ -73,7 +74,7 @@ import Testing
         var state = try backend.load()
         for index in 0..<5 { state.certificates["c\(index)"] = Self.record(index + 1, "c\(index)") }
         state = try backend.save(state)
-        state.certificates["c1"]?.status = "revoked"
+        state.certificates["c1"]?.status = OrderStatus("revoked")
         state.certificates["c3"] = nil
         state.certificates["c9"] = Self.record(99, "c9")
         state = try backend.save(state)
@@ -83,7 +84,7 @@ import Testing
         #expect(read == state)
         #expect(read.serial == 2)
         #expect(read.certificates.keys.sorted() == ["c0", "c1", "c2", "c4", "c9"])
-        #expect(read.certificates["c1"]?.status == "revoked")
+        #expect(read.certificates["c1"]?.status == .revoked)
     }
 
     @Test(arguments: locations())

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import CertformTestSupport
 import Dates
 import Foundation
@@ -92,7 +93,9 @@ import Testing
         ("{\"format_version\": 2, \"lineage\": \"x\", \"serial\": 1}", "format_version 2 is not one this certform reads (it reads 1)"),
         ("{\"lineage\": \"x\", \"serial\": 1}", "format_version is missing"),
         ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": \"7\"}}}", "certificates.a.order_id must be an integer, found a string"),
-        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 7, \"product\": \"p\", \"common_name\": \"c\", \"status\": \"issued\", \"valid_till\": \"16/06/2027\"}}}", "certificates.a.valid_till '16/06/2027' is not a yyyy-MM-dd date"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 7, \"product\": \"ssl_dv_geotrust\", \"common_name\": \"c\", \"status\": \"issued\", \"valid_till\": \"16/06/2027\"}}}", "certificates.a.valid_till '16/06/2027' is not a yyyy-MM-dd date"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 7, \"product\": \"ev_ssl\", \"common_name\": \"c\", \"status\": \"issued\"}}}", "certificates.a.product 'ev_ssl' is not one of the DV products"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {}, \"intents\": [{\"id\": \"i\", \"name\": \"a\", \"action\": \"orphan\", \"created_at\": \"2026-11-29T00:00:00Z\", \"request_digest\": \"sha256:x\", \"common_name\": \"c\", \"product\": \"ssl_dv_geotrust\"}]}", "intents[0].action 'orphan' is not create, renew or reissue"),
         ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"intents\": [{\"id\": 1}]}", "intents[0].id must be a string"),
         // Records are decoded while parsing, before format_version (which sorts after
         // "certificates") is read; a newer file is still refused for its version.

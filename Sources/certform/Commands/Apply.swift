@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Apply
 import ArgumentParser
 import CertCentral
@@ -240,16 +241,16 @@ enum ApplyOutput {
             guard case .placed(let orderID, let value?) = outcome.kind else { continue }
             let names = [outcome.change.commonName] + outcome.change.dnsNames
             switch outcome.change.dcvMethod {
-            case "dns-txt-token":
+            case .dnsTXTToken?:
                 for name in names {
                     lines.append("  \(outcome.change.name) (order \(orderID)): TXT record at \(name.hasPrefix("*.") ? String(name.dropFirst(2)) : name) with value \(value)")
                 }
-            case "http-token":
+            case .httpToken?:
                 for name in names {
                     lines.append("  \(outcome.change.name) (order \(orderID)): serve \(value) at http://\(name)/.well-known/pki-validation/fileauth.txt")
                 }
             default:
-                lines.append("  \(outcome.change.name) (order \(orderID)): publish the DCV value \(value) as \(outcome.change.dcvMethod ?? "the DCV method") requires")
+                lines.append("  \(outcome.change.name) (order \(orderID)): publish the DCV value \(value) as \(outcome.change.dcvMethod?.rawValue ?? "the DCV method") requires")
             }
         }
         return lines.isEmpty ? "" : "\nDomain control validation — publish these so that CertCentral can issue:\n" + lines.joined(separator: "\n")

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import ArgumentParser
 import Dates
 import Foundation
@@ -38,8 +39,8 @@ struct Check: ParsableCommand {
         let rows: [Row] = state.certificates.keys.sorted().map { name in
             let record = state.certificates[name]!
             let daysLeft = record.validTill.map { today.days(until: $0) }
-            let inProgress = OrderStatus.inProgress.contains(record.status) || pending.contains(name)
-            let due = !inProgress && !OrderStatus.failed.contains(record.status) && (daysLeft.map { $0 <= within } ?? false)
+            let inProgress = record.status.isInProgress || pending.contains(name)
+            let due = !inProgress && !record.status.isFailed && (daysLeft.map { $0 <= within } ?? false)
             return Row(name: name, record: record, daysLeft: daysLeft, inProgress: inProgress, due: due)
         }
         switch format {
@@ -51,7 +52,7 @@ struct Check: ParsableCommand {
             print("\(due) of \(rows.count) certificate\(rows.count == 1 ? "" : "s") expire\(rows.count == 1 ? "s" : "") within \(within) days with no renewal in progress")
         case .json:
             print(JSONWriter.pretty(["within_days": .int(within), "certificates": .array(rows.map { row in
-                ["name": .string(row.name), "order_id": .int(row.record.orderID), "status": .string(row.record.status),
+                ["name": .string(row.name), "order_id": .int(row.record.orderID), "status": .string(row.record.status.rawValue),
                  "valid_till": JSONValue(row.record.validTill?.description), "days_left": JSONValue(row.daysLeft),
                  "renewal_in_progress": .bool(row.inProgress), "due": .bool(row.due)]
             })]), terminator: "")

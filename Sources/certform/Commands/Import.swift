@@ -1,3 +1,4 @@
+import CertCentralAPI
 import Apply
 import ArgumentParser
 import CertCentral
@@ -62,7 +63,7 @@ struct Import: AsyncParsableCommand {
             Console.error("error: order \(orderID) does not match '\(name)': \(mismatches.joined(separator: "; "))")
             throw ExitCode.failure
         }
-        state.certificates[name] = OrderRecords.imported(info)
+        state.certificates[name] = OrderRecords.imported(info, expected: spec.product)
         let saved = try Failure.report { () throws(StateError) in try store.save(state) }
         let expiry = info.certificate.validTill.map { ", certificate valid till \($0)" } ?? ""
         print("Imported order \(orderID) as '\(name)' (\(info.status)\(expiry)); state serial \(saved.serial).")

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import ArgumentParser
 import Dates
 import Foundation

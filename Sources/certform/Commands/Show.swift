@@ -1,3 +1,4 @@
+import CertCentralAPI
 import ArgumentParser
 import Dates
 import Foundation
@@ -36,7 +37,7 @@ struct Show: ParsableCommand {
             let rows: [JSONValue] = names.map { name in
                 let record = state.certificates[name]!
                 return [
-                    "name": .string(name), "order_id": .int(record.orderID), "status": .string(record.status),
+                    "name": .string(name), "order_id": .int(record.orderID), "status": .string(record.status.rawValue),
                     "common_name": .string(record.commonName), "valid_till": JSONValue(record.validTill?.description),
                     "days_left": JSONValue(record.validTill.map { today.days(until: $0) }),
                 ]
@@ -52,7 +53,7 @@ struct Show: ParsableCommand {
             for name in names {
                 let record = state.certificates[name]!
                 rows.append([
-                    name, String(record.orderID), record.status, record.validTill?.description ?? "—",
+                    name, String(record.orderID), record.status.rawValue, record.validTill?.description ?? "—",
                     record.validTill.map { String(today.days(until: $0)) } ?? "—", record.commonName,
                 ])
             }

@@ -1,3 +1,5 @@
+import Apply
+import CertCentralAPI
 import ArgumentParser
 import Dates
 import Foundation
@@ -182,16 +184,7 @@ struct StateCommand: ParsableCommand {
                 }
                 let intent = state.intents.remove(at: index)
                 if let order {
-                    var record = StateRecord(orderID: order, product: intent.product, commonName: intent.commonName,
-                                             dnsNames: intent.extra["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                                             status: "pending")
-                    record.orderedAt = intent.createdAt
-                    if let previous = state.certificates[intent.name] {
-                        if intent.action == "renew" { record.renewalOfOrderID = previous.orderID }
-                        record.history = previous.history + [["order_id": .int(previous.orderID), "thumbprint": JSONValue(previous.thumbprint),
-                                                              "valid_till": JSONValue(previous.validTill?.description), "ended": .string(intent.action == "renew" ? "renewed" : "replaced")]]
-                    }
-                    state.certificates[intent.name] = record
+                    state.certificates[intent.name] = OrderRecords.resolved(intent, orderID: order, previous: state.certificates[intent.name])
                 }
                 let saved = try store.save(state)
                 if let order {

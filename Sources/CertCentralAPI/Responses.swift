@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// One error of CertCentral's `{"errors":[{"code","message"}]}`. Codes carry qualifiers after `|`
 /// or `:` (`not_found|order`, `invalid_value:validity_years`); ``kind`` is the part before them.
@@ -84,6 +85,9 @@ public struct ProductInfo: Codable, Sendable, Hashable {
     public var nameID: String
     public var name: String?
     public var type: String?
+    public var validationType: String?
+    public var validationName: String?
+    public var validationDescription: String?
 
     public init(nameID: String, name: String?, type: String?) {
         self.nameID = nameID
@@ -91,9 +95,25 @@ public struct ProductInfo: Codable, Sendable, Hashable {
         self.type = type
     }
 
+    /// A DV product as order info describes it.
+    public init(_ product: Product, detailed: Bool) {
+        self.init(nameID: product.rawValue, name: product.displayName, type: Product.productType)
+        if detailed {
+            validationType = "dv"
+            validationName = "DV"
+            validationDescription = "Domain Validation"
+        }
+    }
+
+    /// The product, when it is one of the five DV products.
+    public var product: Product? { Product(rawValue: nameID) }
+
     enum CodingKeys: String, CodingKey {
         case nameID = "name_id"
         case name, type
+        case validationType = "validation_type"
+        case validationName = "validation_name"
+        case validationDescription = "validation_description"
     }
 }
 
@@ -115,6 +135,8 @@ public struct CertificateInfo: Codable, Sendable, Hashable {
     public var serverPlatform: Reference?
     public var signatureHash: String?
     public var keySize: Int?
+    /// Shape varies by product (DV orders carry `{}` or `[]`); kept as it is.
+    public var organization: JSONValue?
 
     public init(id: Int?, commonName: String, dnsNames: [String]) {
         self.id = id
@@ -136,6 +158,7 @@ public struct CertificateInfo: Codable, Sendable, Hashable {
         case serverPlatform = "server_platform"
         case signatureHash = "signature_hash"
         case keySize = "key_size"
+        case organization
     }
 
     public init(from decoder: any Decoder) throws {
@@ -156,13 +179,27 @@ public struct CertificateInfo: Codable, Sendable, Hashable {
         serverPlatform = try? c.decodeIfPresent(Reference.self, forKey: .serverPlatform)
         signatureHash = try? c.decodeIfPresent(String.self, forKey: .signatureHash)
         keySize = try? c.decodeIfPresent(Int.self, forKey: .keySize)
+        organization = try? c.decodeIfPresent(JSONValue.self, forKey: .organization)
     }
 }
 
 /// `GET order/certificate/{id}`. Unknown statuses are kept as the strings they are.
 public struct OrderInfo: Codable, Sendable, Hashable {
+    /// One entry of `requests` (a reissue and its state).
+    public struct RequestSummary: Codable, Sendable, Hashable {
+        public var id: Int
+        public var type: String?
+        public var status: String?
+
+        public init(id: Int, type: String?, status: String?) {
+            self.id = id
+            self.type = type
+            self.status = status
+        }
+    }
+
     public var id: Int
-    public var status: String
+    public var status: OrderStatus
     public var certificate: CertificateInfo
     public var orderValidFrom: String?
     public var orderValidTill: String?
@@ -175,8 +212,10 @@ public struct OrderInfo: Codable, Sendable, Hashable {
     public var disableRenewalNotifications: Bool?
     public var autoRenew: Int?
     public var paymentMethod: String?
+    public var organization: JSONValue?
+    public var requests: [RequestSummary]?
 
-    public init(id: Int, status: String, certificate: CertificateInfo) {
+    public init(id: Int, status: OrderStatus, certificate: CertificateInfo) {
         self.id = id
         self.status = status
         self.certificate = certificate
@@ -194,12 +233,13 @@ public struct OrderInfo: Codable, Sendable, Hashable {
         case disableRenewalNotifications = "disable_renewal_notifications"
         case autoRenew = "auto_renew"
         case paymentMethod = "payment_method"
+        case organization, requests
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
-        status = try c.decode(String.self, forKey: .status)
+        status = try c.decode(OrderStatus.self, forKey: .status)
         certificate = try c.decode(CertificateInfo.self, forKey: .certificate)
         orderValidFrom = try? c.decodeIfPresent(String.self, forKey: .orderValidFrom)
         orderValidTill = try? c.decodeIfPresent(String.self, forKey: .orderValidTill)
@@ -212,6 +252,8 @@ public struct OrderInfo: Codable, Sendable, Hashable {
         disableRenewalNotifications = try? c.decodeIfPresent(Bool.self, forKey: .disableRenewalNotifications)
         autoRenew = try? c.decodeIfPresent(Int.self, forKey: .autoRenew)
         paymentMethod = try? c.decodeIfPresent(String.self, forKey: .paymentMethod)
+        organization = try? c.decodeIfPresent(JSONValue.self, forKey: .organization)
+        requests = try? c.decodeIfPresent([RequestSummary].self, forKey: .requests)
     }
 }
 
@@ -219,15 +261,19 @@ public struct OrderInfo: Codable, Sendable, Hashable {
 /// where an object is expected.
 public struct OrderListItem: Codable, Sendable, Hashable {
     public var id: Int
-    public var status: String
+    public var status: OrderStatus
     public var certificate: CertificateInfo
     public var isRenewed: Bool?
     public var dateCreated: String?
     public var product: ProductInfo?
     public var productNameID: String?
     public var validityYears: Int?
+    public var organization: JSONValue?
+    public var disableRenewalNotifications: Bool?
+    public var container: Reference?
+    public var hasDuplicates: Bool?
 
-    public init(id: Int, status: String, certificate: CertificateInfo) {
+    public init(id: Int, status: OrderStatus, certificate: CertificateInfo) {
         self.id = id
         self.status = status
         self.certificate = certificate
@@ -239,19 +285,29 @@ public struct OrderListItem: Codable, Sendable, Hashable {
         case dateCreated = "date_created"
         case productNameID = "product_name_id"
         case validityYears = "validity_years"
+        case organization, container
+        case disableRenewalNotifications = "disable_renewal_notifications"
+        case hasDuplicates = "has_duplicates"
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
-        status = try c.decode(String.self, forKey: .status)
+        status = try c.decode(OrderStatus.self, forKey: .status)
         certificate = try c.decode(CertificateInfo.self, forKey: .certificate)
         isRenewed = try? c.decodeIfPresent(Bool.self, forKey: .isRenewed)
         dateCreated = try? c.decodeIfPresent(String.self, forKey: .dateCreated)
         product = try? c.decodeIfPresent(ProductInfo.self, forKey: .product)
         productNameID = try? c.decodeIfPresent(String.self, forKey: .productNameID)
         validityYears = try? c.decodeIfPresent(Int.self, forKey: .validityYears)
+        organization = try? c.decodeIfPresent(JSONValue.self, forKey: .organization)
+        disableRenewalNotifications = try? c.decodeIfPresent(Bool.self, forKey: .disableRenewalNotifications)
+        container = try? c.decodeIfPresent(Reference.self, forKey: .container)
+        hasDuplicates = try? c.decodeIfPresent(Bool.self, forKey: .hasDuplicates)
     }
+
+    /// The product's `name_id`, from `product` or the flat `product_name_id`.
+    public var productNameIDOrNil: String? { product?.nameID ?? productNameID }
 }
 
 /// `GET order/certificate`: `orders` is left out entirely when nothing matches.
@@ -277,6 +333,13 @@ public struct ListOrdersResponse: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey { case orders, page }
+
+    /// `orders` is left out when empty, as the API does.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if !orders.isEmpty { try c.encode(orders, forKey: .orders) }
+        try c.encode(page, forKey: .page)
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -1,6 +1,6 @@
 /// What certform will do for one certificate name (SPEC §4). A closed vocabulary: every plan,
-/// renderer and exit code is decided from these.
-public enum Action: String, Sendable, Hashable, CaseIterable {
+/// renderer, intent and exit code is decided from these.
+public enum Action: String, Sendable, Hashable, CaseIterable, Codable {
     /// POST a new order (paid).
     case create
     /// POST an order with `renewal_of_order_id` and `renewed_thumbprint` (paid).
@@ -21,4 +21,18 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
 
     /// Actions that cost money.
     public var isPaid: Bool { self == .create || self == .renew }
+
+    /// How a history entry says an order ended when this action replaced it.
+    public var endedWord: String {
+        switch self {
+        case .renew: return "renewed"
+        case .reissue: return "reissued"
+        default: return "replaced"
+        }
+    }
+}
+
+extension Action: CustomStringConvertible {
+    /// As the API writes it.
+    public var description: String { rawValue }
 }

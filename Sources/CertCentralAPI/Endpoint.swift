@@ -1,0 +1,34 @@
+/// The CertCentral Services API v2 paths certform uses, relative to the base URL
+/// (`https://www.digicert.com/services/v2`). The client sends to these and the sandbox routes
+/// them, so that the two cannot drift apart.
+public enum Endpoint {
+    public static let defaultBaseURL = "https://www.digicert.com/services/v2"
+    /// The path prefix of every API route (the sandbox serves the API under it).
+    public static let basePath = "/services/v2"
+    /// The header that carries the API key.
+    public static let apiKeyHeader = "X-DC-DEVKEY"
+
+    /// `POST order/certificate/{product}`: Order DV SSL.
+    public static func placeOrder(product: Product) -> String { "/order/certificate/\(product.rawValue)" }
+    /// `GET order/certificate/{order_id}`: Order info.
+    public static func orderInfo(_ orderID: Int) -> String { "/order/certificate/\(orderID)" }
+    /// `GET order/certificate`: List orders.
+    public static let listOrders = "/order/certificate"
+    /// `POST order/certificate/{order_id}/reissue`: Reissue.
+    public static func reissue(_ orderID: Int) -> String { "/order/certificate/\(orderID)/reissue" }
+    /// `GET certificate/{certificate_id}/download/format/{format}`: Download a certificate.
+    public static func download(certificateID: Int, format: String = pemAll) -> String {
+        "/certificate/\(certificateID)/download/format/\(format)"
+    }
+    /// The download format certform uses: leaf, intermediates, root.
+    public static let pemAll = "pem_all"
+
+    /// The same paths as route patterns, for the sandbox's router (`:name` is a parameter).
+    public enum Route {
+        /// Order DV SSL (POST, `:id` is a product) and order info (GET, `:id` is an order).
+        public static let order = "/order/certificate/:id"
+        public static let listOrders = "/order/certificate"
+        public static let reissue = "/order/certificate/:id/reissue"
+        public static let download = "/certificate/:certificate/download/format/:format"
+    }
+}
