@@ -17,13 +17,7 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(AtomicFileError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        if !FileManager.default.fileExists(atPath: directory) {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw AtomicFileError(path: path, reason: "cannot create the directory '\(directory)'")
-            }
-        }
+        try createDirectory(directory, for: path)
         let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AtomicFileError(path: path, reason: errnoText()) }
@@ -31,6 +25,31 @@ public enum AtomicFile {
         defer {
             if !renamed { unlink(temporary) }
         }
+        try writeAndClose(bytes, to: fd, path: path)
+        // Keep the permissions of the file being replaced.
+        var info = stat()
+        if stat(path, &info) == 0 { chmod(temporary, info.st_mode & 0o7777) }
+        guard rename(temporary, path) == 0 else { throw AtomicFileError(path: path, reason: errnoText()) }
+        renamed = true
+        let directoryFD = open(directory, O_RDONLY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+
+    /// Creates `directory`, where `path` goes, unless it exists.
+    private static func createDirectory(_ directory: String, for path: String) throws(AtomicFileError) {
+        guard !FileManager.default.fileExists(atPath: directory) else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw AtomicFileError(path: path, reason: "cannot create the directory '\(directory)'")
+        }
+    }
+
+    /// Writes all of `bytes` to `fd`, syncs them to the disk and closes `fd`, also on failure.
+    private static func writeAndClose(_ bytes: [UInt8], to fd: Int32, path: String) throws(AtomicFileError) {
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBufferPointer { buffer in
@@ -50,16 +69,6 @@ public enum AtomicFile {
             throw AtomicFileError(path: path, reason: "fsync failed: \(reason)")
         }
         close(fd)
-        // Keep the permissions of the file being replaced.
-        var info = stat()
-        if stat(path, &info) == 0 { chmod(temporary, info.st_mode & 0o7777) }
-        guard rename(temporary, path) == 0 else { throw AtomicFileError(path: path, reason: errnoText()) }
-        renamed = true
-        let directoryFD = open(directory, O_RDONLY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
-        }
     }
 
     static func errnoText() -> String {

@@ -21,7 +21,7 @@ public enum FileBytes {
             // The file may have grown since fstat; keep reading until the end.
             if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 65536)) }
             let count = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                systemRead(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
             }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -32,5 +32,14 @@ public enum FileBytes {
         }
         bytes.removeLast(bytes.count - filled)
         return bytes
+    }
+
+    /// `read(2)`, named through its module: inside `FileBytes`, a plain `read` is `read(_:)` above.
+    private static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.read(descriptor, buffer, count)
+        #elseif canImport(Darwin)
+        return Darwin.read(descriptor, buffer, count)
+        #endif
     }
 }

@@ -25,36 +25,55 @@ public enum CSRInspector {
 
     /// Parses and checks `pem`; `declaredNames` are the common name and DNS names of the entry.
     public static func inspect(pem: String, declaredNames: [String]) -> Result<CSRSummary, Failure> {
-        let csr: CertificateSigningRequest
+        do throws(Failure) {
+            let csr = try parse(pem)
+            guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
+                throw .badSignature
+            }
+            let keyDescription = try acceptedKeyDescription(csr.publicKey)
+            let names = requestedNames(of: csr)
+            let declared = Set(declaredNames.map { $0.lowercased() })
+            let extra = names.subtracting(declared).sorted()
+            if !extra.isEmpty { throw .namesNotDeclared(extra) }
+            let digest = SHA256.hash(data: Array(csr.publicKey.subjectPublicKeyInfoBytes))
+            return .success(CSRSummary(publicKeySHA256: hex(digest), names: names.sorted(), keyDescription: keyDescription))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The CSR in `pem`, a plain PEM block decoded here and anything else by swift-certificates.
+    static func parse(_ pem: String) throws(Failure) -> CertificateSigningRequest {
         do {
             if let der = plainPEMBody(pem) {
-                csr = try CertificateSigningRequest(derEncoded: der)
-            } else {
-                csr = try CertificateSigningRequest(pemEncoded: pem)
+                return try CertificateSigningRequest(derEncoded: der)
             }
+            return try CertificateSigningRequest(pemEncoded: pem)
         } catch {
             // swift-certificates refuses RSA keys under 2048 bits while parsing.
             if String(describing: error).contains("incorrectParameterSize") {
-                return .failure(.weakKey("RSA of fewer than 2048 bits"))
+                throw .weakKey("RSA of fewer than 2048 bits")
             }
-            return .failure(.unparsable(describe(error)))
+            throw .unparsable(describe(error))
         }
-        guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
-            return .failure(.badSignature)
+    }
+
+    /// "RSA 2048", "ECDSA P-256", … for a key that DigiCert DV products take; a weak key otherwise.
+    static func acceptedKeyDescription(_ key: Certificate.PublicKey) throws(Failure) -> String {
+        if let rsa = _RSA.Signing.PublicKey(key) {
+            if rsa.keySizeInBits < 2048 { throw .weakKey("RSA \(rsa.keySizeInBits)") }
+            return "RSA \(rsa.keySizeInBits)"
         }
-        let keyDescription: String
-        if let rsa = _RSA.Signing.PublicKey(csr.publicKey) {
-            keyDescription = "RSA \(rsa.keySizeInBits)"
-            if rsa.keySizeInBits < 2048 { return .failure(.weakKey("RSA \(rsa.keySizeInBits)")) }
-        } else if P256.Signing.PublicKey(csr.publicKey) != nil {
-            keyDescription = "ECDSA P-256"
-        } else if P384.Signing.PublicKey(csr.publicKey) != nil {
-            keyDescription = "ECDSA P-384"
-        } else if P521.Signing.PublicKey(csr.publicKey) != nil {
-            return .failure(.weakKey("ECDSA P-521, which DigiCert DV products do not take"))
-        } else {
-            return .failure(.weakKey(String(describing: csr.publicKey)))
+        if P256.Signing.PublicKey(key) != nil { return "ECDSA P-256" }
+        if P384.Signing.PublicKey(key) != nil { return "ECDSA P-384" }
+        if P521.Signing.PublicKey(key) != nil {
+            throw .weakKey("ECDSA P-521, which DigiCert DV products do not take")
         }
+        throw .weakKey(String(describing: key))
+    }
+
+    /// The subject's common names and the SAN DNS names of `csr`, lowercased.
+    static func requestedNames(of csr: CertificateSigningRequest) -> Set<String> {
         var names = Set<String>()
         for rdn in csr.subject {
             for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
@@ -67,11 +86,7 @@ public enum CSRInspector {
                 if case .dnsName(let dns) = name { names.insert(dns.lowercased()) }
             }
         }
-        let declared = Set(declaredNames.map { $0.lowercased() })
-        let extra = names.subtracting(declared).sorted()
-        if !extra.isEmpty { return .failure(.namesNotDeclared(extra)) }
-        let digest = SHA256.hash(data: Array(csr.publicKey.subjectPublicKeyInfoBytes))
-        return .success(CSRSummary(publicKeySHA256: hex(digest), names: names.sorted(), keyDescription: keyDescription))
+        return names
     }
 
     /// The DER bytes of a PEM text that is exactly one `CERTIFICATE REQUEST` block (what

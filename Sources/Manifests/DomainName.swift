@@ -13,7 +13,12 @@ public enum DomainName {
         if !isASCII {
             return "'\(name)' is not ASCII; give internationalized names in punycode ('xn--…')"
         }
-        // One pass over the bytes, label by label (this runs for every name of every manifest).
+        return labelsProblem(in: name)
+    }
+
+    /// Why the labels of `name` (ASCII, without uppercase letters) are not acceptable, or nil:
+    /// one pass over the bytes, label by label (this runs for every name of every manifest).
+    private static func labelsProblem(in name: String) -> String? {
         var utf8 = Array(name.utf8)[...]
         if utf8.starts(with: [UInt8(ascii: "*"), UInt8(ascii: ".")]) || utf8.elementsEqual([UInt8(ascii: "*")]) {
             utf8 = utf8.dropFirst(min(2, utf8.count))
@@ -25,27 +30,27 @@ public enum DomainName {
             let label = utf8[labelStart..<index]
             labelStart = index + 1
             labelCount += 1
-            guard problem == nil else { continue }
-            if label.isEmpty { problem = "'\(name)' has an empty label"; continue }
-            if label.elementsEqual([UInt8(ascii: "*")]) { problem = "'\(name)' has a wildcard that is not the first label"; continue }
-            if label.count > 63 { problem = "'\(name)' has a label longer than 63 characters"; continue }
-            if label.first == UInt8(ascii: "-") || label.last == UInt8(ascii: "-") {
-                problem = "'\(name)' has a label that starts or ends with '-'"
-                continue
-            }
-            for byte in label {
-                let ok = (97...122).contains(byte) || (48...57).contains(byte) || byte == 45
-                if !ok {
-                    problem = "'\(name)' has the character '\(Character(Unicode.Scalar(byte)))'; DNS names take lowercase letters, digits and '-'"
-                    break
-                }
-            }
+            if problem == nil { problem = labelProblem(label, in: name) }
         }
         // Too few labels is the first thing to say about a name.
         if labelCount < 2 {
             return "'\(name)' needs at least two labels (like 'example.com')"
         }
         return problem
+    }
+
+    /// Why `label`, one label of `name`, is not acceptable, or nil.
+    private static func labelProblem(_ label: ArraySlice<UInt8>, in name: String) -> String? {
+        if label.isEmpty { return "'\(name)' has an empty label" }
+        if label.elementsEqual([UInt8(ascii: "*")]) { return "'\(name)' has a wildcard that is not the first label" }
+        if label.count > 63 { return "'\(name)' has a label longer than 63 characters" }
+        if label.first == UInt8(ascii: "-") || label.last == UInt8(ascii: "-") {
+            return "'\(name)' has a label that starts or ends with '-'"
+        }
+        for byte in label where !((97...122).contains(byte) || (48...57).contains(byte) || byte == 45) {
+            return "'\(name)' has the character '\(Character(Unicode.Scalar(byte)))'; DNS names take lowercase letters, digits and '-'"
+        }
+        return nil
     }
 
     public static func isWildcard(_ name: String) -> Bool { name.hasPrefix("*.") }

@@ -46,17 +46,11 @@ public struct ManifestLoader: Sendable {
         self.readsCSRFiles = readsCSRFiles
     }
 
+    /// Reads every manifest file of `directory`, then runs the checks that need them all.
     public func load() -> ManifestSet {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            return ManifestSet(certificates: [], diagnostics: [.error("the manifests directory does not exist (set --manifests or CERTFORM_MANIFESTS)", file: directory, at: nil)], files: [], digest: "")
-        }
-        guard isDirectory.boolValue else {
-            return ManifestSet(certificates: [], diagnostics: [.error("not a directory; --manifests names the directory that holds the *.yaml files", file: directory, at: nil)], files: [], digest: "")
-        }
-        let relativePaths = Self.manifestFiles(in: directory)
-        if relativePaths.isEmpty {
-            return ManifestSet(certificates: [], diagnostics: [.error("no manifest files (*.yaml, *.yml) in this directory", file: directory, at: nil)], files: [], digest: "")
+        let (relativePaths, problem) = listManifestFiles()
+        if let problem {
+            return ManifestSet(certificates: [], diagnostics: [.error(problem, file: directory, at: nil)], files: [], digest: "")
         }
         var hasher = SHA256()
         var files: [String] = []
@@ -78,17 +72,34 @@ public struct ManifestLoader: Sendable {
         }
         let readsCSRFiles = self.readsCSRFiles
         return finish(certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher) { spec, written in
-            guard readsCSRFiles else { return .success(nil) }
-            let resolved = Self.resolve(written, relativeTo: spec.file)
-            guard let contents = FileManager.default.contents(atPath: resolved) else {
-                let exists = FileManager.default.fileExists(atPath: resolved)
-                return .failure(CSRFileError(reason: exists ? "'\(resolved)' is not readable" : "'\(resolved)' does not exist"))
-            }
-            guard let text = String(data: contents, encoding: .utf8) else {
-                return .failure(CSRFileError(reason: "'\(resolved)' is not UTF-8 text"))
-            }
-            return .success(text)
+            readsCSRFiles ? Self.readCSRFile(written, of: spec) : .success(nil)
         }
+    }
+
+    /// The manifest files of `directory` (see ``manifestFiles(in:)``), or why there are none to read.
+    func listManifestFiles() -> (paths: [String], problem: String?) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            return ([], "the manifests directory does not exist (set --manifests or CERTFORM_MANIFESTS)")
+        }
+        guard isDirectory.boolValue else {
+            return ([], "not a directory; --manifests names the directory that holds the *.yaml files")
+        }
+        let paths = Self.manifestFiles(in: directory)
+        return (paths, paths.isEmpty ? "no manifest files (*.yaml, *.yml) in this directory" : nil)
+    }
+
+    /// The text of `spec`'s csr_file, `written` relative to the directory of its manifest.
+    static func readCSRFile(_ written: String, of spec: CertificateSpec) -> Result<String?, CSRFileError> {
+        let resolved = resolve(written, relativeTo: spec.file)
+        guard let contents = FileManager.default.contents(atPath: resolved) else {
+            let exists = FileManager.default.fileExists(atPath: resolved)
+            return .failure(CSRFileError(reason: exists ? "'\(resolved)' is not readable" : "'\(resolved)' does not exist"))
+        }
+        guard let text = String(data: contents, encoding: .utf8) else {
+            return .failure(CSRFileError(reason: "'\(resolved)' is not UTF-8 text"))
+        }
+        return .success(text)
     }
 
     /// Reads manifest text that is not on disk (tests, stdin); `csr_file` is not available.
@@ -114,6 +125,23 @@ public struct ManifestLoader: Sendable {
     func finish(certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic], files: [String],
                 hasher: SHA256, readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> ManifestSet {
         var diagnostics = diagnostics
+        let duplicated = Self.duplicateNames(in: certificates, diagnostics: &diagnostics)
+        let unique = duplicated.isEmpty ? certificates : certificates.filter { !duplicated.contains($0.spec.name) }
+        let outcomes = inspectCSRs(of: unique, readCSRFile: readCSRFile)
+        var hasher = hasher
+        var checked = Self.checkedCertificates(unique, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
+        Self.warnAboutSharedCommonNames(in: checked, diagnostics: &diagnostics)
+        // Manifests are usually written in order; checking that first is linear.
+        if !checked.indices.dropFirst().allSatisfy({ checked[$0 - 1].name < checked[$0].name }) {
+            checked.sort { $0.name < $1.name }
+        }
+        diagnostics.sort()
+        return ManifestSet(certificates: checked, diagnostics: diagnostics, files: files,
+                           digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
+    }
+
+    /// Reports each certificate name defined more than once, at both places; returns those names.
+    static func duplicateNames(in certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: inout [Diagnostic]) -> Set<String> {
         // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
         var firstByName: [String: Int] = [:]
         firstByName.reserveCapacity(certificates.count)
@@ -128,9 +156,14 @@ public struct ManifestLoader: Sendable {
             }
             firstByName[spec.name] = index
         }
-        let unique = duplicated.isEmpty ? certificates : certificates.filter { !duplicated.contains($0.spec.name) }
+        return duplicated
+    }
+
+    /// Reads every csr_file and checks every CSR, on every core; one outcome per certificate.
+    func inspectCSRs(of certificates: [(spec: CertificateSpec, isValid: Bool)],
+                     readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> [CSROutcome] {
         let checksCSRs = self.checksCSRs
-        let outcomes = ConcurrentMap.map(unique) { entry -> CSROutcome in
+        return ConcurrentMap.map(certificates) { entry -> CSROutcome in
             var outcome = CSROutcome()
             var pem = entry.spec.csr
             if let written = entry.spec.csrFile {
@@ -155,19 +188,23 @@ public struct ManifestLoader: Sendable {
             }
             return outcome
         }
-        // The digest covers every CSR file once per manifest that names it, in the order the
-        // manifests name them.
-        var hasher = hasher
+    }
+
+    /// Puts each CSR outcome into its certificate and returns the valid ones, reporting each CSR
+    /// problem. The digest covers every CSR file once per manifest that names it, in the order
+    /// the manifests name them.
+    static func checkedCertificates(_ certificates: [(spec: CertificateSpec, isValid: Bool)], outcomes: [CSROutcome],
+                                    hasher: inout SHA256, diagnostics: inout [Diagnostic]) -> [CertificateSpec] {
         var hashedCSRFiles = Set<String>()
         var checked: [CertificateSpec] = []
-        checked.reserveCapacity(unique.count)
-        for ((var spec, isValid), outcome) in zip(unique, outcomes) {
+        checked.reserveCapacity(certificates.count)
+        for ((var spec, isValid), outcome) in zip(certificates, outcomes) {
             if let text = outcome.text {
                 spec.csr = text
                 if hashedCSRFiles.insert("\(spec.file)\u{0}\(spec.csrFile!)").inserted {
-                    Self.update(&hasher, with: Array(spec.file.utf8))
-                    Self.update(&hasher, with: Array(spec.csrFile!.utf8))
-                    Self.update(&hasher, with: Array(text.utf8))
+                    update(&hasher, with: Array(spec.file.utf8))
+                    update(&hasher, with: Array(spec.csrFile!.utf8))
+                    update(&hasher, with: Array(text.utf8))
                 }
             }
             if let problem = outcome.problem {
@@ -177,6 +214,11 @@ public struct ManifestLoader: Sendable {
             spec.csrSummary = outcome.summary
             if isValid { checked.append(spec) }
         }
+        return checked
+    }
+
+    /// Warns about each certificate that has the common name of an earlier one.
+    static func warnAboutSharedCommonNames(in checked: [CertificateSpec], diagnostics: inout [Diagnostic]) {
         var firstByCommonName: [String: String] = [:]
         firstByCommonName.reserveCapacity(checked.count)
         for spec in checked {
@@ -186,13 +228,6 @@ public struct ManifestLoader: Sendable {
                 firstByCommonName[spec.commonName] = spec.name
             }
         }
-        // Manifests are usually written in order; checking that first is linear.
-        if !checked.indices.dropFirst().allSatisfy({ checked[$0 - 1].name < checked[$0].name }) {
-            checked.sort { $0.name < $1.name }
-        }
-        diagnostics.sort()
-        return ManifestSet(certificates: checked, diagnostics: diagnostics, files: files,
-                           digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
     }
 
     static func read(bytes: [UInt8], file: String, asOf: CalendarDate) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
@@ -293,75 +328,5 @@ public struct ManifestLoader: Sendable {
         var length = UInt64(bytes.count).bigEndian
         withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
         hasher.update(data: bytes)
-    }
-}
-
-/// Decodes streamed `certificates` entries on a thread of its own, in the order they were sent.
-/// ``send(_:)`` hands over a message; ``finish()`` waits until every message is decoded, after
-/// which ``streamed`` holds the result.
-final class EntryDecoder: @unchecked Sendable {
-    enum Message {
-        case begin(Int, defaults: [YAMLPair], sawDefaults: Bool)
-        case entries(Int, [YAMLPair])
-    }
-
-    private let condition = NSCondition()
-    private var queue: [Message] = []
-    private var finished = false
-    private let done = DispatchSemaphore(value: 0)
-    /// Written only by the decoding thread until `finish()` returns.
-    private(set) var streamed: [Int: DocumentReader.Streamed] = [:]
-
-    init(file: String, asOf: CalendarDate) {
-        let thread = Thread { [self] in
-            var defaults: [YAMLPair] = []
-            var current: (index: Int, streamed: DocumentReader.Streamed)?
-            while let messages = next() {
-                for message in messages {
-                    switch message {
-                    case .begin(let index, let found, let sawDefaults):
-                        if let current { streamed[current.index] = current.streamed }
-                        defaults = found
-                        current = (index, DocumentReader.Streamed(reader: DocumentReader(file: file, asOf: asOf), sawDefaults: sawDefaults))
-                    case .entries(_, let pairs):
-                        for pair in pairs {
-                            if let spec = current!.streamed.reader.read(entry: pair, defaults: defaults) {
-                                current!.streamed.specs.append(spec)
-                            }
-                        }
-                    }
-                }
-            }
-            if let current { streamed[current.index] = current.streamed }
-            done.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-
-    func send(_ message: Message) {
-        condition.lock()
-        queue.append(message)
-        condition.signal()
-        condition.unlock()
-    }
-
-    /// Waits until everything sent is decoded. Call once.
-    func finish() {
-        condition.lock()
-        finished = true
-        condition.signal()
-        condition.unlock()
-        done.wait()
-    }
-
-    /// Everything queued so far, or nil once finished and drained.
-    private func next() -> [Message]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.isEmpty && !finished { condition.wait() }
-        if queue.isEmpty { return nil }
-        defer { queue.removeAll(keepingCapacity: true) }
-        return queue
     }
 }

@@ -142,35 +142,13 @@ private struct EventReader {
         let result: (node: YAMLNode, size: Int)
         switch event.kind {
         case .alias(let anchor):
-            guard let target = anchors[anchor] else {
-                throw YAMLError("unknown alias '*\(anchor)'", at: event.location)
-            }
-            aliasNodes += target.size
-            if aliasNodes > aliasBudget {
-                throw YAMLError(
-                    "aliases expand this document beyond \(aliasBudget) nodes; refusing it (a 'billion laughs' document?)",
-                    at: event.location)
-            }
-            return target
+            return try resolveAlias(anchor, at: event.location)
         case .scalar(let value, let style):
             parsedNodes += 1
             result = (YAMLNode(.scalar(value, style), location: event.location, tag: event.tag), 1)
         case .sequenceStart:
             parsedNodes += 1
-            // Children gather on a stack shared by every level, so each list is allocated once,
-            // at its final size.
-            let base = itemStack.count
-            var size = 1
-            while true {
-                let item = try next()
-                if case .sequenceEnd = item.kind { break }
-                let child = try readNode(item, depth: depth + 1)
-                itemStack.append(child.node)
-                size += child.size
-            }
-            let items = Array(itemStack[base...])
-            itemStack.removeSubrange(base...)
-            result = (YAMLNode(.sequence(items), location: event.location, tag: event.tag), size)
+            result = try readSequence(event, depth: depth)
         case .mappingStart:
             parsedNodes += 1
             result = try readMapping(event, depth: depth)
@@ -183,46 +161,51 @@ private struct EventReader {
         return result
     }
 
+    /// The node anchored as `anchor`, counted against the alias budget.
+    mutating func resolveAlias(_ anchor: String, at location: SourceLocation) throws(YAMLError) -> (node: YAMLNode, size: Int) {
+        guard let target = anchors[anchor] else {
+            throw YAMLError("unknown alias '*\(anchor)'", at: location)
+        }
+        aliasNodes += target.size
+        if aliasNodes > aliasBudget {
+            throw YAMLError(
+                "aliases expand this document beyond \(aliasBudget) nodes; refusing it (a 'billion laughs' document?)",
+                at: location)
+        }
+        return target
+    }
+
+    /// Reads a list, from its start event to its end; returns it with its expanded size in nodes.
+    mutating func readSequence(_ start: Event, depth: Int) throws(YAMLError) -> (node: YAMLNode, size: Int) {
+        // Children gather on a stack shared by every level, so each list is allocated once, at
+        // its final size.
+        let base = itemStack.count
+        var size = 1
+        while true {
+            let item = try next()
+            if case .sequenceEnd = item.kind { break }
+            let child = try readNode(item, depth: depth + 1)
+            itemStack.append(child.node)
+            size += child.size
+        }
+        let items = Array(itemStack[base...])
+        itemStack.removeSubrange(base...)
+        return (YAMLNode(.sequence(items), location: start.location, tag: start.tag), size)
+    }
+
+    /// Reads a mapping, from its start event to its end, with its merge keys applied; returns it
+    /// with its expanded size in nodes. When `streams`, its entries go to `streaming` instead.
     mutating func readMapping(_ start: Event, depth: Int, streams: Bool = false) throws(YAMLError) -> (node: YAMLNode, size: Int) {
-        // Pairs gather on a stack shared by every level (see sequences); duplicate keys are found
-        // by a scan while the mapping is small, and through a dictionary once it is large.
-        let base = pairStack.count
+        // Pairs gather on a stack shared by every level (see sequences).
+        var keys = KeyIndex(base: pairStack.count)
         var merges: [YAMLNode] = []
         var streamedNames: [String: SourceLocation] = [:]
-        var index: [String: SourceLocation]?
         var size = 1
-        func firstLocation(of name: String, in stack: [YAMLPair]) -> SourceLocation? {
-            if let index { return index[name] }
-            for pair in stack[base...] where pair.key.scalarValue == name { return pair.key.location }
-            return nil
-        }
-        func add(_ pair: YAMLPair, name: String?, to stack: inout [YAMLPair]) {
-            stack.append(pair)
-            if let name {
-                index?[name] = pair.key.location
-                if index == nil, stack.count - base > 16 {
-                    var built: [String: SourceLocation] = [:]
-                    for pair in stack[base...] {
-                        if let name = pair.key.scalarValue, built[name] == nil { built[name] = pair.key.location }
-                    }
-                    index = built
-                }
-            }
-        }
         while true {
             let keyEvent = try next()
             if case .mappingEnd = keyEvent.kind { break }
             let key = try readNode(keyEvent, depth: depth + 1)
-            let valueEvent = try next()
-            let value: (node: YAMLNode, size: Int)
-            if depth == 0, let streaming, case .mappingStart = valueEvent.kind, valueEvent.anchor == nil,
-               key.node.scalarValue == streaming.key, firstLocation(of: streaming.key, in: pairStack) == nil {
-                streaming.begin(documentIndex, Array(pairStack[base...]))
-                parsedNodes += 1
-                value = try readMapping(valueEvent, depth: depth + 1, streams: true)
-            } else {
-                value = try readNode(valueEvent, depth: depth + 1)
-            }
+            let value = try readValue(ofKey: key.node, depth: depth, keys: keys)
             size += key.size + value.size
             if isMergeKey(key.node) {
                 merges.append(value.node)
@@ -230,27 +213,50 @@ private struct EventReader {
             }
             let name = key.node.scalarValue
             if streams {
-                // Only the names are kept, to find duplicates; the entry itself goes.
-                if let name {
-                    if let first = streamedNames[name] {
-                        problems.append(YAMLError(
-                            "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))",
-                            at: key.node.location))
-                        continue
-                    }
-                    streamedNames[name] = key.node.location
-                }
-                streaming!.entry(documentIndex, YAMLPair(key: key.node, value: value.node))
+                stream(key: key.node, name: name, value: value.node, names: &streamedNames)
                 continue
             }
-            if let name, let first = firstLocation(of: name, in: pairStack) {
-                problems.append(YAMLError(
-                    "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))",
-                    at: key.node.location))
+            if let name, let first = keys.firstLocation(of: name, in: pairStack) {
+                reportDuplicate(name, first: first, at: key.node.location)
                 continue
             }
-            add(YAMLPair(key: key.node, value: value.node), name: name, to: &pairStack)
+            keys.add(YAMLPair(key: key.node, value: value.node), name: name, to: &pairStack)
         }
+        try merge(merges, streams: streams, keys: &keys, streamedNames: &streamedNames)
+        let pairs = Array(pairStack[keys.base...])
+        pairStack.removeSubrange(keys.base...)
+        return (YAMLNode(.mapping(pairs), location: start.location, tag: start.tag), size)
+    }
+
+    /// Reads the value of a mapping's pair; the mapping under the top-level `streaming.key` (the
+    /// first one, without an anchor) is streamed instead of kept.
+    mutating func readValue(ofKey key: YAMLNode, depth: Int, keys: KeyIndex) throws(YAMLError) -> (node: YAMLNode, size: Int) {
+        let valueEvent = try next()
+        if depth == 0, let streaming, case .mappingStart = valueEvent.kind, valueEvent.anchor == nil,
+           key.scalarValue == streaming.key, keys.firstLocation(of: streaming.key, in: pairStack) == nil {
+            streaming.begin(documentIndex, Array(pairStack[keys.base...]))
+            parsedNodes += 1
+            return try readMapping(valueEvent, depth: depth + 1, streams: true)
+        }
+        return try readNode(valueEvent, depth: depth + 1)
+    }
+
+    /// Hands a streamed entry to `streaming.entry`, unless its key repeats an earlier one: only
+    /// the names are kept, to find duplicates; the entry itself goes.
+    mutating func stream(key: YAMLNode, name: String?, value: YAMLNode, names: inout [String: SourceLocation]) {
+        if let name {
+            if let first = names[name] {
+                reportDuplicate(name, first: first, at: key.location)
+                return
+            }
+            names[name] = key.location
+        }
+        streaming!.entry(documentIndex, YAMLPair(key: key, value: value))
+    }
+
+    /// Applies a mapping's merge keys (`<<`): a merged pair is added only when its key is not
+    /// there yet, so explicit keys win, and earlier merged mappings win over later ones.
+    mutating func merge(_ merges: [YAMLNode], streams: Bool, keys: inout KeyIndex, streamedNames: inout [String: SourceLocation]) throws(YAMLError) {
         for merge in merges {
             let sources: [YAMLNode]
             switch merge.kind {
@@ -272,15 +278,19 @@ private struct EventReader {
                         }
                         continue
                     }
-                    if firstLocation(of: name, in: pairStack) == nil {
-                        add(pair, name: name, to: &pairStack)
+                    if keys.firstLocation(of: name, in: pairStack) == nil {
+                        keys.add(pair, name: name, to: &pairStack)
                     }
                 }
             }
         }
-        let pairs = Array(pairStack[base...])
-        pairStack.removeSubrange(base...)
-        return (YAMLNode(.mapping(pairs), location: start.location, tag: start.tag), size)
+    }
+
+    /// Reports a key that repeats one at `first`; the first value is kept.
+    mutating func reportDuplicate(_ name: String, first: SourceLocation, at location: SourceLocation) {
+        problems.append(YAMLError(
+            "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))",
+            at: location))
     }
 
     func isMergeKey(_ node: YAMLNode) -> Bool {
@@ -312,20 +322,7 @@ private struct EventReader {
         case YAML_ALIAS_EVENT:
             return Event(kind: .alias(anchor: string(raw.data.alias.anchor) ?? ""), location: at)
         case YAML_SCALAR_EVENT:
-            let scalar = raw.data.scalar
-            let value = scalar.value.map {
-                String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
-            } ?? ""
-            let style: ScalarStyle
-            switch scalar.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: style = .folded
-            default: style = .plain
-            }
-            return Event(kind: .scalar(value: value, style: style), location: at,
-                         anchor: string(scalar.anchor), tag: tag(scalar.tag))
+            return scalarEvent(raw, at: at)
         case YAML_SEQUENCE_START_EVENT:
             let start = raw.data.sequence_start
             return Event(kind: .sequenceStart, location: at, anchor: string(start.anchor), tag: tag(start.tag))
@@ -337,6 +334,24 @@ private struct EventReader {
         default:
             return Event(kind: .streamEnd, location: at)
         }
+    }
+
+    /// A scalar event: its text, how it was written, its anchor and tag.
+    func scalarEvent(_ raw: yaml_event_t, at location: SourceLocation) -> Event {
+        let scalar = raw.data.scalar
+        let value = scalar.value.map {
+            String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
+        } ?? ""
+        let style: ScalarStyle
+        switch scalar.style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: style = .literal
+        case YAML_FOLDED_SCALAR_STYLE: style = .folded
+        default: style = .plain
+        }
+        return Event(kind: .scalar(value: value, style: style), location: location,
+                     anchor: string(scalar.anchor), tag: tag(scalar.tag))
     }
 
     func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
@@ -383,5 +398,38 @@ private struct EventReader {
             }
         }
         return SourceLocation(line: line, column: column)
+    }
+}
+
+/// Where a mapping being read has its keys: a scan of its pairs on the shared stack while it is
+/// small, and a dictionary once it is large, to find duplicate keys.
+private struct KeyIndex {
+    /// Where the mapping's pairs start on the shared stack.
+    let base: Int
+    private var index: [String: SourceLocation]?
+
+    init(base: Int) {
+        self.base = base
+    }
+
+    /// Where `name` is first a key of the mapping, if it is one.
+    func firstLocation(of name: String, in stack: [YAMLPair]) -> SourceLocation? {
+        if let index { return index[name] }
+        for pair in stack[base...] where pair.key.scalarValue == name { return pair.key.location }
+        return nil
+    }
+
+    /// Adds `pair` to the mapping; past 16 pairs, the names are indexed.
+    mutating func add(_ pair: YAMLPair, name: String?, to stack: inout [YAMLPair]) {
+        stack.append(pair)
+        guard let name else { return }
+        index?[name] = pair.key.location
+        if index == nil, stack.count - base > 16 {
+            var built: [String: SourceLocation] = [:]
+            for pair in stack[base...] {
+                if let name = pair.key.scalarValue, built[name] == nil { built[name] = pair.key.location }
+            }
+            index = built
+        }
     }
 }

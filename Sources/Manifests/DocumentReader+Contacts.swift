@@ -1,0 +1,26 @@
+import CertCentralAPI
+import YAML
+
+extension DocumentReader {
+    /// Reads technical_contact into `spec`; it is set only when every required part is there.
+    func readTechnicalContact(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
+        guard let value = keys[.technicalContact],
+              let object = field.object(value, key: "technical_contact", allowed: AllowedValues.contactKeys) else { return }
+        func part(_ key: String, required: Bool) -> String? {
+            guard let node = object[key] else {
+                if required { field.problem("technical_contact of \(field.owner) needs '\(key)'", at: value.location) }
+                return nil
+            }
+            return field.string(node, key: "technical_contact.\(key)")
+        }
+        let first = part("first_name", required: true), last = part("last_name", required: true)
+        let phone = part("telephone", required: true), title = part("job_title", required: false)
+        let email = part("email", required: true)
+        if let email, let node = object["email"], !EmailAddress.isPlausible(email) {
+            field.problem("technical_contact.email '\(email)' of \(field.owner) is not an email address", at: node.location)
+        }
+        if let first, let last, let phone, let email {
+            spec.technicalContact = TechnicalContact(firstName: first, lastName: last, telephone: phone, jobTitle: title, email: email)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import CertCentralAPI
+import YAML
+
+extension DocumentReader {
+    /// Reads the optional order settings that go to CertCentral as written into `spec`.
+    func readSettings(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
+        if let value = keys[.organizationUnits], let items = field.list(value, key: "organization_units") {
+            spec.organizationUnits = items.compactMap { field.string($0, key: "organization_units") }
+        }
+        if let value = keys[.serverPlatform], let object = field.object(value, key: "server_platform", allowed: ["id"]) {
+            if let id = object["id"] { spec.serverPlatformID = field.integer(id, key: "server_platform.id") } else {
+                field.problem("server_platform of \(field.owner) needs 'id'", at: value.location)
+            }
+        }
+        if let value = keys[.comments] { spec.comments = field.string(value, key: "comments") }
+        if let value = keys[.autoRenew], let flag = field.integer(value, key: "auto_renew") {
+            if flag == 0 || flag == 1 { spec.autoRenew = flag } else {
+                field.problem("auto_renew of \(field.owner) must be 0 or 1, found \(flag)", at: value.location)
+            }
+        }
+        if let value = keys[.customRenewalMessage] { spec.customRenewalMessage = field.string(value, key: "custom_renewal_message") }
+        if let value = keys[.disableRenewalNotifications] { spec.disableRenewalNotifications = field.boolean(value, key: "disable_renewal_notifications") }
+        if let value = keys[.paymentMethod] { spec.paymentMethod = field.choice(value, key: "payment_method", PaymentMethod.allCases.map(\.rawValue)).flatMap(PaymentMethod.init) }
+        if let value = keys[.locale], let locale = field.string(value, key: "locale") {
+            if LocaleCode.isPlausible(locale) { spec.locale = locale } else {
+                field.problem("locale '\(locale)' of \(field.owner) is not a locale code such as 'en', 'de', 'ja' or 'zh_CN'", at: value.location)
+            }
+        }
+        if let value = keys[.skipApproval] { spec.skipApproval = field.boolean(value, key: "skip_approval") }
+        if let value = keys[.disableCT] { spec.disableCT = field.boolean(value, key: "disable_ct") }
+        if let value = keys[.container], let object = field.object(value, key: "container", allowed: ["id"]) {
+            if let id = object["id"] { spec.containerID = field.integer(id, key: "container.id") } else {
+                field.problem("container of \(field.owner) needs 'id'", at: value.location)
+            }
+        }
+    }
+
+    /// Reads custom_fields into `spec`: a list of `metadata_id` and `value` pairs.
+    func readCustomFields(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
+        guard let value = keys[.customFields], let items = field.list(value, key: "custom_fields") else { return }
+        var fields: [CustomField] = []
+        for item in items {
+            guard let object = field.object(item, key: "custom_fields entry", allowed: ["metadata_id", "value"]) else { continue }
+            let id = object["metadata_id"].flatMap { field.integer($0, key: "custom_fields.metadata_id") }
+            let text = object["value"].flatMap { field.string($0, key: "custom_fields.value") }
+            if object["metadata_id"] == nil { field.problem("a custom_fields entry of \(field.owner) needs 'metadata_id'", at: item.location) }
+            if object["value"] == nil { field.problem("a custom_fields entry of \(field.owner) needs 'value'", at: item.location) }
+            if let id, let text { fields.append(CustomField(metadataID: id, value: text)) }
+        }
+        spec.customFields = fields
+    }
+
+    /// Reads certform's own keys, which CertCentral never sees: renew_before_days and moved_from.
+    func readCertformKeys(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
+        if let value = keys[.renewBeforeDays], let days = field.integer(value, key: "renew_before_days") {
+            if (1...365).contains(days) { spec.renewBeforeDays = days } else {
+                field.problem("renew_before_days of \(field.owner) must be from 1 to 365, found \(days)", at: value.location)
+            }
+        }
+        if let value = keys[.movedFrom], let old = field.string(value, key: "moved_from") {
+            if !CertificateName.isValid(old) {
+                field.problem("moved_from '\(old)' of \(field.owner) is not a valid certificate name", at: value.location)
+            } else if old == spec.name {
+                field.problem("moved_from of \(field.owner) names the certificate itself", at: value.location)
+            } else {
+                spec.movedFrom = old
+            }
+        }
+    }
+}
