@@ -36,7 +36,7 @@ public actor StateWriter {
         try result.get()
     }
 
-    private func drain() {
+    private func drain() async {
         while !pending.isEmpty {
             let batch = pending
             pending = []
@@ -45,7 +45,7 @@ public actor StateWriter {
             var result: Result<Void, StateError> = .success(())
             if next != state {
                 do {
-                    state = try store.save(next)
+                    state = try await store.save(next)
                     writes += 1
                 } catch {
                     result = .failure(error)

@@ -20,20 +20,21 @@ import States
 ///   it dies with the connection, so a crashed writer never leaves the state locked. The holder's
 ///   ``LockInfo`` is kept in `lock_holder` so that the lock error can name it.
 ///
-/// Calls block the calling thread until PostgreSQL answers (the network runs on SwiftNIO's own
-/// threads), like the file backend's reads and writes.
-public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
+/// An actor on one connection: calls suspend, never block a thread, while PostgreSQL answers; a
+/// gate keeps one operation (with its transaction) at a time on the connection, since an actor
+/// lets calls interleave at every `await`.
+public actor PostgresStateBackend: StateBackend {
     public let url: PostgresStateURL
     private let connection: PostgresConnection
     private let logger: Logger
     /// The state as last read or written by this process, to write only what changed.
     private var known: State?
-    private let mutex = NSLock()
+    private let gate = AsyncGate()
 
     /// The version of the tables this certform creates and reads.
     public static let schemaVersion = 1
 
-    public var name: String { url.description }
+    public nonisolated var name: String { url.description }
 
     private init(url: PostgresStateURL, connection: PostgresConnection, logger: Logger) {
         self.url = url
@@ -42,7 +43,7 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     }
 
     /// Connects, and creates or checks the tables.
-    public static func connect(_ url: PostgresStateURL, connectTimeout: TimeAmount = .seconds(10)) throws(StateError) -> PostgresStateBackend {
+    public static func connect(_ url: PostgresStateURL, connectTimeout: TimeAmount = .seconds(10)) async throws(StateError) -> PostgresStateBackend {
         var logger = Logger(label: "certform.postgres")
         logger.logLevel = .critical
         var configuration = PostgresConnection.Configuration(
@@ -50,16 +51,16 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
         configuration.options.connectTimeout = connectTimeout
         let connection: PostgresConnection
         do {
-            connection = try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger).wait()
+            connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger).get()
         } catch {
             throw .unreadable(path: url.description, reason: "cannot connect to PostgreSQL: \(describe(error))")
         }
         let backend = PostgresStateBackend(url: url, connection: connection, logger: logger)
         do {
-            try backend.migrate()
+            try await backend.migrate()
         } catch {
-            backend.close()
+            await backend.close()
             throw error
         }
         return backend
@@ -70,43 +71,43 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     private var schema: String { url.schema }
 
     /// Creates the schema's tables on first use; refuses tables newer than this certform.
-    private func migrate() throws(StateError) {
-        try transaction { () throws(StateError) in
+    private func migrate() async throws(StateError) {
+        try await transaction { () async throws(StateError) in
             // Two first runs at once: the second waits here, then finds the tables made.
-            try run("SELECT pg_advisory_xact_lock(\(lockKey(purpose: "migrate")))")
-            try run("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)")
-            try run("CREATE TABLE IF NOT EXISTS \(unescaped: schema).schema_version (version integer NOT NULL)")
-            let versions = try strings("SELECT version::text FROM \(unescaped: schema).schema_version").compactMap { $0[0].flatMap { Int($0) } }
+            try await run("SELECT pg_advisory_xact_lock(\(lockKey(purpose: "migrate")))")
+            try await run("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema)")
+            try await run("CREATE TABLE IF NOT EXISTS \(unescaped: schema).schema_version (version integer NOT NULL)")
+            let versions = try await strings("SELECT version::text FROM \(unescaped: schema).schema_version").compactMap { $0[0].flatMap { Int($0) } }
             let version = versions.max() ?? 0
             if version > Self.schemaVersion {
                 throw .corrupt(path: name, reason: "its tables are version \(version), newer than this certform reads (\(Self.schemaVersion)); use a newer certform")
             }
             if version < 1 {
-                try run("CREATE TABLE \(unescaped: schema).state (id integer PRIMARY KEY CHECK (id = 1), lineage text, serial bigint NOT NULL, extra text NOT NULL)")
-                try run("CREATE TABLE \(unescaped: schema).certificates (name text PRIMARY KEY, record text NOT NULL)")
-                try run("CREATE TABLE \(unescaped: schema).intents (id text PRIMARY KEY, position bigint NOT NULL, intent text NOT NULL)")
-                try run("CREATE TABLE \(unescaped: schema).lock_holder (id integer PRIMARY KEY CHECK (id = 1), info text NOT NULL)")
-                try run("INSERT INTO \(unescaped: schema).schema_version (version) VALUES (1)")
+                try await run("CREATE TABLE \(unescaped: schema).state (id integer PRIMARY KEY CHECK (id = 1), lineage text, serial bigint NOT NULL, extra text NOT NULL)")
+                try await run("CREATE TABLE \(unescaped: schema).certificates (name text PRIMARY KEY, record text NOT NULL)")
+                try await run("CREATE TABLE \(unescaped: schema).intents (id text PRIMARY KEY, position bigint NOT NULL, intent text NOT NULL)")
+                try await run("CREATE TABLE \(unescaped: schema).lock_holder (id integer PRIMARY KEY CHECK (id = 1), info text NOT NULL)")
+                try await run("INSERT INTO \(unescaped: schema).schema_version (version) VALUES (1)")
             }
         }
     }
 
     // MARK: StateBackend
 
-    public func load() throws(StateError) -> State {
-        mutex.lock()
-        defer { mutex.unlock() }
-        let state = try readState()
+    public func load() async throws(StateError) -> State {
+        await gate.enter()
+        defer { gate.leave() }
+        let state = try await readState()
         known = state
         return state
     }
 
-    private func readState() throws(StateError) -> State {
+    private func readState() async throws(StateError) -> State {
         var rows: (state: [[String?]], certificates: [[String?]], intents: [[String?]]) = ([], [], [])
-        try transaction(isolation: "REPEATABLE READ") { () throws(StateError) in
-            rows.state = try strings("SELECT lineage, serial::text, extra FROM \(unescaped: schema).state WHERE id = 1")
-            rows.certificates = try strings("SELECT name, record FROM \(unescaped: schema).certificates")
-            rows.intents = try strings("SELECT intent FROM \(unescaped: schema).intents ORDER BY position")
+        try await transaction(isolation: "REPEATABLE READ") { () async throws(StateError) in
+            rows.state = try await strings("SELECT lineage, serial::text, extra FROM \(unescaped: schema).state WHERE id = 1")
+            rows.certificates = try await strings("SELECT name, record FROM \(unescaped: schema).certificates")
+            rows.intents = try await strings("SELECT intent FROM \(unescaped: schema).intents ORDER BY position")
         }
         guard let row = rows.state.first else {
             if rows.certificates.isEmpty && rows.intents.isEmpty { return State() }
@@ -134,68 +135,68 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     }
 
     @discardableResult
-    public func save(_ state: State) throws(StateError) -> State {
-        mutex.lock()
-        defer { mutex.unlock() }
+    public func save(_ state: State) async throws(StateError) -> State {
+        await gate.enter()
+        defer { gate.leave() }
         var next = state
         next.serial += 1
         if next.lineage == nil { next.lineage = UUID().uuidString.lowercased() }
         let previous = known.flatMap { $0.serial == state.serial && $0.lineage == state.lineage ? $0 : nil }
-        try transaction { () throws(StateError) in
-            let stored = try strings("SELECT serial::text FROM \(unescaped: schema).state WHERE id = 1 FOR UPDATE").first.flatMap { Int($0[0] ?? "") } ?? 0
+        try await transaction { () async throws(StateError) in
+            let stored = try await strings("SELECT serial::text FROM \(unescaped: schema).state WHERE id = 1 FOR UPDATE").first.flatMap { Int($0[0] ?? "") } ?? 0
             guard stored == state.serial else {
                 throw .conflict(path: name, stored: stored, expected: state.serial)
             }
-            try writeStateRow(next)
+            try await writeStateRow(next)
             if let previous {
                 for (name, record) in next.certificates where previous.certificates[name] != record {
-                    try upsert(name, record)
+                    try await upsert(name, record)
                 }
                 for name in previous.certificates.keys where next.certificates[name] == nil {
-                    try run("DELETE FROM \(unescaped: schema).certificates WHERE name = \(name)")
+                    try await run("DELETE FROM \(unescaped: schema).certificates WHERE name = \(name)")
                 }
-                if previous.intents != next.intents { try writeIntents(next.intents) }
+                if previous.intents != next.intents { try await writeIntents(next.intents) }
             } else {
-                try run("DELETE FROM \(unescaped: schema).certificates")
-                try insertRecords(next.certificates)
-                try writeIntents(next.intents)
+                try await run("DELETE FROM \(unescaped: schema).certificates")
+                try await insertRecords(next.certificates)
+                try await writeIntents(next.intents)
             }
         }
         known = next
         return next
     }
 
-    public func replace(with state: State) throws(StateError) {
-        mutex.lock()
-        defer { mutex.unlock() }
-        try transaction { () throws(StateError) in
-            _ = try strings("SELECT serial::text FROM \(unescaped: schema).state WHERE id = 1 FOR UPDATE")
-            try writeStateRow(state)
-            try run("DELETE FROM \(unescaped: schema).certificates")
-            try insertRecords(state.certificates)
-            try writeIntents(state.intents)
+    public func replace(with state: State) async throws(StateError) {
+        await gate.enter()
+        defer { gate.leave() }
+        try await transaction { () async throws(StateError) in
+            _ = try await strings("SELECT serial::text FROM \(unescaped: schema).state WHERE id = 1 FOR UPDATE")
+            try await writeStateRow(state)
+            try await run("DELETE FROM \(unescaped: schema).certificates")
+            try await insertRecords(state.certificates)
+            try await writeIntents(state.intents)
         }
         known = state
     }
 
-    private func writeStateRow(_ state: State) throws(StateError) {
+    private func writeStateRow(_ state: State) async throws(StateError) {
         let extra = JSONWriter.compact(.object(state.extra))
-        try run("""
+        try await run("""
             INSERT INTO \(unescaped: schema).state (id, lineage, serial, extra) VALUES (1, \(state.lineage), \(state.serial), \(extra))
             ON CONFLICT (id) DO UPDATE SET lineage = EXCLUDED.lineage, serial = EXCLUDED.serial, extra = EXCLUDED.extra
             """)
     }
 
-    private func upsert(_ name: String, _ record: StateRecord) throws(StateError) {
+    private func upsert(_ name: String, _ record: StateRecord) async throws(StateError) {
         let text = JSONWriter.compact(record.json)
-        try run("""
+        try await run("""
             INSERT INTO \(unescaped: schema).certificates (name, record) VALUES (\(name), \(text))
             ON CONFLICT (name) DO UPDATE SET record = EXCLUDED.record
             """)
     }
 
     /// Inserts many records, a thousand per statement.
-    private func insertRecords(_ records: [String: StateRecord]) throws(StateError) {
+    private func insertRecords(_ records: [String: StateRecord]) async throws(StateError) {
         let all = records.sorted { $0.key < $1.key }
         for start in stride(from: 0, to: all.count, by: 1000) {
             var bindings = PostgresBindings(capacity: 2000)
@@ -205,88 +206,89 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
                 bindings.append(JSONWriter.compact(record.json))
                 values.append("($\(2 * offset + 1), $\(2 * offset + 2))")
             }
-            try run(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).certificates (name, record) VALUES \(values.joined(separator: ", "))", binds: bindings))
+            try await run(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).certificates (name, record) VALUES \(values.joined(separator: ", "))", binds: bindings))
         }
     }
 
-    private func writeIntents(_ intents: [Intent]) throws(StateError) {
-        try run("DELETE FROM \(unescaped: schema).intents")
+    private func writeIntents(_ intents: [Intent]) async throws(StateError) {
+        try await run("DELETE FROM \(unescaped: schema).intents")
         for (position, intent) in intents.enumerated() {
             let text = JSONWriter.compact(intent.json)
-            try run("INSERT INTO \(unescaped: schema).intents (id, position, intent) VALUES (\(intent.id), \(position), \(text))")
+            try await run("INSERT INTO \(unescaped: schema).intents (id, position, intent) VALUES (\(intent.id), \(position), \(text))")
         }
     }
 
     // MARK: Lock
 
-    public func lock(operation: String, timeout: Double) throws(StateError) -> any StateLockHandle {
+    public func lock(operation: String, timeout: Double) async throws(StateError) -> any StateLockHandle {
         let key = lockKey(purpose: "writers")
         let deadline = Date().addingTimeInterval(max(0, timeout))
         while true {
-            if try strings("SELECT pg_try_advisory_lock(\(key))::text").first?[0] == "true" {
+            if try await strings("SELECT pg_try_advisory_lock(\(key))::text").first?[0] == "true" {
                 let info = LockInfo(operation: operation, since: Timestamp.format(Date()))
                 let text = JSONWriter.compact(info.json)
-                try run("""
+                try await run("""
                     INSERT INTO \(unescaped: schema).lock_holder (id, info) VALUES (1, \(text))
                     ON CONFLICT (id) DO UPDATE SET info = EXCLUDED.info
                     """)
                 return PostgresStateLock(backend: self, key: key, info: info)
             }
             if Date() >= deadline {
-                throw .locked(path: name, holder: try holder()?.summary ?? "another session (no lock information)")
+                throw .locked(path: name, holder: try await holder()?.summary ?? "another session (no lock information)")
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            try? await Task.sleep(for: .milliseconds(100))
         }
     }
 
     /// Who holds (or last held) the writers' lock.
-    public func holder() throws(StateError) -> LockInfo? {
-        guard let text = try strings("SELECT info FROM \(unescaped: schema).lock_holder WHERE id = 1").first?[0],
+    public func holder() async throws(StateError) -> LockInfo? {
+        guard let text = try await strings("SELECT info FROM \(unescaped: schema).lock_holder WHERE id = 1").first?[0],
               let json = try? JSONParser.parse(text) else { return nil }
         return LockInfo(json: json)
     }
 
     /// Looks in pg_locks (a bigint advisory key shows as classid = its high and objid = its low
     /// 32 bits, objsubid 1), so the lock is never taken.
-    public func currentHolder() -> LockInfo? {
+    public func currentHolder() async -> LockInfo? {
         let key = UInt64(bitPattern: lockKey(purpose: "writers"))
         let high = Int64(key >> 32), low = Int64(key & 0xFFFF_FFFF)
-        guard let held = try? strings("""
+        guard let held = try? await strings("""
             SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' AND granted
             AND classid = \(high)::oid AND objid = \(low)::oid AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
             """).first?[0], held != "0" else { return nil }
-        return try? holder()
+        return try? await holder()
     }
 
-    public func unlock(id: String) throws(StateError) -> StateLock.UnlockResult {
-        guard let info = try holder() else { return .noLock }
+    public func unlock(id: String) async throws(StateError) -> StateLock.UnlockResult {
+        guard let info = try await holder() else { return .noLock }
         guard info.id == id else { return .otherLock(info) }
         let key = lockKey(purpose: "writers")
-        guard try strings("SELECT pg_try_advisory_lock(\(key))::text").first?[0] == "true" else { return .held(info) }
-        try run("DELETE FROM \(unescaped: schema).lock_holder WHERE id = 1")
-        try run("SELECT pg_advisory_unlock(\(key))")
+        guard try await strings("SELECT pg_try_advisory_lock(\(key))::text").first?[0] == "true" else { return .held(info) }
+        try await run("DELETE FROM \(unescaped: schema).lock_holder WHERE id = 1")
+        try await run("SELECT pg_advisory_unlock(\(key))")
         return .removed(info)
     }
 
-    fileprivate func release(key: Int64, info: LockInfo) {
+    fileprivate func release(key: Int64, info: LockInfo) async {
         let text = JSONWriter.compact(info.json)
-        try? run("DELETE FROM \(unescaped: schema).lock_holder WHERE id = 1 AND info = \(text)")
-        try? run("SELECT pg_advisory_unlock(\(key))")
+        try? await run("DELETE FROM \(unescaped: schema).lock_holder WHERE id = 1 AND info = \(text)")
+        try? await run("SELECT pg_advisory_unlock(\(key))")
     }
 
     private var closed = false
 
-    public func close() {
-        mutex.lock()
-        defer { mutex.unlock() }
+    public func close() async {
         guard !closed else { return }
         closed = true
-        try? connection.close().wait()
+        try? await connection.close().get()
     }
 
     deinit {
-        // postgres-nio requires a connection to be closed before it goes.
-        close()
+        // postgres-nio requires a connection to be closed before it goes: a backend dropped
+        // without close() closes it, and the completion keeps the connection until it is closed.
+        guard !closed else { return }
+        let connection = self.connection
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// A 64-bit advisory lock key for this database and schema (FNV-1a, so it is the same in every
@@ -302,24 +304,24 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
 
     /// Runs SQL as it is, with the state's schema as `{schema}`: for tests that must break the
     /// tables the way a bad hand edit or a newer certform would.
-    @_spi(Testing) public func executeForTesting(_ sql: String) throws(StateError) {
-        try run(PostgresQuery(unsafeSQL: sql.replacingOccurrences(of: "{schema}", with: schema)))
+    @_spi(Testing) public func executeForTesting(_ sql: String) async throws(StateError) {
+        try await run(PostgresQuery(unsafeSQL: sql.replacingOccurrences(of: "{schema}", with: schema)))
     }
 
     // MARK: Queries
 
-    private func run(_ query: PostgresQuery) throws(StateError) {
+    private func run(_ query: PostgresQuery) async throws(StateError) {
         do {
-            _ = try connection.query(query, logger: logger).wait()
+            _ = try await connection.query(query, logger: logger).get()
         } catch {
             throw .unwritable(path: name, reason: Self.describe(error))
         }
     }
 
     /// The rows of `query`, each column as text (or nil for NULL).
-    private func strings(_ query: PostgresQuery) throws(StateError) -> [[String?]] {
+    private func strings(_ query: PostgresQuery) async throws(StateError) -> [[String?]] {
         do {
-            let result = try connection.query(query, logger: logger).wait()
+            let result = try await connection.query(query, logger: logger).get()
             return try result.map { row in try row.map { try $0.decode(String?.self) } }
         } catch {
             throw .unreadable(path: name, reason: Self.describe(error))
@@ -327,15 +329,15 @@ public final class PostgresStateBackend: StateBackend, @unchecked Sendable {
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    private func transaction(isolation: String? = nil, _ body: () throws(StateError) -> Void) throws(StateError) {
-        try run(PostgresQuery(unsafeSQL: isolation.map { "BEGIN ISOLATION LEVEL \($0)" } ?? "BEGIN"))
+    private func transaction(isolation: String? = nil, _ body: () async throws(StateError) -> Void) async throws(StateError) {
+        try await run(PostgresQuery(unsafeSQL: isolation.map { "BEGIN ISOLATION LEVEL \($0)" } ?? "BEGIN"))
         do {
-            try body()
+            try await body()
         } catch {
-            try? run("ROLLBACK")
+            try? await run("ROLLBACK")
             throw error
         }
-        try run("COMMIT")
+        try await run("COMMIT")
     }
 
     /// PostgreSQL's own message (postgres-nio hides it behind a generic description).
@@ -363,11 +365,44 @@ final class PostgresStateLock: StateLockHandle, @unchecked Sendable {
         self.info = info
     }
 
-    func release() {
-        mutex.lock()
-        defer { mutex.unlock() }
-        guard !released else { return }
-        released = true
-        backend?.release(key: key, info: info)
+    func release() async {
+        let first: Bool = mutex.withLock {
+            defer { released = true }
+            return !released
+        }
+        guard first else { return }
+        await backend?.release(key: key, info: info)
+    }
+}
+
+/// One operation at a time on the connection: callers queue in order and resume one by one.
+final class AsyncGate: @unchecked Sendable {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private let mutex = NSLock()
+
+    func enter() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now: Bool = mutex.withLock {
+                if busy {
+                    waiting.append(continuation)
+                    return false
+                }
+                busy = true
+                return true
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func leave() {
+        let next: CheckedContinuation<Void, Never>? = mutex.withLock {
+            if waiting.isEmpty {
+                busy = false
+                return nil
+            }
+            return waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -81,7 +81,7 @@ public final class StateLock: @unchecked Sendable {
     public static func lockPath(forState statePath: String) -> String { statePath + ".lock" }
 
     /// Takes the lock, waiting up to `timeout` seconds (0: try once).
-    public static func acquire(statePath: String, operation: String, timeout: Double = 0, now: () -> Date = Date.init) throws(StateError) -> StateLock {
+    public static func acquire(statePath: String, operation: String, timeout: Double = 0, now: () -> Date = Date.init) async throws(StateError) -> StateLock {
         let path = lockPath(forState: statePath)
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -101,7 +101,7 @@ public final class StateLock: @unchecked Sendable {
                 close(fd)
                 throw .locked(path: statePath, holder: holder?.summary ?? "another process (no lock information)")
             }
-            usleep(50_000)
+            try? await Task.sleep(for: .milliseconds(50))  // a waiting writer holds no thread
         }
         let info = LockInfo(operation: operation, since: Timestamp.format(now()))
         let text = JSONWriter.pretty(info.json)

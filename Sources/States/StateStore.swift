@@ -8,8 +8,12 @@ import JSON
 /// fsynced, renamed over the state file, and the directory is fsynced, so that a crash leaves
 /// either the old file or the new one, never half of one. A file that does not parse is never
 /// overwritten.
-public final class StateStore: StateBackend {
+public final class StateStore: StateBackend, @unchecked Sendable {
     public let path: String
+    /// The file as this store last read or wrote it (device, inode, size, modification time), so
+    /// that a save can tell, with one `stat`, whether someone else wrote it in between.
+    private var seen: FileIdentity?
+    private let mutex = NSLock()
 
     public init(path: String) {
         self.path = path
@@ -18,7 +22,14 @@ public final class StateStore: StateBackend {
     public var name: String { path }
 
     /// The state; a missing file is the empty state.
-    public func load() throws(StateError) -> State {
+    public func load() async throws(StateError) -> State {
+        try read()
+    }
+
+    /// The state, read at once (for callers outside an asynchronous context).
+    public func read() throws(StateError) -> State {
+        let identity = FileIdentity(path)
+        defer { mutex.withLock { seen = identity } }
         guard FileManager.default.fileExists(atPath: path) else { return State() }
         guard let bytes = FileBytes.read(path) else {
             throw .unreadable(path: path, reason: "permission denied or not a regular file")
@@ -45,30 +56,43 @@ public final class StateStore: StateBackend {
     }
 
     /// Writes `state` with its serial increased by one (and a lineage when it has none yet), and
-    /// returns what was written.
-    /// The file is written whole; the lock (held by every writer) keeps the serial current.
+    /// returns what was written. Refuses, writing nothing, when the file's serial is no longer
+    /// the one `state` was read at (re-read only when the file changed since this store saw it).
     @discardableResult
-    public func save(_ state: State) throws(StateError) -> State {
+    public func save(_ state: State) async throws(StateError) -> State {
+        try checkSerial(state)
         var next = state
         next.serial += 1
         if next.lineage == nil { next.lineage = UUID().uuidString.lowercased() }
         try Self.writeAtomically(next.fileText, to: path)
+        mutex.withLock { seen = FileIdentity(path) }
         return next
     }
 
-    public func replace(with state: State) throws(StateError) {
+    /// The serial check of ``StateBackend/save(_:)``: a file changed by another writer since
+    /// this store read or wrote it is read again, and must still be at `state`'s serial.
+    func checkSerial(_ state: State) throws(StateError) {
+        let current = FileIdentity(path)
+        guard current != mutex.withLock({ seen }), current != nil else { return }
+        let stored = try read()
+        if stored.serial != state.serial || stored.lineage != state.lineage && stored.lineage != nil {
+            throw .conflict(path: path, stored: stored.serial, expected: state.serial)
+        }
+    }
+
+    public func replace(with state: State) async throws(StateError) {
         try Self.writeAtomically(state.fileText, to: path)
     }
 
-    public func lock(operation: String, timeout: Double) throws(StateError) -> any StateLockHandle {
-        try StateLock.acquire(statePath: path, operation: operation, timeout: timeout)
+    public func lock(operation: String, timeout: Double) async throws(StateError) -> any StateLockHandle {
+        try await StateLock.acquire(statePath: path, operation: operation, timeout: timeout)
     }
 
-    public func currentHolder() -> LockInfo? {
+    public func currentHolder() async -> LockInfo? {
         StateLock.currentHolder(statePath: path)
     }
 
-    public func unlock(id: String) throws(StateError) -> StateLock.UnlockResult {
+    public func unlock(id: String) async throws(StateError) -> StateLock.UnlockResult {
         StateLock.unlock(statePath: path, id: id)
     }
 
@@ -79,5 +103,25 @@ public final class StateStore: StateBackend {
         } catch {
             throw .unwritable(path: path, reason: error.reason)
         }
+    }
+}
+
+/// What `stat` says of a file, enough to tell that it was replaced or rewritten.
+struct FileIdentity: Equatable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: Int64
+    var modifiedNanoseconds: Int
+
+    /// nil when there is no file.
+    init?(_ path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec)
+        modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
     }
 }

@@ -10,9 +10,9 @@ import Testing
 /// as in CI) against PostgreSQL: the same test, the same expectations.
 @Suite struct StateBackendTests {
     /// Opens `location` afresh, as another process would.
-    static func open(_ location: String) throws -> any StateBackend {
+    static func open(_ location: String) async throws -> any StateBackend {
         if PostgresStateURL.isPostgres(location) {
-            return try PostgresStateBackend.connect(PostgresStateURL(location, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+            return try await PostgresStateBackend.connect(PostgresStateURL(location, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
         }
         return StateStore(path: location)
     }
@@ -30,57 +30,51 @@ import Testing
     static let exampleState: State = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
-        return try! StateStore(path: url.path + "/state/orders.json").load()
+        return try! StateStore(path: url.path + "/state/orders.json").read()
     }()
 
     @Test(arguments: locations())
-    func aNewStateIsEmptyAndTheFirstSaveGivesItALineage(location: String) throws {
-        let backend = try Self.open(location)
-        defer { backend.close() }
-        let empty = try backend.load()
+    func aNewStateIsEmptyAndTheFirstSaveGivesItALineage(location: String) async throws {
+        let backend = try await Self.open(location)
+        let empty = try await backend.load()
         #expect(empty == State())
         var state = empty
         state.certificates["a"] = Self.record(1, "a")
-        let saved = try backend.save(state)
+        let saved = try await backend.save(state)
         #expect(saved.serial == 1 && saved.lineage != nil)
-        let again = try Self.open(location)
-        defer { again.close() }
-        #expect(try again.load() == saved)
+        let again = try await Self.open(location)
+        #expect(try await again.load() == saved)
     }
 
     @Test(arguments: locations())
-    func theExampleStateIsKeptExactlyWithUnknownFieldsHistoryAndIntents(location: String) throws {
+    func theExampleStateIsKeptExactlyWithUnknownFieldsHistoryAndIntents(location: String) async throws {
         var state = Self.exampleState
         state.extra["x-owner"] = .string("team-a")
         state.intents = [Intent(id: "i-1", name: "a", action: .create, createdAt: "2026-11-29T00:00:00Z", requestDigest: "sha256:1",
                                 commonName: "a.example.com", product: .sslDVGeoTrust, extra: ["dns_names": .array([])]),
                          Intent(id: "i-0", name: "b", action: .renew, createdAt: "2026-11-29T00:00:01Z", requestDigest: "sha256:2",
                                 commonName: "b.example.com", product: .sslDVGeoTrust)]
-        let backend = try Self.open(location)
-        defer { backend.close() }
-        try backend.replace(with: state)
-        let other = try Self.open(location)
-        defer { other.close() }
-        let read = try other.load()
+        let backend = try await Self.open(location)
+        try await backend.replace(with: state)
+        let other = try await Self.open(location)
+        let read = try await other.load()
         #expect(read == state)
         #expect(read.intents.map(\.id) == ["i-1", "i-0"])  // order kept, not sorted
         #expect(read.fileText == state.fileText)
     }
 
     @Test(arguments: locations())
-    func savesAddChangeAndRemoveRecords(location: String) throws {
-        let backend = try Self.open(location)
-        defer { backend.close() }
-        var state = try backend.load()
+    func savesAddChangeAndRemoveRecords(location: String) async throws {
+        let backend = try await Self.open(location)
+        var state = try await backend.load()
         for index in 0..<5 { state.certificates["c\(index)"] = Self.record(index + 1, "c\(index)") }
-        state = try backend.save(state)
+        state = try await backend.save(state)
         state.certificates["c1"]?.status = OrderStatus("revoked")
         state.certificates["c3"] = nil
         state.certificates["c9"] = Self.record(99, "c9")
-        state = try backend.save(state)
-        let other = try Self.open(location)
-        defer { other.close() }
-        let read = try other.load()
+        state = try await backend.save(state)
+        let other = try await Self.open(location)
+        let read = try await other.load()
         #expect(read == state)
         #expect(read.serial == 2)
         #expect(read.certificates.keys.sorted() == ["c0", "c1", "c2", "c4", "c9"])
@@ -88,100 +82,120 @@ import Testing
     }
 
     @Test(arguments: locations())
-    func theLockIsExclusiveNamesItsHolderAndWaits(location: String) throws {
-        let first = try Self.open(location)
-        defer { first.close() }
-        let second = try Self.open(location)
-        defer { second.close() }
-        let held = try first.lock(operation: "apply", timeout: 0)
+    func theLockIsExclusiveNamesItsHolderAndWaits(location: String) async throws {
+        let first = try await Self.open(location)
+        let second = try await Self.open(location)
+        let held = try await first.lock(operation: "apply", timeout: 0)
         do {
-            _ = try second.lock(operation: "state forget", timeout: 0.2)
+            _ = try await second.lock(operation: "state forget", timeout: 0.2)
             Issue.record("the second writer must not get the lock")
         } catch {
             guard case .locked(_, let holder) = error else { Issue.record("\(error)"); return }
             #expect(holder.contains("apply (lock \(held.info.id)) by "), "\(holder)")
             #expect(holder.contains("pid \(getpid())"))
         }
-        // A thread of its own, so that the release does not wait for the busy concurrency pool.
-        nonisolated(unsafe) let release = held
-        Thread.detachNewThread {
-            usleep(300_000)
-            release.release()
+        // A thread of its own for the file lock, so that the release does not wait for the busy
+        // concurrency pool (other tests block its threads on subprocesses).
+        if let fileLock = held as? StateLock {
+            Thread.detachNewThread {
+                usleep(300_000)
+                fileLock.release()
+            }
+        } else {
+            Task.detached {
+                try? await Task.sleep(for: .milliseconds(300))
+                await held.release()
+            }
         }
         let started = Date()
-        let next = try second.lock(operation: "refresh", timeout: 10)
+        let next = try await second.lock(operation: "refresh", timeout: 10)
         #expect(Date().timeIntervalSince(started) >= 0.2)
         #expect(next.info.operation == "refresh")
-        next.release()
+        await next.release()
     }
 
     @Test(arguments: locations())
-    func theCurrentHolderIsSeenWithoutTakingTheLock(location: String) throws {
-        let writer = try Self.open(location)
-        defer { writer.close() }
-        let observer = try Self.open(location)
-        defer { observer.close() }
-        #expect(observer.currentHolder() == nil)
-        let held = try writer.lock(operation: "apply", timeout: 0)
-        #expect(observer.currentHolder() == held.info)
-        #expect(observer.currentHolder() == held.info)  // looking twice does not take it
-        held.release()
-        #expect(observer.currentHolder() == nil)
+    func theCurrentHolderIsSeenWithoutTakingTheLock(location: String) async throws {
+        let writer = try await Self.open(location)
+        let observer = try await Self.open(location)
+        #expect(await observer.currentHolder() == nil)
+        let held = try await writer.lock(operation: "apply", timeout: 0)
+        #expect(await observer.currentHolder() == held.info)
+        #expect(await observer.currentHolder() == held.info)  // looking twice does not take it
+        await held.release()
+        #expect(await observer.currentHolder() == nil)
         // Nobody was locked out while the observer looked.
-        try writer.lock(operation: "refresh", timeout: 0).release()
+        await (try await writer.lock(operation: "refresh", timeout: 0)).release()
     }
 
-    @Test func informationACrashedWriterLeftInTheLockFileDoesNotCount() throws {
+    /// The serial check every backend makes (SPEC §3): a writer whose state is older than what is
+    /// stored is refused and writes nothing, so that a writer that lost its lock never overwrites
+    /// newer state.
+    @Test(arguments: locations())
+    func aWriterThatReadAnOlderSerialIsRefused(location: String) async throws {
+        let a = try await Self.open(location), b = try await Self.open(location)
+        var mine = try await a.load()
+        var theirs = try await b.load()
+        theirs.certificates["theirs"] = Self.record(1, "theirs")
+        let saved = try await b.save(theirs)
+        mine.certificates["mine"] = Self.record(2, "mine")
+        await #expect(throws: StateError.self) { try await a.save(mine) }
+        #expect(try await Self.open(location).load() == saved)
+        // Read again, the same writer goes on.
+        var again = try await a.load()
+        again.certificates["mine"] = Self.record(2, "mine")
+        #expect(try await a.save(again).serial == saved.serial + 1)
+    }
+
+    @Test func informationACrashedWriterLeftInTheLockFileDoesNotCount() async throws {
         let dir = TemporaryDirectory()
         let path = dir.path + "/orders.json"
         let info = LockInfo(operation: "apply", since: "2026-11-29T00:00:00Z")
         dir.write("orders.json.lock", JSONWriter.pretty(info.json))
         #expect(StateLock.holder(atPath: path + ".lock") == info)
-        #expect(StateStore(path: path).currentHolder() == nil)
+        #expect(await StateStore(path: path).currentHolder() == nil)
     }
 }
 
 /// What only the PostgreSQL backend promises on top of the shared rules.
 @Suite(.enabled(if: TestPostgres.isConfigured, "CERTFORM_TEST_POSTGRES names no server"))
 struct PostgresStateTests {
-    @Test func aWriterThatReadAnOlderSerialIsRefusedAndWritesNothing() throws {
+    @Test func aWriterThatReadAnOlderSerialIsRefusedAndWritesNothing() async throws {
         let url = TestPostgres.freshURL()
-        let a = try StateBackendTests.open(url), b = try StateBackendTests.open(url)
-        defer { a.close(); b.close() }
-        var mine = try a.load()
-        var theirs = try b.load()
+        let a = try await StateBackendTests.open(url), b = try await StateBackendTests.open(url)
+        var mine = try await a.load()
+        var theirs = try await b.load()
         theirs.certificates["theirs"] = StateBackendTests.record(1, "theirs")
-        let saved = try b.save(theirs)
+        let saved = try await b.save(theirs)
         mine.certificates["mine"] = StateBackendTests.record(2, "mine")
         do {
-            try a.save(mine)
+            try await a.save(mine)
             Issue.record("a stale writer must be refused")
         } catch {
             guard case .conflict(_, let stored, let expected) = error else { Issue.record("\(error)"); return }
             #expect(stored == 1 && expected == 0)
             #expect(error.description.contains("was changed by another writer"))
         }
-        #expect(try b.load() == saved)
+        #expect(try await b.load() == saved)
     }
 
-    @Test func theLockDiesWithItsSessionAndUnlockClearsWhatItLeft() throws {
+    @Test func theLockDiesWithItsSessionAndUnlockClearsWhatItLeft() async throws {
         let url = TestPostgres.freshURL()
-        let crashed = try StateBackendTests.open(url)
-        let held = try crashed.lock(operation: "apply", timeout: 0)
-        crashed.close()  // the session ends without releasing, as when the process is killed
-        let next = try StateBackendTests.open(url)
-        defer { next.close() }
-        guard case .removed(let info) = try next.unlock(id: held.info.id) else {
+        let crashed = try await StateBackendTests.open(url)
+        let held = try await crashed.lock(operation: "apply", timeout: 0)
+        await crashed.close()  // the session ends without releasing, as when the process is killed
+        let next = try await StateBackendTests.open(url)
+        guard case .removed(let info) = try await next.unlock(id: held.info.id) else {
             Issue.record("the dead session's lock information should be removed")
             return
         }
         #expect(info.operation == "apply")
-        let lock = try next.lock(operation: "refresh", timeout: 0)
-        guard case .held = try StateBackendTests.open(url).unlock(id: lock.info.id) else {
+        let lock = try await next.lock(operation: "refresh", timeout: 0)
+        guard case .held = try await StateBackendTests.open(url).unlock(id: lock.info.id) else {
             Issue.record("a live session's lock must not be removed")
             return
         }
-        lock.release()
+        await lock.release()
     }
 
     @Test(arguments: [
@@ -201,9 +215,9 @@ struct PostgresStateTests {
         }
     }
 
-    @Test func aServerThatIsNotThereIsAClearError() {
+    @Test func aServerThatIsNotThereIsAClearError() async {
         do {
-            _ = try PostgresStateBackend.connect(PostgresStateURL("postgres://certform@127.0.0.1:1/none", password: nil), connectTimeout: .seconds(2))
+            _ = try await PostgresStateBackend.connect(PostgresStateURL("postgres://certform@127.0.0.1:1/none", password: nil), connectTimeout: .seconds(2))
             Issue.record("connecting to port 1 should fail")
         } catch {
             #expect(error.description.contains("cannot connect to PostgreSQL"), "\(error)")
@@ -215,7 +229,7 @@ struct PostgresStateTests {
 @Suite struct PostgresConfigurationTests {
     /// `.ci/run` starts a server and sets CERTFORM_REQUIRE_POSTGRES, so that CI can never pass
     /// with the PostgreSQL variants quietly left out.
-    @Test func ciRunsThePostgresVariants() {
+    @Test func ciRunsThePostgresVariants() async {
         if ProcessInfo.processInfo.environment["CERTFORM_REQUIRE_POSTGRES"] != nil {
             #expect(TestPostgres.isConfigured)
         } else {
