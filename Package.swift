@@ -64,7 +64,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .target(name: "Apply", dependencies: ["Plans", "States", "CertCentral", "CertCentralAPI", "JSON", "Dates"]),
+        .target(name: "Apply", dependencies: ["Plans", "Manifests", "States", "CertCentral", "CertCentralAPI", "JSON", "Dates"]),
         .target(
             name: "Sandbox",
             dependencies: [
@@ -115,6 +115,8 @@ let package = Package(
             path: "Tests/Support"
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "DatesTests", dependencies: ["Dates"]),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(
             name: "ManifestsTests",
             dependencies: [
@@ -145,7 +147,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["CertformTestSupport", "States", "CertCentralAPI", "PostgresState", "JSON", "YAML"]),
+        .testTarget(
+            name: "ApplyTests",
+            dependencies: [
+                "Apply", "Plans", "Manifests", "States", "CertCentral", "CertCentralAPI", "Sandbox", "Dates", "JSON",
+                "CertformTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["certform", "certcentral-sandbox", "CertformTestSupport", "States", "CertCentralAPI", "PostgresState", "JSON", "YAML"]),
     ],
     swiftLanguageModes: [.v6]
 )

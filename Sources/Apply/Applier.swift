@@ -99,7 +99,7 @@ public struct Applier: Sendable {
         do {
             switch request {
             case .reissue(let body):
-                guard let previous else { throw CertCentralError.transport(method: "POST", path: "reissue", reason: "no order to reissue") }
+                guard let previous else { throw CertCentralError.transport(method: "POST", path: Endpoint.reissue(change.orderID ?? 0), reason: "no order to reissue") }
                 _ = try await client.reissue(orderID: previous.orderID, body: body)
                 try await writer.record(OrderRecords.reissued(change, previous: previous, at: now()), for: change.name, resolving: intent.id)
                 if let moved = change.movedFrom { try await writer.update { $0.certificates.removeValue(forKey: moved) } }

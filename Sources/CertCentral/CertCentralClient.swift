@@ -128,7 +128,6 @@ public final class CertCentralClient: Sendable {
     /// One request with retries; returns the final status and body.
     func exchange(_ method: HTTPMethod, _ path: String, body: JSONValue?) async throws(CertCentralError) -> (Int, [UInt8]) {
         let started = ContinuousClock.now
-        let isPost = method == .POST
         let shownPath = Self.pathOnly(path)
         var attempt = 0
         while true {
@@ -138,60 +137,83 @@ public final class CertCentralClient: Sendable {
             } catch {
                 throw .transport(method: method.rawValue, path: shownPath, reason: "cancelled")
             }
-            var request = HTTPClientRequest(url: configuration.baseURL + path)
-            request.method = method
-            request.headers.add(name: Endpoint.apiKeyHeader, value: configuration.apiKey.value)
-            request.headers.add(name: "User-Agent", value: configuration.userAgent)
-            request.headers.add(name: "Accept", value: "application/json")
-            if let body {
-                let text = JSONWriter.compact(body)
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(string: text))
-            }
             let attemptStart = ContinuousClock.now
-            let outcome: Result<(Int, [UInt8]), any Error>
-            do {
-                let response = try await http.execute(request, timeout: Self.timeAmount(configuration.requestTimeout), logger: nil)
-                let collected = try await response.body.collect(upTo: 16 << 20)
-                outcome = .success((Int(response.status.code), Array(collected.readableBytesView)))
-            } catch {
-                outcome = .failure(error)
-            }
+            let outcome = await send(request(method, path, body: body))
             let elapsed = ContinuousClock.now - attemptStart
             let budgetLeft = ContinuousClock.now - started < configuration.retry.maxTotal && attempt < configuration.retry.maxAttempts
-
+            let next: Next
             switch outcome {
             case .success(let (status, bytes)):
                 logger.info("\(method.rawValue) \(shownPath) \(status) \(Self.milliseconds(elapsed))ms")
-                if status == 429 {
-                    // Not processed: safe to send again, for POST too.
-                    guard budgetLeft else { throw .rateLimited(attempts: attempt) }
-                    try await pause(configuration.retry.delay(afterAttempt: attempt) + .seconds(1))
-                    continue
-                }
-                if status == 403, (try? JSONValueDecoder().decode(ErrorResponse.self, from: bytes))?.errors.contains(where: { $0.code.contains("access_denied_invalid_key") }) == true {
-                    throw .invalidKey
-                }
-                if status >= 500 {
-                    if isPost {
-                        throw .unknownOutcome(method: "POST", path: shownPath, reason: "HTTP \(status)")
-                    }
-                    guard budgetLeft else { return (status, bytes) }
-                    try await pause(configuration.retry.delay(afterAttempt: attempt))
-                    continue
-                }
-                return (status, bytes)
+                next = try answered(status, bytes, method: method, path: shownPath, attempt: attempt, budgetLeft: budgetLeft)
             case .failure(let error):
-                let notSent = Self.failedBeforeSending(error)
-                let reason = configuration.apiKey.redact(Self.describe(transport: error))
-                logger.info("\(method.rawValue) \(shownPath) failed after \(Self.milliseconds(elapsed))ms: \(reason)")
-                if isPost && !notSent {
-                    throw .unknownOutcome(method: "POST", path: shownPath, reason: reason)
-                }
-                guard budgetLeft else { throw .transport(method: method.rawValue, path: shownPath, reason: reason) }
-                try await pause(configuration.retry.delay(afterAttempt: attempt))
+                next = try failed(error, method: method, path: shownPath, attempt: attempt, elapsed: elapsed, budgetLeft: budgetLeft)
+            }
+            switch next {
+            case .done(let status, let bytes): return (status, bytes)
+            case .again(let delay): try await pause(delay)
             }
         }
+    }
+
+    /// What to do after an attempt.
+    enum Next {
+        case done(Int, [UInt8])
+        case again(after: Duration)
+    }
+
+    /// The HTTP request for one attempt: the key, the user agent, and the body as compact JSON.
+    func request(_ method: HTTPMethod, _ path: String, body: JSONValue?) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: configuration.baseURL + path)
+        request.method = method
+        request.headers.add(name: Endpoint.apiKeyHeader, value: configuration.apiKey.value)
+        request.headers.add(name: "User-Agent", value: configuration.userAgent)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: JSONWriter.compact(body)))
+        }
+        return request
+    }
+
+    /// Sends one attempt and collects the whole answer.
+    func send(_ request: HTTPClientRequest) async -> Result<(Int, [UInt8]), any Error> {
+        do {
+            let response = try await http.execute(request, timeout: Self.timeAmount(configuration.requestTimeout), logger: nil)
+            let collected = try await response.body.collect(upTo: 16 << 20)
+            return .success((Int(response.status.code), Array(collected.readableBytesView)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// An answer: a 429 is sent again (it was not processed, for POST too); a 5xx is an unknown
+    /// outcome for a POST and retried for a GET; anything else is the answer.
+    func answered(_ status: Int, _ bytes: [UInt8], method: HTTPMethod, path: String, attempt: Int, budgetLeft: Bool) throws(CertCentralError) -> Next {
+        if status == 429 {
+            guard budgetLeft else { throw .rateLimited(attempts: attempt) }
+            return .again(after: configuration.retry.delay(afterAttempt: attempt) + .seconds(1))
+        }
+        if status == 403, (try? JSONValueDecoder().decode(ErrorResponse.self, from: bytes))?.errors.contains(where: { $0.code.contains("access_denied_invalid_key") }) == true {
+            throw .invalidKey
+        }
+        if status >= 500 {
+            if method == .POST { throw .unknownOutcome(method: "POST", path: path, reason: "HTTP \(status)") }
+            guard budgetLeft else { return .done(status, bytes) }
+            return .again(after: configuration.retry.delay(afterAttempt: attempt))
+        }
+        return .done(status, bytes)
+    }
+
+    /// A failed attempt: a POST is sent again only when it certainly never left.
+    func failed(_ error: any Error, method: HTTPMethod, path: String, attempt: Int, elapsed: Duration, budgetLeft: Bool) throws(CertCentralError) -> Next {
+        let reason = configuration.apiKey.redact(Self.describe(transport: error))
+        logger.info("\(method.rawValue) \(path) failed after \(Self.milliseconds(elapsed))ms: \(reason)")
+        if method == .POST && !Self.failedBeforeSending(error) {
+            throw .unknownOutcome(method: "POST", path: path, reason: reason)
+        }
+        guard budgetLeft else { throw .transport(method: method.rawValue, path: path, reason: reason) }
+        return .again(after: configuration.retry.delay(afterAttempt: attempt))
     }
 
     func pause(_ duration: Duration) async throws(CertCentralError) {

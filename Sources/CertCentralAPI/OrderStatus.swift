@@ -13,6 +13,9 @@ public enum OrderStatus: Sendable, Hashable, Codable, CustomStringConvertible {
         (.canceled, "canceled"), (.revoked, "revoked"), (.denied, "denied"), (.reissueRevoked, "reissue_revoked"),
     ]
 
+    /// Every status certform knows by name.
+    public static var allKnown: [OrderStatus] { known.map(\.0) }
+
     public init(_ text: String) {
         self = Self.known.first { $0.1 == text }?.0 ?? .unknown(text)
     }

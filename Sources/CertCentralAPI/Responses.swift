@@ -196,6 +196,11 @@ public struct OrderInfo: Codable, Sendable, Hashable {
             self.type = type
             self.status = status
         }
+
+        /// A reissue request, pending or approved.
+        public static func reissue(id: Int, pending: Bool) -> RequestSummary {
+            RequestSummary(id: id, type: "reissue", status: pending ? "pending" : "approved")
+        }
     }
 
     public var id: Int
@@ -358,6 +363,9 @@ public struct ReissueResponse: Codable, Sendable, Hashable {
             self.id = id
             self.status = status
         }
+
+        /// A request just made, waiting to be processed.
+        public static func pending(id: Int) -> Request { Request(id: id, status: "pending") }
     }
 
     public var id: Int

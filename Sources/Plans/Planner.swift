@@ -20,23 +20,8 @@ public struct Planner: Sendable {
         let asOfDay = CalendarDate(asOf)
         var intentsByName: [String: [Intent]] = [:]
         for intent in state.intents { intentsByName[intent.name, default: []].append(intent) }
-
-        // moved_from: a renamed certificate adopts its old record when it has none of its own.
-        var adopted: [String: String] = [:]  // new name -> old name
-        var adoptedOld: Set<String> = []
-        let specNames = Set(specs.map(\.name))
-        for spec in specs {
-            guard let old = spec.movedFrom, state.certificates[spec.name] == nil, state.certificates[old] != nil,
-                  !specNames.contains(old), !adoptedOld.contains(old) else { continue }
-            adopted[spec.name] = old
-            adoptedOld.insert(old)
-        }
-
-        // Active orders by their names, to tell a rename from a new certificate.
-        var activeByNames: [String: [String]] = [:]
-        for (name, record) in state.certificates where record.status.isActive && !adoptedOld.contains(name) {
-            activeByNames[Self.nameKey(record.commonName, record.dnsNames), default: []].append(name)
-        }
+        let (adopted, adoptedOld) = Self.adoptions(specs, state: state)
+        let activeByNames = Self.activeOrdersByNames(state, except: adoptedOld)
 
         var changes: [Change] = []
         changes.reserveCapacity(specs.count + state.certificates.count)
@@ -47,21 +32,61 @@ public struct Planner: Sendable {
                    activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [])
         }
         for (spec, decision) in zip(specs, decided) {
-            var change = decision
-            if let old = adopted[spec.name] {
-                change.movedFrom = old
-                change.reasons.append("adopts the state record of '\(old)' (moved_from)")
-            } else if let old = spec.movedFrom {
-                let hasOwn = state.certificates[spec.name] != nil, hasOld = state.certificates[old] != nil
-                if hasOwn && hasOld {
-                    change.notes.append("moved_from '\(old)' is ignored: '\(spec.name)' already has a state record")
-                } else if !hasOwn && !hasOld {
-                    change.notes.append("moved_from '\(old)' has no state record")
-                }
-                // Own record and no old one: the rename is done; nothing to say.
-            }
-            changes.append(change)
+            changes.append(Self.withRename(decision, spec: spec, adoptedFrom: adopted[spec.name], state: state))
         }
+        let specNames = Set(specs.map(\.name))
+        changes += Self.orphans(state, specNames: specNames, adoptedOld: adoptedOld, intentsByName: intentsByName)
+        changes.sort { $0.name < $1.name }
+        return Plan(asOf: asOf, manifestsDigest: manifestsDigest, stateLineage: state.lineage, stateSerial: state.serial,
+                    certificateCount: specs.count, fileCount: fileCount, changes: changes)
+    }
+
+    /// moved_from: a renamed certificate adopts its old record when it has none of its own.
+    /// Returns new name → old name, and the old names adopted.
+    static func adoptions(_ specs: [CertificateSpec], state: State) -> ([String: String], Set<String>) {
+        var adopted: [String: String] = [:]
+        var adoptedOld: Set<String> = []
+        let specNames = Set(specs.map(\.name))
+        for spec in specs {
+            guard let old = spec.movedFrom, state.certificates[spec.name] == nil, state.certificates[old] != nil,
+                  !specNames.contains(old), !adoptedOld.contains(old) else { continue }
+            adopted[spec.name] = old
+            adoptedOld.insert(old)
+        }
+        return (adopted, adoptedOld)
+    }
+
+    /// Active orders by their names, to tell a rename from a new certificate.
+    static func activeOrdersByNames(_ state: State, except adoptedOld: Set<String>) -> [String: [String]] {
+        var activeByNames: [String: [String]] = [:]
+        for (name, record) in state.certificates where record.status.isActive && !adoptedOld.contains(name) {
+            activeByNames[nameKey(record.commonName, record.dnsNames), default: []].append(name)
+        }
+        return activeByNames
+    }
+
+    /// The decision with what `moved_from` did or could not do.
+    static func withRename(_ decision: Change, spec: CertificateSpec, adoptedFrom: String?, state: State) -> Change {
+        var change = decision
+        if let old = adoptedFrom {
+            change.movedFrom = old
+            change.reasons.append("adopts the state record of '\(old)' (moved_from)")
+        } else if let old = spec.movedFrom {
+            let hasOwn = state.certificates[spec.name] != nil, hasOld = state.certificates[old] != nil
+            if hasOwn && hasOld {
+                change.notes.append("moved_from '\(old)' is ignored: '\(spec.name)' already has a state record")
+            } else if !hasOwn && !hasOld {
+                change.notes.append("moved_from '\(old)' has no state record")
+            }
+            // Own record and no old one: the rename is done; nothing to say.
+        }
+        return change
+    }
+
+    /// Records in no manifest (orphans, or blocked by an intent), and intents for names that are
+    /// nowhere else, which still block.
+    static func orphans(_ state: State, specNames: Set<String>, adoptedOld: Set<String>, intentsByName: [String: [Intent]]) -> [Change] {
+        var changes: [Change] = []
         for (name, record) in state.certificates where !specNames.contains(name) && !adoptedOld.contains(name) {
             var change = Change(name: name, action: .orphan,
                                 reasons: ["order \(record.orderID) is in state but in no manifest; nothing will be done"],
@@ -69,21 +94,19 @@ public struct Planner: Sendable {
                                 orderID: record.orderID)
             if let intents = intentsByName[name], !intents.isEmpty {
                 change.action = .blocked
-                change.reasons = intents.map(Self.intentReason)
+                change.reasons = intents.map(intentReason)
             }
             changes.append(change)
         }
-        // Intents for names that are nowhere else still block.
         for (name, intents) in intentsByName where !specNames.contains(name) && state.certificates[name] == nil {
             let first = intents[0]
-            changes.append(Change(name: name, action: .blocked, reasons: intents.map(Self.intentReason),
+            changes.append(Change(name: name, action: .blocked, reasons: intents.map(intentReason),
                                   product: first.product, commonName: first.commonName, dnsNames: []))
         }
-        changes.sort { $0.name < $1.name }
-        return Plan(asOf: asOf, manifestsDigest: manifestsDigest, stateLineage: state.lineage, stateSerial: state.serial,
-                    certificateCount: specs.count, fileCount: fileCount, changes: changes)
+        return changes
     }
 
+    /// One certificate's action: blocked, create, wait, or what its issued order needs.
     func decide(spec: CertificateSpec, record: StateRecord?, asOf: CalendarDate,
                 activeByNames: [String: [String]], intents: [Intent]) -> Change {
         var change = Change(name: spec.name, action: .none, reasons: [], product: spec.product,
@@ -96,15 +119,7 @@ public struct Planner: Sendable {
             change.reasons = intents.map(Self.intentReason)
             return change
         }
-        guard let record else {
-            let others = (activeByNames[Self.nameKey(spec.commonName, spec.dnsNames ?? [])] ?? []).filter { $0 != spec.name }.sorted()
-            if let other = others.first {
-                change.action = .blocked
-                change.reasons = ["'\(spec.commonName)' with the same names is already ordered under '\(other)'; add 'moved_from: \(other)' if this is a rename, or run 'certform state forget \(other)'"]
-                return change
-            }
-            return create(spec, change, reason: "no order in state")
-        }
+        guard let record else { return decideNew(spec, change, activeByNames: activeByNames) }
         let status = record.status
         if status.isFailed {
             return create(spec, change, reason: "order \(record.orderID) was \(status); a new order replaces it")
@@ -119,45 +134,29 @@ public struct Planner: Sendable {
             change.reasons = ["order \(record.orderID) has the status '\(status)', which certform does not know; run 'certform refresh'"]
             return change
         }
+        return decideIssued(spec, record, change, asOf: asOf)
+    }
 
-        // What changed in the manifest since the order.
-        var shapeChanges: [String] = []
-        var productChanged = false
-        if record.product != spec.product {
-            productChanged = true
-            shapeChanges.append("product changed from \(record.product) to \(spec.product.rawValue); a product change needs a new order")
-        }
-        if record.commonName != spec.commonName {
-            shapeChanges.append("common_name changed from '\(record.commonName)' to '\(spec.commonName)'")
-        }
-        let before = Set(record.dnsNames), after = Set(spec.dnsNames ?? [])
-        if before != after {
-            let added = after.subtracting(before).sorted().map { "+\($0)" }
-            let removed = before.subtracting(after).sorted().map { "-\($0)" }
-            shapeChanges.append("dns_names changed: \((added + removed).joined(separator: ", "))")
-        }
-        if shapeChanges.isEmpty, let digest = record.specDigest, digest != change.specDigest {
-            shapeChanges.append("the CSR changed (a new key or new names)")
-        }
+    /// No record: a create, unless an active order with the same names is recorded elsewhere.
+    func decideNew(_ spec: CertificateSpec, _ change: Change, activeByNames: [String: [String]]) -> Change {
+        let others = (activeByNames[Self.nameKey(spec.commonName, spec.dnsNames ?? [])] ?? []).filter { $0 != spec.name }.sorted()
+        guard let other = others.first else { return create(spec, change, reason: "no order in state") }
+        var change = change
+        change.action = .blocked
+        change.reasons = ["'\(spec.commonName)' with the same names is already ordered under '\(other)'; add 'moved_from: \(other)' if this is a rename, or run 'certform state forget \(other)'"]
+        return change
+    }
+
+    /// An issued or expired order: renew, reissue or nothing, by expiry, coverage and what changed.
+    func decideIssued(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, asOf: CalendarDate) -> Change {
+        var change = change
+        let (shapeChanges, productChanged) = Self.shapeChanges(spec, record, specDigest: change.specDigest)
         if let settings = record.settingsDigest, settings != change.settingsDigest {
             change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
         }
-
         let window = spec.renewBeforeDays
-        let coversBeyondWindow: Bool
-        var coverageReason: String
-        if let orderEnd = record.orderValidTill {
-            let orderDays = asOf.days(until: orderEnd)
-            coversBeyondWindow = orderDays > window
-            coverageReason = coversBeyondWindow
-                ? "order \(record.orderID) covers until \(orderEnd), \(orderDays) days after as-of, beyond the \(window)-day window: a free reissue"
-                : "order \(record.orderID) covers only until \(orderEnd), \(orderDays) days after as-of, not beyond the \(window)-day window: a renewal"
-        } else {
-            coversBeyondWindow = false
-            coverageReason = "order \(record.orderID) has no known order_valid_till: a renewal"
-        }
-
-        if status == .expired {
+        let (coversBeyondWindow, coverageReason) = Self.coverage(record, window: window, asOf: asOf)
+        if record.status == .expired {
             return renew(spec, record, change, reasons: ["order \(record.orderID) is expired"] + shapeChanges)
         }
         guard let validTill = record.validTill else {
@@ -172,19 +171,49 @@ public struct Planner: Sendable {
         if daysLeft < 0 {
             return renew(spec, record, change, reasons: ["certificate expired \(validTill), \(-daysLeft) day\(daysLeft == -1 ? "" : "s") before as-of"] + shapeChanges)
         }
-        if productChanged {
-            return renew(spec, record, change, reasons: shapeChanges)
-        }
+        if productChanged { return renew(spec, record, change, reasons: shapeChanges) }
         let expiring = daysLeft <= window
-        if expiring || !shapeChanges.isEmpty {
-            var reasons = shapeChanges
-            if expiring {
-                reasons.insert("certificate expires \(validTill), \(daysLeft) day\(daysLeft == 1 ? "" : "s") after as-of; renew_before_days is \(window)", at: 0)
-            }
-            reasons.append(coverageReason)
-            return coversBeyondWindow ? reissue(spec, record, change, reasons: reasons) : renew(spec, record, change, reasons: reasons)
+        guard expiring || !shapeChanges.isEmpty else { return change }
+        var reasons = shapeChanges
+        if expiring {
+            reasons.insert("certificate expires \(validTill), \(daysLeft) day\(daysLeft == 1 ? "" : "s") after as-of; renew_before_days is \(window)", at: 0)
         }
-        return change
+        reasons.append(coverageReason)
+        return coversBeyondWindow ? reissue(spec, record, change, reasons: reasons) : renew(spec, record, change, reasons: reasons)
+    }
+
+    /// What changed in the manifest since the order, in words, and whether the product did.
+    static func shapeChanges(_ spec: CertificateSpec, _ record: StateRecord, specDigest: String?) -> ([String], Bool) {
+        var changes: [String] = []
+        let productChanged = record.product != spec.product
+        if productChanged {
+            changes.append("product changed from \(record.product) to \(spec.product); a product change needs a new order")
+        }
+        if record.commonName != spec.commonName {
+            changes.append("common_name changed from '\(record.commonName)' to '\(spec.commonName)'")
+        }
+        let before = Set(record.dnsNames), after = Set(spec.dnsNames ?? [])
+        if before != after {
+            let added = after.subtracting(before).sorted().map { "+\($0)" }
+            let removed = before.subtracting(after).sorted().map { "-\($0)" }
+            changes.append("dns_names changed: \((added + removed).joined(separator: ", "))")
+        }
+        if changes.isEmpty, let digest = record.specDigest, digest != specDigest {
+            changes.append("the CSR changed (a new key or new names)")
+        }
+        return (changes, productChanged)
+    }
+
+    /// Whether the order covers beyond the renewal window (a free reissue) or not (a renewal), and why.
+    static func coverage(_ record: StateRecord, window: Int, asOf: CalendarDate) -> (Bool, String) {
+        guard let orderEnd = record.orderValidTill else {
+            return (false, "order \(record.orderID) has no known order_valid_till: a renewal")
+        }
+        let orderDays = asOf.days(until: orderEnd)
+        if orderDays > window {
+            return (true, "order \(record.orderID) covers until \(orderEnd), \(orderDays) days after as-of, beyond the \(window)-day window: a free reissue")
+        }
+        return (false, "order \(record.orderID) covers only until \(orderEnd), \(orderDays) days after as-of, not beyond the \(window)-day window: a renewal")
     }
 
     func create(_ spec: CertificateSpec, _ change: Change, reason: String) -> Change {

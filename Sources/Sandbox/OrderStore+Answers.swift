@@ -31,7 +31,7 @@ extension OrderStore {
         info.autoRenew = settings?.autoRenew ?? 0
         info.paymentMethod = (settings?.paymentMethod ?? .balance).rawValue
         if let requestID = order.reissueRequestID {
-            info.requests = [.init(id: requestID, type: "reissue", status: order.status == .reissuePending ? "pending" : "approved")]
+            info.requests = [.reissue(id: requestID, pending: order.status == .reissuePending)]
         }
         return info
     }

@@ -85,7 +85,7 @@ extension OrderStore {
         orders[orderID] = order
         stats.reissues += 1
         persist()
-        var reply = SandboxReply.json(201, ReissueResponse(id: orderID, requests: [.init(id: requestID, status: "pending")]))
+        var reply = SandboxReply.json(201, ReissueResponse(id: orderID, requests: [.pending(id: requestID)]))
         reply.drop = shouldDrop()
         return reply
     }

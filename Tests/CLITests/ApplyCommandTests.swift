@@ -6,7 +6,7 @@ import Testing
 
 /// `certform apply`, `refresh`, `check` and `unlock` run as a user would, against the sandbox binary.
 @Suite struct ApplyCommandTests {
-    @Test func theDemoRunsFromStartToEnd() throws {
+    @Test func theDemoRunsFromStartToEnd() async throws {
         let result = try Subprocess.run("/bin/bash", [CLI.root + "/scripts/demo.sh"], in: CLI.root,
                                         environment: ["CERTFORM_BIN_DIR": CLI.productsDirectory])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
@@ -16,11 +16,11 @@ import Testing
         #expect(result.stdout.contains("0 of 7 certificates expire within 30 days with no renewal in progress"))
     }
 
-    @Test func renewalCarriesTheOldOrderAndItsIssuedThumbprint() throws {
+    @Test func renewalCarriesTheOldOrderAndItsIssuedThumbprint() async throws {
         let repo = try ApplyRepository(count: 2, extra: [0: ["validity_days: 199"]])
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
         #expect(try repo.certform(["refresh"]).status == 0)
-        let before = try repo.state()
+        let before = try await repo.state()
         let old = try #require(before.certificates["c00"])
         let thumbprint = try #require(old.thumbprint)
         try repo.advanceClock(days: 185)
@@ -34,7 +34,7 @@ import Testing
         let renewal = try #require(orders.first { $0["request"]?["renewal_of_order_id"]?.intValue == old.orderID })
         #expect(renewal["request"]?["renewed_thumbprint"]?.stringValue == thumbprint)
         #expect(orders.first { $0["id"]?.intValue == old.orderID }?["is_renewed"] == true)
-        let after = try repo.state()
+        let after = try await repo.state()
         let record = try #require(after.certificates["c00"])
         #expect(record.renewalOfOrderID == old.orderID)
         #expect(record.history.last?["order_id"]?.intValue == old.orderID)
@@ -44,11 +44,11 @@ import Testing
         #expect(c01.orderID == before.certificates["c01"]?.orderID)
         #expect(["reissue_pending", "issued"].contains(orders.first { $0["id"]?.intValue == c01.orderID }?["status"]?.stringValue ?? ""))
         #expect(try repo.certform(["refresh"]).status == 0)
-        #expect(try repo.state().certificates["c01"]?.thumbprint != before.certificates["c01"]?.thumbprint)
+        #expect(try await repo.state().certificates["c01"]?.thumbprint != before.certificates["c01"]?.thumbprint)
         #expect(try repo.orders().count == 3)
     }
 
-    @Test func aSavedPlanIsAppliedExactlyOrRefusedWhenStale() throws {
+    @Test func aSavedPlanIsAppliedExactlyOrRefusedWhenStale() async throws {
         let repo = try ApplyRepository(count: 2)
         #expect(try repo.certform(["plan", "--out", "plan.json"]).status == 0)
         #expect(try repo.certform(["apply", "plan.json"]).status == 0)
@@ -60,7 +60,7 @@ import Testing
         #expect(try repo.orders().count == 2)
     }
 
-    @Test func staleReasonsAreEachNamed() throws {
+    @Test func staleReasonsAreEachNamed() async throws {
         let repo = try ApplyRepository(count: 1)
         #expect(try repo.certform(["plan", "--out", "plan.json"]).status == 0)
         let original = try String(contentsOfFile: repo.path + "/plan.json", encoding: .utf8)
@@ -70,13 +70,14 @@ import Testing
         #expect(manifests.stderr.contains("the manifests changed since the plan was made"), "\(manifests.stderr)")
         try FileManager.default.removeItem(atPath: repo.path + "/manifests/more.yaml")
         // Too old.
-        Thread.sleep(forTimeInterval: 1.1)
+        try await Task.sleep(for: .milliseconds(1100))
         let old = try repo.certform(["apply", "plan.json", "--max-plan-age", "1s"])
         #expect(old.stderr.contains("older than --max-plan-age 1s"), "\(old.stderr)")
         // Another state lineage.
         var other = State()
         other.lineage = "someone-else"
-        try StateStore(path: repo.statePath).save(other)
+        other.serial = 1
+        try await StateStore(path: repo.statePath).replace(with: other)
         let lineage = try repo.certform(["apply", "plan.json"])
         #expect(lineage.stderr.contains("the state lineage is someone-else, the plan was made for none"), "\(lineage.stderr)")
         try FileManager.default.removeItem(atPath: repo.statePath)
@@ -88,7 +89,7 @@ import Testing
         #expect(try repo.orders().isEmpty)
     }
 
-    @Test func maxOrdersRefusesBeforeSending() throws {
+    @Test func maxOrdersRefusesBeforeSending() async throws {
         let repo = try ApplyRepository(count: 3)
         let result = try repo.certform(["apply", "--auto-approve", "--max-orders", "2"])
         #expect(result.status == 1)
@@ -96,20 +97,20 @@ import Testing
         #expect(try repo.orders().isEmpty)
     }
 
-    @Test func aRefusedOrderDoesNotStopTheOthers() throws {
+    @Test func aRefusedOrderDoesNotStopTheOthers() async throws {
         // validity_days 2000 passes the manifest rules but CertCentral takes at most 1095.
         let repo = try ApplyRepository(count: 3, extra: [1: ["validity_days: 2000"]])
         let result = try repo.certform(["apply", "--auto-approve"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("c01  FAILED: CertCentral refused the request (HTTP 400): invalid_value:validity_days"), "\(result.stdout)")
         #expect(result.stdout.contains("Apply: 2 of 3 changes done (2 paid orders), 1 failed"))
-        let state = try repo.state()
+        let state = try await repo.state()
         #expect(Set(state.certificates.keys) == ["c00", "c02"])
         #expect(state.intents.isEmpty)
         #expect(try repo.orders().count == 2)
     }
 
-    @Test func aSecondApplyWaitsForTheLockHolder() throws {
+    @Test func aSecondApplyWaitsForTheLockHolder() async throws {
         let repo = try ApplyRepository(count: 4, sandboxArguments: ["--latency-ms", "400"])
         let first = Process()
         first.executableURL = URL(fileURLWithPath: CLI.binary("certform"))
@@ -119,7 +120,7 @@ import Testing
         first.standardOutput = FileHandle.nullDevice
         try first.run()
         // Wait until the first apply holds the lock (its lock file names it).
-        for _ in 0..<100 where StateLock.holder(atPath: repo.statePath + ".lock") == nil { Thread.sleep(forTimeInterval: 0.05) }
+        for _ in 0..<100 where StateLock.holder(atPath: repo.statePath + ".lock") == nil { usleep(50_000) }
         let second = try repo.certform(["apply", "--auto-approve"])
         first.waitUntilExit()
         #expect(second.status == 1)
@@ -129,7 +130,7 @@ import Testing
         #expect(try repo.orders().count == 4)
     }
 
-    @Test func withoutATerminalApplyNeedsAutoApprove() throws {
+    @Test func withoutATerminalApplyNeedsAutoApprove() async throws {
         let repo = try ApplyRepository(count: 1)
         let result = try repo.certform(["apply"], stdin: "yes\n")
         #expect(result.status == 1)
@@ -137,7 +138,7 @@ import Testing
         #expect(try repo.orders().isEmpty)
     }
 
-    @Test func checkAndUnlock() throws {
+    @Test func checkAndUnlock() async throws {
         let repo = try ApplyRepository(count: 2)
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
         #expect(try repo.certform(["refresh"]).status == 0)
@@ -161,10 +162,10 @@ import Testing
 }
 
 @Suite struct RenameTests {
-    @Test func movedFromMovesTheRecordWithoutANewOrder() throws {
+    @Test func movedFromMovesTheRecordWithoutANewOrder() async throws {
         let repo = try ApplyRepository(count: 1)
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
-        let orderID = try #require(try repo.state().certificates["c00"]?.orderID)
+        let orderID = try #require(try await repo.state().certificates["c00"]?.orderID)
         // Rename c00 to web, saying where it came from.
         let manifest = try String(contentsOfFile: repo.path + "/manifests/certificates.yaml", encoding: .utf8)
         repo.dir.write("manifests/certificates.yaml", manifest.replacingOccurrences(of: "  c00:\n", with: "  web:\n    moved_from: c00\n"))
@@ -174,7 +175,7 @@ import Testing
         let apply = try repo.certform(["apply", "--auto-approve"])
         #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(apply.stdout.contains("moved the state record of 'c00' to 'web' (moved_from)"))
-        let state = try repo.state()
+        let state = try await repo.state()
         #expect(state.certificates["web"]?.orderID == orderID)
         #expect(state.certificates["c00"] == nil)
         #expect(try repo.orders().count == 1)

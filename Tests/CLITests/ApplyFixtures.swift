@@ -42,11 +42,12 @@ final class ApplyRepository: @unchecked Sendable {
         try CLI.run(arguments, in: path, environment: environment, stdin: stdin)
     }
 
-    func state() throws -> State {
-        guard let stateLocation, PostgresStateURL.isPostgres(stateLocation) else { return try StateStore(path: statePath).load() }
-        let backend = try PostgresStateBackend.connect(PostgresStateURL(stateLocation, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
-        defer { backend.close() }
-        return try backend.load()
+    func state() async throws -> State {
+        guard let stateLocation, PostgresStateURL.isPostgres(stateLocation) else { return try StateStore(path: statePath).read() }
+        let backend = try await PostgresStateBackend.connect(PostgresStateURL(stateLocation, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+        let state = try await backend.load()
+        await backend.close()
+        return state
     }
 
     /// The sandbox's orders (from the admin API).

@@ -20,7 +20,7 @@ enum CLI {
                     stdin: String? = nil, executable: String = "certform") throws -> Subprocess.Result {
         let path = executable.hasPrefix("/") ? executable : binary(executable)
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw CLIError("\(path) is missing: run 'swift build' before 'swift test'")
+            throw CLIError("\(path) is missing: 'swift test' builds it (CLITests depend on the executables)")
         }
         return try Subprocess.run(path, arguments, in: directory ?? root, environment: environment, stdin: stdin)
     }

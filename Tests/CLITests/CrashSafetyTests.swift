@@ -21,7 +21,7 @@ import Testing
     static let backends = ["file"] + (TestPostgres.isConfigured ? ["postgres"] : [])
 
     @Test(arguments: 0..<modes.count, backends)
-    func killAtRandomMomentsThenApplyAgain(mode: Int, backend: String) throws {
+    func killAtRandomMomentsThenApplyAgain(mode: Int, backend: String) async throws {
         let (modeLabel, flags) = Self.modes[mode]
         let label = "\(modeLabel), \(backend) state"
         var generator = SystemRandomNumberGenerator()
@@ -45,7 +45,7 @@ import Testing
             let byName = Dictionary(grouping: orders) { $0["certificate"]?["common_name"]?.stringValue ?? "?" }
             #expect(orders.count == Self.certificates, "\(orders.count) orders in the sandbox — \(context)")
             #expect(byName.values.allSatisfy { $0.count == 1 }, "duplicate orders: \(byName.filter { $0.value.count > 1 }.keys.sorted()) — \(context)")
-            let state = try repo.state()
+            let state = try await repo.state()
             #expect(state.intents.isEmpty, "\(context)")
             #expect(state.certificates.count == Self.certificates, "\(context)")
             for (name, record) in state.certificates {

@@ -21,7 +21,7 @@ import Testing
         return (repo, sandbox, id)
     }
 
-    @Test func importsAMatchingOrder() throws {
+    @Test func importsAMatchingOrder() async throws {
         let (repo, sandbox, id) = try Self.setUp()
         let result = try CLI.run(["import", "web", String(id), "--endpoint", sandbox.apiBase, "--verbose"], in: repo.path,
                                  environment: ["DIGICERT_API_KEY": "sandbox-key"])
@@ -29,7 +29,7 @@ import Testing
         #expect(result.stdout.contains("Imported order \(id) as 'web' (issued, certificate valid till "))
         #expect(result.stderr.contains("GET /order/certificate/\(id) 200"))
         #expect(!result.stderr.contains("sandbox-key") && !result.stdout.contains("sandbox-key"))
-        let record = try #require(try StateStore(path: repo.path + "/state/orders.json").load().certificates["web"])
+        let record = try #require(try StateStore(path: repo.path + "/state/orders.json").read().certificates["web"])
         #expect(record.orderID == id)
         #expect(record.dnsNames == ["www.example.com"])
         #expect(record.thumbprint?.count == 40)
@@ -38,7 +38,7 @@ import Testing
         #expect(plan.stdout.contains("Plan: 0 create, 0 renew, 0 reissue, 1 unchanged"), "\(plan.stdout)")
     }
 
-    @Test func refusesAnOrderWhoseNamesDiffer() throws {
+    @Test func refusesAnOrderWhoseNamesDiffer() async throws {
         let (repo, sandbox, id) = try Self.setUp(orderNames: ["api.example.com"])
         let result = try CLI.run(["import", "web", String(id), "--endpoint", sandbox.apiBase], in: repo.path,
                                  environment: ["DIGICERT_API_KEY": "sandbox-key"])
@@ -47,7 +47,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/state/orders.json"))
     }
 
-    @Test func keyFromAFileAndErrorsThatSayWhat() throws {
+    @Test func keyFromAFileAndErrorsThatSayWhat() async throws {
         let (repo, sandbox, id) = try Self.setUp()
         let keyFile = repo.dir.write("key", "wrong-key\n")
         let refused = try CLI.run(["import", "web", String(id), "--endpoint", sandbox.apiBase, "--api-key-file", keyFile], in: repo.path)

@@ -10,7 +10,7 @@ import Testing
 @Suite struct PlanCommandTests {
     static let asOf = "2026-12-01T00:00:00Z"
 
-    @Test func shippedExampleInEveryFormat() throws {
+    @Test func shippedExampleInEveryFormat() async throws {
         let text = try CLI.run(["plan", "--as-of", Self.asOf])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.hasPrefix("certform plan · 7 certificates in 3 files · state serial 12 · as of 2026-12-01T00:00:00Z\n"))
@@ -33,7 +33,7 @@ import Testing
         #expect(renew?["request"]?["certificate"]?["csr"]?.stringValue?.hasPrefix("-----BEGIN CERTIFICATE REQUEST-----") == true)
     }
 
-    @Test func samePlanTwiceIsByteIdentical() throws {
+    @Test func samePlanTwiceIsByteIdentical() async throws {
         for format in ["text", "markdown", "json"] {
             let a = try CLI.run(["plan", "--as-of", Self.asOf, "--format", format])
             let b = try CLI.run(["plan", "--as-of", Self.asOf, "--format", format])
@@ -41,7 +41,7 @@ import Testing
         }
     }
 
-    @Test func timingsGoToStandardErrorOnlyWhenAskedFor() throws {
+    @Test func timingsGoToStandardErrorOnlyWhenAskedFor() async throws {
         let plain = try CLI.run(["plan", "--as-of", Self.asOf])
         let timed = try CLI.run(["plan", "--as-of", Self.asOf], environment: ["CERTFORM_TIMINGS": "1"])
         #expect(timed.status == 0 && plain.status == 0)
@@ -53,11 +53,11 @@ import Testing
         }
     }
 
-    @Test func planSaysWhenAWriterHoldsTheLock() throws {
+    @Test func planSaysWhenAWriterHoldsTheLock() async throws {
         let repo = try ScratchRepository(matchingState: true)
         let quiet = try CLI.run(["plan", "--as-of", Self.asOf], in: repo.path)
         #expect(!quiet.stderr.contains("locked"))
-        let lock = try StateLock.acquire(statePath: repo.path + "/state/orders.json", operation: "apply")
+        let lock = try await StateLock.acquire(statePath: repo.path + "/state/orders.json", operation: "apply")
         defer { lock.release() }
         let noted = try CLI.run(["plan", "--as-of", Self.asOf], in: repo.path)
         #expect(noted.status == 0)
@@ -65,7 +65,7 @@ import Testing
         #expect(noted.stderr.contains("note: the state is locked by apply (lock \(lock.info.id)) by "), "\(noted.stderr)")
     }
 
-    @Test func detailedExitcode() throws {
+    @Test func detailedExitcode() async throws {
         let changes = try CLI.run(["plan", "--as-of", Self.asOf, "--detailed-exitcode"])
         #expect(changes.status == 2)
         let repo = try ScratchRepository(matchingState: true)
@@ -76,7 +76,7 @@ import Testing
         #expect(plain.status == 0)
     }
 
-    @Test func savedPlanAndJobSummary() throws {
+    @Test func savedPlanAndJobSummary() async throws {
         let dir = TemporaryDirectory()
         let summary = dir.write("summary.md", "earlier step\n")
         let result = try CLI.run(["plan", "--as-of", Self.asOf, "--out", dir.path + "/plan.json"],
@@ -90,7 +90,7 @@ import Testing
         #expect(appended.hasPrefix("earlier step\n### certform plan: **2 paid orders**"))
     }
 
-    @Test func blockedPlanExits1AfterPrinting() throws {
+    @Test func blockedPlanExits1AfterPrinting() async throws {
         let repo = try ScratchRepository(matchingState: true, stateName: "old-name")
         let result = try CLI.run(["plan", "--as-of", Self.asOf, "--detailed-exitcode"], in: repo.path)
         #expect(result.status == 1)
@@ -99,7 +99,7 @@ import Testing
         #expect(result.stderr.contains("1 certificate is blocked"))
     }
 
-    @Test func manifestErrorsStopThePlan() throws {
+    @Test func manifestErrorsStopThePlan() async throws {
         let repo = try ScratchRepository(matchingState: false)
         repo.dir.write("manifests/broken.yaml", "apiVersion: certform/v1\ncertificates:\n  x: {product: nope}\n")
         let result = try CLI.run(["plan"], in: repo.path)
@@ -112,7 +112,7 @@ import Testing
         ("{ not json", "invalid JSON at line 1, column 3"),
         ("{\"format_version\": 9, \"lineage\": \"x\", \"serial\": 1}", "format_version 9 is not one this certform reads"),
     ])
-    func unusableStateIsReportedAndLeftAlone(text: String, fragment: String) throws {
+    func unusableStateIsReportedAndLeftAlone(text: String, fragment: String) async throws {
         let repo = try ScratchRepository(matchingState: false)
         repo.dir.write("state/orders.json", text)
         for arguments in [["plan"], ["show"], ["state", "list"], ["state", "forget", "web"]] {
@@ -123,7 +123,7 @@ import Testing
         #expect(try String(contentsOfFile: repo.path + "/state/orders.json", encoding: .utf8) == text)
     }
 
-    @Test func showListsOrders() throws {
+    @Test func showListsOrders() async throws {
         let text = try CLI.run(["show", "--as-of", Self.asOf])
         #expect(text.status == 0)
         #expect(text.stdout.hasPrefix("NAME "))
@@ -135,7 +135,7 @@ import Testing
         #expect(shop?["days_left"] == 19)
     }
 
-    @Test func stateListAndShow() throws {
+    @Test func stateListAndShow() async throws {
         let list = try CLI.run(["state", "list"])
         #expect(list.stdout.contains("example-org\torder 6488001\tpending"))
         let show = try CLI.run(["state", "show", "example-com"])
@@ -146,21 +146,21 @@ import Testing
         #expect(missing.stderr.contains("no certificate named 'nope' in the state 'state/orders.json'"))
     }
 
-    @Test func forgetRemovesTheRecordUnderTheLock() throws {
+    @Test func forgetRemovesTheRecordUnderTheLock() async throws {
         let repo = try ScratchRepository(matchingState: true)
         let result = try CLI.run(["state", "forget", "web"], in: repo.path)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Forgot 'web' (order 4242"))
-        let state = try StateStore(path: repo.path + "/state/orders.json").load()
+        let state = try StateStore(path: repo.path + "/state/orders.json").read()
         #expect(state.certificates.isEmpty)
         #expect(state.serial == 4)
     }
 
-    @Test func secondWriterExits1NamingTheHolderAndChangesNothing() throws {
+    @Test func secondWriterExits1NamingTheHolderAndChangesNothing() async throws {
         let repo = try ScratchRepository(matchingState: true)
         let statePath = repo.path + "/state/orders.json"
         let before = try String(contentsOfFile: statePath, encoding: .utf8)
-        let holder = try StateLock.acquire(statePath: statePath, operation: "apply")
+        let holder = try await StateLock.acquire(statePath: statePath, operation: "apply")
         defer { holder.release() }
         let result = try CLI.run(["state", "forget", "web", "--lock-timeout", "1s"], in: repo.path)
         #expect(result.status == 1)
@@ -169,7 +169,7 @@ import Testing
         #expect(try String(contentsOfFile: statePath, encoding: .utf8) == before)
     }
 
-    @Test func stateDirectoryThatIsNotWritable() throws {
+    @Test func stateDirectoryThatIsNotWritable() async throws {
         let repo = try ScratchRepository(matchingState: true)
         let statePath = repo.path + "/state/orders.json"
         let before = try String(contentsOfFile: statePath, encoding: .utf8)
@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test(arguments: StateLocations.backends)
-    func resolveAnIntentEitherWay(backend: String) throws {
+    func resolveAnIntentEitherWay(backend: String) async throws {
         let repo = try ScratchRepository(matchingState: false)
         let location = backend == "postgres" ? TestPostgres.freshURL() : repo.path + "/state/orders.json"
         let environment = ["CERTFORM_STATE": location]
@@ -203,7 +203,7 @@ import Testing
             Intent(id: "i-2", name: "other", action: .create, createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:y",
                    commonName: "other.example.com", product: .sslDVGeoTrust),
         ]
-        try StateFixture.open(location) { try $0.save(state) }
+        _ = try await StateFixture.open(location) { try await $0.save(state) }
         let blocked = try CLI.run(["plan"], in: repo.path, environment: environment)
         #expect(blocked.status == 1)
         #expect(blocked.stdout.contains("an unresolved intent i-1"))
@@ -213,7 +213,7 @@ import Testing
         #expect(placed.status == 0, "\(placed.stderr)")
         let notPlaced = try CLI.run(["state", "resolve", "i-2", "--not-placed"], in: repo.path, environment: environment)
         #expect(notPlaced.status == 0)
-        let after = try StateFixture.open(location) { try $0.load() }
+        let after = try await StateFixture.open(location) { try await $0.load() }
         #expect(after.intents.isEmpty)
         #expect(after.certificates["web"]?.orderID == 777)
         #expect(after.certificates["web"]?.dnsNames == ["www.example.com"])
@@ -249,9 +249,9 @@ struct ScratchRepository {
             record.orderValidTill = .init("2027-11-01")
             var state = State()
             state.lineage = "scratch"
-            state.serial = 2
+            state.serial = 3
             state.certificates = [stateName: record]
-            try StateStore(path: path + "/state/orders.json").save(state)
+            try StateStore.writeAtomically(state.fileText, to: path + "/state/orders.json")
         }
     }
 }

@@ -10,7 +10,7 @@ import Testing
 struct PostgresCommandTests {
     static let asOf = "2026-12-01T00:00:00Z"
 
-    @Test func migrateFileToPostgresAndBackGivesTheSameFile() throws {
+    @Test func migrateFileToPostgresAndBackGivesTheSameFile() async throws {
         let dir = TemporaryDirectory()
         let url = TestPostgres.freshURL()
         // A copy, so that the migration's lock file is not left in the repository.
@@ -29,7 +29,7 @@ struct PostgresCommandTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path + "/orders.json")) == Data(contentsOf: URL(fileURLWithPath: original)))
     }
 
-    @Test func migrateRefusesAnEmptySource() throws {
+    @Test func migrateRefusesAnEmptySource() async throws {
         let dir = TemporaryDirectory()
         let url = TestPostgres.freshURL()
         let result = try CLI.run(["state", "migrate", "--from", dir.path + "/missing.json", "--to", url])
@@ -37,27 +37,27 @@ struct PostgresCommandTests {
         #expect(result.stderr.contains("it holds no state (a wrong path or URL?); nothing was copied"), "\(result.stderr)")
     }
 
-    @Test func migrateRefusesToOverwriteAnotherStateWithoutForce() throws {
+    @Test func migrateRefusesToOverwriteAnotherStateWithoutForce() async throws {
         let url = TestPostgres.freshURL()
         let repo = try ApplyRepository(count: 2, stateLocation: url)
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
-        let before = try repo.state()
+        let before = try await repo.state()
         let shipped = repo.dir.write("shipped.json", try String(contentsOfFile: CLI.root + "/state/orders.json", encoding: .utf8))
         let refused = try CLI.run(["state", "migrate", "--from", shipped, "--to", url])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("it holds another state (lineage \(before.lineage!), serial \(before.serial), 2 certificates); pass --force to replace it"), "\(refused.stderr)")
-        #expect(try repo.state() == before)
+        #expect(try await repo.state() == before)
         let forced = try CLI.run(["state", "migrate", "--force", "--from", shipped, "--to", url])
         #expect(forced.status == 0, "\(forced.stderr)")
-        #expect(try repo.state().certificates.count == 7)
+        #expect(try await repo.state().certificates.count == 7)
     }
 
-    @Test func applyRefreshAndStateCommandsWorkOnPostgres() throws {
+    @Test func applyRefreshAndStateCommandsWorkOnPostgres() async throws {
         let repo = try ApplyRepository(count: 3, stateLocation: TestPostgres.freshURL())
         let applied = try repo.certform(["apply", "--auto-approve"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
         #expect(try repo.orders().count == 3)
-        var state = try repo.state()
+        var state = try await repo.state()
         #expect(state.certificates.count == 3 && state.intents.isEmpty)
         #expect(try repo.certform(["plan", "--detailed-exitcode"]).status == 0)
         #expect(try repo.certform(["refresh"]).status == 0)
@@ -67,7 +67,7 @@ struct PostgresCommandTests {
         #expect(try JSONParser.parse(show.stdout)["order_id"]?.intValue == state.certificates["c01"]?.orderID)
         let forget = try repo.certform(["state", "forget", "c01"])
         #expect(forget.status == 0, "\(forget.stderr)")
-        state = try repo.state()
+        state = try await repo.state()
         #expect(state.certificates.keys.sorted() == ["c00", "c02"])
         // Nothing of the password reaches the output.
         for result in [applied, list, show, forget] {
@@ -75,21 +75,21 @@ struct PostgresCommandTests {
         }
     }
 
-    @Test func theLockErrorNamesTheHolder() throws {
+    @Test func theLockErrorNamesTheHolder() async throws {
         let url = TestPostgres.freshURL()
         let repo = try ApplyRepository(count: 1, stateLocation: url)
-        let backend = try PostgresStateBackend.connect(PostgresStateURL(url, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
-        defer { backend.close() }
-        let lock = try backend.lock(operation: "apply", timeout: 0)
+        let backend = try await PostgresStateBackend.connect(PostgresStateURL(url, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+        let lock = try await backend.lock(operation: "apply", timeout: 0)
         let refused = try repo.certform(["apply", "--auto-approve"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("is locked by apply (lock \(lock.info.id)) by "), "\(refused.stderr)")
         #expect(try repo.orders().isEmpty)
-        lock.release()
+        await lock.release()
+        await backend.close()
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
     }
 
-    @Test func twoAppliesAtOnceFromTwoProcessesPlaceEachOrderOnce() throws {
+    @Test func twoAppliesAtOnceFromTwoProcessesPlaceEachOrderOnce() async throws {
         let repo = try ApplyRepository(count: 12, sandboxArguments: ["--latency-ms", "50"], stateLocation: TestPostgres.freshURL())
         let processes = try (0..<2).map { _ in
             let process = Process()
@@ -108,11 +108,11 @@ struct PostgresCommandTests {
         let names = orders.compactMap { $0["certificate"]?["common_name"]?.stringValue }
         #expect(orders.count == 12, "\(names.sorted())")
         #expect(Set(names).count == names.count)
-        let state = try repo.state()
+        let state = try await repo.state()
         #expect(state.certificates.count == 12 && state.intents.isEmpty)
     }
 
-    @Test func aPasswordFileIsReadAndAWrongPasswordIsAClearError() throws {
+    @Test func aPasswordFileIsReadAndAWrongPasswordIsAClearError() async throws {
         let dir = TemporaryDirectory()
         let url = TestPostgres.freshURL()
         let good = dir.write("password", (ProcessInfo.processInfo.environment["PGPASSWORD"] ?? "") + "\n")
@@ -128,15 +128,16 @@ struct PostgresCommandTests {
 
 /// Opens a state the tests set up or inspect directly, file or PostgreSQL.
 enum StateFixture {
-    static func open<T>(_ location: String, _ body: (any StateBackend) throws -> T) throws -> T {
+    static func open<T>(_ location: String, _ body: (any StateBackend) async throws -> T) async throws -> T {
         let backend: any StateBackend
         if PostgresStateURL.isPostgres(location) {
-            backend = try PostgresStateBackend.connect(PostgresStateURL(location, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+            backend = try await PostgresStateBackend.connect(PostgresStateURL(location, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
         } else {
             backend = StateStore(path: location)
         }
-        defer { backend.close() }
-        return try body(backend)
+        let result = try await body(backend)
+        await backend.close()
+        return result
     }
 }
 
@@ -151,7 +152,7 @@ struct PostgresReadingTests {
         return try CLI.run(["state", "migrate", "--from", copy, "--to", url])
     }
 
-    @Test func readingCommandsPrintTheSameFromPostgresAsFromTheFile() throws {
+    @Test func readingCommandsPrintTheSameFromPostgresAsFromTheFile() async throws {
         let url = TestPostgres.freshURL()
         #expect(try PostgresReadingTests.migrateShippedState(to: url).status == 0)
         for arguments in [["show", "--as-of", "2026-12-01"], ["show", "--format", "json", "--as-of", "2026-12-01"],
@@ -172,12 +173,12 @@ struct PostgresReadingTests {
         ("UPDATE {schema}.certificates SET record = '{ not json' WHERE name = 'shop-example-com'", "a stored record is not JSON"),
         ("INSERT INTO {schema}.schema_version (version) VALUES (2)", "its tables are version 2, newer than this certform reads (1)"),
     ])
-    func unusableStateIsReportedAndLeftAlone(sql: String, fragment: String) throws {
+    func unusableStateIsReportedAndLeftAlone(sql: String, fragment: String) async throws {
         let url = TestPostgres.freshURL()
         #expect(try PostgresReadingTests.migrateShippedState(to: url).status == 0)
-        let backend = try PostgresStateBackend.connect(PostgresStateURL(url, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
-        try backend.executeForTesting(sql)
-        backend.close()
+        let backend = try await PostgresStateBackend.connect(PostgresStateURL(url, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+        try await backend.executeForTesting(sql)
+        await backend.close()
         for arguments in [["plan"], ["show"], ["state", "list"], ["state", "forget", "shop-example-com"]] {
             let result = try CLI.run(arguments + ["--state", url])
             #expect(result.status == 1, "\(arguments)")
@@ -185,10 +186,9 @@ struct PostgresReadingTests {
             #expect(result.stderr.contains("restore the database from a backup") && !result.stderr.contains("git checkout"))
         }
         // Left alone: the damaged record is still there for a person to fix.
-        #expect(throws: StateError.self) {
-            let check = try PostgresStateBackend.connect(PostgresStateURL(url, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
-            defer { check.close() }
-            _ = try check.load()
+        await #expect(throws: StateError.self) {
+            let check = try await PostgresStateBackend.connect(PostgresStateURL(url, password: ProcessInfo.processInfo.environment["PGPASSWORD"]))
+            _ = try await check.load()
         }
     }
 }

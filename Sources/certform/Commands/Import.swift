@@ -1,5 +1,5 @@
-import CertCentralAPI
 import Apply
+import CertCentralAPI
 import ArgumentParser
 import CertCentral
 import Dates
@@ -31,60 +31,53 @@ struct Import: AsyncParsableCommand {
     var orderID: Int
 
     func run() async throws {
+        let spec = try manifestEntry()
+        let imported = try await Failure.report { () async throws(StateError) in
+            try await stateOptions.withLockedState(operation: "import", timeout: lockOptions.lockTimeout) { (store) async throws(StateError) in
+                var state = try await store.load()
+                if let existing = state.certificates[name] {
+                    Console.error("error: '\(name)' already has order \(existing.orderID) in state; run 'certform state forget \(name)' first to replace it")
+                    return false
+                }
+                guard let info = await readOrder(matching: spec) else { return false }
+                state.certificates[name] = OrderRecords.imported(info, expected: spec.product)
+                let saved = try await store.save(state)
+                StateView.imported(name, orderID: orderID, status: info.status.rawValue, validTill: info.certificate.validTill, serial: saved.serial)
+                return true
+            }
+        }
+        if !imported { throw ExitCode.failure }
+    }
+
+    /// The manifest entry NAME, when the manifests load without errors.
+    func manifestEntry() throws -> CertificateSpec {
         let manifests = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(Date())).load()
-        DiagnosticOutput.report(manifests, format: .quietText)
+        DiagnosticsView.report(manifests, format: .quietText)
         if manifests.hasErrors { throw ExitCode.failure }
         guard let spec = manifests.certificates.first(where: { $0.name == name }) else {
             Console.error("error: no certificate named '\(name)' in the manifests under '\(manifestOptions.manifests)'")
             throw ExitCode.failure
         }
-        let locked = try Failure.report { () throws(StateError) in
-            try stateOptions.openLocked(operation: "import", timeout: lockOptions.lockTimeout)
-        }
-        defer { locked.close() }
-        let store = locked.store
-        var state = try Failure.report { () throws(StateError) in try store.load() }
-        if let existing = state.certificates[name] {
-            Console.error("error: '\(name)' already has order \(existing.orderID) in state; run 'certform state forget \(name)' first to replace it")
-            throw ExitCode.failure
-        }
-        let client = try api.makeClient()
+        return spec
+    }
+
+    /// The order from CertCentral when it can be read and matches `spec`; otherwise nil, with the
+    /// reason printed.
+    func readOrder(matching spec: CertificateSpec) async -> OrderInfo? {
         let info: OrderInfo
         do {
-            info = try await client.orderInfo(orderID)
-            try await client.shutdown()
+            info = try await api.withClient { client in try await client.orderInfo(orderID) }
+        } catch is ExitCode {
+            return nil  // the key was missing; its error is printed
         } catch {
-            try? await client.shutdown()
             Console.error("error: cannot read order \(orderID): \(error)")
-            throw ExitCode.failure
+            return nil
         }
         let mismatches = OrderMatch.mismatches(spec: spec, info: info)
         guard mismatches.isEmpty else {
             Console.error("error: order \(orderID) does not match '\(name)': \(mismatches.joined(separator: "; "))")
-            throw ExitCode.failure
+            return nil
         }
-        state.certificates[name] = OrderRecords.imported(info, expected: spec.product)
-        let saved = try Failure.report { () throws(StateError) in try store.save(state) }
-        let expiry = info.certificate.validTill.map { ", certificate valid till \($0)" } ?? ""
-        print("Imported order \(orderID) as '\(name)' (\(info.status)\(expiry)); state serial \(saved.serial).")
-    }
-}
-
-/// Comparing an order in CertCentral with a manifest entry.
-enum OrderMatch {
-    static func mismatches(spec: CertificateSpec, info: OrderInfo) -> [String] {
-        var problems: [String] = []
-        if let product = info.product?.nameID, product != spec.product.rawValue {
-            problems.append("its product is \(product), the manifest says \(spec.product.rawValue)")
-        }
-        if info.certificate.commonName != spec.commonName {
-            problems.append("its common_name is '\(info.certificate.commonName)', the manifest says '\(spec.commonName)'")
-        }
-        let ordered = Set(info.certificate.dnsNames).subtracting([info.certificate.commonName])
-        let declared = Set(spec.dnsNames ?? []).subtracting([spec.commonName])
-        if ordered != declared {
-            problems.append("its dns_names are [\(ordered.sorted().joined(separator: ", "))], the manifest says [\(declared.sorted().joined(separator: ", "))]")
-        }
-        return problems
+        return info
     }
 }

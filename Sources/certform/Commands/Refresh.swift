@@ -26,23 +26,23 @@ struct Refresh: AsyncParsableCommand {
     var concurrency = 4
 
     func run() async throws {
-        let locked = try Failure.report { () throws(StateError) in
-            try stateOptions.openLocked(operation: "refresh", timeout: lockOptions.lockTimeout)
+        let failed = try await Failure.report { () async throws(StateError) in
+            try await stateOptions.withLockedState(operation: "refresh", timeout: lockOptions.lockTimeout) { (store) async throws(StateError) in
+                let state = try await store.load()
+                return try? await api.withClient { client in await refresh(StateWriter(state: state, store: store), client: client) }
+            }
         }
-        defer { locked.close() }
-        let store = locked.store
-        let state = try Failure.report { () throws(StateError) in try store.load() }
-        let client = try api.makeClient()
-        defer { Task { try? await client.shutdown() } }
-        let writer = StateWriter(state: state, store: store)
-        let leftovers = await Applier(client: client, writer: writer).resolveLeftoverIntents()
-        ApplyOutput.reportIntents(leftovers)
+        guard let failed else { throw ExitCode.failure }
+        if failed { throw ExitCode.failure }
+    }
+
+    /// Settles leftover intents, reads the orders worth reading, and reports; true when a read failed.
+    func refresh(_ writer: StateWriter, client: CertCentralClient) async -> Bool {
+        ApplyView.reportIntents(await Applier(client: client, writer: writer).resolveLeftoverIntents())
         let names = Refresher.names(in: await writer.state, all: all)
         let reports = await Refresher(client: client, writer: writer).refresh(names, concurrency: max(1, concurrency)) { _ in }
-        ApplyOutput.reportRefresh(reports)
-        let changed = reports.filter { !$0.changes.isEmpty }.count
-        let failed = reports.filter { $0.error != nil }.count
-        print("Refresh: \(reports.count) order\(reports.count == 1 ? "" : "s") read, \(changed) changed, \(failed) failed · state serial \(await writer.state.serial)")
-        if failed > 0 { throw ExitCode.failure }
+        RefreshView.report(reports)
+        RefreshView.summary(reports, stateSerial: await writer.state.serial)
+        return reports.contains { $0.error != nil }
     }
 }

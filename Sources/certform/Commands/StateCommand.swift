@@ -1,12 +1,11 @@
 import Apply
-import CertCentralAPI
 import ArgumentParser
 import Dates
 import Foundation
 import JSON
 import States
 
-struct StateCommand: ParsableCommand {
+struct StateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "state",
         abstract: "Inspect, repair and move the state.",
@@ -22,7 +21,7 @@ struct StateCommand: ParsableCommand {
         """,
         subcommands: [List.self, ShowRecord.self, Forget.self, Resolve.self, Migrate.self])
 
-    struct Migrate: ParsableCommand {
+    struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Copy the state from a file to PostgreSQL, or back, losing nothing.",
             discussion: """
@@ -44,7 +43,7 @@ struct StateCommand: ParsableCommand {
         var to: String
 
         @Option(name: .customLong("state-password-file"), help: ArgumentHelp(
-            "File holding the PostgreSQL password (default: the PGPASSWORD variable).", valueName: "file"))
+            "File holding the PostgreSQL password (default: the PGPASSWORD variable).", valueName: "file"), completion: .file())
         var statePasswordFile: String?
 
         @Flag(help: "Replace the destination even when it holds another state.")
@@ -52,57 +51,42 @@ struct StateCommand: ParsableCommand {
 
         @OptionGroup var lockOptions: LockOptions
 
-        func run() throws {
-            try Failure.report { () throws(StateError) in
-                let source = try StateOptions.open(from, passwordFile: statePasswordFile)
-                defer { source.close() }
-                let destination = try StateOptions.open(to, passwordFile: statePasswordFile)
-                defer { destination.close() }
-                guard source.name != destination.name else {
-                    throw .unwritable(path: destination.name, reason: "it is the source itself")
+        func run() async throws {
+            let result = try await Failure.report { () async throws(StateError) in
+                let source = try await StateOptions.open(from, passwordFile: statePasswordFile)
+                let destination: any StateBackend
+                do throws(StateError) {
+                    destination = try await StateOptions.open(to, passwordFile: statePasswordFile)
+                } catch {
+                    await source.close()
+                    throw error
                 }
-                let sourceLock = try source.lock(operation: "state migrate", timeout: lockOptions.lockTimeout)
-                defer { sourceLock.release() }
-                let destinationLock = try destination.lock(operation: "state migrate", timeout: lockOptions.lockTimeout)
-                defer { destinationLock.release() }
-                let state = try source.load()
-                if state.lineage == nil && state.certificates.isEmpty && state.intents.isEmpty {
-                    throw .unreadable(path: source.name, reason: "it holds no state (a wrong path or URL?); nothing was copied")
+                do throws(StateError) {
+                    let result = try await StateMigration.migrate(from: source, to: destination, force: force, lockTimeout: lockOptions.lockTimeout)
+                    await source.close()
+                    await destination.close()
+                    return result
+                } catch {
+                    await source.close()
+                    await destination.close()
+                    throw error
                 }
-                let existing = try destination.load()
-                let isEmpty = existing.lineage == nil && existing.certificates.isEmpty && existing.intents.isEmpty
-                let isOlderCopy = existing.lineage == state.lineage && existing.serial <= state.serial
-                if !(isEmpty || isOlderCopy || force) {
-                    throw .unwritable(path: destination.name, reason: "it holds another state (lineage \(existing.lineage ?? "none"), serial \(existing.serial), \(existing.certificates.count) certificates); pass --force to replace it")
-                }
-                try destination.replace(with: state)
-                let copy = try destination.load()
-                guard copy == state else {
-                    throw .unwritable(path: destination.name, reason: "the copy read back differs from the source; the source is unchanged, do not use the copy")
-                }
-                print("Migrated \(state.certificates.count) certificates and \(state.intents.count) intents (lineage \(state.lineage ?? "none"), serial \(state.serial)) from \(source.name) to \(destination.name); the copy was read back and matches.")
             }
+            StateView.migrated(result)
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the certificate names in state, with their order and status, and the unresolved intents.")
 
         @OptionGroup var stateOptions: StateOptions
 
-        func run() throws {
-            let state = try Failure.report { () throws(StateError) in try stateOptions.loadState() }
-            for name in state.certificates.keys.sorted() {
-                let record = state.certificates[name]!
-                print("\(name)\torder \(record.orderID)\t\(record.status)")
-            }
-            for intent in state.intents {
-                print("intent \(intent.id)\t\(intent.name)\t\(intent.action) since \(intent.createdAt)")
-            }
+        func run() async throws {
+            StateView.list(try await Failure.report { () async throws(StateError) in try await stateOptions.loadState() })
         }
     }
 
-    struct ShowRecord: ParsableCommand {
+    struct ShowRecord: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Print one certificate's state record as JSON.")
 
         @OptionGroup var stateOptions: StateOptions
@@ -110,18 +94,18 @@ struct StateCommand: ParsableCommand {
         @Argument(help: "The certificate name.")
         var name: String
 
-        func run() throws {
+        func run() async throws {
             let path = stateOptions.statePath
-            let state = try Failure.report { () throws(StateError) in try stateOptions.loadState() }
+            let state = try await Failure.report { () async throws(StateError) in try await stateOptions.loadState() }
             guard let record = state.certificates[name] else {
                 Console.error("error: \(StateError.unknownCertificate(name: name, path: path))")
                 throw ExitCode.failure
             }
-            print(JSONWriter.pretty(record.json), terminator: "")
+            StateView.record(record)
         }
     }
 
-    struct Forget: ParsableCommand {
+    struct Forget: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a certificate's record from state (the order itself is not touched).",
             discussion: "Use it for an orphan you no longer manage, or to let a rename order anew. certform never revokes or cancels orders.")
@@ -132,22 +116,21 @@ struct StateCommand: ParsableCommand {
         @Argument(help: "The certificate name.")
         var name: String
 
-        func run() throws {
+        func run() async throws {
             let path = stateOptions.statePath
-            try Failure.report { () throws(StateError) in
-                try stateOptions.withLockedState(operation: "state forget", timeout: lockOptions.lockTimeout) { (store) throws(StateError) in
-                var state = try store.load()
-                guard let record = state.certificates.removeValue(forKey: name) else {
-                    throw .unknownCertificate(name: name, path: path)
-                }
-                let saved = try store.save(state)
-                print("Forgot '\(name)' (order \(record.orderID), \(record.status)); state serial \(saved.serial). The order still exists in CertCentral.")
+            try await Failure.report { () async throws(StateError) in
+                try await stateOptions.withLockedState(operation: "state forget", timeout: lockOptions.lockTimeout) { (store) async throws(StateError) in
+                    var state = try await store.load()
+                    guard let record = state.certificates.removeValue(forKey: name) else {
+                        throw .unknownCertificate(name: name, path: path)
+                    }
+                    StateView.forgot(name, record: record, serial: try await store.save(state).serial)
                 }
             }
         }
     }
 
-    struct Resolve: ParsableCommand {
+    struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Settle an intent whose outcome is unknown: the order was placed, or it was not.",
             discussion: """
@@ -174,50 +157,21 @@ struct StateCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let path = stateOptions.statePath
-            try Failure.report { () throws(StateError) in
-                try stateOptions.withLockedState(operation: "state resolve", timeout: lockOptions.lockTimeout) { (store) throws(StateError) in
-                var state = try store.load()
-                guard let index = state.intents.firstIndex(where: { $0.id == intentID }) else {
-                    throw .unknownIntent(id: intentID, path: path)
-                }
-                let intent = state.intents.remove(at: index)
-                if let order {
-                    state.certificates[intent.name] = OrderRecords.resolved(intent, orderID: order, previous: state.certificates[intent.name])
-                }
-                let saved = try store.save(state)
-                if let order {
-                    print("Recorded order \(order) for '\(intent.name)' (status pending until 'certform refresh'); state serial \(saved.serial).")
-                } else {
-                    print("Intent \(intent.id) for '\(intent.name)' resolved as not placed; state serial \(saved.serial).")
-                }
+            try await Failure.report { () async throws(StateError) in
+                try await stateOptions.withLockedState(operation: "state resolve", timeout: lockOptions.lockTimeout) { (store) async throws(StateError) in
+                    var state = try await store.load()
+                    guard let index = state.intents.firstIndex(where: { $0.id == intentID }) else {
+                        throw .unknownIntent(id: intentID, path: path)
+                    }
+                    let intent = state.intents.remove(at: index)
+                    if let order {
+                        state.certificates[intent.name] = OrderRecords.resolved(intent, orderID: order, previous: state.certificates[intent.name])
+                    }
+                    StateView.resolved(intent, order: order, serial: try await store.save(state).serial)
                 }
             }
         }
-    }
-}
-
-/// `--lock-timeout` for commands that write state.
-struct LockOptions: ParsableArguments {
-    @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("How long to wait for another writer's lock, e.g. 0s, 30s, 5m (default 0s).", valueName: "duration"))
-    var lockTimeoutText: String = "0s"
-
-    var lockTimeout: Double { DurationText.seconds(lockTimeoutText) ?? 0 }
-
-    func validate() throws {
-        guard DurationText.seconds(lockTimeoutText) != nil else {
-            throw ValidationError("--lock-timeout takes a duration such as 0s, 30s or 5m, not '\(lockTimeoutText)'")
-        }
-    }
-}
-
-/// Durations on the command line: `30s`, `5m`, `1h`, `2d` or plain seconds.
-enum DurationText {
-    static func seconds(_ text: String) -> Double? {
-        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        if let last = text.last, let unit = units[last], let value = Double(text.dropLast()), value >= 0 { return value * unit }
-        if let value = Double(text), value >= 0 { return value }
-        return nil
     }
 }

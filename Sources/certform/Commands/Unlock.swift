@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import States
 
-struct Unlock: ParsableCommand {
+struct Unlock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove a state lock left by a process on another machine.",
         discussion: """
@@ -14,24 +14,18 @@ struct Unlock: ParsableCommand {
     @Argument(help: "The lock id from the lock error.")
     var lockID: String
 
-    func run() throws {
-        let result = try Failure.report { () throws(StateError) in
-            let backend = try stateOptions.backend()
-            defer { backend.close() }
-            return try backend.unlock(id: lockID)
+    func run() async throws {
+        let result = try await Failure.report { () async throws(StateError) in
+            let backend = try await stateOptions.backend()
+            do throws(StateError) {
+                let result = try await backend.unlock(id: lockID)
+                await backend.close()
+                return result
+            } catch {
+                await backend.close()
+                throw error
+            }
         }
-        switch result {
-        case .removed(let info):
-            print("Removed lock \(info.id) (\(info.summary)).")
-        case .noLock:
-            Console.error("error: the state '\(stateOptions.statePath)' is not locked")
-            throw ExitCode.failure
-        case .otherLock(let info):
-            Console.error("error: the state is locked by \(info.summary), not by \(lockID)")
-            throw ExitCode.failure
-        case .held(let info):
-            Console.error("error: lock \(info.id) is held by a running process on this machine (\(info.summary)); it is released when that process ends")
-            throw ExitCode.failure
-        }
+        guard StateView.unlocked(result, location: stateOptions.statePath, lockID: lockID) else { throw ExitCode.failure }
     }
 }

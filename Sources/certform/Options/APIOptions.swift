@@ -1,6 +1,6 @@
-import CertCentralAPI
 import ArgumentParser
 import CertCentral
+import CertCentralAPI
 import Foundation
 import Logging
 
@@ -11,12 +11,13 @@ struct APIOptions: ParsableArguments {
     var endpointOption: String?
 
     @Option(name: .customLong("api-key-file"), help: ArgumentHelp(
-        "Read the API key from this file instead of the DIGICERT_API_KEY environment variable.", valueName: "file"))
+        "Read the API key from this file instead of the DIGICERT_API_KEY environment variable.", valueName: "file"),
+        completion: .file())
     var apiKeyFile: String?
 
     @Option(name: .customLong("rate-limit"), help: ArgumentHelp(
         "Rolling request windows to stay within (default: 100/5s,1000/180s, CertCentral's limits).", valueName: "windows"))
-    var rateLimit: String?
+    var rateLimit: RateLimitsArgument?
 
     @Flag(help: "Log each HTTP request (method, path, status, time) to standard error; never the key or a CSR.")
     var verbose = false
@@ -26,9 +27,6 @@ struct APIOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let rateLimit, RateLimit.parse(rateLimit) == nil {
-            throw ValidationError("--rate-limit takes windows such as 100/5s,1000/180s, not '\(rateLimit)'")
-        }
         guard URL(string: endpoint)?.scheme.map({ ["http", "https"].contains($0) }) == true else {
             throw ValidationError("--endpoint must be an http(s) URL such as \(Endpoint.defaultBaseURL), not '\(endpoint)'")
         }
@@ -55,9 +53,22 @@ struct APIOptions: ParsableArguments {
         return APIKey(value)
     }
 
+    /// Runs `body` with one client, and shuts the client down when `body` ends, however it ends.
+    func withClient<T>(_ body: (CertCentralClient) async throws -> T) async throws -> T {
+        let client = try makeClient()
+        do {
+            let result = try await body(client)
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     func makeClient() throws -> CertCentralClient {
         var configuration = CertCentralConfiguration(baseURL: endpoint, apiKey: try apiKey(), userAgent: "certform/\(Certform.version)")
-        if let rateLimit, let limits = RateLimit.parse(rateLimit) { configuration.rateLimits = limits }
+        if let rateLimit { configuration.rateLimits = rateLimit.limits }
         var logger = Logger(label: "certform.http") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .info : .critical
         return CertCentralClient(configuration: configuration, logger: logger)

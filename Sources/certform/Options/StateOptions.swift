@@ -3,27 +3,15 @@ import Foundation
 import PostgresState
 import States
 
-/// Where the manifests are: `--manifests` or `CERTFORM_MANIFESTS`, default `manifests`.
-struct ManifestOptions: ParsableArguments {
-    @Option(name: .customLong("manifests"), help: ArgumentHelp(
-        "Directory of *.yaml / *.yml manifests, read recursively (env CERTFORM_MANIFESTS; default: manifests).",
-        valueName: "dir"))
-    var manifestsOption: String?
-
-    var manifests: String {
-        manifestsOption ?? Environment.value("CERTFORM_MANIFESTS") ?? "manifests"
-    }
-}
-
 /// Where the state is: `--state` or `CERTFORM_STATE`, default `state/orders.json`.
 struct StateOptions: ParsableArguments {
     @Option(name: .customLong("state"), help: ArgumentHelp(
         "State file, or a PostgreSQL state postgres://user@host:5432/db?schema=certform (env CERTFORM_STATE; default: state/orders.json).",
-        valueName: "file|url"))
+        valueName: "file|url"), completion: .file(extensions: ["json"]))
     var stateOption: String?
 
     @Option(name: .customLong("state-password-file"), help: ArgumentHelp(
-        "File holding the PostgreSQL password (default: the PGPASSWORD variable).", valueName: "file"))
+        "File holding the PostgreSQL password (default: the PGPASSWORD variable).", valueName: "file"), completion: .file())
     var statePasswordFile: String?
 
     /// The state's location as given: a path, or a URL without a password.
@@ -32,12 +20,12 @@ struct StateOptions: ParsableArguments {
     }
 
     /// Opens the state: the file, or a connection to PostgreSQL. Close it when done.
-    func backend() throws(StateError) -> any StateBackend {
-        try Self.open(statePath, passwordFile: statePasswordFile)
+    func backend() async throws(StateError) -> any StateBackend {
+        try await Self.open(statePath, passwordFile: statePasswordFile)
     }
 
     /// Opens the state at `location` (a path or a `postgres://` URL).
-    static func open(_ location: String, passwordFile: String?) throws(StateError) -> any StateBackend {
+    static func open(_ location: String, passwordFile: String?) async throws(StateError) -> any StateBackend {
         guard PostgresStateURL.isPostgres(location) else { return StateStore(path: location) }
         var password = Environment.value("PGPASSWORD")
         if let file = passwordFile {
@@ -46,31 +34,45 @@ struct StateOptions: ParsableArguments {
             }
             password = text.trimmingCharacters(in: .newlines)
         }
-        return try PostgresStateBackend.connect(PostgresStateURL(location, password: password))
+        return try await PostgresStateBackend.connect(PostgresStateURL(location, password: password))
     }
 
     /// Reads the state once (commands that only look).
-    func loadState() throws(StateError) -> State {
-        let backend = try backend()
-        defer { backend.close() }
-        return try backend.load()
+    func loadState() async throws(StateError) -> State {
+        let backend = try await backend()
+        do throws(StateError) {
+            let state = try await backend.load()
+            await backend.close()
+            return state
+        } catch {
+            await backend.close()
+            throw error
+        }
     }
 
-    /// Opens the state, takes the writers' lock, and runs `body`; releases and closes after.
-    func withLockedState<T>(operation: String, timeout: Double, _ body: (any StateBackend) throws(StateError) -> T) throws(StateError) -> T {
-        let locked = try openLocked(operation: operation, timeout: timeout)
-        defer { locked.close() }
-        return try body(locked.store)
+    /// Opens the state, takes the writers' lock, and runs `body`; releases and closes after,
+    /// however `body` ends.
+    func withLockedState<T>(operation: String, timeout: Double,
+                            _ body: (any StateBackend) async throws(StateError) -> T) async throws(StateError) -> T {
+        let locked = try await openLocked(operation: operation, timeout: timeout)
+        do throws(StateError) {
+            let result = try await body(locked.store)
+            await locked.close()
+            return result
+        } catch {
+            await locked.close()
+            throw error
+        }
     }
 
     /// Opens the state and takes the writers' lock, for commands that hold both across
     /// asynchronous work (apply, refresh, import). Call ``LockedState/close()`` when done.
-    func openLocked(operation: String, timeout: Double) throws(StateError) -> LockedState {
-        let backend = try backend()
-        do {
-            return LockedState(store: backend, lock: try backend.lock(operation: operation, timeout: timeout))
+    func openLocked(operation: String, timeout: Double) async throws(StateError) -> LockedState {
+        let backend = try await backend()
+        do throws(StateError) {
+            return LockedState(store: backend, lock: try await backend.lock(operation: operation, timeout: timeout))
         } catch {
-            backend.close()
+            await backend.close()
             throw error
         }
     }
@@ -87,9 +89,30 @@ final class LockedState: Sendable {
     }
 
     /// Releases the lock, then closes the connection (a file needs nothing).
-    func close() {
-        lock.release()
-        store.close()
+    func close() async {
+        await lock.release()
+        await store.close()
+    }
+}
+
+/// `--lock-timeout` for commands that write state.
+struct LockOptions: ParsableArguments {
+    @Option(name: .customLong("lock-timeout"), help: ArgumentHelp(
+        "How long to wait for another writer's lock, e.g. 0s, 30s, 5m (default 0s).", valueName: "duration"))
+    var lockTimeoutArgument = DurationArgument(seconds: 0, written: "0s")
+
+    var lockTimeout: Double { lockTimeoutArgument.seconds }
+}
+
+/// Where the manifests are: `--manifests` or `CERTFORM_MANIFESTS`, default `manifests`.
+struct ManifestOptions: ParsableArguments {
+    @Option(name: .customLong("manifests"), help: ArgumentHelp(
+        "Directory of *.yaml / *.yml manifests, read recursively (env CERTFORM_MANIFESTS; default: manifests).",
+        valueName: "dir"), completion: .directory)
+    var manifestsOption: String?
+
+    var manifests: String {
+        manifestsOption ?? Environment.value("CERTFORM_MANIFESTS") ?? "manifests"
     }
 }
 
@@ -101,26 +124,5 @@ struct OutputOptions: ParsableArguments {
     /// Colour only on a terminal, never with --no-color or NO_COLOR.
     var usesColor: Bool {
         !noColor && Environment.value("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1
-    }
-}
-
-enum Environment {
-    /// A variable's value, or nil when it is unset or empty.
-    static func value(_ name: String) -> String? {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
-        return value
-    }
-}
-
-/// Writes to standard error.
-enum Console {
-    static func error(_ text: String) {
-        flush()
-        FileHandle.standardError.write(Data((text + "\n").utf8))
-    }
-
-    /// Flushes buffered standard output, so that progress appears as it happens.
-    static func flush() {
-        fflush(nil)
     }
 }

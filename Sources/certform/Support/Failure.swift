@@ -13,7 +13,7 @@ enum Failure {
         }
     }
 
-    static func reportAsync<T>(_ body: () async throws(StateError) -> T) async throws -> T {
+    static func report<T>(_ body: () async throws(StateError) -> T) async throws -> T {
         do {
             return try await body()
         } catch {

@@ -1,0 +1,141 @@
+import Apply
+import Dates
+import Foundation
+import Plans
+import States
+
+actor ProgressCounter {
+    let total: Int
+    var done = 0
+
+    init(total: Int) { self.total = total }
+
+    func next() -> Int {
+        done += 1
+        return done
+    }
+}
+
+/// What apply prints: progress per change, the summary, what to publish for DCV, and how
+/// leftover intents were settled.
+enum ApplyView {
+    static func progressLine(_ outcome: ChangeOutcome, index: Int, total: Int) -> String {
+        let change = outcome.change
+        let symbol = TextRenderer.symbol(change.action)
+        let head = "[\(index)/\(total)] \(symbol) \(change.name)"
+        switch outcome.kind {
+        case .placed(let orderID, _):
+            return change.action == .reissue ? "\(head)  reissue of order \(orderID) requested" : "\(head)  order \(orderID) placed"
+        case .adopted(let orderID):
+            return "\(head)  order \(orderID) found after an unknown outcome and recorded"
+        case .refused(let reason):
+            return "\(head)  FAILED: \(reason)"
+        case .skipped(let reason):
+            return "\(head)  skipped: \(reason); plan again"
+        case .undecided(let intentID, let reason):
+            return "\(head)  UNDECIDED (intent \(intentID)): \(reason); it stays blocked until 'certform apply' or 'certform state resolve \(intentID)' settles it"
+        }
+    }
+
+    static func summary(_ outcomes: [ChangeOutcome], stateSerial: Int) -> String {
+        let placed = outcomes.filter(\.succeeded).count
+        let failed = outcomes.count - placed
+        let paid = outcomes.filter { $0.succeeded && $0.change.isPaid }.count
+        return "\nApply: \(placed) of \(outcomes.count) change\(outcomes.count == 1 ? "" : "s") done (\(paid) paid order\(paid == 1 ? "" : "s")), \(failed) failed · state serial \(stateSerial)"
+    }
+
+    static func dcvInstructions(_ outcomes: [ChangeOutcome]) -> String {
+        var lines: [String] = []
+        for outcome in outcomes.sorted(by: { $0.change.name < $1.change.name }) {
+            guard case .placed(let orderID, let value?) = outcome.kind else { continue }
+            let names = [outcome.change.commonName] + outcome.change.dnsNames
+            switch outcome.change.dcvMethod {
+            case .dnsTXTToken?:
+                for name in names {
+                    lines.append("  \(outcome.change.name) (order \(orderID)): TXT record at \(name.hasPrefix("*.") ? String(name.dropFirst(2)) : name) with value \(value)")
+                }
+            case .httpToken?:
+                for name in names {
+                    lines.append("  \(outcome.change.name) (order \(orderID)): serve \(value) at http://\(name)/.well-known/pki-validation/fileauth.txt")
+                }
+            default:
+                lines.append("  \(outcome.change.name) (order \(orderID)): publish the DCV value \(value) as \(outcome.change.dcvMethod?.rawValue ?? "the DCV method") requires")
+            }
+        }
+        return lines.isEmpty ? "" : "\nDomain control validation — publish these so that CertCentral can issue:\n" + lines.joined(separator: "\n")
+    }
+
+    static func applying(savedPlan path: String, createdAt: Date) {
+        Console.out("Applying the saved plan \(path) (made \(Timestamp.format(createdAt))).")
+    }
+
+    static func progress(_ outcome: ChangeOutcome, index: Int, total: Int) {
+        Console.out(progressLine(outcome, index: index, total: total))
+        Console.flush()
+    }
+
+    static func finished(_ outcomes: [ChangeOutcome], stateSerial: Int) {
+        Console.out(summary(outcomes, stateSerial: stateSerial))
+        let instructions = dcvInstructions(outcomes)
+        if !instructions.isEmpty { Console.out(instructions) }
+    }
+
+    static func renamed(_ moves: [(String, String)]) {
+        for (old, new) in moves {
+            Console.out("moved the state record of '\(old)' to '\(new)' (moved_from)")
+        }
+    }
+
+    static func nothingToApply() { Console.out("Nothing to apply.") }
+    static func cancelled() { Console.out("Apply cancelled; nothing was sent.") }
+    static func notATerminal() {
+        Console.error("error: standard input is not a terminal; review the plan and rerun with --auto-approve, or apply a saved plan")
+    }
+
+    /// Asks for 'yes'; true only for exactly that.
+    static func confirm() -> Bool {
+        Console.out("Apply these changes? Only 'yes' is accepted: ", terminator: "")
+        Console.flush()
+        return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+    }
+
+    static func tooManyOrders(_ paid: Int, limit: Int) {
+        Console.error("error: the plan has \(paid) paid orders, more than --max-orders \(limit); nothing was sent")
+    }
+
+    static func stalePlan(_ path: String, reasons: [String]) {
+        Console.error("error: the saved plan '\(path)' is stale: \(reasons.joined(separator: "; ")); make a new plan")
+    }
+
+    static func reportIntents(_ results: [(Intent, IntentResolver.Resolution)]) {
+        for (intent, resolution) in results {
+            switch resolution {
+            case .placed(let info):
+                Console.out("intent \(intent.id) (\(intent.action) \(intent.name)): order \(info.id) was placed; recorded")
+            case .notPlaced:
+                Console.out("intent \(intent.id) (\(intent.action) \(intent.name)): no order was placed; it will be planned again")
+            case .undecided(let reason):
+                Console.error("intent \(intent.id) (\(intent.action) \(intent.name)) is still undecided: \(reason); '\(intent.name)' stays blocked — run 'certform state resolve \(intent.id) --order ID' or '--not-placed'")
+            }
+        }
+    }
+}
+
+/// What refresh prints: each order that changed or failed, and a summary.
+enum RefreshView {
+    static func report(_ reports: [Refresher.Report]) {
+        for report in reports {
+            if let error = report.error {
+                Console.error("refresh \(report.name) (order \(report.orderID)) failed: \(error)")
+            } else if !report.changes.isEmpty {
+                Console.out("refresh \(report.name) (order \(report.orderID)): \(report.changes.joined(separator: "; "))")
+            }
+        }
+    }
+
+    static func summary(_ reports: [Refresher.Report], stateSerial: Int) {
+        let changed = reports.filter { !$0.changes.isEmpty }.count
+        let failed = reports.filter { $0.error != nil }.count
+        Console.out("Refresh: \(reports.count) order\(plural(reports.count)) read, \(changed) changed, \(failed) failed · state serial \(stateSerial)")
+    }
+}

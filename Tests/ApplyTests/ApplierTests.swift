@@ -1,0 +1,162 @@
+import Apply
+import CertCentral
+import CertCentralAPI
+import Dates
+import Foundation
+import Plans
+@testable import Sandbox
+import States
+import Testing
+
+/// The exactly-once core (SPEC §5.2), driven directly: the applier against the sandbox in this
+/// process and an in-memory state that can fail.
+@Suite struct ApplierTests {
+    @Test func eachCreateIsPlacedOnceAndRecordedWithoutItsIntent() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let backend = FakeBackend()
+            let writer = StateWriter(state: State(), store: backend)
+            let changes = ApplyHarness.changes(["a", "b", "c"].map { ApplyHarness.spec($0) })
+            let outcomes = await Applier(client: client, writer: writer).apply(changes, concurrency: 2) { _ in }
+            #expect(outcomes.allSatisfy { $0.succeeded })
+            let state = await backend.stored
+            #expect(state.intents.isEmpty)
+            #expect(state.certificates.keys.sorted() == ["a", "b", "c"])
+            #expect(state.certificates["a"]?.status == .pending)
+            #expect(state.certificates["a"]?.dcvRandomValue != nil)
+            #expect(await store.currentStats().ordersCreated == 3)
+        }
+    }
+
+    @Test func aDroppedAnswerIsLookedUpAndAdoptedNotSentAgain() async throws {
+        try await ApplyHarness.withSandbox({ $0.faults.dropAfterAcceptRate = 1 }) { client, store in
+            let backend = FakeBackend()
+            let writer = StateWriter(state: State(), store: backend)
+            let outcomes = await Applier(client: client, writer: writer).apply(ApplyHarness.changes([ApplyHarness.spec("web")]), concurrency: 1) { _ in }
+            guard case .adopted(let orderID) = try #require(outcomes.first).kind else {
+                Issue.record("expected the order to be adopted, got \(outcomes)")
+                return
+            }
+            #expect(await store.currentStats().ordersCreated == 1)
+            #expect(await backend.stored.certificates["web"]?.orderID == orderID)
+            #expect(await backend.stored.intents.isEmpty)
+        }
+    }
+
+    @Test func aRefusalRecordsNothingAndDropsTheIntent() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let backend = FakeBackend()
+            let writer = StateWriter(state: State(), store: backend)
+            // Three years is more than the sandbox's account allows: a definite 400.
+            let changes = ApplyHarness.changes([ApplyHarness.spec("web", validityYears: 3)])
+            let outcomes = await Applier(client: client, writer: writer).apply(changes, concurrency: 1) { _ in }
+            guard case .refused(let reason) = try #require(outcomes.first).kind else {
+                Issue.record("expected a refusal, got \(outcomes)")
+                return
+            }
+            #expect(reason.contains("invalid_value:validity_years"))
+            let stored = await backend.stored
+            #expect(stored.intents.isEmpty && stored.certificates.isEmpty)
+            #expect(await store.currentStats().ordersCreated == 0)
+        }
+    }
+
+    @Test func anOrderThatCannotBeRecordedKeepsItsIntent() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            // The intent is written; the write that records the order fails.
+            let backend = FakeBackend(failAfter: 1)
+            let writer = StateWriter(state: State(), store: backend)
+            let outcomes = await Applier(client: client, writer: writer).apply(ApplyHarness.changes([ApplyHarness.spec("web")]), concurrency: 1) { _ in }
+            guard case .undecided = try #require(outcomes.first).kind else {
+                Issue.record("expected undecided, got \(outcomes)")
+                return
+            }
+            #expect(await backend.stored.intents.map(\.name) == ["web"])
+            #expect(await store.currentStats().ordersCreated == 1)
+        }
+    }
+
+    @Test func nothingIsSentWhenTheIntentCannotBeSaved() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let backend = FakeBackend(failAfter: 0)
+            let writer = StateWriter(state: State(), store: backend)
+            let outcomes = await Applier(client: client, writer: writer).apply(ApplyHarness.changes([ApplyHarness.spec("web")]), concurrency: 1) { _ in }
+            guard case .skipped = try #require(outcomes.first).kind else {
+                Issue.record("expected skipped, got \(outcomes)")
+                return
+            }
+            #expect(await store.currentStats().ordersCreated == 0)
+        }
+    }
+
+    @Test func manyChangesInFlightLoseNoRecordAndShareWrites() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let backend = FakeBackend()
+            let writer = StateWriter(state: State(), store: backend)
+            let names = (0..<24).map { String(format: "c%02d", $0) }
+            let outcomes = await Applier(client: client, writer: writer).apply(ApplyHarness.changes(names.map { ApplyHarness.spec($0) }), concurrency: 8) { _ in }
+            #expect(outcomes.count == 24 && outcomes.allSatisfy { $0.succeeded })
+            #expect(await backend.stored.certificates.keys.sorted() == names)
+            #expect(await store.currentStats().ordersCreated == 24)
+            // An intent and a record per change, group-committed: never more writes than that.
+            #expect(await backend.saves <= 48)
+        }
+    }
+
+    @Test func aChangeTheStateNoLongerMatchesIsSkipped() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let changes = ApplyHarness.changes([ApplyHarness.spec("web")])
+            // Between plan and apply, another run recorded an order for the name.
+            var state = State()
+            state.certificates["web"] = StateRecord(orderID: 1, product: .sslDVGeoTrust, commonName: "web.example.com",
+                                                    dnsNames: ["www.web.example.com"], status: .pending)
+            let writer = StateWriter(state: state, store: FakeBackend(state))
+            let outcomes = await Applier(client: client, writer: writer).apply(changes, concurrency: 1) { _ in }
+            guard case .skipped(let reason) = try #require(outcomes.first).kind else {
+                Issue.record("expected skipped, got \(outcomes)")
+                return
+            }
+            #expect(reason.contains("state now holds order 1"))
+            #expect(await store.currentStats().ordersCreated == 0)
+        }
+    }
+
+    @Test func aLeftoverIntentWhoseOrderExistsIsAdopted() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let change = try #require(ApplyHarness.changes([ApplyHarness.spec("web")]).first)
+            let request = try #require(change.request?.order)
+            // The earlier run sent the order and died before recording it.
+            let placed = try await client.placeOrder(product: .sslDVGeoTrust, body: request)
+            var state = State()
+            state.intents = [Intent(id: "i-1", name: "web", action: .create, createdAt: Timestamp.format(Date().addingTimeInterval(-60)),
+                                    requestDigest: ChangeRequest.order(request).digest, commonName: change.commonName, product: .sslDVGeoTrust,
+                                    extra: ["dns_names": .array(change.dnsNames.map { .string($0) })])]
+            let backend = FakeBackend(state)
+            let results = await Applier(client: client, writer: StateWriter(state: state, store: backend)).resolveLeftoverIntents()
+            guard case .placed(let info) = try #require(results.first).1 else {
+                Issue.record("expected the intent to resolve as placed, got \(results)")
+                return
+            }
+            #expect(info.id == placed.id)
+            #expect(await backend.stored.certificates["web"]?.orderID == placed.id)
+            #expect(await backend.stored.intents.isEmpty)
+            #expect(await store.currentStats().ordersCreated == 1)
+        }
+    }
+
+    @Test func aLeftoverIntentWithNoOrderIsDroppedAndNothingSent() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            var state = State()
+            state.intents = [Intent(id: "i-2", name: "web", action: .create, createdAt: Timestamp.format(Date()),
+                                    requestDigest: "sha256:x", commonName: "web.example.com", product: .sslDVGeoTrust,
+                                    extra: ["dns_names": .array([.string("www.web.example.com")])])]
+            let backend = FakeBackend(state)
+            let results = await Applier(client: client, writer: StateWriter(state: state, store: backend)).resolveLeftoverIntents()
+            guard case .notPlaced = try #require(results.first).1 else {
+                Issue.record("expected not placed, got \(results)")
+                return
+            }
+            #expect(await backend.stored.intents.isEmpty)
+            #expect(await store.currentStats().ordersCreated == 0)
+        }
+    }
+}
