@@ -60,18 +60,42 @@ public enum JSONWriter {
         for _ in 0..<(indent * 2) { out.append(0x20) }
     }
 
+    /// A JSON string. Besides what JSON requires, DEL, the C1 controls (U+0080–U+009F), the line
+    /// separators and the bidirectional overrides are written as `\uXXXX` too, so that JSON
+    /// printed to a terminal carries no control character.
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         let hex = Array("0123456789abcdef".utf8)
-        for byte in text.utf8 {
+        var bytes = text.utf8.makeIterator()
+        while let byte = bytes.next() {
             switch byte {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
             case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x00..<0x20:
+            case 0x00..<0x20, 0x7F:
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            case 0xC2:
+                // U+0080…U+00BF: C1 controls are escaped, the rest written as they are.
+                guard let next = bytes.next() else { out.append(byte); break }
+                if next < 0xA0 {
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(next >> 4)], hex[Int(next & 15)]])
+                } else {
+                    out.append(contentsOf: [byte, next])
+                }
+            case 0xE2:
+                // U+2028/2029 (line breaks to some readers) and the bidirectional overrides
+                // U+202A…202E and U+2066…2069 are escaped; any other character is written as is.
+                guard let second = bytes.next() else { out.append(byte); break }
+                guard let third = bytes.next() else { out.append(contentsOf: [byte, second]); break }
+                let scalar = (UInt32(byte & 0x0F) << 12) | (UInt32(second & 0x3F) << 6) | UInt32(third & 0x3F)
+                if (0x2028...0x202E).contains(scalar) || (0x2066...0x2069).contains(scalar) {
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(scalar >> 12)], hex[Int((scalar >> 8) & 15)],
+                                            hex[Int((scalar >> 4) & 15)], hex[Int(scalar & 15)]])
+                } else {
+                    out.append(contentsOf: [byte, second, third])
+                }
             default: out.append(byte)
             }
         }

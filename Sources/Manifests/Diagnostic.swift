@@ -1,3 +1,4 @@
+import Escaping
 import YAML
 
 /// One problem found in the manifests, located in a file.
@@ -28,8 +29,10 @@ public struct Diagnostic: Sendable, Hashable {
         Diagnostic(.warning, message, file: file, at: location)
     }
 
-    /// `file:line:column: severity: message`, the form compilers use and editors link.
+    /// `file:line:column: severity: message`, the form compilers use and editors link; the path
+    /// and the message (which quotes manifest text) escaped for a terminal, on one line.
     public var headline: String {
+        let file = Escape.terminal(self.file), message = Escape.terminal(self.message)
         if let location {
             return "\(file):\(location.line):\(location.column): \(severity.rawValue): \(message)"
         }

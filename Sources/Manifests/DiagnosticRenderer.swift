@@ -1,3 +1,4 @@
+import Escaping
 import Foundation
 
 /// Renders diagnostics for people (with the source line and a caret), as JSON data, and as GitHub
@@ -13,19 +14,42 @@ public struct DiagnosticRenderer {
         self.readFile = readFile
     }
 
-    /// `file:line:col: error: message`, then the line and a caret under the column.
+    /// `file:line:col: error: message`, then the line and a caret under the column. The line is
+    /// cut to about ``excerptWidth`` characters around the column and escaped, so that one
+    /// enormous or hostile line prints a bounded, inert excerpt however many problems it holds.
     public mutating func text(_ diagnostic: Diagnostic) -> String {
         var out = diagnostic.headline
         guard let location = diagnostic.location, let line = sourceLine(diagnostic.file, location.line) else {
             return out
         }
+        let (excerpt, caretColumn) = Self.excerpt(line, column: location.column)
         let number = String(location.line)
         let gutter = String(repeating: " ", count: max(0, 5 - number.count)) + number
         let pad = String(repeating: " ", count: gutter.count)
         // Keep tabs under tabs so that the caret lines up in a terminal.
-        let lead = line.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-        out += "\n\(gutter) | \(line)\n\(pad) | \(lead)^"
+        let lead = excerpt.prefix(max(0, caretColumn - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+        out += "\n\(gutter) | \(excerpt)\n\(pad) | \(lead)^"
         return out
+    }
+
+    /// Characters of a source line shown around the column.
+    public static let excerptWidth = 200
+
+    /// At most ``excerptWidth`` characters of `line` around `column` (1-based), with `…` where it
+    /// was cut, and the caret's column within the excerpt. Control characters other than tabs
+    /// are replaced by `·` so that the caret stays under its character.
+    static func excerpt(_ line: Substring, column: Int) -> (String, Int) {
+        let characters = Array(line)
+        let half = excerptWidth / 2
+        let start = max(0, min(column - 1 - half, characters.count - excerptWidth))
+        let end = min(characters.count, start + excerptWidth)
+        var text = start > 0 ? "…" : ""
+        for character in characters[start..<end] {
+            let control = character != "\t" && character.unicodeScalars.contains(where: Escape.isControl)
+            text.append(control ? "·" : character)
+        }
+        if end < characters.count { text += "…" }
+        return (text, column - start + (start > 0 ? 1 : 0))
     }
 
     mutating func sourceLine(_ file: String, _ number: Int) -> Substring? {
@@ -39,21 +63,14 @@ public struct DiagnosticRenderer {
         return line
     }
 
-    /// `::error file=…,line=…,col=…::message` for GitHub Actions.
+    /// `::error file=…,line=…,col=…::message` for GitHub Actions (printed on standard error, so
+    /// that JSON on standard output always parses); the path and message can never end the
+    /// command or start another.
     public static func annotation(_ diagnostic: Diagnostic) -> String {
-        var properties = "file=\(escapeProperty(diagnostic.file))"
+        var properties = "file=\(Escape.annotationProperty(diagnostic.file))"
         if let location = diagnostic.location {
             properties += ",line=\(location.line),col=\(location.column)"
         }
-        return "::\(diagnostic.severity.rawValue) \(properties)::\(escapeData(diagnostic.message))"
-    }
-
-    static func escapeData(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
-    }
-
-    static func escapeProperty(_ text: String) -> String {
-        escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        return "::\(diagnostic.severity.rawValue) \(properties)::\(Escape.annotationData(diagnostic.message))"
     }
 }

@@ -1,5 +1,6 @@
 import CertCentralAPI
 import Dates
+import Escaping
 import Foundation
 
 /// The plan for a pull request: the paid count first, a table, the reasons folded away, and never
@@ -53,9 +54,9 @@ public struct MarkdownRenderer: Sendable {
 
     func row(_ change: Change) -> String {
         let action = change.isPaid ? "**\(change.action.rawValue)** (paid)" : change.action.rawValue
-        let names = ([change.commonName] + change.dnsNames.filter { $0 != change.commonName }).map(escape).joined(separator: "<br>")
+        let names = ([change.commonName] + change.dnsNames.filter { $0 != change.commonName }).map { Escape.markdown($0) }.joined(separator: "<br>")
         let order = change.orderID.map { "\($0)" } ?? "—"
-        return "| \(TextRenderer.symbol(change.action)) | `\(change.name)` | \(action) | \(change.product.rawValue) | \(names) | \(order) |\n"
+        return "| \(TextRenderer.symbol(change.action)) | \(Self.code(change.name)) | \(action) | \(change.product.rawValue) | \(names) | \(order) |\n"
     }
 
     func detail(_ change: Change) -> String {
@@ -63,11 +64,13 @@ public struct MarkdownRenderer: Sendable {
         if change.action == .renew {
             lines.append("renewal_of_order_id \(change.renewalOfOrderID.map(String.init) ?? "?") · renewed_thumbprint \(change.renewedThumbprint ?? "unknown")")
         }
-        return "- `\(change.name)` \(change.action.rawValue): " + lines.map(escape).joined(separator: "; ") + "\n"
+        return "- \(Self.code(change.name)) \(change.action.rawValue): " + lines.map { Escape.markdown($0) }.joined(separator: "; ") + "\n"
     }
 
-    func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: "*", with: "\\*")
+    /// A certificate name as code. A name of the name alphabet cannot leave a code span; anything
+    /// else (a hostile state or plan file) is shown escaped, not as code.
+    static func code(_ name: String) -> String {
+        name.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 || $0 == 46 || $0 == 95 }
+            ? "`\(name)`" : Escape.markdown(name)
     }
 }

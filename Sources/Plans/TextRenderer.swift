@@ -1,9 +1,11 @@
 import CertCentralAPI
 import Dates
+import Escaping
 import Foundation
 
 /// The plan for a terminal (SPEC §4.1). Colour only when asked; the words carry the meaning
-/// without it.
+/// without it. Every field that came from manifests or state is escaped (``Escape/terminal(_:limit:)``):
+/// a name or reason can never steer the terminal or start a line of its own.
 public struct TextRenderer: Sendable {
     public var color: Bool
 
@@ -18,28 +20,29 @@ public struct TextRenderer: Sendable {
         if listed.isEmpty {
             out += "  No changes. Every certificate matches its order.\n"
         } else {
-            let nameWidth = min(40, listed.map(\.name.count).max() ?? 0)
+            let nameWidth = min(40, listed.map { Escape.terminal($0.name).count }.max() ?? 0)
             let productWidth = listed.filter { $0.action != .orphan }.map(\.product.rawValue.count).max() ?? 0
             for change in listed {
                 let symbol = Self.symbol(change.action)
-                let name = change.name.padding(toLength: max(nameWidth, change.name.count), withPad: " ", startingAt: 0)
+                let shown = Escape.terminal(change.name)
+                let name = shown.padding(toLength: max(nameWidth, shown.count), withPad: " ", startingAt: 0)
                 let action = change.action.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                 var line = "  \(paint(symbol, change.action)) \(name)  \(paint(action, change.action)) "
                 if change.action == .orphan {
-                    line += change.reasons.first ?? ""
+                    line += Escape.terminal(change.reasons.first ?? "")
                     out += line + "\n"
                     continue
                 }
                 line += change.product.rawValue.padding(toLength: productWidth, withPad: " ", startingAt: 0) + "  " + Self.names(change)
                 if change.isPaid { line += "  " + paint("(paid)", .blocked, bold: true) }
                 out += line + "\n"
-                for reason in change.reasons { out += "      \(reason)\n" }
+                for reason in change.reasons { out += "      \(Escape.terminal(reason))\n" }
                 if change.action == .renew {
                     var detail = "renewal_of_order_id \(change.renewalOfOrderID.map(String.init) ?? "?")"
-                    detail += " · renewed_thumbprint " + (change.renewedThumbprint.map(Self.shortThumbprint) ?? "(unknown; run certform refresh)")
+                    detail += " · renewed_thumbprint " + (change.renewedThumbprint.map { Escape.terminal(Self.shortThumbprint($0)) } ?? "(unknown; run certform refresh)")
                     out += "      \(detail)\n"
                 }
-                for note in change.notes { out += "      note: \(note)\n" }
+                for note in change.notes { out += "      note: \(Escape.terminal(note))\n" }
             }
         }
         out += "\nPlan: \(summary.line)\n"
@@ -49,7 +52,8 @@ public struct TextRenderer: Sendable {
     /// `example.com +2 names`.
     static func names(_ change: Change) -> String {
         let extra = change.dnsNames.filter { $0 != change.commonName }.count
-        return extra == 0 ? change.commonName : "\(change.commonName) +\(extra) name\(extra == 1 ? "" : "s")"
+        let commonName = Escape.terminal(change.commonName, limit: 253)
+        return extra == 0 ? commonName : "\(commonName) +\(extra) name\(extra == 1 ? "" : "s")"
     }
 
     /// `7D236B54…E945`.

@@ -35,6 +35,7 @@ public struct Intent: Sendable, Hashable {
         }
         id = try text("id")
         name = try text("name")
+        try State.checkName(name, path: "\(path).name")
         let actionText = try text("action")
         guard let action = Action(rawValue: actionText), action.isChange else {
             throw StateFormatError("\(path).action '\(actionText)' is not create, renew or reissue")

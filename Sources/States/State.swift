@@ -41,10 +41,24 @@ public struct State: Sendable, Hashable {
         public mutating func add(name: String, json: JSONValue) {
             guard firstError == nil else { return }
             do {
+                try State.checkName(name, path: "certificates")
                 records[name] = try StateRecord(json: json, path: "certificates.\(name)")
             } catch {
                 firstError = error
             }
+        }
+    }
+
+    /// Certificate names are manifest names (`[a-z0-9]([a-z0-9._-]{0,62})`): anything else in a
+    /// state file is not certform's, and is refused before it reaches a plan, a log or a comment.
+    static func checkName(_ name: String, path: String) throws(StateFormatError) {
+        let bytes = Array(name.utf8)
+        let valid = (1...63).contains(bytes.count) && bytes.enumerated().allSatisfy { index, byte in
+            (97...122).contains(byte) || (48...57).contains(byte) || (index > 0 && (byte == 45 || byte == 46 || byte == 95))
+        }
+        guard valid else {
+            let shown = String(decoding: bytes.prefix(64), as: UTF8.self).unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? String($0) : "?" }.joined()
+            throw StateFormatError("\(path) holds the name '\(shown)', which is not a certificate name ([a-z0-9][a-z0-9._-]{0,62})")
         }
     }
 
@@ -71,6 +85,7 @@ public struct State: Sendable, Hashable {
         case .object(let entries)?:
             certificates.reserveCapacity(entries.count)
             for (name, entry) in entries {
+                try State.checkName(name, path: "certificates")
                 certificates[name] = try StateRecord(json: entry, path: "certificates.\(name)")
             }
         case nil, .null?: break

@@ -78,3 +78,47 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONSafetyTests {
+    @Test func controlsSeparatorsAndOverridesAreEscapedAndRoundTrip() throws {
+        let text = "a\u{1B}[2J b\u{7F} c\u{9B} d\u{2028} e\u{202E} f\u{2066} g\u{A0}é€"
+        let written = JSONWriter.compact(.string(text))
+        #expect(written == #""a\u001b[2J b\u007f c\u009b d\u2028 e\u202e f\u2066 g\#u{A0}é€""#)
+        #expect(try JSONParser.parse(written) == .string(text))
+    }
+}
+
+@Suite struct JSONCodableBridgeTests {
+    struct Sample: Codable, Equatable {
+        var name: String
+        var count: Int
+        var ratio: Double
+        var flag: Bool?
+        var tags: [String]
+        var nested: [String: [Int]]
+        var free: JSONValue?
+    }
+
+    @Test func encodesAndDecodesThroughJSONValue() throws {
+        let sample = Sample(name: "web", count: 3, ratio: 0.5, flag: nil, tags: ["a", "b"], nested: ["x": [1, 2]], free: ["k": [1, "two"]])
+        let value = try JSONValueEncoder().encode(sample)
+        #expect(value["flag"] == nil)  // nil optionals are left out
+        #expect(value["nested"]?["x"] == [1, 2])
+        #expect(try JSONValueDecoder().decode(Sample.self, from: value) == sample)
+        #expect(JSONWriter.compact(value) == #"{"count":3,"free":{"k":[1,"two"]},"name":"web","nested":{"x":[1,2]},"ratio":0.5,"tags":["a","b"]}"#)
+    }
+
+    @Test func decodingErrorsNameTheirPath() {
+        let value: JSONValue = ["name": "web", "count": "three", "ratio": 1, "tags": [], "nested": [:]]
+        do {
+            _ = try JSONValueDecoder().decode(Sample.self, from: value)
+            Issue.record("a string is not an Int")
+        } catch let error as DecodingError {
+            #expect(error.jsonPath == "count")
+        } catch {
+            Issue.record("\(error)")
+        }
+        let items: JSONValue = ["name": "web", "count": 1, "ratio": 1, "tags": ["a", 2], "nested": [:]]
+        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Sample.self, from: items) }
+    }
+}

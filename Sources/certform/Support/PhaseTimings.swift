@@ -24,7 +24,7 @@ struct PhaseTimings {
             let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
             return "\(name) \((seconds * 1000).rounded() / 1000) s"
         }
-        Console.error("timings: " + parts.joined(separator: ", "))
+        Console.error("timings: \(parts.joined(separator: ", "))")
     }
 }
 

@@ -1,4 +1,5 @@
 import Apply
+import Escaping
 import Dates
 import Foundation
 import Plans
@@ -19,10 +20,10 @@ actor ProgressCounter {
 /// What apply prints: progress per change, the summary, what to publish for DCV, and how
 /// leftover intents were settled.
 enum ApplyView {
-    static func progressLine(_ outcome: ChangeOutcome, index: Int, total: Int) -> String {
+    static func progressLine(_ outcome: ChangeOutcome, index: Int, total: Int) -> TerminalText {
         let change = outcome.change
         let symbol = TextRenderer.symbol(change.action)
-        let head = "[\(index)/\(total)] \(symbol) \(change.name)"
+        let head: TerminalText = "[\(index)/\(total)] \(symbol) \(change.name)"
         switch outcome.kind {
         case .placed(let orderID, _):
             return change.action == .reissue ? "\(head)  reissue of order \(orderID) requested" : "\(head)  order \(orderID) placed"
@@ -37,22 +38,23 @@ enum ApplyView {
         }
     }
 
-    static func summary(_ outcomes: [ChangeOutcome], stateSerial: Int) -> String {
+    static func summary(_ outcomes: [ChangeOutcome], stateSerial: Int) -> TerminalText {
         let placed = outcomes.filter(\.succeeded).count
         let failed = outcomes.count - placed
         let paid = outcomes.filter { $0.succeeded && $0.change.isPaid }.count
         return "\nApply: \(placed) of \(outcomes.count) change\(outcomes.count == 1 ? "" : "s") done (\(paid) paid order\(paid == 1 ? "" : "s")), \(failed) failed · state serial \(stateSerial)"
     }
 
-    static func dcvInstructions(_ outcomes: [ChangeOutcome]) -> String {
-        var lines: [String] = []
+    static func dcvInstructions(_ outcomes: [ChangeOutcome]) -> TerminalText {
+        var lines: [TerminalText] = []
         for outcome in outcomes.sorted(by: { $0.change.name < $1.change.name }) {
             guard case .placed(let orderID, let value?) = outcome.kind else { continue }
             let names = [outcome.change.commonName] + outcome.change.dnsNames
             switch outcome.change.dcvMethod {
             case .dnsTXTToken?:
                 for name in names {
-                    lines.append("  \(outcome.change.name) (order \(orderID)): TXT record at \(name.hasPrefix("*.") ? String(name.dropFirst(2)) : name) with value \(value)")
+                    let domain = name.hasPrefix("*.") ? String(name.dropFirst(2)) : name
+                    lines.append("  \(outcome.change.name) (order \(orderID)): TXT record at \(domain) with value \(value)")
                 }
             case .httpToken?:
                 for name in names {
@@ -62,7 +64,8 @@ enum ApplyView {
                 lines.append("  \(outcome.change.name) (order \(orderID)): publish the DCV value \(value) as \(outcome.change.dcvMethod?.rawValue ?? "the DCV method") requires")
             }
         }
-        return lines.isEmpty ? "" : "\nDomain control validation — publish these so that CertCentral can issue:\n" + lines.joined(separator: "\n")
+        guard !lines.isEmpty else { return "" }
+        return lines.reduce("\nDomain control validation — publish these so that CertCentral can issue:") { $0 + "\n" + $1 }
     }
 
     static func applying(savedPlan path: String, createdAt: Date) {
@@ -77,7 +80,7 @@ enum ApplyView {
     static func finished(_ outcomes: [ChangeOutcome], stateSerial: Int) {
         Console.out(summary(outcomes, stateSerial: stateSerial))
         let instructions = dcvInstructions(outcomes)
-        if !instructions.isEmpty { Console.out(instructions) }
+        if !instructions.text.isEmpty { Console.out(instructions) }
     }
 
     static func renamed(_ moves: [(String, String)]) {
@@ -105,6 +108,10 @@ enum ApplyView {
 
     static func stalePlan(_ path: String, reasons: [String]) {
         Console.error("error: the saved plan '\(path)' is stale: \(reasons.joined(separator: "; ")); make a new plan")
+    }
+
+    static func refusedPlan(_ path: String, problems: [String]) {
+        Console.error("error: the saved plan '\(path)' is not what the manifests and state give, so nothing was sent: \(problems.joined(separator: "; ")); make a new plan and review it")
     }
 
     static func reportIntents(_ results: [(Intent, IntentResolver.Resolution)]) {

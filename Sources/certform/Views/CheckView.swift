@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dates
+import Escaping
 import JSON
 import Plans
 
@@ -11,16 +12,16 @@ enum CheckView {
 
     static func show(_ rows: [ExpiryCheck.Row], within: Int, format: Format) {
         switch format {
-        case .text: Console.out(text(rows, within: within), terminator: "")
-        case .json: Console.out(JSONWriter.pretty(json(rows, within: within)), terminator: "")
-        case .prometheus: Console.out(prometheus(rows), terminator: "")
+        case .text: Console.out(rendered: text(rows, within: within))
+        case .json: Console.out(rendered: JSONWriter.pretty(json(rows, within: within)))
+        case .prometheus: Console.out(rendered: prometheus(rows))
         }
     }
 
     static func text(_ rows: [ExpiryCheck.Row], within: Int) -> String {
         var out = ""
         for row in rows where row.due {
-            out += "\(row.name): certificate expires \(row.record.validTill!) (\(row.daysLeft!) days) and nothing is renewing it\n"
+            out += "\(Escape.terminal(row.name)): certificate expires \(row.record.validTill!) (\(row.daysLeft!) days) and nothing is renewing it\n"
         }
         let due = rows.filter(\.due).count
         out += "\(due) of \(rows.count) certificate\(plural(rows.count)) expire\(rows.count == 1 ? "s" : "") within \(within) days with no renewal in progress\n"
@@ -40,12 +41,12 @@ enum CheckView {
         out += "# TYPE certform_certificate_expiry_timestamp_seconds gauge\n"
         for row in rows {
             guard let till = row.record.validTill else { continue }
-            out += "certform_certificate_expiry_timestamp_seconds{name=\"\(row.name)\"} \(till.daysSinceEpoch * 86_400 + 86_399)\n"
+            out += "certform_certificate_expiry_timestamp_seconds{name=\"\(Escape.prometheusLabel(row.name))\"} \(till.daysSinceEpoch * 86_400 + 86_399)\n"
         }
         out += "# HELP certform_certificate_renewal_due Whether the certificate expires within the checked window with no renewal in progress.\n"
         out += "# TYPE certform_certificate_renewal_due gauge\n"
         for row in rows {
-            out += "certform_certificate_renewal_due{name=\"\(row.name)\"} \(row.due ? 1 : 0)\n"
+            out += "certform_certificate_renewal_due{name=\"\(Escape.prometheusLabel(row.name))\"} \(row.due ? 1 : 0)\n"
         }
         return out
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Escaping
 import Foundation
 import JSON
 import Plans
@@ -18,7 +19,9 @@ enum PlanView {
     }
 
     static func show(_ plan: Plan, format: Format, color: Bool) {
-        Console.out(render(plan, format: format, color: color), terminator: "")
+        let text = render(plan, format: format, color: color)
+        // The text renderer escapes every field and adds colour codes of its own.
+        Console.out(format == .text ? TerminalText(escapedFields: text) : TerminalText(rendered: text), terminator: "")
         if let summaryFile = Environment.value("GITHUB_STEP_SUMMARY") {
             appendStepSummary(MarkdownRenderer().render(plan), to: summaryFile)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dates
+import Escaping
 import JSON
 import States
 
@@ -11,8 +12,8 @@ enum StateView {
 
     static func show(_ state: State, location: String, today: CalendarDate, format: Format) {
         switch format {
-        case .json: Console.out(JSONWriter.pretty(json(state, today: today)), terminator: "")
-        case .text: Console.out(text(state, location: location, today: today), terminator: "")
+        case .json: Console.out(rendered: JSONWriter.pretty(json(state, today: today)))
+        case .text: Console.out(rendered: text(state, location: location, today: today))
         }
     }
 
@@ -30,14 +31,14 @@ enum StateView {
 
     static func text(_ state: State, location: String, today: CalendarDate) -> String {
         let names = state.certificates.keys.sorted()
-        guard !names.isEmpty else { return "The state '\(location)' holds no orders.\n" }
+        guard !names.isEmpty else { return "The state '\(Escape.terminal(location))' holds no orders.\n" }
         var rows = [["NAME", "ORDER", "STATUS", "EXPIRES", "DAYS LEFT", "COMMON NAME"]]
         for name in names {
             let record = state.certificates[name]!
             rows.append([
                 name, String(record.orderID), record.status.rawValue, record.validTill?.description ?? "—",
                 record.validTill.map { String(today.days(until: $0)) } ?? "—", record.commonName,
-            ])
+            ].map { Escape.terminal($0) })
         }
         let intents = state.intents.isEmpty ? "" : " · \(state.intents.count) unresolved intent\(plural(state.intents.count))"
         return table(rows) + "\n\(names.count) order\(plural(names.count)) · state serial \(state.serial)\(intents)\n"
@@ -55,7 +56,7 @@ enum StateView {
     }
 
     static func record(_ record: StateRecord) {
-        Console.out(JSONWriter.pretty(record.json), terminator: "")
+        Console.out(rendered: JSONWriter.pretty(record.json))
     }
 
     static func forgot(_ name: String, record: StateRecord, serial: Int) {

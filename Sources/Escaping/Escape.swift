@@ -1,0 +1,107 @@
+import Foundation
+
+/// Text from manifests, state files, saved plans or CertCentral is data: it reaches a terminal, a
+/// pull-request comment, a CI log or a metrics file only through these functions, one per output
+/// kind (SPEC §2.2), so that it can never become a control sequence, markup, a workflow command or
+/// another metric.
+public enum Escape {
+    /// Characters that steer a terminal or forge lines: C0 controls, DEL, C1 controls, and the
+    /// Unicode line and paragraph separators and bidirectional overrides.
+    @inline(__always)
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// One field for a terminal line: every control character (newlines and tabs too) as
+    /// `\u{1B}`, and at most `limit` characters (the rest as `…`).
+    public static func terminal(_ text: String, limit: Int = 500) -> String {
+        escaped(text, keepingLayout: false, limit: limit)
+    }
+
+    /// Text whose newlines and tabs are layout (a rendered block); every other control character
+    /// is escaped. The last line of defence before bytes reach standard output or error.
+    public static func terminalBlock(_ text: String) -> String {
+        escaped(text, keepingLayout: true, limit: .max)
+    }
+
+    static func escaped(_ text: String, keepingLayout: Bool, limit: Int) -> String {
+        // Most text has nothing to escape and fits: return it as it is.
+        if text.unicodeScalars.count <= limit,
+           !text.unicodeScalars.contains(where: { isControl($0) && !(keepingLayout && ($0 == "\n" || $0 == "\t")) }) {
+            return text
+        }
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == limit {
+                out += "…"
+                break
+            }
+            count += 1
+            if isControl(scalar) && !(keepingLayout && (scalar == "\n" || scalar == "\t")) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// One field for markdown (a table cell or a list item in a pull-request comment): control
+    /// characters as in ``terminal(_:limit:)``; `<`, `>` and `&` as HTML entities, so that nothing
+    /// opens a tag or a comment; and the punctuation that opens links, images, emphasis, code,
+    /// strikethrough or a table cell backslash-escaped, as CommonMark allows for any ASCII
+    /// punctuation.
+    public static func markdown(_ text: String, limit: Int = 500) -> String {
+        var out = ""
+        for scalar in terminal(text, limit: limit).unicodeScalars {
+            switch scalar {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\\", "`", "*", "_", "[", "]", "(", ")", "!", "|", "~", "#":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A Prometheus label value: `\`, `"` and newline escaped as the exposition format requires,
+    /// other control characters written as `\\u{…}` text.
+    public static func prometheusLabel(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default:
+                if isControl(scalar) {
+                    out += "\\\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The message of a GitHub workflow command (`::error …::MESSAGE`): control characters
+    /// escaped, then `%`, CR and LF encoded as GitHub requires, so that it stays one command.
+    public static func annotationData(_ text: String) -> String {
+        terminal(text).replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    /// A property of a GitHub workflow command (`file=…`): as ``annotationData(_:)``, and `:` and
+    /// `,` encoded too.
+    public static func annotationProperty(_ text: String) -> String {
+        annotationData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}
