@@ -1,3 +1,4 @@
+import Dates
 import Foundation
 import States
 
@@ -25,5 +26,49 @@ extension SavedPlan {
             reasons.append("the plan is \(Int(age / 3600)) hours old, older than --max-plan-age \(maxAge.written)")
         }
         return reasons
+    }
+}
+
+extension SavedPlan {
+    /// Why this saved plan must not be applied although it is current (SPEC §5: a saved plan can
+    /// only narrow what is sent, never widen it): a name twice, a `created_at` in the future, or a
+    /// change that the plan recomputed now from the same manifests and state does not hold —
+    /// another action, product or request body than the reviewed plan showed.
+    public func tampering(against recomputed: Plan, now: Date) -> [String] {
+        var problems: [String] = []
+        if createdAt > now.addingTimeInterval(60) {
+            problems.append("its created_at \(Timestamp.format(createdAt)) is in the future")
+        }
+        var seen: Set<String> = []
+        for change in changes where !seen.insert(change.name).inserted {
+            problems.append("it names '\(change.name)' twice")
+        }
+        let expected = Dictionary(recomputed.changes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for change in changes where change.action.isChange {
+            guard let planned = expected[change.name] else {
+                problems.append("'\(change.name)' is in no manifest or state")
+                continue
+            }
+            if let difference = Self.difference(change, planned) {
+                problems.append("'\(change.name)': \(difference)")
+            }
+        }
+        return problems
+    }
+
+    /// How a saved change differs from the recomputed one in what would be sent, or nil.
+    static func difference(_ saved: Change, _ planned: Change) -> String? {
+        if saved.action != planned.action { return "the plan says \(saved.action), the manifests and state say \(planned.action)" }
+        if saved.product != planned.product { return "the plan orders \(saved.product), the manifests say \(planned.product)" }
+        if saved.request?.digest != planned.request?.digest { return "its request body is not the one the manifests and state give" }
+        if saved.orderID != planned.orderID { return "it names order \(saved.orderID.map(String.init) ?? "none"), state holds \(planned.orderID.map(String.init) ?? "none")" }
+        return nil
+    }
+
+    /// The recomputed changes for the names this plan holds: what apply sends, so that the bytes
+    /// sent are the planner's, never the file's.
+    public func narrowed(_ recomputed: Plan) -> [Change] {
+        let names = Set(changes.map(\.name))
+        return recomputed.changes.filter { names.contains($0.name) }
     }
 }

@@ -2,6 +2,7 @@ import Apply
 import ArgumentParser
 import CertCentral
 import Dates
+import Escaping
 import Foundation
 import JSON
 import Manifests
@@ -82,12 +83,12 @@ struct ApplyCommand: AsyncParsableCommand {
         let applier = Applier(client: client, writer: writer)
         // A saved plan is checked against the state as it was when the plan was made, before
         // anything changes it.
-        let saved = try planFile.map { try readSavedPlan($0, state: initial, now: now) }
+        let saved = try planFile.map { try checkedSavedPlan($0, state: initial, now: now) }
         let leftovers = await applier.resolveLeftoverIntents()
         ApplyView.reportIntents(leftovers)
         let changes: [Change]
         if let saved, let planFile {
-            ApplyView.applying(savedPlan: planFile, createdAt: saved.createdAt)
+            ApplyView.applying(savedPlan: planFile, createdAt: saved.plan.createdAt)
             changes = saved.changes
         } else {
             guard let planned = try await planNow(client: client, writer: writer, applier: applier, now: now) else { return }
@@ -111,7 +112,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if manifests.hasErrors { throw ExitCode.failure }
         let plan = Planner().plan(manifests: manifests.certificates, state: await writer.state, asOf: asOfDate,
                                   manifestsDigest: manifests.digest, fileCount: manifests.files.count)
-        Console.out(TextRenderer(color: output.usesColor).render(plan))
+        Console.out(TerminalText(escapedFields: TextRenderer(color: output.usesColor).render(plan)))
         guard plan.summary.hasChanges else {
             try await recordRenames(applier, plan.changes)
             ApplyView.nothingToApply()
@@ -152,6 +153,24 @@ struct ApplyCommand: AsyncParsableCommand {
     /// Renamed certificates whose order stays as it is only move their state record.
     func recordRenames(_ applier: Applier, _ changes: [Change]) async throws {
         ApplyView.renamed(try await Failure.report { () async throws(StateError) in try await applier.applyRenames(changes) })
+    }
+
+    /// The saved plan at `path` when it still holds against `state` and holds only what the
+    /// manifests and state give now (SPEC §5), with the changes to send: the planner's own,
+    /// recomputed at the plan's as-of, for the names the plan holds.
+    func checkedSavedPlan(_ path: String, state: State, now: Date) throws -> (plan: SavedPlan, changes: [Change]) {
+        let saved = try readSavedPlan(path, state: state, now: now)
+        let manifests = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(saved.asOf)).load()
+        DiagnosticsView.report(manifests, format: .quietText)
+        if manifests.hasErrors { throw ExitCode.failure }
+        let recomputed = Planner().plan(manifests: manifests.certificates, state: state, asOf: saved.asOf,
+                                        manifestsDigest: manifests.digest, fileCount: manifests.files.count)
+        let problems = saved.tampering(against: recomputed, now: now)
+        guard problems.isEmpty else {
+            ApplyView.refusedPlan(path, problems: problems)
+            throw ExitCode.failure
+        }
+        return (saved, saved.narrowed(recomputed))
     }
 
     /// The saved plan at `path`, when it still holds against `state` (SPEC §5).
