@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -32,13 +33,15 @@ let package = Package(
         .target(
             name: "Manifests",
             dependencies: [
-                "YAML", "Dates", "Parallel", "Files", "CertCentralAPI",
+                "YAML", "Dates", "Parallel", "Files", "CertCentralAPI", "Escaping",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(name: "JSON"),
+        // One escaping function per output kind (SPEC §2.2): terminal, markdown, annotations, labels.
+        .target(name: "Escaping"),
         // The wire contract: products, statuses, actions, typed requests and responses, paths.
         .target(name: "CertCentralAPI", dependencies: ["JSON"]),
         .target(name: "Files"),
@@ -48,6 +51,7 @@ let package = Package(
             dependencies: [
                 "States", "JSON", "Dates",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,14 +91,14 @@ let package = Package(
         .target(
             name: "Plans",
             dependencies: [
-                "Manifests", "States", "CertCentralAPI", "JSON", "Dates", "Parallel",
+                "Manifests", "States", "CertCentralAPI", "Escaping", "JSON", "Dates", "Parallel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "certform",
             dependencies: [
-                "Manifests", "States", "PostgresState", "Plans", "Dates", "JSON", "Files", "CertCentral", "CertCentralAPI", "Apply",
+                "Manifests", "States", "PostgresState", "Plans", "Dates", "JSON", "Files", "CertCentral", "CertCentralAPI", "Apply", "Escaping",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -116,6 +120,7 @@ let package = Package(
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "DatesTests", dependencies: ["Dates"]),
+        .testTarget(name: "EscapingTests", dependencies: ["Escaping"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(
             name: "ManifestsTests",

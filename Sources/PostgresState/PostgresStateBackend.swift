@@ -4,6 +4,7 @@ import JSON
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import States
 
@@ -47,14 +48,18 @@ public actor PostgresStateBackend: StateBackend {
         var logger = Logger(label: "certform.postgres")
         logger.logLevel = .critical
         var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: try tls(url))
         configuration.options.connectTimeout = connectTimeout
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger).get()
         } catch {
-            throw .unreadable(path: url.description, reason: "cannot connect to PostgreSQL: \(describe(error))")
+            var reason = "cannot connect to PostgreSQL: \(describe(error))"
+            if url.sslMode == .verifyFull || url.sslMode == .verifyCA {
+                reason += " (sslmode=\(url.sslMode.rawValue): the server's certificate must verify against \(url.caFile.map { "the CA in '\($0)'" } ?? "the system's CAs; give yours with --state-ca-file"))"
+            }
+            throw .unreadable(path: url.description, reason: reason)
         }
         let backend = PostgresStateBackend(url: url, connection: connection, logger: logger)
         do {
@@ -64,6 +69,28 @@ public actor PostgresStateBackend: StateBackend {
             throw error
         }
         return backend
+    }
+
+    /// The TLS mode for `url.sslMode`: verified against `url.caFile` or the system's roots.
+    static func tls(_ url: PostgresStateURL) throws(StateError) -> PostgresConnection.Configuration.TLS {
+        guard url.sslMode != .disable else { return .disable }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch url.sslMode {
+        case .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull, .disable: tls.certificateVerification = .fullVerification
+        }
+        if let caFile = url.caFile {
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw .unreadable(path: caFile, reason: "the --state-ca-file cannot be read")
+            }
+            tls.trustRoots = .file(caFile)
+        }
+        do {
+            return .require(try NIOSSLContext(configuration: tls))
+        } catch {
+            throw .unreadable(path: url.description, reason: "cannot set up TLS: \(error)")
+        }
     }
 
     // MARK: Tables

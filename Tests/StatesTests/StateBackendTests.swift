@@ -198,12 +198,50 @@ struct PostgresStateTests {
         await lock.release()
     }
 
+    /// SPEC §7: TLS with verification; the test server's certificate is signed by a CA of its own.
+    @Test(.enabled(if: TestPostgres.tlsCA != nil, "CERTFORM_TEST_POSTGRES_CA names no CA"))
+    func verifiedTLSConnectsWithTheCAAndFailsClearlyWithout() async throws {
+        let password = ProcessInfo.processInfo.environment["PGPASSWORD"]
+        let url = TestPostgres.freshURL(host: "localhost", query: "sslmode=verify-full")
+        let verified = try await PostgresStateBackend.connect(PostgresStateURL(url, password: password, caFile: TestPostgres.tlsCA))
+        #expect(try await verified.load() == State())
+        await verified.close()
+        do {
+            _ = try await PostgresStateBackend.connect(PostgresStateURL(url, password: password), connectTimeout: .seconds(5))
+            Issue.record("the server's certificate must not verify against the system's CAs")
+        } catch {
+            #expect(error.description.contains("sslmode=verify-full"), "\(error)")
+            #expect(error.description.contains("--state-ca-file"), "\(error)")
+            #expect(!(password.map { error.description.contains($0) } ?? false))
+        }
+    }
+
+    @Test func plaintextIsTheDefaultOnlyOnLoopback() throws {
+        #expect(try PostgresStateURL("postgres://u@127.0.0.1/db", password: nil).sslMode == .disable)
+        #expect(try PostgresStateURL("postgres://u@localhost/db", password: nil).sslMode == .disable)
+        #expect(try PostgresStateURL("postgres://u@db.internal/db", password: nil).sslMode == .verifyFull)
+        #expect(try PostgresStateURL("postgres://u@db.internal/db?sslmode=disable", password: nil).sslMode == .disable)
+        #expect(throws: StateError.self) { try PostgresStateURL("postgres://u@db/db?sslmode=maybe", password: nil) }
+    }
+
+    @Test(arguments: ["pa/ss", "p@ss", "p:ss", "a/b@c:d%e", "@@//::"])
+    func aPasswordInTheURLIsNeverEchoed(password: String) {
+        let url = "postgres://certform:\(password)@db.internal:5432/pki"
+        do {
+            _ = try PostgresStateURL(url, password: nil)
+            Issue.record("a URL with a password must be refused")
+        } catch {
+            #expect(!error.description.contains(password), "\(error.description)")
+            #expect(error.description.contains("certform:***@"), "\(error.description)")
+        }
+    }
+
     @Test(arguments: [
         ("postgres://certform:secret@db/pki", "holds a password"),
         ("postgres://db/pki", "the user is missing"),
         ("postgres://certform@db", "the database name is missing"),
         ("postgres://certform@db/pki?schema=Bad-Name", "schema must be a lowercase SQL identifier"),
-        ("postgres://certform@db/pki?sslmode=require", "unknown parameter 'sslmode'"),
+        ("postgres://certform@db/pki?sslrootcert=ca.pem", "unknown parameter 'sslrootcert'"),
     ])
     func badURLsAreNamedWithoutTheirPassword(url: String, reason: String) {
         do {
@@ -232,6 +270,7 @@ struct PostgresStateTests {
     @Test func ciRunsThePostgresVariants() async {
         if ProcessInfo.processInfo.environment["CERTFORM_REQUIRE_POSTGRES"] != nil {
             #expect(TestPostgres.isConfigured)
+            #expect(TestPostgres.tlsCA != nil, "CI must run the TLS test: .ci/run sets CERTFORM_TEST_POSTGRES_CA")
         } else {
             #expect(StateLocations.all(fileIn: "/x").count == (TestPostgres.isConfigured ? 2 : 1))
         }

@@ -12,6 +12,20 @@ public enum TestPostgres {
 
     public static var isConfigured: Bool { base != nil }
 
+    /// The CA that signed the test server's TLS certificate (`.ci/run` makes both, for
+    /// `localhost` and 127.0.0.1, and starts the server with `ssl=on`).
+    public static var tlsCA: String? {
+        guard let value = ProcessInfo.processInfo.environment["CERTFORM_TEST_POSTGRES_CA"], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// `freshURL()` with the host `localhost` (the name in the server's certificate) and `query`.
+    public static func freshURL(host: String, query: String) -> String {
+        let url = freshURL()
+        guard let at = url.firstIndex(of: "@"), let colon = url[at...].firstIndex(of: ":") else { return url + "&" + query }
+        return String(url[...at]) + host + url[colon...] + "&" + query
+    }
+
     /// A state URL with a new, empty schema.
     public static func freshURL() -> String {
         let suffix = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)

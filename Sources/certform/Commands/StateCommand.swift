@@ -46,6 +46,10 @@ struct StateCommand: AsyncParsableCommand {
             "File holding the PostgreSQL password (default: the PGPASSWORD variable).", valueName: "file"), completion: .file())
         var statePasswordFile: String?
 
+        @Option(name: .customLong("state-ca-file"), help: ArgumentHelp(
+            "CA bundle (PEM) to verify a PostgreSQL server with (default: the system's CAs).", valueName: "file"), completion: .file())
+        var stateCAFile: String?
+
         @Flag(help: "Replace the destination even when it holds another state.")
         var force = false
 
@@ -53,10 +57,10 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let result = try await Failure.report { () async throws(StateError) in
-                let source = try await StateOptions.open(from, passwordFile: statePasswordFile)
+                let source = try await StateOptions.open(from, passwordFile: statePasswordFile, caFile: stateCAFile)
                 let destination: any StateBackend
                 do throws(StateError) {
-                    destination = try await StateOptions.open(to, passwordFile: statePasswordFile)
+                    destination = try await StateOptions.open(to, passwordFile: statePasswordFile, caFile: stateCAFile)
                 } catch {
                     await source.close()
                     throw error

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CertCentral
 import CertCentralAPI
+import Escaping
 import Foundation
 import Logging
 
@@ -26,10 +27,29 @@ struct APIOptions: ParsableArguments {
         endpointOption ?? Environment.value("CERTFORM_ENDPOINT") ?? Endpoint.defaultBaseURL
     }
 
+    /// An https URL, or http to a loopback host (the sandbox) only: the key travels in a header,
+    /// so plaintext to any other host would hand it to the network (a usage error, before any
+    /// connection).
     func validate() throws {
-        guard URL(string: endpoint)?.scheme.map({ ["http", "https"].contains($0) }) == true else {
-            throw ValidationError("--endpoint must be an http(s) URL such as \(Endpoint.defaultBaseURL), not '\(endpoint)'")
+        let url = URL(string: endpoint)
+        let shown = Escape.terminal(endpoint, limit: 200)
+        switch url?.scheme {
+        case "https"?:
+            return
+        case "http"?:
+            guard let host = url?.host, Self.isLoopback(host) else {
+                throw ValidationError("--endpoint '\(shown)' is plain http to a host that is not loopback; the API key would travel in clear text. Use https, or http://127.0.0.1:PORT for the sandbox")
+            }
+        default:
+            throw ValidationError("--endpoint must be an https URL such as \(Endpoint.defaultBaseURL), not '\(shown)'")
         }
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") && bare.split(separator: ".").count == 4
+            && bare.split(separator: ".").allSatisfy { UInt8($0) != nil }
     }
 
     /// The key from --api-key-file or DIGICERT_API_KEY; a clear error when there is none.

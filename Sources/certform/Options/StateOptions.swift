@@ -14,6 +14,10 @@ struct StateOptions: ParsableArguments {
         "File holding the PostgreSQL password (default: the PGPASSWORD variable).", valueName: "file"), completion: .file())
     var statePasswordFile: String?
 
+    @Option(name: .customLong("state-ca-file"), help: ArgumentHelp(
+        "CA bundle (PEM) to verify a PostgreSQL state server with (default: the system's CAs).", valueName: "file"), completion: .file())
+    var stateCAFile: String?
+
     /// The state's location as given: a path, or a URL without a password.
     var statePath: String {
         stateOption ?? Environment.value("CERTFORM_STATE") ?? "state/orders.json"
@@ -21,11 +25,11 @@ struct StateOptions: ParsableArguments {
 
     /// Opens the state: the file, or a connection to PostgreSQL. Close it when done.
     func backend() async throws(StateError) -> any StateBackend {
-        try await Self.open(statePath, passwordFile: statePasswordFile)
+        try await Self.open(statePath, passwordFile: statePasswordFile, caFile: stateCAFile)
     }
 
     /// Opens the state at `location` (a path or a `postgres://` URL).
-    static func open(_ location: String, passwordFile: String?) async throws(StateError) -> any StateBackend {
+    static func open(_ location: String, passwordFile: String?, caFile: String? = nil) async throws(StateError) -> any StateBackend {
         guard PostgresStateURL.isPostgres(location) else { return StateStore(path: location) }
         var password = Environment.value("PGPASSWORD")
         if let file = passwordFile {
@@ -34,7 +38,7 @@ struct StateOptions: ParsableArguments {
             }
             password = text.trimmingCharacters(in: .newlines)
         }
-        return try await PostgresStateBackend.connect(PostgresStateURL(location, password: password))
+        return try await PostgresStateBackend.connect(PostgresStateURL(location, password: password, caFile: caFile))
     }
 
     /// Reads the state once (commands that only look).
