@@ -9,6 +9,10 @@ public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
 
 /// Replaces files so that a crash leaves either the old content or the new, never half of it:
 /// a temporary file in the same directory, fsync, rename over the target, fsync of the directory.
+///
+/// A new file gets mode 0600 (state files and the sandbox's data are nobody else's business);
+/// a file being replaced keeps its mode. Only a regular file is replaced: a symbolic link, a
+/// FIFO or a directory at `path` is refused, not followed or renamed over.
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws(AtomicFileError) {
         try write(Array(text.utf8), to: path)
@@ -18,23 +22,38 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         try createDirectory(directory, for: path)
+        let existing = try existingPermissions(of: path)
         let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw AtomicFileError(path: path, reason: errnoText()) }
         var renamed = false
         defer {
             if !renamed { unlink(temporary) }
         }
+        // Keep the permissions of the file being replaced (fchmod, unlike open, ignores the umask).
+        if let existing { fchmod(fd, existing) }
         try writeAndClose(bytes, to: fd, path: path)
-        // Keep the permissions of the file being replaced.
-        var info = stat()
-        if stat(path, &info) == 0 { chmod(temporary, info.st_mode & 0o7777) }
         guard rename(temporary, path) == 0 else { throw AtomicFileError(path: path, reason: errnoText()) }
         renamed = true
         let directoryFD = open(directory, O_RDONLY | O_CLOEXEC)
         if directoryFD >= 0 {
             fsync(directoryFD)
             close(directoryFD)
+        }
+    }
+
+    /// The permission bits of the regular file at `path`, nil when there is none; refuses anything
+    /// else at `path` (a symbolic link is not followed).
+    private static func existingPermissions(of path: String) throws(AtomicFileError) -> mode_t? {
+        switch FileStatus.of(path, followsSymlinks: false) {
+        case .success(let status) where status.kind == .regular:
+            return status.permissions
+        case .success(let status):
+            throw AtomicFileError(path: path, reason: "it is not a regular file (\(status.kind)); only a regular file is replaced — remove it and run again")
+        case .failure(.missing):
+            return nil
+        case .failure(let error):
+            throw AtomicFileError(path: path, reason: "it \(error)")
         }
     }
 

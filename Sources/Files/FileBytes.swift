@@ -5,33 +5,64 @@ import Darwin
 #endif
 
 /// Reads whole files into byte arrays.
+///
+/// Only regular files are read, and each is checked before it is opened: `stat` (or `lstat`)
+/// first, so that a FIFO, a device or a socket is never opened (opening one can block or have
+/// effects); then `open` with `O_NONBLOCK`, so that a FIFO swapped in between cannot block; then
+/// `fstat` on the descriptor, which is what is read.
 public enum FileBytes {
-    /// The bytes of the regular file at `path`, read straight into one array (not through
-    /// Foundation's `Data`, which would hold a second copy of a large manifest or state while it
-    /// is parsed); nil when it cannot be opened or is not a regular file.
+    /// The bytes of the regular file at `path` (symbolic links followed, no size limit); nil when
+    /// it cannot be read or is not a regular file.
     public static func read(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return nil }
+        try? read(path, limit: Int.max).get()
+    }
+
+    /// The bytes of the regular file at `path`, of at most `limit` bytes, read straight into one
+    /// array (not through Foundation's `Data`, which would hold a second copy of a large manifest
+    /// or state while it is parsed). With `followsSymlinks: false` a symbolic link at `path`
+    /// itself is refused (`O_NOFOLLOW`) rather than followed.
+    public static func read(_ path: String, limit: Int, followsSymlinks: Bool = true) -> Result<[UInt8], FileReadError> {
+        switch FileStatus.of(path, followsSymlinks: followsSymlinks) {
+        case .failure(let error): return .failure(error)
+        case .success(let status) where status.kind != .regular: return .failure(.notRegular(status.kind))
+        case .success(let status) where status.size > limit: return .failure(.tooLarge(limit: limit))
+        case .success: break
+        }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followsSymlinks ? 0 : O_NOFOLLOW))
+        guard descriptor >= 0 else {
+            return .failure(errno == ELOOP && !followsSymlinks ? .notRegular(.symbolicLink) : FileReadError(errno: errno))
+        }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var bytes = [UInt8](repeating: 0, count: Int(status.st_size))
+        guard let status = FileStatus(descriptor: descriptor) else { return .failure(FileReadError(errno: errno)) }
+        guard status.kind == .regular else { return .failure(.notRegular(status.kind)) }
+        guard status.size <= limit else { return .failure(.tooLarge(limit: limit)) }
+        return readAll(descriptor, expected: status.size, limit: limit)
+    }
+
+    /// Everything left to read from `descriptor`, whose file had `expected` bytes at `fstat`.
+    private static func readAll(_ descriptor: Int32, expected: Int, limit: Int) -> Result<[UInt8], FileReadError> {
+        var bytes = [UInt8](repeating: 0, count: expected)
         var filled = 0
         while true {
-            // The file may have grown since fstat; keep reading until the end.
-            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 65536)) }
+            // The file may have grown since fstat; keep reading until the end or the limit.
+            if filled == bytes.count {
+                // One byte past the limit, at the limit: a read that fills it proves the file too large.
+                let room = limit - filled
+                bytes.append(contentsOf: [UInt8](repeating: 0, count: room < 65536 ? room + 1 : 65536))
+            }
             let count = bytes.withUnsafeMutableBytes { buffer in
                 systemRead(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                return nil
+                return .failure(FileReadError(errno: errno))
             }
             if count == 0 { break }
             filled += count
+            if filled > limit { return .failure(.tooLarge(limit: limit)) }
         }
         bytes.removeLast(bytes.count - filled)
-        return bytes
+        return .success(bytes)
     }
 
     /// `read(2)`, named through its module: inside `FileBytes`, a plain `read` is `read(_:)` above.

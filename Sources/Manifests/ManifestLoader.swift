@@ -28,6 +28,10 @@ public struct ManifestSet: Sendable {
 
 /// Loads every `*.yaml` / `*.yml` file under a directory (recursively, sorted by path), applies
 /// `defaults`, validates every rule of SPEC §2.2 and reports every problem.
+///
+/// Manifest files and `csr_file`s are read only when they resolve inside the repository (see
+/// ``RepositoryRoot``) to regular files of bounded size; anything else is reported by the path
+/// as written and never opened.
 public struct ManifestLoader: Sendable {
     public var directory: String
     /// The day that `custom_expiration_date` is checked against.
@@ -46,60 +50,88 @@ public struct ManifestLoader: Sendable {
         self.readsCSRFiles = readsCSRFiles
     }
 
+    /// The largest manifest file read (benchmarks load manifests of about 100 MB).
+    static let manifestSizeLimit = 256 << 20
+    /// The largest `csr_file` read (SPEC §2.1); a CSR is a few KiB.
+    static let csrFileSizeLimit = 64 << 10
+
     /// Reads every manifest file of `directory`, then runs the checks that need them all.
     public func load() -> ManifestSet {
-        let (relativePaths, problem) = listManifestFiles()
-        if let problem {
-            return ManifestSet(certificates: [], diagnostics: [.error(problem, file: directory, at: nil)], files: [], digest: "")
+        let listing = listManifestFiles()
+        guard let root = listing.root, !listing.files.isEmpty else {
+            return ManifestSet(certificates: [], diagnostics: listing.diagnostics.sorted(), files: [], digest: "")
         }
         var hasher = SHA256()
         var files: [String] = []
         var certificates: [(spec: CertificateSpec, isValid: Bool)] = []
-        var diagnostics: [Diagnostic] = []
-        for relative in relativePaths {
-            let path = directory == "." ? relative : "\(directory)/\(relative)"
+        var diagnostics = listing.diagnostics
+        for found in listing.files {
+            let path = directory == "." ? found.relative : "\(directory)/\(found.relative)"
             files.append(path)
-            guard let bytes = FileBytes.read(path) else {
-                diagnostics.append(.error("cannot read this file", file: path, at: nil))
+            let bytes: [UInt8]
+            switch FileBytes.read(found.realPath, limit: Self.manifestSizeLimit, followsSymlinks: false) {
+            case .success(let read): bytes = read
+            case .failure(let error):
+                diagnostics.append(.error(ManifestWalk.message(.file(error)), file: path, at: nil))
                 continue
             }
-            Self.update(&hasher, with: Array(relative.utf8))
+            Self.update(&hasher, with: Array(found.relative.utf8))
             Self.update(&hasher, with: bytes)
             let result = Self.read(bytes: bytes, file: path, asOf: asOf)
             // Taking the array whole when it is the first avoids copying (and retaining) every spec.
             if certificates.isEmpty { certificates = result.certificates } else { certificates += result.certificates }
             diagnostics += result.diagnostics
         }
-        let readsCSRFiles = self.readsCSRFiles
+        let readsCSRFiles = self.readsCSRFiles, directories = RealDirectories()
         return finish(certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher) { spec, written in
-            readsCSRFiles ? Self.readCSRFile(written, of: spec) : .success(nil)
+            readsCSRFiles ? Self.readCSRFile(written, of: spec, in: root, directories: directories) : .success(nil)
         }
     }
 
-    /// The manifest files of `directory` (see ``manifestFiles(in:)``), or why there are none to read.
-    func listManifestFiles() -> (paths: [String], problem: String?) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            return ([], "the manifests directory does not exist (set --manifests or CERTFORM_MANIFESTS)")
+    /// The repository, the manifest files of `directory` in path order (see ``ManifestWalk``) and
+    /// the problems found on the way; no root when there is no directory to read.
+    func listManifestFiles() -> (root: RepositoryRoot?, files: [ManifestWalk.Found], diagnostics: [Diagnostic]) {
+        func problem(_ message: String) -> [Diagnostic] { [.error(message, file: directory, at: nil)] }
+        guard let status = FileStatus(path: directory) else {
+            return (nil, [], problem("the manifests directory does not exist (set --manifests or CERTFORM_MANIFESTS)"))
         }
-        guard isDirectory.boolValue else {
-            return ([], "not a directory; --manifests names the directory that holds the *.yaml files")
+        guard status.kind == .directory else {
+            return (nil, [], problem("not a directory; --manifests names the directory that holds the *.yaml files"))
         }
-        let paths = Self.manifestFiles(in: directory)
-        return (paths, paths.isEmpty ? "no manifest files (*.yaml, *.yml) in this directory" : nil)
+        let root: RepositoryRoot, realPath: String
+        switch (RepositoryRoot.enclosing(directory), RealPath.resolve(directory)) {
+        case (.success(let found), .success(let resolved)): (root, realPath) = (found, resolved)
+        case (.failure(let error), _), (_, .failure(let error)):
+            return (nil, [], problem("cannot resolve the manifests directory or its repository: it \(error)"))
+        }
+        guard root.contains(realPath) else {
+            return (nil, [], problem("the manifests directory \(FileRefusal.outside(root: root.path)); it was not read"))
+        }
+        var walk = ManifestWalk(root: root, directory: directory)
+        walk.walk("", realPath: realPath)
+        let files = walk.files.sorted { $0.relative < $1.relative }
+        if files.isEmpty, walk.diagnostics.isEmpty {
+            return (root, [], problem("no manifest files (*.yaml, *.yml) in this directory"))
+        }
+        return (root, files, walk.diagnostics)
     }
 
-    /// The text of `spec`'s csr_file, `written` relative to the directory of its manifest.
-    static func readCSRFile(_ written: String, of spec: CertificateSpec) -> Result<String?, CSRFileError> {
+    /// The text of `spec`'s csr_file, `written` relative to the directory of its manifest, when it
+    /// resolves inside `root` to a regular file of at most 64 KiB; anything else is not opened.
+    static func readCSRFile(_ written: String, of spec: CertificateSpec, in root: RepositoryRoot,
+                            directories: RealDirectories? = nil) -> Result<String?, CSRFileError> {
         let resolved = resolve(written, relativeTo: spec.file)
-        guard let contents = FileManager.default.contents(atPath: resolved) else {
-            let exists = FileManager.default.fileExists(atPath: resolved)
-            return .failure(CSRFileError(reason: exists ? "'\(resolved)' is not readable" : "'\(resolved)' does not exist"))
+        switch root.read(resolved, limit: csrFileSizeLimit, directories: directories) {
+        case .success(let bytes):
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                return .failure(CSRFileError(reason: "it is not UTF-8 text"))
+            }
+            return .success(text)
+        case .failure(.file(.missing)):
+            return .failure(CSRFileError(reason: "'\(resolved)' does not exist"))
+        case .failure(let refusal):
+            return .failure(CSRFileError(reason: "it \(refusal)"))
         }
-        guard let text = String(data: contents, encoding: .utf8) else {
-            return .failure(CSRFileError(reason: "'\(resolved)' is not UTF-8 text"))
-        }
-        return .success(text)
     }
 
     /// Reads manifest text that is not on disk (tests, stdin); `csr_file` is not available.
@@ -289,21 +321,6 @@ public struct ManifestLoader: Sendable {
             if certificates.isEmpty { certificates = read } else { certificates += read }
         }
         return (certificates, reader.diagnostics)
-    }
-
-    /// `*.yaml` and `*.yml` files below `directory`, relative to it, sorted by path.
-    static func manifestFiles(in directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var paths: [String] = []
-        while let next = enumerator.nextObject() as? String {
-            if next.hasSuffix(".yaml") || next.hasSuffix(".yml") {
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: "\(directory)/\(next)", isDirectory: &isDirectory), !isDirectory.boolValue {
-                    paths.append(next)
-                }
-            }
-        }
-        return paths.sorted()
     }
 
     /// `written` relative to the directory of `manifest`, unless it is absolute.

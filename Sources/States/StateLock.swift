@@ -1,5 +1,6 @@
-import Foundation
 import Dates
+import Files
+import Foundation
 import JSON
 
 /// Who holds the state lock, as written into `<state>.lock` (SPEC §5.1).
@@ -83,12 +84,7 @@ public final class StateLock: @unchecked Sendable {
     /// Takes the lock, waiting up to `timeout` seconds (0: try once).
     public static func acquire(statePath: String, operation: String, timeout: Double = 0, now: () -> Date = Date.init) async throws(StateError) -> StateLock {
         let path = lockPath(forState: statePath)
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .lockFailed(path: path, reason: String(cString: strerror(errno))) }
+        let fd = try openLockFile(path)
         let deadline = Date().addingTimeInterval(max(0, timeout))
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
@@ -111,9 +107,42 @@ public final class StateLock: @unchecked Sendable {
         return StateLock(path: path, info: info, descriptor: fd)
     }
 
-    /// Who holds (or last held) the lock at `path`.
+    /// Opens the lock file at `path` for reading and writing, creating it with mode 0600 (and its
+    /// directory). Never through a symbolic link, and only a regular file: a lock committed as a
+    /// link to another file would make this writer truncate that file, and a FIFO would block it.
+    static func openLockFile(_ path: String) throws(StateError) -> Int32 {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        switch FileStatus.of(path, followsSymlinks: false) {
+        case .success(let status) where status.kind != .regular:
+            throw .lockFailed(path: path, reason: refusal(status.kind))
+        case .success, .failure(.missing): break
+        case .failure(let error): throw .lockFailed(path: path, reason: "it \(error)")
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+        guard fd >= 0 else {
+            throw .lockFailed(path: path, reason: errno == ELOOP ? refusal(.symbolicLink) : String(cString: strerror(errno)))
+        }
+        let kind = FileStatus(descriptor: fd)?.kind ?? .other
+        guard kind == .regular else {
+            close(fd)
+            throw .lockFailed(path: path, reason: refusal(kind))
+        }
+        return fd
+    }
+
+    /// Why a lock file that is not a regular file is left alone.
+    static func refusal(_ kind: FileKind) -> String {
+        "it is \(kind), not a regular file; certform does not follow, truncate or write it — remove it and run again"
+    }
+
+    /// Who holds (or last held) the lock at `path`; nil also when it is not a regular file, which
+    /// is never read.
     public static func holder(atPath path: String) -> LockInfo? {
-        guard let data = FileManager.default.contents(atPath: path), let json = try? JSONParser.parse(Array(data)) else {
+        guard let bytes = try? FileBytes.read(path, limit: 1 << 16, followsSymlinks: false).get(),
+              let json = try? JSONParser.parse(bytes) else {
             return nil
         }
         return LockInfo(json: json)
@@ -125,7 +154,7 @@ public final class StateLock: @unchecked Sendable {
     public static func currentHolder(statePath: String) -> LockInfo? {
         let path = lockPath(forState: statePath)
         var status = stat()
-        guard stat(path, &status) == 0, let info = holder(atPath: path),
+        guard lstat(path, &status) == 0, let info = holder(atPath: path),
               let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
         // "1: FLOCK  ADVISORY  WRITE 4242 08:01:1234567 0 EOF": the last field before the range
         // is major:minor:inode.
@@ -150,9 +179,10 @@ public final class StateLock: @unchecked Sendable {
         let path = lockPath(forState: statePath)
         guard let info = holder(atPath: path) else { return .noLock }
         guard info.id == id else { return .otherLock(info) }
-        let fd = open(path, O_RDWR | O_CLOEXEC)
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return .noLock }
         defer { close(fd) }
+        guard FileStatus(descriptor: fd)?.kind == .regular else { return .noLock }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return .held(info) }
         ftruncate(fd, 0)
         flock(fd, LOCK_UN)

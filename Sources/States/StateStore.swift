@@ -30,9 +30,15 @@ public final class StateStore: StateBackend, @unchecked Sendable {
     public func read() throws(StateError) -> State {
         let identity = FileIdentity(path)
         defer { mutex.withLock { seen = identity } }
-        guard FileManager.default.fileExists(atPath: path) else { return State() }
-        guard let bytes = FileBytes.read(path) else {
-            throw .unreadable(path: path, reason: "permission denied or not a regular file")
+        let bytes: [UInt8]
+        // Not through a symbolic link, and only a regular file: a state committed as a link to
+        // another file, or as a FIFO, is refused, never read (SPEC §3).
+        switch FileBytes.read(path, limit: Int.max, followsSymlinks: false) {
+        case .success(let read): bytes = read
+        case .failure(.missing): return State()
+        case .failure(.notRegular(let kind)):
+            throw .unreadable(path: path, reason: "it is \(kind), not a regular file; certform does not follow or read it — replace it with the state file itself")
+        case .failure(let error): throw .unreadable(path: path, reason: "it \(error)")
         }
         // Records are decoded as the parser reads them, so that a large state is never held
         // whole as a JSON tree next to its records.
@@ -114,10 +120,10 @@ struct FileIdentity: Equatable {
     var modified: Int64
     var modifiedNanoseconds: Int
 
-    /// nil when there is no file.
+    /// nil when there is no file; a symbolic link is described itself, not followed.
     init?(_ path: String) {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard lstat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)

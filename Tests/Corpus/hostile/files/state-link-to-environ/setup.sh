@@ -1,0 +1,6 @@
+# The state committed as a link to the job's environment: not followed, not read, not printed.
+set -eu
+mkdir -p csr
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+  -subj "/CN=web.example.com" -addext "subjectAltName=DNS:web.example.com" -out csr/web.csr 2>/dev/null
+ln -s /proc/self/environ state/orders.json
