@@ -10,8 +10,13 @@ public struct OrderRequest: Codable, Sendable, Hashable {
     public var validityYears: Int?
     public var validityDays: Int?
     public var customExpirationDate: String?
+    /// The order's term as one object, instead of the three root fields above (never with them).
+    public var orderValidity: OrderValidity?
     public var comments: String?
     public var autoRenew: Int?
+    /// Multi-year Plan orders: `1` asks CertCentral to reissue the certificate by itself 30 days
+    /// before it expires, `0` not to.
+    public var autoReissue: Int?
     public var customRenewalMessage: String?
     public var disableRenewalNotifications: Bool?
     public var paymentMethod: PaymentMethod?
@@ -37,7 +42,9 @@ public struct OrderRequest: Codable, Sendable, Hashable {
         case validityYears = "validity_years"
         case validityDays = "validity_days"
         case customExpirationDate = "custom_expiration_date"
+        case orderValidity = "order_validity"
         case autoRenew = "auto_renew"
+        case autoReissue = "auto_reissue"
         case customRenewalMessage = "custom_renewal_message"
         case disableRenewalNotifications = "disable_renewal_notifications"
         case paymentMethod = "payment_method"
@@ -57,8 +64,10 @@ public struct OrderRequest: Codable, Sendable, Hashable {
         validityYears = try c.decodeIfPresent(Int.self, forKey: .validityYears)
         validityDays = try c.decodeIfPresent(Int.self, forKey: .validityDays)
         customExpirationDate = try c.decodeIfPresent(String.self, forKey: .customExpirationDate).flatMap { $0.isEmpty ? nil : $0 }
+        orderValidity = try c.decodeIfPresent(OrderValidity.self, forKey: .orderValidity)
         comments = try c.decodeIfPresent(String.self, forKey: .comments)
         autoRenew = try c.decodeIfPresent(Int.self, forKey: .autoRenew)
+        autoReissue = try c.decodeIfPresent(Int.self, forKey: .autoReissue)
         customRenewalMessage = try c.decodeIfPresent(String.self, forKey: .customRenewalMessage)
         disableRenewalNotifications = try c.decodeIfPresent(Flag.self, forKey: .disableRenewalNotifications)?.value
         paymentMethod = try c.decodeIfPresent(PaymentMethod.self, forKey: .paymentMethod)
@@ -75,6 +84,33 @@ public struct OrderRequest: Codable, Sendable, Hashable {
 
     /// Every name the certificate will carry: the common name, then `dns_names`.
     public var names: [String] { [certificate.commonName] + (certificate.dnsNames ?? []) }
+}
+
+/// The `order_validity` object of an order: the order's (plan's) term as `years`, `days` or
+/// `custom_expiration_date` (`yyyy-MM-dd`), with the same ranges as the root fields. Like the root
+/// field, `"custom_expiration_date": ""` means none.
+public struct OrderValidity: Codable, Sendable, Hashable {
+    public var years: Int?
+    public var days: Int?
+    public var customExpirationDate: String?
+
+    public init(years: Int? = nil, days: Int? = nil, customExpirationDate: String? = nil) {
+        self.years = years
+        self.days = days
+        self.customExpirationDate = customExpirationDate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case years, days
+        case customExpirationDate = "custom_expiration_date"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        years = try c.decodeIfPresent(Int.self, forKey: .years)
+        days = try c.decodeIfPresent(Int.self, forKey: .days)
+        customExpirationDate = try c.decodeIfPresent(String.self, forKey: .customExpirationDate).flatMap { $0.isEmpty ? nil : $0 }
+    }
 }
 
 /// The body of `POST order/certificate/{order_id}/reissue`: the certificate and approval fields.

@@ -216,6 +216,9 @@ public struct OrderInfo: Codable, Sendable, Hashable {
     public var dcvMethod: String?
     public var disableRenewalNotifications: Bool?
     public var autoRenew: Int?
+    /// Multi-year Plan orders: `1` when CertCentral reissues the certificate by itself 30 days
+    /// before it expires.
+    public var autoReissue: Int?
     public var paymentMethod: String?
     public var organization: JSONValue?
     public var requests: [RequestSummary]?
@@ -237,6 +240,7 @@ public struct OrderInfo: Codable, Sendable, Hashable {
         case dcvMethod = "dcv_method"
         case disableRenewalNotifications = "disable_renewal_notifications"
         case autoRenew = "auto_renew"
+        case autoReissue = "auto_reissue"
         case paymentMethod = "payment_method"
         case organization, requests
     }
@@ -256,6 +260,7 @@ public struct OrderInfo: Codable, Sendable, Hashable {
         dcvMethod = try? c.decodeIfPresent(String.self, forKey: .dcvMethod)
         disableRenewalNotifications = try? c.decodeIfPresent(Bool.self, forKey: .disableRenewalNotifications)
         autoRenew = try? c.decodeIfPresent(Int.self, forKey: .autoRenew)
+        autoReissue = try? c.decodeIfPresent(Int.self, forKey: .autoReissue)
         paymentMethod = try? c.decodeIfPresent(String.self, forKey: .paymentMethod)
         organization = try? c.decodeIfPresent(JSONValue.self, forKey: .organization)
         requests = try? c.decodeIfPresent([RequestSummary].self, forKey: .requests)
@@ -269,6 +274,8 @@ public struct OrderListItem: Codable, Sendable, Hashable {
     public var status: OrderStatus
     public var certificate: CertificateInfo
     public var isRenewed: Bool?
+    /// The order that renewed this one (`0` or absent: none).
+    public var renewedOrderID: Int?
     public var dateCreated: String?
     public var product: ProductInfo?
     public var productNameID: String?
@@ -287,6 +294,7 @@ public struct OrderListItem: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case id, status, certificate, product
         case isRenewed = "is_renewed"
+        case renewedOrderID = "renewed_order_id"
         case dateCreated = "date_created"
         case productNameID = "product_name_id"
         case validityYears = "validity_years"
@@ -301,6 +309,7 @@ public struct OrderListItem: Codable, Sendable, Hashable {
         status = try c.decode(OrderStatus.self, forKey: .status)
         certificate = try c.decode(CertificateInfo.self, forKey: .certificate)
         isRenewed = try? c.decodeIfPresent(Bool.self, forKey: .isRenewed)
+        renewedOrderID = try? c.decodeIfPresent(Int.self, forKey: .renewedOrderID)
         dateCreated = try? c.decodeIfPresent(String.self, forKey: .dateCreated)
         product = try? c.decodeIfPresent(ProductInfo.self, forKey: .product)
         productNameID = try? c.decodeIfPresent(String.self, forKey: .productNameID)

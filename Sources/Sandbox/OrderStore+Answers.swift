@@ -3,11 +3,11 @@ import Dates
 import Foundation
 import JSON
 
-/// Orders as the API reports them: order info, list items, and the admin API's views — all
-/// built as the wire contract's types.
+/// Orders as the API reports them: order info and list items, built as the wire contract's
+/// types. `dns_names` lists the names other than the common name, as the documented examples do.
 extension OrderStore {
     func info(_ order: SandboxOrder) -> OrderInfo {
-        var certificate = CertificateInfo(id: order.certificateID, commonName: order.commonName, dnsNames: [order.commonName] + order.dnsNames)
+        var certificate = CertificateInfo(id: order.certificateID, commonName: order.commonName, dnsNames: order.otherNames)
         certificate.dateCreated = Self.apiTime(order.createdAt)
         certificate.csr = order.csr
         certificate.organization = [:]
@@ -29,6 +29,7 @@ extension OrderStore {
         info.dcvMethod = order.dcvMethod.rawValue
         info.disableRenewalNotifications = settings?.disableRenewalNotifications ?? false
         info.autoRenew = settings?.autoRenew ?? 0
+        info.autoReissue = order.autoReissue ? 1 : 0
         info.paymentMethod = (settings?.paymentMethod ?? .balance).rawValue
         if let requestID = order.reissueRequestID {
             info.requests = [.reissue(id: requestID, pending: order.status == .reissuePending)]
@@ -37,11 +38,12 @@ extension OrderStore {
     }
 
     func listItem(_ order: SandboxOrder) -> OrderListItem {
-        var certificate = CertificateInfo(id: order.certificateID, commonName: order.commonName, dnsNames: [order.commonName] + order.dnsNames)
+        var certificate = CertificateInfo(id: order.certificateID, commonName: order.commonName, dnsNames: order.otherNames)
         certificate.signatureHash = "sha256"
         addIssued(order, to: &certificate, detailed: false)
         var item = OrderListItem(id: order.id, status: order.status, certificate: certificate)
         item.isRenewed = order.isRenewed
+        item.renewedOrderID = order.renewedOrderID ?? 0
         item.dateCreated = Self.apiTime(order.createdAt)
         // DV orders carry an empty array here, as the real API does.
         item.organization = []
@@ -54,42 +56,16 @@ extension OrderStore {
         return item
     }
 
-    /// The issued certificate's fields: dates and days left, and in order info its identity too.
+    /// The issued certificate's fields: dates and days left, and in order info its identity too
+    /// (list items carry no thumbprint, serial number or start, as the real API's do not).
     func addIssued(_ order: SandboxOrder, to certificate: inout CertificateInfo, detailed: Bool) {
-        guard let issued = order.certificate else { return }
-        certificate.validTill = issued.validTill.description
-        certificate.daysRemaining = max(0, CalendarDate(now()).days(until: issued.validTill))
-        guard detailed else { return }
+        guard let validTill = order.certificateValidTill else { return }
+        certificate.validTill = validTill.description
+        certificate.daysRemaining = max(0, CalendarDate(now()).days(until: validTill))
+        guard detailed, let issued = order.certificate else { return }
         certificate.thumbprint = issued.thumbprint
         certificate.serialNumber = issued.serialNumber
         certificate.validFrom = issued.validFrom.description
         certificate.dateIssued = Self.apiTime(issued.issuedAt)
-    }
-
-    // MARK: Admin
-
-    func adminOrders() -> AdminOrders {
-        refreshAll()
-        return AdminOrders(orders: orders.values.sorted { $0.id < $1.id }.map { order in
-            AdminOrder(info: info(order), request: order.requestBody, renewalOfOrderID: order.renewalOfOrderID)
-        })
-    }
-
-    func advanceClock(days: Double) -> ClockAnswer {
-        clockOffset += days * 86_400
-        persist()
-        return ClockAnswer(now: Timestamp.format(now()), offsetDays: clockOffset / 86_400)
-    }
-
-    func setFaults(_ new: Faults) -> Faults {
-        faults = new
-        return faults
-    }
-
-    func currentStats() -> SandboxStats {
-        var answer = stats
-        answer.orders = orders.count
-        answer.now = Timestamp.format(now())
-        return answer
     }
 }

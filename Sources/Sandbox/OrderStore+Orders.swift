@@ -2,9 +2,8 @@ import CertCentralAPI
 import Dates
 import Foundation
 import JSON
-import X509
 
-/// The API's order routes: place, reissue, read, list, download.
+/// The API's writing routes: place an order (or a renewal) and reissue.
 extension OrderStore {
     /// Validates outside the actor (CSR parsing is the slow part), then commits inside it, so that
     /// a burst of orders is not serialised behind one another's validation.
@@ -19,14 +18,32 @@ extension OrderStore {
 
     func commit(_ order: ValidatedOrder, product: Product, body: JSONValue) -> SandboxReply {
         if let refusal = renewalRefusal(order.request) { return refusal }
+        let stored = create(order, product: product, body: body)
+        stats.ordersCreated += 1
+        let value = order.request.dcvMethod.returnsRandomValueOnOrder ? stored.dcvRandomValue : nil
+        var reply = SandboxReply.json(201, OrderCreated(id: stored.id, certificateID: stored.certificateID, dcvRandomValue: value))
+        reply.drop = shouldDrop()
+        return reply
+    }
+
+    /// Stores a new order. A renewal marks the order it renews and gets that order's unused days
+    /// on top of its own term (renewal credit: DigiCert moves what the new certificate cannot hold
+    /// to the order).
+    func create(_ order: ValidatedOrder, product: Product, body: JSONValue) -> SandboxOrder {
         let now = now()
+        let today = CalendarDate(now)
+        var end = order.term.end(from: today)
+        if let renewalOf = order.request.renewalOfOrderID, let renewed = orders[renewalOf] {
+            end = end.adding(days: max(0, today.days(until: renewed.orderValidTill)))
+        }
         var stored = SandboxOrder(
             id: takeOrderID(), product: product, commonName: order.commonName, dnsNames: order.dnsNames, csr: order.request.certificate.csr,
             status: order.request.skipApproval == true ? .pending : .needsApproval, createdAt: now,
             issueAt: now.addingTimeInterval(configuration.issueAfter), dcvMethod: order.request.dcvMethod,
-            orderValidTill: Self.orderEnd(order, from: CalendarDate(now)), requestBody: body, certificateID: takeCertificateID())
-        stored.validityYears = order.request.validityYears
+            orderValidTill: end, requestBody: body, certificateID: takeCertificateID())
+        stored.validityYears = order.request.validityYears ?? order.request.orderValidity?.years
         stored.renewalOfOrderID = order.request.renewalOfOrderID
+        stored.autoReissue = order.request.autoReissue == 1
         stored.serverPlatformID = order.request.certificate.serverPlatform?.id
         stored.organizationUnits = order.request.certificate.organizationUnits
         if order.request.dcvMethod.usesToken { stored.dcvRandomValue = randomToken() }
@@ -36,18 +53,14 @@ extension OrderStore {
         }
         orders[stored.id] = stored
         certificateOwners[stored.certificateID] = stored.id
-        stats.ordersCreated += 1
         persist()
-        let value = order.request.dcvMethod.returnsRandomValueOnOrder ? stored.dcvRandomValue : nil
-        var reply = SandboxReply.json(201, OrderCreated(id: stored.id, certificateID: stored.certificateID, dcvRandomValue: value))
-        reply.drop = shouldDrop()
-        return reply
+        return stored
     }
 
     /// A renewal must name an order of this account and, when given, its certificate's thumbprint.
     func renewalRefusal(_ request: OrderRequest) -> SandboxReply? {
         guard let renewalOf = request.renewalOfOrderID else { return nil }
-        guard let previous = orders[renewalOf] else {
+        guard let previous = current(renewalOf) else {
             return .error(400, "invalid_value:renewal_of_order_id", "Order \(renewalOf) does not exist in this account.")
         }
         if let thumbprint = request.renewedThumbprint, thumbprint.uppercased() != previous.certificate?.thumbprint.uppercased() {
@@ -57,10 +70,8 @@ extension OrderStore {
     }
 
     func reissue(orderID: Int, body: JSONValue) -> SandboxReply {
-        guard var order = orders[orderID] else { return .error(404, "not_found|order", "Order \(orderID) was not found.") }
-        refresh(&order)
+        guard var order = current(orderID) else { return .error(404, "not_found|order", "Order \(orderID) was not found.") }
         guard order.status == .issued else {
-            orders[orderID] = order
             return .error(400, "invalid_order_status", "Order \(orderID) is \(order.status); only an issued order can be reissued.")
         }
         let reissue: ReissueRequest
@@ -79,8 +90,7 @@ extension OrderStore {
         order.csr = validated.request.certificate.csr
         order.status = .reissuePending
         order.issueAt = now().addingTimeInterval(configuration.issueAfter)
-        let requestID = nextRequestID
-        nextRequestID += 1
+        let requestID = takeRequestID()
         order.reissueRequestID = requestID
         orders[orderID] = order
         stats.reissues += 1
@@ -91,70 +101,17 @@ extension OrderStore {
     }
 
     /// The order as it stands after a reissue: the new certificate fields, the order's own
-    /// settings, and none of the one-time fields of the original request.
+    /// settings, and none of the one-time fields of the original request (its term is checked
+    /// when the order is placed, not again).
     static func reissued(_ original: OrderRequest, with reissue: ReissueRequest) -> OrderRequest {
         var merged = original
         merged.certificate = reissue.certificate
         if merged.validityYears == nil && merged.validityDays == nil { merged.validityYears = 1 }
         merged.customExpirationDate = nil
+        merged.orderValidity = nil
         merged.renewalOfOrderID = nil
         merged.renewedThumbprint = nil
         merged.dcvEmails = nil
         return merged
-    }
-
-    func orderInfo(_ key: String) -> SandboxReply {
-        let id: Int? = Int(key) ?? orders.values.first { $0.certificate?.thumbprint.caseInsensitiveCompare(key) == .orderedSame }?.id
-        guard let id, var order = orders[id] else { return .error(404, "not_found|order", "Order \(key) was not found.") }
-        refresh(&order)
-        orders[id] = order
-        return .json(200, info(order))
-    }
-
-    func listOrders(commonName: String?, status: OrderStatus?, offset: Int, limit: Int) -> SandboxReply {
-        refreshAll()
-        let matching = orders.values.filter { order in
-            (commonName == nil || order.commonName == commonName) && (status == nil || order.status == status)
-        }.sorted { $0.id < $1.id }
-        let page = matching.dropFirst(offset).prefix(limit)
-        // `orders` is left out when nothing matches, as the real API does.
-        let answer = ListOrdersResponse(orders: page.map(listItem), page: .init(total: matching.count, limit: limit, offset: offset))
-        return .json(200, answer)
-    }
-
-    func download(certificateID: Int, format: String) -> SandboxReply {
-        guard format == Endpoint.pemAll else {
-            return .error(404, "not_found|format", "The sandbox serves the pem_all format only.")
-        }
-        guard let orderID = certificateOwners[certificateID], var order = orders[orderID] else {
-            return .error(404, "not_found|certificate", "Certificate \(certificateID) was not found.")
-        }
-        refresh(&order)
-        orders[orderID] = order
-        let pem: String
-        if certificateID == order.certificateID {
-            guard let current = order.certificate else {
-                return .error(400, "certificate_not_issued", "Certificate \(certificateID) has not been issued yet.")
-            }
-            pem = current.pem
-        } else if let retired = retiredCertificates[certificateID] {
-            pem = retired
-        } else {
-            return .error(404, "not_found|certificate", "Certificate \(certificateID) was not found.")
-        }
-        return SandboxReply(status: 200, text: pem + ca.certificatePEM)
-    }
-
-    /// Brings every order up to the sandbox clock, saving when one changed.
-    func refreshAll() {
-        var changed = false
-        for id in orders.keys {
-            var order = orders[id]!
-            let before = order.status
-            refresh(&order)
-            orders[id] = order
-            changed = changed || before != order.status
-        }
-        if changed { persist() }
     }
 }

@@ -23,6 +23,8 @@ public actor OrderStore {
     public internal(set) var faults: Faults
     var limiter: RollingWindowLimiter
     var random: SeededGenerator
+    /// The CSR of seeded orders, made once (`POST /_sandbox/orders/seed` without a `csr`).
+    var seedCSR: String?
 
     public init(configuration: SandboxConfiguration) throws {
         self.configuration = configuration
@@ -80,40 +82,7 @@ public actor OrderStore {
         return .pass
     }
 
-    // MARK: Lifecycle
-
-    /// Issues a pending order, or finishes a reissue, once its time has come on the sandbox clock.
-    func refresh(_ order: inout SandboxOrder) {
-        let pending = [.pending, .needsApproval, .reissuePending].contains(order.status)
-        guard pending, now() >= order.issueAt else { return }
-        guard let csr = try? CertificateSigningRequest(pemEncoded: order.csr) else { return }
-        let issuedAt = now()
-        let from = CalendarDate(issuedAt)
-        let till = min(order.orderValidTill, from.adding(days: configuration.certificateValidityDays))
-        let notAfter = till.startDate.addingTimeInterval(86_399)
-        guard let issued = try? ca.issue(csr: csr, names: [order.commonName] + order.dnsNames, notBefore: from.startDate, notAfter: notAfter) else { return }
-        if order.status == .reissuePending, let previous = order.certificate {
-            retiredCertificates[order.certificateID] = previous.pem
-            order.previousCertificateIDs.append(order.certificateID)
-            order.certificateID = takeCertificateID()
-            certificateOwners[order.certificateID] = order.id
-        }
-        order.certificate = SandboxOrder.CertificateRecord(pem: issued.pem, thumbprint: issued.thumbprint, serialNumber: issued.serialNumber,
-                                                           validFrom: from, validTill: till, issuedAt: issuedAt)
-        order.status = .issued
-        orders[order.id] = order
-        persist()
-    }
-
     // MARK: Helpers
-
-    static func orderEnd(_ order: ValidatedOrder, from day: CalendarDate) -> CalendarDate {
-        if let date = order.customExpirationDate { return date }
-        if let days = order.request.validityDays { return day.adding(days: days) }
-        let years = order.request.validityYears ?? 1
-        return CalendarDate(year: day.year + years, month: day.month, day: day.day)
-            ?? CalendarDate(year: day.year + years, month: day.month, day: day.day - 1)!
-    }
 
     /// `2018-10-16T20:05:28+00:00`, as CertCentral writes times.
     static func apiTime(_ date: Date) -> String {

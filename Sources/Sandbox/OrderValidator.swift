@@ -9,7 +9,8 @@ struct ValidatedOrder: Sendable {
     var csr: CertificateSigningRequest
     /// `dns_names` without blanks.
     var dnsNames: [String]
-    var customExpirationDate: CalendarDate?
+    /// How long the order lasts, from the root fields or `order_validity`.
+    var term: OrderTerm
 
     var commonName: String { request.certificate.commonName }
 }
@@ -46,14 +47,14 @@ struct OrderValidator {
     /// Checks a typed request (a new order, or an order with a reissue's certificate).
     mutating func check(_ request: OrderRequest) -> ValidatedOrder? {
         checkNames(request)
-        let customDate = checkValidity(request)
+        let term = checkValidity(request)
         checkDCV(request)
         checkSettings(request)
         let csr = parseCSR(request.certificate.csr)
         errors.sort { Self.fieldRank($0.code) < Self.fieldRank($1.code) }
-        guard errors.isEmpty, let csr else { return nil }
+        guard errors.isEmpty, let csr, let term else { return nil }
         let names = (request.certificate.dnsNames ?? []).filter { !$0.isEmpty }
-        return ValidatedOrder(request: request, csr: csr, dnsNames: names, customExpirationDate: customDate)
+        return ValidatedOrder(request: request, csr: csr, dnsNames: names, term: term)
     }
 
     // MARK: Decoding
@@ -105,8 +106,8 @@ struct OrderValidator {
 
     /// Errors are reported in the order of the API page's fields.
     static let fieldOrder = [
-        "certificate", "validity_years", "validity_days", "custom_expiration_date", "dcv_method", "dcv_emails",
-        "comments", "custom_renewal_message", "locale", "renewed_thumbprint", "auto_renew",
+        "certificate", "validity_years", "validity_days", "custom_expiration_date", "order_validity", "dcv_method", "dcv_emails",
+        "comments", "custom_renewal_message", "locale", "renewed_thumbprint", "auto_renew", "auto_reissue",
         "disable_renewal_notifications", "skip_approval", "disable_ct", "payment_method", "container",
         "custom_fields", "technical_contact", "renewal_of_order_id",
     ]
@@ -135,34 +136,6 @@ struct OrderValidator {
         }
     }
 
-    /// Checks the validity fields; returns `custom_expiration_date` as a date when it is valid.
-    mutating func checkValidity(_ request: OrderRequest) -> CalendarDate? {
-        if let years = request.validityYears, years != 1 && years != 2 {
-            fail("invalid_value:validity_years", "validity_years must be 1 or 2.")
-        }
-        if let days = request.validityDays, !(1...1095).contains(days) {
-            fail("invalid_value:validity_days", "validity_days must be an integer from 1 to 1095.")
-        }
-        var customDate: CalendarDate?
-        if let text = request.customExpirationDate {
-            if let date = CalendarDate(text) {
-                let days = today.days(until: date)
-                if days <= 0 || days >= 825 {
-                    fail("invalid_value:custom_expiration_date", "custom_expiration_date must be in the future and less than 825 days away.")
-                } else {
-                    customDate = date
-                }
-            } else {
-                fail("invalid_value:custom_expiration_date", "custom_expiration_date must be a date in yyyy-MM-dd format.")
-            }
-        }
-        let sent = !dropped.isDisjoint(with: ["validity_years", "validity_days", "custom_expiration_date"])
-        if request.validityYears == nil && request.validityDays == nil && request.customExpirationDate == nil && !sent {
-            fail("missing_field:validity_years", "validity_years is required unless validity_days or custom_expiration_date is given.")
-        }
-        return customDate
-    }
-
     mutating func checkDCV(_ request: OrderRequest) {
         if request.dcvMethod == .httpToken, request.names.contains(where: { $0.hasPrefix("*.") }) {
             fail("invalid_value:dcv_method", "http-token cannot validate a wildcard domain.")
@@ -188,6 +161,9 @@ struct OrderValidator {
     mutating func checkSettings(_ request: OrderRequest) {
         if let value = request.autoRenew, value != 0 && value != 1 {
             fail("invalid_value:auto_renew", "auto_renew must be 0 or 1.")
+        }
+        if let value = request.autoReissue, value != 0 && value != 1 {
+            fail("invalid_value:auto_reissue", "auto_reissue must be 0 or 1.")
         }
     }
 

@@ -34,32 +34,45 @@ public enum SandboxRouter {
     static func addAPI(to router: Router<SandboxContext>, store: OrderStore, apiKey: String) {
         let api = router.group(RouterPath(stringLiteral: String(basePath.dropFirst())))
             .add(middleware: APIGateMiddleware(store: store, apiKey: apiKey))
+        addWrites(to: api, store: store)
+        addReads(to: api, store: store)
+    }
 
+    /// Order DV SSL and reissue.
+    static func addWrites(to api: RouterGroup<SandboxContext>, store: OrderStore) {
         // One parameter name for the segment: it is a product on POST and an order on GET.
         api.post(route(Endpoint.Route.order)) { request, context in
+            await store.count(.placeOrder)
             let product = try context.parameters.require("id")
             guard let body = try await readJSON(request) else { return reply(.error(400, "bad_request_format", "The request body is not valid JSON.")) }
             return try await deliver(await store.placeOrder(product: product, body: body), context)
         }
-        api.get(route(Endpoint.Route.order)) { _, context in
-            reply(await store.orderInfo(try context.parameters.require("id")))
-        }
-        api.get(route(Endpoint.Route.listOrders)) { request, _ in
-            let query = decodedQuery(request)
-            let offset = query["offset"].flatMap { Int($0) } ?? 0
-            let limit = min(1000, max(1, query["limit"].flatMap { Int($0) } ?? 1000))
-            return reply(await store.listOrders(
-                commonName: query["filters[common_name]"], status: query["filters[status]"].map(OrderStatus.init),
-                offset: max(0, offset), limit: limit))
-        }
         api.post(route(Endpoint.Route.reissue)) { request, context in
+            await store.count(.reissue)
             guard let orderID = Int(try context.parameters.require("id")) else {
                 return reply(.error(404, "not_found|order", "The order id must be a number."))
             }
             guard let body = try await readJSON(request) else { return reply(.error(400, "bad_request_format", "The request body is not valid JSON.")) }
             return try await deliver(await store.reissue(orderID: orderID, body: body), context)
         }
+    }
+
+    /// Order info, list orders and download.
+    static func addReads(to api: RouterGroup<SandboxContext>, store: OrderStore) {
+        api.get(route(Endpoint.Route.order)) { _, context in
+            await store.count(.orderInfo)
+            return reply(await store.orderInfo(try context.parameters.require("id")))
+        }
+        api.get(route(Endpoint.Route.listOrders)) { request, _ in
+            await store.count(.listOrders)
+            do {
+                return reply(await store.listOrders(try ListQuery(decodedQuery(request))))
+            } catch let error as ListQuery.QueryError {
+                return reply(.error(400, "invalid_value:\(error.parameter)", error.message))
+            }
+        }
         api.get(route(Endpoint.Route.download)) { _, context in
+            await store.count(.download)
             guard let id = Int(try context.parameters.require("certificate")) else {
                 return reply(.error(404, "not_found|certificate", "The certificate id must be a number."))
             }
@@ -69,26 +82,6 @@ public enum SandboxRouter {
 
     /// A route pattern relative to the API group: the contract's path without its leading slash.
     static func route(_ path: String) -> RouterPath { RouterPath(stringLiteral: String(path.dropFirst())) }
-
-    /// The admin API for tests and demos, loopback only.
-    static func addAdmin(to router: Router<SandboxContext>, store: OrderStore) {
-        let admin = router.group("_sandbox").add(middleware: LoopbackOnlyMiddleware())
-        admin.get("orders") { _, _ in reply(.json(200, await store.adminOrders())) }
-        admin.post("clock") { request, _ in
-            guard let body = try await readJSON(request), let clock = try? JSONValueDecoder().decode(ClockRequest.self, from: body) else {
-                return reply(.error(400, "bad_request_format", "Send {\"advance_days\": N}."))
-            }
-            return reply(.json(200, await store.advanceClock(days: clock.advanceDays)))
-        }
-        admin.get("faults") { _, _ in reply(.json(200, await store.faults)) }
-        admin.post("faults") { request, _ in
-            guard let body = try await readJSON(request), let change = try? JSONValueDecoder().decode(FaultsRequest.self, from: body) else {
-                return reply(.error(400, "bad_request_format", "Send the fault flags as JSON."))
-            }
-            return reply(.json(200, await store.setFaults(change.applied(to: store.faults))))
-        }
-        admin.get("stats") { _, _ in reply(.json(200, await store.currentStats())) }
-    }
 
     /// Query parameters with percent-decoded keys and values (`filters%5Bstatus%5D=issued`).
     static func decodedQuery(_ request: Request) -> [String: String] {
@@ -152,15 +145,39 @@ struct APIGateMiddleware: RouterMiddleware {
     }
 }
 
-/// The admin API answers loopback callers only.
+/// The admin API answers loopback callers only (127.0.0.0/8, ::1, ::ffff:127.0.0.0/104); a caller
+/// whose address is unknown is refused. It never answers a browser either: any web page can make
+/// a browser send requests to a loopback port, and the `Origin` header is what such a request
+/// cannot leave out. Refused requests never reach a handler.
 struct LoopbackOnlyMiddleware: RouterMiddleware {
     typealias Context = SandboxContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let address = context.channel.remoteAddress?.ipAddress, !(address.hasPrefix("127.") || address == "::1") {
+        guard let peer = context.channel.remoteAddress, Self.isLoopback(peer) else {
             return SandboxRouter.reply(.error(403, "access_denied|loopback_only", "The sandbox admin API answers loopback callers only."))
         }
+        guard request.headers[.origin] == nil else {
+            return SandboxRouter.reply(.error(403, "access_denied|browser_origin", "The sandbox admin API does not answer requests from browsers (they carry an Origin header)."))
+        }
         return try await next(request, context)
+    }
+
+    /// Whether `address` is an IPv4 loopback address, `::1`, or an IPv4 loopback address mapped
+    /// into IPv6; a Unix socket or anything else is not.
+    static func isLoopback(_ address: SocketAddress) -> Bool {
+        switch address {
+        case .v4(let v4):
+            return withUnsafeBytes(of: v4.address.sin_addr) { $0.first == 127 }
+        case .v6(let v6):
+            return withUnsafeBytes(of: v6.address.sin6_addr) { bytes in
+                let bytes = Array(bytes)
+                let isV6Loopback = bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] == 1
+                let isMappedV4Loopback = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 127
+                return isV6Loopback || isMappedV4Loopback
+            }
+        default:
+            return false
+        }
     }
 }
 

@@ -11,7 +11,7 @@ struct SandboxCommand: AsyncParsableCommand {
         discussion: """
         Orders, order info, list orders, reissue and certificate download, with the API's validation, errors and rate limits, and real certificates signed by a sandbox CA. Its first line on standard output is 'listening on http://HOST:PORT' (the real port with --port 0).
 
-        Admin API (no key, loopback only): GET /_sandbox/orders, POST /_sandbox/clock {"advance_days": N}, GET|POST /_sandbox/faults, GET /_sandbox/stats.
+        Admin API (no key; loopback callers only, never a browser sending an Origin header): GET /_sandbox/orders, POST /_sandbox/clock {"advance_days": N}, GET|POST /_sandbox/faults, GET /_sandbox/stats (with requests_by_route), POST /_sandbox/orders/{id}/approve|renew|revoke (what the console or CertCentral itself does without the client asking), POST /_sandbox/orders/seed {"count": N, "common_name_prefix", "domain", "www", "product", "status", "age_days", "csr"} (many orders at once).
 
         Examples:
           certcentral-sandbox --port 8443
@@ -28,7 +28,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key"), help: "The API key clients must send in X-DC-DEVKEY.")
     var apiKey = "sandbox-key"
 
-    @Option(help: ArgumentHelp("Keep orders, the CA and the clock in this file across restarts.", valueName: "file"))
+    @Option(help: ArgumentHelp("Keep orders, the CA and the clock in this file across restarts (created with mode 0600: it holds the CA key).", valueName: "file"))
     var data: String?
 
     @Option(name: .customLong("issue-after"), help: ArgumentHelp("Seconds from an order to its issuance (0: at the next read).", valueName: "seconds"))

@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import JSON
+import Logging
 @testable import Sandbox
 
 /// Runs router-level tests against a fresh sandbox account.
@@ -19,11 +20,17 @@ enum Harness {
         return configuration
     }
 
-    static func withSandbox<T: Sendable>(_ configuration: SandboxConfiguration = configuration(),
+    /// Runs `body` against a sandbox on a real loopback socket (`.live`, the default: the admin API
+    /// answers only callers whose address it knows to be loopback), or in process (`.router`,
+    /// where the caller's address is unknown).
+    static func withSandbox<T: Sendable>(_ configuration: SandboxConfiguration = configuration(), setup: TestingSetup = .live,
                                          _ body: @Sendable (Client) async throws -> T) async throws -> T {
         let store = try OrderStore(configuration: configuration)
-        let app = Application(router: SandboxRouter.make(store: store, apiKey: configuration.apiKey))
-        return try await app.test(.router) { client in
+        var logger = Logger(label: "sandbox-tests")
+        logger.logLevel = .error
+        let app = Application(router: SandboxRouter.make(store: store, apiKey: configuration.apiKey),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        return try await app.test(setup) { client in
             try await body(Client(client: client, store: store))
         }
     }
@@ -41,8 +48,9 @@ enum Harness {
         let client: any TestClientProtocol
         let store: OrderStore
 
-        func call(_ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, key: String? = Harness.key) async throws -> Reply {
-            var headers = HTTPFields()
+        func call(_ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, key: String? = Harness.key,
+                  headers extra: HTTPFields = [:]) async throws -> Reply {
+            var headers = extra
             if let key { headers[HTTPField.Name("X-DC-DEVKEY")!] = key }
             headers[.contentType] = "application/json"
             let body = raw ?? json.map(JSONWriter.compact)
