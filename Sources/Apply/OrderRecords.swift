@@ -53,6 +53,32 @@ public enum OrderRecords {
         return record
     }
 
+    public static var renewedElsewhereKey: String { StateRecord.renewedElsewhereKey }
+
+    /// The record moved to `renewal`, the order that renewed it outside certform, when that order
+    /// has the same names and product (the old order goes to history, `renewed_outside: true`).
+    public static func adoptingRenewal(_ record: StateRecord, renewal: OrderInfo) -> StateRecord? {
+        guard sameNames(renewal, commonName: record.commonName, dnsNames: record.dnsNames),
+              renewal.product?.product ?? record.product == record.product else { return nil }
+        var adopted = imported(renewal, expected: record.product)
+        adopted.specDigest = record.specDigest
+        adopted.settingsDigest = record.settingsDigest
+        adopted.renewalOfOrderID = record.orderID
+        adopted.dcvMethod = adopted.dcvMethod ?? record.dcvMethod
+        adopted.history = record.history + [historyEntry(record, ended: Action.renew.endedWord)]
+        adopted.extra = record.extra
+        adopted.extra.removeValue(forKey: renewedElsewhereKey)
+        adopted.extra["renewed_outside"] = true
+        return adopted
+    }
+
+    /// Whether `info` carries exactly these names (the common name and the set of the others).
+    public static func sameNames(_ info: OrderInfo, commonName: String, dnsNames: [String]) -> Bool {
+        let certificate = info.certificate
+        return certificate.commonName == commonName
+            && Set(certificate.dnsNames).union([certificate.commonName]) == Set(dnsNames).union([commonName])
+    }
+
     static func historyEntry(_ record: StateRecord, ended: String) -> JSONValue {
         ["order_id": .int(record.orderID), "thumbprint": JSONValue(record.thumbprint),
          "valid_till": JSONValue(record.validTill?.description), "ended": .string(ended)]
@@ -85,6 +111,12 @@ public enum OrderRecords {
             record.dnsNames = names.sorted()
         }
         if let method = info.dcvMethod.flatMap(DCVMethod.init) { record.dcvMethod = method }
+        if let autoReissue = info.autoReissue {
+            if record.autoReissue != nil, record.autoReissue != (autoReissue == 1) {
+                changes.append("auto_reissue turned \(autoReissue == 1 ? "on" : "off") in CertCentral")
+            }
+            record.autoReissue = autoReissue == 1
+        }
         return changes
     }
 

@@ -1,44 +1,77 @@
 import CertCentral
 import CertCentralAPI
+import Dates
 import Foundation
 import States
 
-/// Reads order info for the orders in state and records what CertCentral reports (SPEC §6).
+/// Brings the state up to date with CertCentral (SPEC §6): one pass over list orders (1,000 a
+/// page), then order info only for the orders that may have changed; renewals made outside
+/// certform are followed and adopted, so that certform never buys them again.
 public struct Refresher: Sendable {
     public struct Report: Sendable {
         public var name: String
         public var orderID: Int
-        /// What changed, in words; empty when nothing did.
+        /// What changed, in words.
         public var changes: [String]
         public var error: String?
     }
 
+    /// What a refresh did: one report per order read, and how many requests it took.
+    public struct Result: Sendable {
+        public var reports: [Report]
+        public var listed: Int
+        public var listRequests: Int
+        /// Set when the account could not be listed; then nothing was read.
+        public var listError: String?
+    }
+
     let client: CertCentralClient
     let writer: StateWriter
+    let today: CalendarDate
 
-    public init(client: CertCentralClient, writer: StateWriter) {
+    public init(client: CertCentralClient, writer: StateWriter, today: CalendarDate = CalendarDate(Date())) {
         self.client = client
         self.writer = writer
+        self.today = today
     }
 
-    /// The names worth reading: orders not in a final state, and issued orders missing dates or a
-    /// thumbprint — or every order with `all`.
-    public static func names(in state: State, all: Bool) -> [String] {
-        state.certificates.filter { _, record in
-            if all { return true }
-            if record.status.isInProgress { return true }
-            if record.status == .issued {
-                return record.validTill == nil || record.thumbprint == nil || record.orderValidTill == nil
-            }
-            return !record.status.isFailed && record.status != .expired
-        }.keys.sorted()
-    }
-
-    /// Refreshes `names` with up to `concurrency` reads in flight, saving the state after each.
-    public func refresh(_ names: [String], concurrency: Int,
-                        progress: @escaping @Sendable (Report) async -> Void) async -> [Report] {
+    /// Lists the account, then reads and records every order worth reading (`all`: every order in
+    /// state), with up to `concurrency` reads in flight.
+    public func refresh(all: Bool, concurrency: Int, progress: @escaping @Sendable (Report) async -> Void = { _ in }) async -> Result {
+        let listing: (orders: [Int: OrderListItem], requests: Int)
+        do {
+            listing = try await listAccount()
+        } catch {
+            return Result(reports: [], listed: 0, listRequests: 0, listError: "\(error)")
+        }
+        let names = Self.names(in: await writer.state, listed: listing.orders, all: all, today: today)
         let reports = await runBounded(names, limit: concurrency, body: { await self.refresh($0) }, progress: progress)
-        return reports.sorted { $0.name < $1.name }
+        return Result(reports: reports.sorted { $0.name < $1.name }, listed: listing.orders.count, listRequests: listing.requests)
+    }
+
+    /// Every order of the account by id (duplicates across pages dropped), and the pages read.
+    func listAccount() async throws(CertCentralError) -> ([Int: OrderListItem], Int) {
+        var pages = 0
+        let orders = try await client.listOrders(sortedByID: true) { pages += 1 }
+        var byID: [Int: OrderListItem] = [:]
+        byID.reserveCapacity(orders.count)
+        for order in orders where byID[order.id] == nil { byID[order.id] = order }
+        return (byID, pages)
+    }
+
+    /// Names whose order may have changed: not listed, listed with another status or expiry,
+    /// renewed, not final, or within twice the default renewal window of expiry — or every one
+    /// with `all`.
+    public static func names(in state: State, listed: [Int: OrderListItem], all: Bool, today: CalendarDate) -> [String] {
+        state.certificates.filter { _, record in
+            if all || record.status.isInProgress { return true }
+            guard let item = listed[record.orderID] else { return !record.status.isFailed }
+            if item.status != record.status || item.isRenewed == true { return true }
+            if let till = item.certificate.validTill.flatMap(CalendarDate.init), till != record.validTill { return true }
+            if record.status == .issued && (record.validTill == nil || record.thumbprint == nil || record.orderValidTill == nil) { return true }
+            guard let validTill = record.validTill, record.status == .issued else { return false }
+            return today.days(until: validTill) <= 2 * 30
+        }.keys.sorted()
     }
 
     func refresh(_ name: String) async -> Report {
@@ -48,16 +81,36 @@ public struct Refresher: Sendable {
         do {
             let info = try await client.orderInfo(record.orderID)
             var refreshed = record
-            let changes = OrderRecords.refresh(&refreshed, with: info)
-            let updated = refreshed
-            try await writer.update { state in
-                // Only if nothing replaced the order meanwhile.
-                guard state.certificates[name]?.orderID == record.orderID else { return }
-                state.certificates[name] = updated
+            var changes = OrderRecords.refresh(&refreshed, with: info)
+            if info.isRenewed == true, let renewal = info.renewedOrderID, renewal > 0, renewal != record.orderID {
+                let (adopted, words) = try await follow(renewal, from: refreshed)
+                refreshed = adopted
+                changes += words
             }
+            try await save(refreshed, for: name, replacing: record.orderID)
             return Report(name: name, orderID: record.orderID, changes: changes, error: nil)
         } catch {
             return Report(name: name, orderID: record.orderID, changes: [], error: "\(error)")
+        }
+    }
+
+    /// An order renewed outside certform: the renewal order is adopted when it has the same
+    /// names and product; otherwise the record says so, and the plan blocks the name.
+    func follow(_ renewalID: Int, from record: StateRecord) async throws(CertCentralError) -> (StateRecord, [String]) {
+        let renewal = try await client.orderInfo(renewalID)
+        if let adopted = OrderRecords.adoptingRenewal(record, renewal: renewal) {
+            return (adopted, ["renewed outside certform as order \(renewalID); adopted"])
+        }
+        var marked = record
+        marked.extra[OrderRecords.renewedElsewhereKey] = .int(renewalID)
+        return (marked, ["renewed outside certform as order \(renewalID) with other names or product; the plan blocks it until you import or forget it"])
+    }
+
+    /// Saves `record` under `name`, unless something replaced that order meanwhile.
+    func save(_ record: StateRecord, for name: String, replacing orderID: Int) async throws(StateError) {
+        try await writer.update { state in
+            guard state.certificates[name]?.orderID == orderID else { return }
+            state.certificates[name] = record
         }
     }
 }

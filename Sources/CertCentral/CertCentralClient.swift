@@ -86,13 +86,16 @@ public final class CertCentralClient: Sendable {
     }
 
     /// Every order matching the filters, following pages to the end.
-    public func listOrders(commonName: String? = nil, status: OrderStatus? = nil, pageSize: Int = 1000) async throws(CertCentralError) -> [OrderListItem] {
+    public func listOrders(commonName: String? = nil, status: OrderStatus? = nil, sortedByID: Bool = false, pageSize: Int = 1000,
+                           onPage: () -> Void = {}) async throws(CertCentralError) -> [OrderListItem] {
         var orders: [OrderListItem] = []
         while true {
             var query = ["limit=\(pageSize)", "offset=\(orders.count)"]
+            if sortedByID { query.append("sort=id") }
             if let commonName { query.append("filters%5Bcommon_name%5D=\(Self.escape(commonName))") }
             if let status { query.append("filters%5Bstatus%5D=\(Self.escape(status.rawValue))") }
             let page = try await send(.GET, Endpoint.listOrders + "?" + query.joined(separator: "&"), as: ListOrdersResponse.self)
+            onPage()
             orders += page.orders
             if page.orders.isEmpty || orders.count >= page.page.total { return orders }
         }
@@ -197,7 +200,8 @@ public final class CertCentralClient: Sendable {
         if status == 403, (try? JSONValueDecoder().decode(ErrorResponse.self, from: bytes))?.errors.contains(where: { $0.code.contains("access_denied_invalid_key") }) == true {
             throw .invalidKey
         }
-        if status >= 500 {
+        if status >= 500 || status == 408 {
+            // A 5xx or a request timeout: the request may have been processed.
             if method == .POST { throw .unknownOutcome(method: "POST", path: path, reason: "HTTP \(status)") }
             guard budgetLeft else { return .done(status, bytes) }
             return .again(after: configuration.retry.delay(afterAttempt: attempt))

@@ -120,6 +120,11 @@ public struct Planner: Sendable {
             return change
         }
         guard let record else { return decideNew(spec, change, activeByNames: activeByNames) }
+        if let renewal = record.renewedElsewhereBy {
+            change.action = .blocked
+            change.reasons = ["order \(record.orderID) was renewed outside certform as order \(renewal), with other names or product; run 'certform state forget \(spec.name)' and 'certform import \(spec.name) \(renewal)' if that order is this certificate's"]
+            return change
+        }
         let status = record.status
         if status.isFailed {
             return create(spec, change, reason: "order \(record.orderID) was \(status); a new order replaces it")
@@ -174,6 +179,10 @@ public struct Planner: Sendable {
         if productChanged { return renew(spec, record, change, reasons: shapeChanges) }
         let expiring = daysLeft <= window
         guard expiring || !shapeChanges.isEmpty else { return change }
+        if shapeChanges.isEmpty && coversBeyondWindow && record.autoReissue == true {
+            change.notes.append("certificate expires \(validTill), \(daysLeft) day\(daysLeft == 1 ? "" : "s") after as-of; CertCentral reissues it by itself (auto_reissue) 30 days before it expires, and 'certform refresh' picks up the new certificate")
+            return change
+        }
         var reasons = shapeChanges
         if expiring {
             reasons.insert("certificate expires \(validTill), \(daysLeft) day\(daysLeft == 1 ? "" : "s") after as-of; renew_before_days is \(window)", at: 0)

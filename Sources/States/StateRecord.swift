@@ -25,6 +25,9 @@ public struct StateRecord: Sendable, Hashable {
     public var orderValidTill: CalendarDate?
     public var thumbprint: String?
     public var serialNumber: String?
+    /// CertCentral reissues this Multi-year Plan order by itself 30 days before the certificate
+    /// expires (`auto_reissue`), as last seen by refresh.
+    public var autoReissue: Bool?
     /// Earlier orders of this certificate, oldest first, kept as written.
     public var history: [JSONValue]
     public var extra: [String: JSONValue]
@@ -39,10 +42,17 @@ public struct StateRecord: Sendable, Hashable {
         self.extra = [:]
     }
 
+    /// The extra field that names an order renewed outside certform as another order whose names
+    /// or product differ: the plan blocks the name until a person decides.
+    public static let renewedElsewhereKey = "renewed_elsewhere_by_order_id"
+
+    /// The order that renewed this one outside certform with other names or product, if any.
+    public var renewedElsewhereBy: Int? { extra[Self.renewedElsewhereKey]?.intValue }
+
     static let knownKeys: Set<String> = [
         "order_id", "certificate_id", "product", "common_name", "dns_names", "spec_digest", "settings_digest",
         "status", "ordered_at", "renewal_of_order_id", "dcv_method", "dcv_random_value", "valid_from",
-        "valid_till", "order_valid_till", "thumbprint", "serial_number", "history",
+        "valid_till", "order_valid_till", "thumbprint", "serial_number", "history", "auto_reissue",
     ]
 
     /// Reads a record; `path` names it in errors (`certificates.example-com`).
@@ -90,6 +100,7 @@ public struct StateRecord: Sendable, Hashable {
         thumbprint = try field("thumbprint", \.stringValue, required: false, expected: "a string")
         serialNumber = try field("serial_number", \.stringValue, required: false, expected: "a string")
         history = try field("history", \.arrayValue, required: false, expected: "an array") ?? []
+        autoReissue = try field("auto_reissue", \.boolValue, required: false, expected: "a boolean")
         extra = object.filter { !Self.knownKeys.contains($0.key) }
     }
 
@@ -114,6 +125,7 @@ public struct StateRecord: Sendable, Hashable {
         object["thumbprint"] = JSONValue(thumbprint)
         object["serial_number"] = JSONValue(serialNumber)
         object["history"] = .array(history)
+        if let autoReissue { object["auto_reissue"] = .bool(autoReissue) }
         return .object(object)
     }
 }

@@ -46,8 +46,8 @@ import Testing
         try await ApplyHarness.withSandbox { client, store in
             let backend = FakeBackend()
             let writer = StateWriter(state: State(), store: backend)
-            // Three years is more than the sandbox's account allows: a definite 400.
-            let changes = ApplyHarness.changes([ApplyHarness.spec("web", validityYears: 3)])
+            // Four years is more than CertCentral allows: a definite 400.
+            let changes = ApplyHarness.changes([ApplyHarness.spec("web", validityYears: 4)])
             let outcomes = await Applier(client: client, writer: writer).apply(changes, concurrency: 1) { _ in }
             guard case .refused(let reason) = try #require(outcomes.first).kind else {
                 Issue.record("expected a refusal, got \(outcomes)")

@@ -39,8 +39,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("auto-approve"), help: "Apply without asking (for CI).")
     var autoApprove = false
 
-    @Option(name: .customLong("max-orders"), help: ArgumentHelp("Refuse, before sending anything, a plan with more paid orders than this ('unlimited' for no limit).", valueName: "n"))
-    var maxOrders: OrderLimitArgument?
+    @Option(name: .customLong("max-orders"), help: ArgumentHelp("Refuse, before sending anything, a plan with more paid orders than this; 'unlimited' lifts it.", valueName: "n|unlimited"))
+    var maxOrders = OrderLimitArgument(count: 25)
 
     @Option(help: "Changes in flight at once.")
     var concurrency = 4
@@ -103,8 +103,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// and asks for approval; nil when there is nothing to send.
     func planNow(client: CertCentralClient, writer: StateWriter, applier: Applier, now: Date) async throws -> [Change]? {
         if refresh {
-            let names = Refresher.names(in: await writer.state, all: false)
-            RefreshView.report(await Refresher(client: client, writer: writer).refresh(names, concurrency: concurrency) { _ in })
+            RefreshView.report(await Refresher(client: client, writer: writer).refresh(all: false, concurrency: concurrency))
         }
         let asOfDate = asOf?.date ?? now
         let manifests = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOfDate)).load()
@@ -136,7 +135,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func send(_ changes: [Change], applier: Applier, writer: StateWriter) async throws {
         let work = changes.filter(\.action.isChange)
         let paid = work.filter(\.isPaid).count
-        if let limit = maxOrders?.count, paid > limit {
+        if let limit = maxOrders.count, paid > limit {
             ApplyView.tooManyOrders(paid, limit: limit)
             throw ExitCode.failure
         }

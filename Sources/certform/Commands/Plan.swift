@@ -1,3 +1,4 @@
+import Apply
 import ArgumentParser
 import CertCentralAPI
 import Dates
@@ -27,6 +28,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var manifestOptions: ManifestOptions
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var api: APIOptions
 
     @Option(help: "Output format: text, json or markdown.")
     var format: PlanView.Format = .text
@@ -40,6 +42,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when the plan has changes, 0 when it has none.")
     var detailedExitcode = false
+
+    @Flag(help: "Read CertCentral first (as 'certform refresh' does, in memory only; needs the API key). Plain plan makes no network call.")
+    var refresh = false
 
     func run() async throws {
         let now = Date()
@@ -61,8 +66,9 @@ struct PlanCommand: AsyncParsableCommand {
             try await Failure.report { () async throws(StateError) in try await stateTask.value.get() }
         }
         if let holder { PlanView.lockedNote(holder.summary) }  // plan takes no lock; a writer may be at work
+        let planned = refresh ? try await refreshedInMemory(state) : state
         let plan = timings.measure("plan") {
-            Planner().plan(manifests: manifests.certificates, state: state, asOf: asOf,
+            Planner().plan(manifests: manifests.certificates, state: planned, asOf: asOf,
                            manifestsDigest: manifests.digest, fileCount: manifests.files.count)
         }
         PlanView.show(plan, format: format, color: output.usesColor)
@@ -77,6 +83,19 @@ struct PlanCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if detailedExitcode && summary.hasChanges { throw ExitCode(2) }
+    }
+
+    /// `state` brought up to date from CertCentral in memory (nothing is written).
+    func refreshedInMemory(_ state: State) async throws -> State {
+        try await api.withClient { client in
+            let writer = StateWriter(state: state, store: MemoryStateBackend(state, name: stateOptions.statePath))
+            let result = await Refresher(client: client, writer: writer).refresh(all: false, concurrency: 4)
+            RefreshView.report(result)
+            if result.listError != nil { throw ExitCode.failure }
+            var refreshed = await writer.state
+            refreshed.serial = state.serial  // nothing was written: the plan is for the state as stored
+            return refreshed
+        }
     }
 
     /// The state and who holds its writers' lock, if anyone.

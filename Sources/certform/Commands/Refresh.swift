@@ -8,7 +8,7 @@ struct Refresh: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record what CertCentral reports for the orders in state.",
         discussion: """
-        Reads order info for every order that is not in a final state, and for issued orders that miss dates or a thumbprint (--all: every order), and records status, certificate id, thumbprint, serial number, validity dates and names. Reports what changed outside certform (revoked, reissued elsewhere, names changed). Leftover intents are settled first.
+        Lists every order of the account (1,000 a page: 100 requests for 100,000 orders), then reads order info only for the orders in state that may have changed — another status, expiry or a renewal in the list, not final, or near expiry (--all: every order in state) — and records status, certificate id, thumbprint, serial number, validity dates and names. An order renewed outside certform (CertCentral's auto-renew, the console) is followed to its renewal order and adopted, so that certform never buys it again. Reports each change in words. Leftover intents are settled first.
 
         Examples:
           certform refresh
@@ -39,10 +39,9 @@ struct Refresh: AsyncParsableCommand {
     /// Settles leftover intents, reads the orders worth reading, and reports; true when a read failed.
     func refresh(_ writer: StateWriter, client: CertCentralClient) async -> Bool {
         ApplyView.reportIntents(await Applier(client: client, writer: writer).resolveLeftoverIntents())
-        let names = Refresher.names(in: await writer.state, all: all)
-        let reports = await Refresher(client: client, writer: writer).refresh(names, concurrency: max(1, concurrency)) { _ in }
-        RefreshView.report(reports)
-        RefreshView.summary(reports, stateSerial: await writer.state.serial)
-        return reports.contains { $0.error != nil }
+        let result = await Refresher(client: client, writer: writer).refresh(all: all, concurrency: max(1, concurrency))
+        RefreshView.report(result)
+        RefreshView.summary(result, stateSerial: await writer.state.serial)
+        return result.listError != nil || result.reports.contains { $0.error != nil }
     }
 }

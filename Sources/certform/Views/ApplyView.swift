@@ -29,6 +29,10 @@ enum ApplyView {
             return change.action == .reissue ? "\(head)  reissue of order \(orderID) requested" : "\(head)  order \(orderID) placed"
         case .adopted(let orderID):
             return "\(head)  order \(orderID) found after an unknown outcome and recorded"
+        case .renewedElsewhere(let orderID):
+            return "\(head)  already renewed outside certform as order \(orderID); adopted, nothing bought"
+        case .blocked(let reason):
+            return "\(head)  BLOCKED: \(reason)"
         case .refused(let reason):
             return "\(head)  FAILED: \(reason)"
         case .skipped(let reason):
@@ -41,7 +45,10 @@ enum ApplyView {
     static func summary(_ outcomes: [ChangeOutcome], stateSerial: Int) -> TerminalText {
         let placed = outcomes.filter(\.succeeded).count
         let failed = outcomes.count - placed
-        let paid = outcomes.filter { $0.succeeded && $0.change.isPaid }.count
+        let paid = outcomes.filter { outcome in
+            if case .placed = outcome.kind { return outcome.change.isPaid }
+            return false
+        }.count
         return "\nApply: \(placed) of \(outcomes.count) change\(outcomes.count == 1 ? "" : "s") done (\(paid) paid order\(paid == 1 ? "" : "s")), \(failed) failed · state serial \(stateSerial)"
     }
 
@@ -103,7 +110,7 @@ enum ApplyView {
     }
 
     static func tooManyOrders(_ paid: Int, limit: Int) {
-        Console.error("error: the plan has \(paid) paid orders, more than --max-orders \(limit); nothing was sent")
+        Console.error("error: the plan has \(paid) paid orders, more than --max-orders \(limit); nothing was sent. Review the plan; to place them, rerun with --max-orders \(paid) (or --max-orders unlimited)")
     }
 
     static func stalePlan(_ path: String, reasons: [String]) {
@@ -130,8 +137,11 @@ enum ApplyView {
 
 /// What refresh prints: each order that changed or failed, and a summary.
 enum RefreshView {
-    static func report(_ reports: [Refresher.Report]) {
-        for report in reports {
+    static func report(_ result: Refresher.Result) {
+        if let error = result.listError {
+            Console.error("refresh: the account's orders could not be listed, so nothing was read: \(error)")
+        }
+        for report in result.reports {
             if let error = report.error {
                 Console.error("refresh \(report.name) (order \(report.orderID)) failed: \(error)")
             } else if !report.changes.isEmpty {
@@ -140,9 +150,10 @@ enum RefreshView {
         }
     }
 
-    static func summary(_ reports: [Refresher.Report], stateSerial: Int) {
+    static func summary(_ result: Refresher.Result, stateSerial: Int) {
+        let reports = result.reports
         let changed = reports.filter { !$0.changes.isEmpty }.count
         let failed = reports.filter { $0.error != nil }.count
-        Console.out("Refresh: \(reports.count) order\(plural(reports.count)) read, \(changed) changed, \(failed) failed · state serial \(stateSerial)")
+        Console.out("Refresh: \(result.listed) order\(plural(result.listed)) listed in \(result.listRequests) request\(plural(result.listRequests)), \(reports.count) read, \(changed) changed, \(failed) failed · state serial \(stateSerial)")
     }
 }

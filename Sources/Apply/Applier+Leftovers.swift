@@ -1,0 +1,47 @@
+import CertCentral
+import CertCentralAPI
+import Foundation
+import States
+
+extension Applier {
+    /// Settles every leftover intent before anything else (SPEC §5.2 step 7): adopt the one
+    /// matching order, drop the intent when there is none, keep it when it cannot be told.
+    public func resolveLeftoverIntents() async -> [(Intent, IntentResolver.Resolution)] {
+        var results: [(Intent, IntentResolver.Resolution)] = []
+        for intent in await writer.state.intents {
+            let state = await writer.state
+            let previous = state.certificates[intent.name]
+            let resolution = await resolver.resolve(intent, previous: previous, known: state.knownOrderIDs)
+            do {
+                try await settleLeftover(intent, resolution, previous: previous)
+            } catch {
+                results.append((intent, .undecided("the state could not be saved: \(error)")))
+                continue
+            }
+            results.append((intent, resolution))
+        }
+        return results
+    }
+
+    func settleLeftover(_ intent: Intent, _ resolution: IntentResolver.Resolution, previous: StateRecord?) async throws(StateError) {
+        switch resolution {
+        case .placed(let info):
+            var record: StateRecord
+            if intent.action == .reissue, let previous {
+                record = previous
+                _ = OrderRecords.refresh(&record, with: info)
+            } else {
+                record = OrderRecords.imported(info, expected: intent.product)
+                if let previous {
+                    record.history = previous.history + [OrderRecords.historyEntry(previous, ended: intent.action.endedWord)]
+                    if intent.action == .renew { record.renewalOfOrderID = previous.orderID }
+                }
+            }
+            try await writer.record(record, for: intent.name, resolving: intent.id)
+        case .notPlaced:
+            try await writer.removeIntent(intent.id)
+        case .undecided:
+            break
+        }
+    }
+}
