@@ -1,6 +1,7 @@
 /// The keys a certificate entry (or `defaults`) may hold: the request parameters of the Order DV
 /// SSL page under their API names, with the ones the API nests under `certificate` written at the
-/// top level, plus certform's own `renew_before_days` and `moved_from`.
+/// top level, plus certform's own `renew_before_days` and `moved_from`. `order_validity` is the
+/// API's other spelling of the three validity fields (never together with them).
 enum CertificateKey: String, CaseIterable {
     case product
     case commonName = "common_name"
@@ -12,8 +13,10 @@ enum CertificateKey: String, CaseIterable {
     case validityYears = "validity_years"
     case validityDays = "validity_days"
     case customExpirationDate = "custom_expiration_date"
+    case orderValidity = "order_validity"
     case comments
     case autoRenew = "auto_renew"
+    case autoReissue = "auto_reissue"
     case customRenewalMessage = "custom_renewal_message"
     case disableRenewalNotifications = "disable_renewal_notifications"
     case paymentMethod = "payment_method"
@@ -47,21 +50,23 @@ enum CertificateKey: String, CaseIterable {
         case .validityYears: 7
         case .validityDays: 8
         case .customExpirationDate: 9
-        case .comments: 10
-        case .autoRenew: 11
-        case .customRenewalMessage: 12
-        case .disableRenewalNotifications: 13
-        case .paymentMethod: 14
-        case .dcvMethod: 15
-        case .dcvEmails: 16
-        case .locale: 17
-        case .skipApproval: 18
-        case .disableCT: 19
-        case .container: 20
-        case .customFields: 21
-        case .technicalContact: 22
-        case .renewBeforeDays: 23
-        case .movedFrom: 24
+        case .orderValidity: 10
+        case .comments: 11
+        case .autoRenew: 12
+        case .autoReissue: 13
+        case .customRenewalMessage: 14
+        case .disableRenewalNotifications: 15
+        case .paymentMethod: 16
+        case .dcvMethod: 17
+        case .dcvEmails: 18
+        case .locale: 19
+        case .skipApproval: 20
+        case .disableCT: 21
+        case .container: 22
+        case .customFields: 23
+        case .technicalContact: 24
+        case .renewBeforeDays: 25
+        case .movedFrom: 26
         }
     }
 
@@ -70,7 +75,6 @@ enum CertificateKey: String, CaseIterable {
         "renewal_of_order_id": "certform sets 'renewal_of_order_id' from state when it renews; remove it from the manifest",
         "renewed_thumbprint": "certform sets 'renewed_thumbprint' from state when it renews; remove it from the manifest",
         "certificate": "write the fields of the API's 'certificate' object (common_name, dns_names, csr, …) at the top level of the entry",
-        "order_validity": "use 'validity_years', 'validity_days' or 'custom_expiration_date'",
     ]
 }
 

@@ -43,8 +43,15 @@ public struct CertificateSpec: Sendable {
     public var validityYears: Int?
     public var validityDays: Int?
     public var customExpirationDate: String?
+    /// The order's term as the `order_validity` object (exactly one of its fields set); never
+    /// together with the three root fields above.
+    public var orderValidity: OrderValidity?
     public var comments: String?
+    /// 0 when written: certform renews, so CertCentral's own auto-renew stays off.
     public var autoRenew: Int?
+    /// Multi-year Plan orders: 1 lets CertCentral reissue the certificate by itself 30 days before
+    /// it expires, 0 not.
+    public var autoReissue: Int?
     public var customRenewalMessage: String?
     public var disableRenewalNotifications: Bool?
     public var paymentMethod: PaymentMethod?

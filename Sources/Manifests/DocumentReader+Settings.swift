@@ -13,11 +13,7 @@ extension DocumentReader {
             }
         }
         if let value = keys[.comments] { spec.comments = field.string(value, key: "comments") }
-        if let value = keys[.autoRenew], let flag = field.integer(value, key: "auto_renew") {
-            if flag == 0 || flag == 1 { spec.autoRenew = flag } else {
-                field.problem("auto_renew of \(field.owner) must be 0 or 1, found \(flag)", at: value.location)
-            }
-        }
+        readRenewalFlags(into: &spec, keys: keys, field: &field)
         if let value = keys[.customRenewalMessage] { spec.customRenewalMessage = field.string(value, key: "custom_renewal_message") }
         if let value = keys[.disableRenewalNotifications] { spec.disableRenewalNotifications = field.boolean(value, key: "disable_renewal_notifications") }
         if let value = keys[.paymentMethod] { spec.paymentMethod = field.choice(value, key: "payment_method", PaymentMethod.allCases.map(\.rawValue)).flatMap(PaymentMethod.init) }
@@ -34,6 +30,25 @@ extension DocumentReader {
             }
         }
     }
+
+    /// Reads auto_renew (0 only: certform renews) and auto_reissue (0 or 1) into `spec`.
+    func readRenewalFlags(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
+        if let value = keys[.autoRenew], let flag = field.integer(value, key: "auto_renew") {
+            switch flag {
+            case 0: spec.autoRenew = flag
+            case 1: field.problem(Self.autoRenewRefusal, at: value.location)
+            default: field.problem("auto_renew of \(field.owner) must be 0 (certform renews; CertCentral's own renewal stays off), found \(flag)", at: value.location)
+            }
+        }
+        if let value = keys[.autoReissue], let flag = field.integer(value, key: "auto_reissue") {
+            if flag == 0 || flag == 1 { spec.autoReissue = flag } else {
+                field.problem("auto_reissue of \(field.owner) must be 0 or 1 (1: CertCentral reissues a Multi-year Plan's certificate by itself 30 days before it expires), found \(flag)", at: value.location)
+            }
+        }
+    }
+
+    /// Why `auto_renew: 1` is refused.
+    static let autoRenewRefusal = "auto_renew: 1 turns on CertCentral's own renewal, which would place a second paid renewal beside the one certform places; certform renews — use 0 (or leave it out)"
 
     /// Reads custom_fields into `spec`: a list of `metadata_id` and `value` pairs.
     func readCustomFields(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {

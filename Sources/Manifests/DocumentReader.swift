@@ -200,7 +200,7 @@ struct DocumentReader {
             field.problem("dcv_method 'http-token' cannot validate a wildcard name; use dns-txt-token, dns-cname-token or email", at: effective[.dcvMethod]?.location ?? nameLocation)
         }
         readCSR(into: &spec, keys: effective, field: &field)
-        readValidity(into: &spec, keys: effective, field: &field)
+        readValidity(into: &spec, keys: effective, defaults: defaults, field: &field)
         readSettings(into: &spec, keys: effective, field: &field)
         readCustomFields(into: &spec, keys: effective, field: &field)
         readTechnicalContact(into: &spec, keys: effective, field: &field)

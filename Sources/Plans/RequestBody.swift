@@ -72,8 +72,10 @@ public enum RequestBody {
         body.validityYears = spec.validityYears
         body.validityDays = spec.validityDays
         body.customExpirationDate = spec.customExpirationDate
+        body.orderValidity = spec.orderValidity
         body.comments = spec.comments
         body.autoRenew = spec.autoRenew
+        body.autoReissue = spec.autoReissue
         body.customRenewalMessage = spec.customRenewalMessage
         body.disableRenewalNotifications = spec.disableRenewalNotifications
         body.paymentMethod = spec.paymentMethod

@@ -98,11 +98,17 @@ import Testing
     }
 
     @Test func aRefusedOrderDoesNotStopTheOthers() async throws {
-        // validity_days 2000 passes the manifest rules but CertCentral takes at most 1095.
-        let repo = try ApplyRepository(count: 3, extra: [1: ["validity_days: 2000"]])
+        // An end date exactly three years after today passes the manifest rules; CertCentral,
+        // whose clock runs ten days behind here, finds it more than three years away.
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let threeYears = utc.date(byAdding: .year, value: 3, to: Date())!
+        let end = String(ISO8601DateFormatter().string(from: threeYears).prefix(10))
+        let repo = try ApplyRepository(count: 3, extra: [1: ["custom_expiration_date: '\(end)'"]])
+        try repo.advanceClock(days: -10)
         let result = try repo.certform(["apply", "--auto-approve"])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("c01  FAILED: CertCentral refused the request (HTTP 400): invalid_value:validity_days"), "\(result.stdout)")
+        #expect(result.stdout.contains("c01  FAILED: CertCentral refused the request (HTTP 400): invalid_value:custom_expiration_date"), "\(result.stdout)")
         #expect(result.stdout.contains("Apply: 2 of 3 changes done (2 paid orders), 1 failed"))
         let state = try await repo.state()
         #expect(Set(state.certificates.keys) == ["c00", "c02"])

@@ -73,7 +73,7 @@ import Testing
           b: {common_name: b.example.com, csr: x}
         """
         let errors = Kit.errors(Kit.load(text)).filter { $0.contains("validity_years") }
-        #expect(errors == ["2:54 validity_years of 'defaults' must be 1 or 2, found 5"])
+        #expect(errors == ["2:54 validity_years of 'defaults' must be 1, 2 or 3 (an order lasts at most three years), found 5"])
     }
 
     @Test func anchorsAndMergeKeysInManifests() throws {
