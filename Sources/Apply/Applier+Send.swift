@@ -48,7 +48,8 @@ extension Applier {
             return ChangeOutcome(change: change, kind: .placed(orderID: orderID, dcvRandomValue: dcv))
         } catch {
             await halt.stop("not sent: order \(orderID) was placed for '\(change.name)' but the state could not be written, so nothing more is sent")
-            let reason = "order \(orderID) was placed but the state could not be written (\(error)); record it with 'certform state resolve \(intent.id) --order \(orderID)'"
+            // The command first: whatever the error says, the way to record the order is never cut.
+            let reason = "order \(orderID) was placed but the state could not be written; record it with 'certform state resolve \(intent.id) --order \(orderID)' (\(error))"
             return ChangeOutcome(change: change, kind: .undecided(intentID: intent.id, reason: reason))
         }
     }

@@ -39,12 +39,16 @@ extension SavedPlan {
         if createdAt > now.addingTimeInterval(60) {
             problems.append("its created_at \(Timestamp.format(createdAt)) is in the future")
         }
+        if asOf > createdAt.addingTimeInterval(300) {
+            // Decisions are made as of this time: a later one turns coverage into renewals.
+            problems.append("its as_of \(Timestamp.format(asOf)) is after its created_at; a plan for a later time cannot be applied — plan again without --as-of")
+        }
         var seen: Set<String> = []
         for change in changes where !seen.insert(change.name).inserted {
             problems.append("it names '\(change.name)' twice")
         }
         let expected = Dictionary(recomputed.changes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for change in changes where change.action.isChange {
+        for change in changes {
             guard let planned = expected[change.name] else {
                 problems.append("'\(change.name)' is in no manifest or state")
                 continue
@@ -68,7 +72,8 @@ extension SavedPlan {
     /// The recomputed changes for the names this plan holds: what apply sends, so that the bytes
     /// sent are the planner's, never the file's.
     public func narrowed(_ recomputed: Plan) -> [Change] {
-        let names = Set(changes.map(\.name))
-        return recomputed.changes.filter { names.contains($0.name) }
+        let sends = Set(changes.filter(\.action.isChange).map(\.name))
+        let renames = Set(changes.filter { $0.movedFrom != nil }.map(\.name))
+        return recomputed.changes.filter { sends.contains($0.name) && $0.action.isChange || renames.contains($0.name) && !$0.action.isChange }
     }
 }

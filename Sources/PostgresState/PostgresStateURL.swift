@@ -92,7 +92,9 @@ public struct PostgresStateURL: Sendable, Hashable, CustomStringConvertible {
     /// 127.0.0.0/8, ::1 and localhost: where plaintext never leaves the machine.
     public static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return bare == "localhost" || bare == "::1"
+            || octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     /// `[a-z_][a-z0-9_]*`, at most 63 bytes: safe to write into SQL unquoted (a schema cannot be a

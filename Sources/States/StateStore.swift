@@ -29,7 +29,14 @@ public final class StateStore: StateBackend, @unchecked Sendable {
     /// The state, read at once (for callers outside an asynchronous context).
     public func read() throws(StateError) -> State {
         let identity = FileIdentity(path)
-        defer { mutex.withLock { seen = identity } }
+        let state = try readFile()
+        mutex.withLock { seen = identity }
+        return state
+    }
+
+    /// The file's state, without remembering it as seen (the serial check reads this way, so
+    /// that a conflict it finds is found again by the next save).
+    func readFile() throws(StateError) -> State {
         let bytes: [UInt8]
         // Not through a symbolic link, and only a regular file: a state committed as a link to
         // another file, or as a FIFO, is refused, never read (SPEC §3).
@@ -80,7 +87,7 @@ public final class StateStore: StateBackend, @unchecked Sendable {
     func checkSerial(_ state: State) throws(StateError) {
         let current = FileIdentity(path)
         guard current != mutex.withLock({ seen }), current != nil else { return }
-        let stored = try read()
+        let stored = try readFile()
         if stored.serial != state.serial || stored.lineage != state.lineage && stored.lineage != nil {
             throw .conflict(path: path, stored: stored.serial, expected: state.serial)
         }

@@ -141,6 +141,9 @@ import Testing
         mine.certificates["mine"] = Self.record(2, "mine")
         await #expect(throws: StateError.self) { try await a.save(mine) }
         #expect(try await Self.open(location).load() == saved)
+        // Refused again, however often it tries, until it reads the state again.
+        await #expect(throws: StateError.self) { try await a.save(mine) }
+        #expect(try await Self.open(location).load() == saved)
         // Read again, the same writer goes on.
         var again = try await a.load()
         again.certificates["mine"] = Self.record(2, "mine")
@@ -220,6 +223,8 @@ struct PostgresStateTests {
         #expect(try PostgresStateURL("postgres://u@127.0.0.1/db", password: nil).sslMode == .disable)
         #expect(try PostgresStateURL("postgres://u@localhost/db", password: nil).sslMode == .disable)
         #expect(try PostgresStateURL("postgres://u@db.internal/db", password: nil).sslMode == .verifyFull)
+        #expect(try PostgresStateURL("postgres://u@127.attacker.example/db", password: nil).sslMode == .verifyFull)
+        #expect(try PostgresStateURL("postgres://u@127.0.0.1.nip.io/db", password: nil).sslMode == .verifyFull)
         #expect(try PostgresStateURL("postgres://u@db.internal/db?sslmode=disable", password: nil).sslMode == .disable)
         #expect(throws: StateError.self) { try PostgresStateURL("postgres://u@db/db?sslmode=maybe", password: nil) }
     }

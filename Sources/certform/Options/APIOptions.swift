@@ -2,6 +2,7 @@ import ArgumentParser
 import CertCentral
 import CertCentralAPI
 import Escaping
+import PostgresState
 import Foundation
 import Logging
 
@@ -45,12 +46,8 @@ struct APIOptions: ParsableArguments {
         }
     }
 
-    /// 127.0.0.0/8, ::1 and localhost.
-    static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") && bare.split(separator: ".").count == 4
-            && bare.split(separator: ".").allSatisfy { UInt8($0) != nil }
-    }
+    /// 127.0.0.0/8, ::1 and localhost: the one rule for plaintext, shared with PostgreSQL states.
+    static func isLoopback(_ host: String) -> Bool { PostgresStateURL.isLoopback(host) }
 
     /// The key from --api-key-file or DIGICERT_API_KEY; a clear error when there is none.
     func apiKey() throws -> APIKey {
