@@ -26,6 +26,9 @@ extension Applier {
     func lookBeforeRenewing(_ change: Change, previous: StateRecord) async throws -> ChangeOutcome? {
         let info = try await client.orderInfo(previous.orderID)
         guard info.isRenewed == true, let renewalID = info.renewedOrderID, renewalID > 0 else { return nil }
+        if await writer.state.knownOrderIDs.contains(renewalID) {
+            return ChangeOutcome(change: change, kind: .blocked("order \(previous.orderID) was already renewed as order \(renewalID), which state records under another name; nothing was bought"))
+        }
         let renewal = try await client.orderInfo(renewalID)
         guard let adopted = OrderRecords.adoptingRenewal(previous, renewal: renewal) else {
             return ChangeOutcome(change: change, kind: .blocked("order \(previous.orderID) was already renewed outside certform as order \(renewalID), with other names or product; nothing was bought — decide with 'certform state forget \(change.name)' and 'certform import \(change.name) \(renewalID)'"))

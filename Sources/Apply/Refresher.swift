@@ -97,6 +97,10 @@ public struct Refresher: Sendable {
     /// An order renewed outside certform: the renewal order is adopted when it has the same
     /// names and product; otherwise the record says so, and the plan blocks the name.
     func follow(_ renewalID: Int, from record: StateRecord) async throws(CertCentralError) -> (StateRecord, [String]) {
+        if await writer.state.knownOrderIDs.contains(renewalID) {
+            // Already recorded (under another name, or in history): an order is never adopted twice.
+            return (record, ["renewed outside certform as order \(renewalID), which state already records"])
+        }
         let renewal = try await client.orderInfo(renewalID)
         if let adopted = OrderRecords.adoptingRenewal(record, renewal: renewal) {
             return (adopted, ["renewed outside certform as order \(renewalID); adopted"])

@@ -1,3 +1,4 @@
+import CertCentralAPI
 import CertformTestSupport
 import Foundation
 import JSON
@@ -19,6 +20,21 @@ import Testing
         let reply = try sandbox.curl("POST", "/services/v2/order/certificate/ssl_dv_geotrust", body: body)
         let id = try #require(try JSONParser.parse(reply.body)["id"]?.intValue)
         return (repo, sandbox, id)
+    }
+
+    @Test func anOrderAlreadyRecordedUnderAnotherNameIsNotRecordedTwice() async throws {
+        let (repo, sandbox, id) = try Self.setUp()
+        var state = State()
+        state.lineage = "scratch"
+        state.serial = 1
+        state.certificates["old"] = StateRecord(orderID: id, product: .sslDVGeoTrust, commonName: "example.com",
+                                                dnsNames: ["www.example.com"], status: .issued)
+        try StateStore.writeAtomically(state.fileText, to: repo.path + "/state/orders.json")
+        let result = try CLI.run(["import", "web", String(id), "--endpoint", sandbox.apiBase], in: repo.path,
+                                 environment: ["DIGICERT_API_KEY": "sandbox-key"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("order \(id) is already recorded in state (old)"), "\(result.stderr)")
+        #expect(try StateStore(path: repo.path + "/state/orders.json").read().certificates["web"] == nil)
     }
 
     @Test func importsAMatchingOrder() async throws {

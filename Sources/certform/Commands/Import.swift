@@ -39,6 +39,10 @@ struct Import: AsyncParsableCommand {
                     Console.error("error: '\(name)' already has order \(existing.orderID) in state; run 'certform state forget \(name)' first to replace it")
                     return false
                 }
+                if let owner = state.certificates.first(where: { $0.value.orderID == orderID })?.key ?? (state.knownOrderIDs.contains(orderID) ? "a history entry" : nil) {
+                    Console.error("error: order \(orderID) is already recorded in state (\(owner)); an order is never recorded twice")
+                    return false
+                }
                 guard let info = await readOrder(matching: spec) else { return false }
                 state.certificates[name] = OrderRecords.imported(info, expected: spec.product)
                 let saved = try await store.save(state)
