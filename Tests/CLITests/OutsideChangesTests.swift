@@ -85,6 +85,9 @@ import Testing
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("more than --max-orders 25; nothing was sent"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--max-orders unlimited"))
+        // The limit is checked before anyone is asked to approve.
+        let asked = try repo.certform(["apply"])
+        #expect(asked.stderr.contains("more than --max-orders 25") && !asked.stderr.contains("not a terminal"), "\(asked.stderr)")
         #expect(try repo.orders().isEmpty)
     }
 

@@ -118,6 +118,7 @@ struct ApplyCommand: AsyncParsableCommand {
             if plan.summary[.blocked] > 0 { throw ExitCode.failure }
             return nil
         }
+        try refuseTooManyOrders(plan.changes)  // before anyone is asked to approve them
         if !autoApprove {
             guard isatty(STDIN_FILENO) == 1 else {
                 ApplyView.notATerminal()
@@ -134,11 +135,7 @@ struct ApplyCommand: AsyncParsableCommand {
     /// Refuses too many paid orders, moves renamed records, sends every change, and reports.
     func send(_ changes: [Change], applier: Applier, writer: StateWriter) async throws {
         let work = changes.filter(\.action.isChange)
-        let paid = work.filter(\.isPaid).count
-        if let limit = maxOrders.count, paid > limit {
-            ApplyView.tooManyOrders(paid, limit: limit)
-            throw ExitCode.failure
-        }
+        try refuseTooManyOrders(changes)
         try await recordRenames(applier, changes)
         let counter = ProgressCounter(total: work.count)
         let outcomes = await applier.apply(changes, concurrency: concurrency) { outcome in
@@ -147,6 +144,15 @@ struct ApplyCommand: AsyncParsableCommand {
         ApplyView.finished(outcomes, stateSerial: await writer.state.serial)
         let blocked = changes.contains { $0.action == .blocked }
         if outcomes.contains(where: { !$0.succeeded }) || blocked { throw ExitCode.failure }
+    }
+
+    /// `--max-orders`: refuses, before anything is sent, more paid orders than the limit.
+    func refuseTooManyOrders(_ changes: [Change]) throws {
+        let paid = changes.filter(\.isPaid).count
+        if let limit = maxOrders.count, paid > limit {
+            ApplyView.tooManyOrders(paid, limit: limit)
+            throw ExitCode.failure
+        }
     }
 
     /// Renamed certificates whose order stays as it is only move their state record.
