@@ -1,4 +1,5 @@
 import Escaping
+import Files
 import Foundation
 
 /// Renders diagnostics for people (with the source line and a caret), as JSON data, and as GitHub
@@ -8,8 +9,11 @@ public struct DiagnosticRenderer {
     private var sources: [String: [Substring]] = [:]
     private let readFile: (String) -> String?
 
+    /// By default a source is read as the loader reads manifests: a regular file of bounded size
+    /// (never a FIFO or device swapped in after the load), or no excerpt at all.
     public init(readFile: @escaping (String) -> String? = { path in
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        guard case .success(let bytes) = FileBytes.read(path, limit: ManifestLoader.manifestSizeLimit) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }) {
         self.readFile = readFile
     }

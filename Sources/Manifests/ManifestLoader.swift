@@ -51,7 +51,7 @@ public struct ManifestLoader: Sendable {
     }
 
     /// The largest manifest file read (benchmarks load manifests of about 100 MB).
-    static let manifestSizeLimit = 256 << 20
+    public static let manifestSizeLimit = 256 << 20
     /// The largest `csr_file` read (SPEC §2.1); a CSR is a few KiB.
     static let csrFileSizeLimit = 64 << 10
 

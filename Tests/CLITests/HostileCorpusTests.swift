@@ -100,9 +100,11 @@ import Testing
             (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
         }
         #expect(control == nil, "a raw control character U+\(String(control?.value ?? 0, radix: 16)) — \(context)")
+        // certform writes exactly `::error file=PATH,line=N,col=N::MESSAGE` (or without the
+        // position), with `:` and `,` in PATH encoded: anything else starting with `::` is forged.
+        let own = try! Regex(#"^::(error|warning) file=[^:,]*(,line=[0-9]+,col=[0-9]+)?::"#)
         for line in output.split(separator: "\n") where line.hasPrefix("::") {
-            let own = line.hasPrefix("::error file=") || line.hasPrefix("::warning file=")
-            #expect(own, "a workflow command certform did not write: \(line) — \(context)")
+            #expect(line.prefixMatch(of: own) != nil, "a workflow command certform did not write: \(line) — \(context)")
         }
     }
 }
