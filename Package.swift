@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "certcentral-sandbox",
             dependencies: [
-                "Sandbox", "CertCentralAPI",
+                "Sandbox", "CertCentralAPI", "JSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

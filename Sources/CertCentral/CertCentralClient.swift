@@ -105,6 +105,11 @@ public final class CertCentralClient: Sendable {
         try await send(.POST, Endpoint.reissue(orderID), body: body.jsonValue, as: ReissueResponse.self)
     }
 
+    /// The account's price list.
+    public func pricing() async throws(CertCentralError) -> PricingResponse {
+        try await send(.GET, Endpoint.pricing, as: PricingResponse.self)
+    }
+
     /// The PEM bundle (certificate, intermediates, root).
     public func downloadCertificate(_ certificateID: Int) async throws(CertCentralError) -> String {
         let (status, bytes) = try await exchange(.GET, Endpoint.download(certificateID: certificateID), body: nil)

@@ -20,6 +20,8 @@ public enum Endpoint {
     public static func download(certificateID: Int, format: String = pemAll) -> String {
         "/certificate/\(certificateID)/download/format/\(format)"
     }
+    /// `GET product/pricing`: the account's prices.
+    public static let pricing = "/product/pricing"
     /// The download format certform uses: leaf, intermediates, root.
     public static let pemAll = "pem_all"
 
@@ -30,5 +32,6 @@ public enum Endpoint {
         public static let listOrders = "/order/certificate"
         public static let reissue = "/order/certificate/:id/reissue"
         public static let download = "/certificate/:certificate/download/format/:format"
+        public static let pricing = "/product/pricing"
     }
 }

@@ -75,6 +75,9 @@ public struct Plan: Sendable, Hashable {
     public var certificateCount: Int
     public var fileCount: Int
     public var changes: [Change]
+    /// What the plan will spend, when a price list was given (set after planning: the planner
+    /// itself knows no prices).
+    public var spend: SpendEstimate?
 
     public init(asOf: Date, manifestsDigest: String, stateLineage: String?, stateSerial: Int,
                 certificateCount: Int, fileCount: Int, changes: [Change]) {

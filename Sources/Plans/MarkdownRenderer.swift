@@ -16,7 +16,8 @@ public struct MarkdownRenderer: Sendable {
     public func render(_ plan: Plan) -> String {
         let summary = plan.summary
         let paid = summary.paidOrders
-        var head = "### certform plan: \(paid == 0 ? "no paid orders" : "**\(paid) paid order\(paid == 1 ? "" : "s")**")\n\n"
+        let spend = plan.spend.map { " · \(Escape.markdown($0.totalWords))" } ?? ""
+        var head = "### certform plan: \(paid == 0 ? "no paid orders" : "**\(paid) paid order\(paid == 1 ? "" : "s")\(spend)**")\n\n"
         head += "\(summary.line.replacingOccurrences(of: " · \(paid) paid order\(paid == 1 ? "" : "s")", with: "")) · \(plan.certificateCount) certificate\(plan.certificateCount == 1 ? "" : "s") in \(plan.fileCount) file\(plan.fileCount == 1 ? "" : "s") · state serial \(plan.stateSerial) · as of `\(Timestamp.format(plan.asOf))`\n"
         let listed = plan.listedChanges
         if listed.isEmpty {
@@ -24,7 +25,7 @@ public struct MarkdownRenderer: Sendable {
         }
         let tableHead = "\n| | certificate | action | product | names | order |\n|---|---|---|---|---|---|\n"
         let rows = listed.map(row)
-        let details = listed.map(detail)
+        let details = listed.map { detail($0, spend: plan.spend) }
         let detailsHead = "\n<details><summary>Reasons</summary>\n\n"
         let detailsTail = "\n</details>\n"
 
@@ -59,8 +60,9 @@ public struct MarkdownRenderer: Sendable {
         return "| \(TextRenderer.symbol(change.action)) | \(Self.code(change.name)) | \(action) | \(change.product.rawValue) | \(names) | \(order) |\n"
     }
 
-    func detail(_ change: Change) -> String {
+    func detail(_ change: Change, spend: SpendEstimate?) -> String {
         var lines = change.reasons + change.notes.map { "note: \($0)" }
+        if let cost = spend?.costs[change.name] { lines.append("estimated cost: \(cost.words)") }
         if change.action == .renew {
             lines.append("renewal_of_order_id \(change.renewalOfOrderID.map(String.init) ?? "?") · renewed_thumbprint \(change.renewedThumbprint ?? "unknown")")
         }

@@ -23,6 +23,17 @@ public enum PlanDocument {
             "summary": .object(counts),
         ]
         if let createdAt { document["created_at"] = .string(Timestamp.format(createdAt)) }
+        if let spend = plan.spend {
+            document["estimated_total"] = spend.total.map { ["amount": .double($0.amount), "currency": .string($0.currency)] }
+                ?? ["unknown": .string(spend.unknownReason ?? "")]
+            if case .array(let items) = document["changes"] {
+                document["changes"] = .array(items.map { item in
+                    guard case .object(var object) = item, let name = object["name"]?.stringValue, let cost = spend.costs[name] else { return item }
+                    object["estimated_cost"] = json(cost)
+                    return .object(object)
+                })
+            }
+        }
         return .object(document)
     }
 
@@ -47,6 +58,14 @@ public enum PlanDocument {
             object["renewal_of_order_id"] = JSONValue(change.renewalOfOrderID)
         }
         return .object(object)
+    }
+
+    static func json(_ cost: SpendEstimate.Cost) -> JSONValue {
+        switch cost {
+        case .amount(let amount, let currency, let years): return ["amount": .double(amount), "currency": .string(currency), "years": .int(years)]
+        case .free: return ["amount": 0]
+        case .unknown(let why): return ["unknown": .string(why)]
+        }
     }
 
     /// Reads a saved plan back (SPEC §5): the changes to apply and what the plan was made from.

@@ -43,9 +43,10 @@ public struct TextRenderer: Sendable {
                     out += "      \(detail)\n"
                 }
                 for note in change.notes { out += "      note: \(Escape.terminal(note))\n" }
+                if let cost = plan.spend?.costs[change.name] { out += "      estimated cost: \(Escape.terminal(cost.words))\n" }
             }
         }
-        out += "\nPlan: \(summary.line)\n"
+        out += "\nPlan: \(summary.line)\(plan.spend.map { " · \(Escape.terminal($0.totalWords))" } ?? "")\n"
         return out
     }
 

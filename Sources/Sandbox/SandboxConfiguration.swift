@@ -16,6 +16,26 @@ public struct SandboxConfiguration: Sendable {
     /// Rolling windows: at most `count` requests in any `seconds`.
     public var rateLimits: [RateLimit] = RateLimit.certCentral
     public var seed: UInt64?
+    /// `GET product/pricing` answers this (`--prices FILE`, in the documented shape).
+    public var prices = SandboxConfiguration.defaultPrices
+
+    /// List prices for the five DV products, and one product certform does not order.
+    public static let defaultPrices = PricingResponse(standardPrices: [
+        ProductPricing(groupName: "ssl_certificate", nameID: Product.sslDVGeoTrust.rawValue, name: Product.sslDVGeoTrust.displayName,
+                       prices: [Price(lifetime: 1, cost: 198, currency: "usd"), Price(lifetime: 2, cost: 376, currency: "usd"),
+                                Price(lifetime: 3, cost: 534, currency: "usd")]),
+        ProductPricing(groupName: "ssl_certificate", nameID: Product.sslDVRapidSSL.rawValue, name: Product.sslDVRapidSSL.displayName,
+                       prices: [Price(lifetime: 1, cost: 79, currency: "usd"), Price(lifetime: 2, cost: 150, currency: "usd")]),
+        ProductPricing(groupName: "ssl_certificate", nameID: Product.wildcardDVGeoTrust.rawValue, name: Product.wildcardDVGeoTrust.displayName,
+                       prices: [Price(lifetime: 1, cost: 595, currency: "usd"), Price(lifetime: 2, cost: 1130, currency: "usd")]),
+        ProductPricing(groupName: "ssl_certificate", nameID: Product.wildcardDVRapidSSL.rawValue, name: Product.wildcardDVRapidSSL.displayName,
+                       prices: [Price(lifetime: 1, cost: 249, currency: "usd")]),
+        ProductPricing(groupName: "ssl_certificate", nameID: Product.cloudDVGeoTrust.rawValue, name: Product.cloudDVGeoTrust.displayName,
+                       prices: [Price(lifetime: 1, cost: 275, additionalNameCost: 25, currency: "usd"),
+                                Price(lifetime: 2, cost: 520, additionalNameCost: 48, currency: "usd")]),
+        ProductPricing(groupName: "ssl_certificate", nameID: "ssl_plus", name: "Standard SSL",
+                       prices: [Price(lifetime: 1, cost: 218, currency: "usd")]),
+    ])
 
     public init() {}
 }

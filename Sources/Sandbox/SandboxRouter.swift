@@ -78,6 +78,9 @@ public enum SandboxRouter {
             }
             return reply(await store.download(certificateID: id, format: try context.parameters.require("format")))
         }
+        api.get(route(Endpoint.Route.pricing)) { _, _ in
+            reply(.json(200, store.configuration.prices))
+        }
     }
 
     /// A route pattern relative to the API group: the contract's path without its leading slash.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CertCentralAPI
 import Foundation
+import JSON
 import Sandbox
 
 @main
@@ -55,6 +56,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Seed for fault injection and random values, for reproducible runs.")
     var seed: UInt64?
 
+    @Option(help: ArgumentHelp("Answer GET product/pricing with this price list (the documented shape: {\"standard_prices\": [...]}); default: list prices for the five DV products.", valueName: "file"))
+    var prices: String?
+
     func validate() throws {
         guard (0...1).contains(failRate), (0...1).contains(dropAfterAcceptRate) else {
             throw ValidationError("--fail-rate and --drop-after-accept-rate take a probability from 0 to 1")
@@ -79,6 +83,14 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.rateLimited = !noRateLimit
         if let rateLimit { configuration.rateLimits = RateLimit.parse(rateLimit)! }
         configuration.seed = seed
+        if let prices {
+            guard let bytes = FileManager.default.contents(atPath: prices),
+                  let list = try? JSONValueDecoder().decode(PricingResponse.self, from: Array(bytes)) else {
+                FileHandle.standardError.write(Data("certcentral-sandbox: --prices '\(prices)' is not a readable price list ({\"standard_prices\": [...]})\n".utf8))
+                throw ExitCode.failure
+            }
+            configuration.prices = list
+        }
         do {
             try await SandboxServer.run(configuration: configuration) { url in
                 // Written straight to the descriptor: scripts wait for this line.

@@ -31,6 +31,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var lockOptions: LockOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var pricing: PricingOptions
 
     @Argument(help: ArgumentHelp("A plan saved with 'certform plan --out FILE'.", valueName: "plan-file"),
               completion: .file(extensions: ["json"]))
@@ -41,6 +42,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-orders"), help: ArgumentHelp("Refuse, before sending anything, a plan with more paid orders than this; 'unlimited' lifts it.", valueName: "n|unlimited"))
     var maxOrders = OrderLimitArgument(count: 25)
+
+    @Option(name: .customLong("max-spend"), help: ArgumentHelp("Refuse, before sending anything, a plan whose estimated total (from the price list) exceeds this amount, or is unknown (env CERTFORM_MAX_SPEND).", valueName: "amount"))
+    var maxSpendOption: SpendLimit?
 
     @Option(help: "Changes in flight at once.")
     var concurrency = 4
@@ -90,6 +94,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if let saved, let planFile {
             ApplyView.applying(savedPlan: planFile, createdAt: saved.plan.createdAt)
             changes = saved.changes
+            try refuseOverSpending(changes, asOf: saved.plan.asOf)
         } else {
             guard let planned = try await planNow(client: client, writer: writer, applier: applier, now: now) else { return }
             changes = planned
@@ -109,8 +114,9 @@ struct ApplyCommand: AsyncParsableCommand {
         let manifests = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOfDate)).load()
         DiagnosticsView.report(manifests, format: .quietText)
         if manifests.hasErrors { throw ExitCode.failure }
-        let plan = Planner().plan(manifests: manifests.certificates, state: await writer.state, asOf: asOfDate,
+        var plan = Planner().plan(manifests: manifests.certificates, state: await writer.state, asOf: asOfDate,
                                   manifestsDigest: manifests.digest, fileCount: manifests.files.count)
+        plan.spend = try pricing.load().map { SpendEstimate(plan.changes, prices: $0, asOf: asOfDate) }
         Console.out(TerminalText(escapedFields: TextRenderer(color: output.usesColor).render(plan)))
         guard plan.summary.hasChanges else {
             try await recordRenames(applier, plan.changes)
@@ -119,6 +125,7 @@ struct ApplyCommand: AsyncParsableCommand {
             return nil
         }
         try refuseTooManyOrders(plan.changes)  // before anyone is asked to approve them
+        try refuseOverSpending(plan.changes, asOf: asOfDate)
         if !autoApprove {
             guard isatty(STDIN_FILENO) == 1 else {
                 ApplyView.notATerminal()
@@ -144,6 +151,26 @@ struct ApplyCommand: AsyncParsableCommand {
         ApplyView.finished(outcomes, stateSerial: await writer.state.serial)
         let blocked = changes.contains { $0.action == .blocked }
         if outcomes.contains(where: { !$0.succeeded }) || blocked { throw ExitCode.failure }
+    }
+
+    /// `--max-spend`: refuses, before anything is sent, a plan whose estimated total exceeds the
+    /// cap or cannot be told.
+    func refuseOverSpending(_ changes: [Change], asOf: Date) throws {
+        let cap = maxSpendOption?.amount ?? Environment.value("CERTFORM_MAX_SPEND").flatMap { SpendLimit(argument: $0)?.amount }
+        guard let cap, changes.contains(where: \.isPaid) else { return }
+        guard let prices = try pricing.load() else {
+            ApplyView.spendUnknown("there is no price list at '\(pricing.pricingPath)'; run 'certform pricing'", cap: cap)
+            throw ExitCode.failure
+        }
+        let spend = SpendEstimate(changes, prices: prices, asOf: asOf)
+        guard let total = spend.total else {
+            ApplyView.spendUnknown(spend.unknownReason ?? "a price is unknown", cap: cap)
+            throw ExitCode.failure
+        }
+        if total.amount > cap {
+            ApplyView.overSpending(spend.totalWords, cap: cap)
+            throw ExitCode.failure
+        }
     }
 
     /// `--max-orders`: refuses, before anything is sent, more paid orders than the limit.

@@ -29,6 +29,7 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var pricing: PricingOptions
 
     @Option(help: "Output format: text, json or markdown.")
     var format: PlanView.Format = .text
@@ -67,10 +68,11 @@ struct PlanCommand: AsyncParsableCommand {
         }
         if let holder { PlanView.lockedNote(holder.summary) }  // plan takes no lock; a writer may be at work
         let planned = refresh ? try await refreshedInMemory(state) : state
-        let plan = timings.measure("plan") {
+        var plan = timings.measure("plan") {
             Planner().plan(manifests: manifests.certificates, state: planned, asOf: asOf,
                            manifestsDigest: manifests.digest, fileCount: manifests.files.count)
         }
+        plan.spend = try pricing.load().map { SpendEstimate(plan.changes, prices: $0, asOf: asOf) }
         PlanView.show(plan, format: format, color: output.usesColor)
         if let out {
             try Failure.report { () throws(StateError) in

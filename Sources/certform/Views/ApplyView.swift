@@ -113,6 +113,14 @@ enum ApplyView {
         Console.error("error: the plan has \(paid) paid orders, more than --max-orders \(limit); nothing was sent. Review the plan; to place them, rerun with --max-orders \(paid) (or --max-orders unlimited)")
     }
 
+    static func overSpending(_ total: String, cap: Double) {
+        Console.error("error: the plan will spend \(total), more than --max-spend \(String(format: "%g", cap)); nothing was sent")
+    }
+
+    static func spendUnknown(_ why: String, cap: Double) {
+        Console.error("error: --max-spend \(String(format: "%g", cap)) is set but the plan's spend cannot be estimated (\(why)); nothing was sent")
+    }
+
     static func stalePlan(_ path: String, reasons: [String]) {
         Console.error("error: the saved plan '\(path)' is stale: \(reasons.joined(separator: "; ")); make a new plan")
     }

@@ -1,0 +1,66 @@
+import CertformTestSupport
+import Foundation
+import JSON
+import Testing
+
+/// SPEC §6 `certform pricing`, the plan's spend and `apply --max-spend`, against the sandbox binary.
+@Suite struct PricingCommandTests {
+    @Test func pricingWritesTheDVPricesAndThePlanShowsTheSpend() throws {
+        let repo = try ApplyRepository(count: 2)
+        let pricing = try repo.certform(["pricing"])
+        #expect(pricing.status == 0, "\(pricing.stderr)")
+        #expect(pricing.stdout.contains("Wrote the prices of 5 DV products to state/pricing.json"), "\(pricing.stdout)")
+        let list = try JSONParser.parse(try String(contentsOfFile: repo.path + "/state/pricing.json", encoding: .utf8))
+        #expect(list["format_version"] == 1)
+        #expect(list["products"]?.objectValue?.keys.sorted() == ["cloud_dv_geotrust", "ssl_dv_geotrust", "ssl_dv_rapidssl", "wildcard_dv_geotrust", "wildcard_dv_rapidssl"])
+        #expect(list["products"]?["ssl_dv_geotrust"]?.arrayValue?.first == ["cost": 198, "currency": "USD", "years": 1])
+        #expect(list["read_at"]?.stringValue?.hasSuffix("Z") == true)
+        let plan = try repo.certform(["plan"])
+        #expect(plan.stdout.contains("· 2 paid orders · about USD 396"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("estimated cost: USD 198 (1 year)"))
+        let markdown = try repo.certform(["plan", "--format", "markdown"])
+        #expect(markdown.stdout.contains("### certform plan: **2 paid orders · about USD 396**"), "\(markdown.stdout)")
+        let json = try JSONParser.parse(try repo.certform(["plan", "--format", "json"]).stdout)
+        #expect(json["estimated_total"] == ["amount": 396, "currency": "USD"])
+    }
+
+    @Test func maxSpendRefusesBeforeSendingAndLetsACheaperPlanThrough() throws {
+        let repo = try ApplyRepository(count: 2)
+        #expect(try repo.certform(["pricing"]).status == 0)
+        let refused = try repo.certform(["apply", "--auto-approve", "--max-spend", "300"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("the plan will spend about USD 396, more than --max-spend 300; nothing was sent"), "\(refused.stderr)")
+        #expect(try repo.orders().isEmpty)
+        var environment = repo.environment
+        environment["CERTFORM_MAX_SPEND"] = "300"
+        let fromEnvironment = try CLI.run(["apply", "--auto-approve"], in: repo.path, environment: environment)
+        #expect(fromEnvironment.status == 1 && fromEnvironment.stderr.contains("more than --max-spend 300"))
+        let applied = try repo.certform(["apply", "--auto-approve", "--max-spend", "400"])
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        #expect(try repo.orders().count == 2)
+    }
+
+    @Test func anUnknownPriceIsSaidAndACappedApplyRefuses() throws {
+        let dir = TemporaryDirectory()
+        let prices = dir.write("prices.json", #"{"standard_prices": [{"name_id": "ssl_dv_rapidssl", "prices": [{"lifetime": 1, "cost": 79, "currency": "usd"}]}]}"#)
+        let repo = try ApplyRepository(count: 1, sandboxArguments: ["--prices", prices])
+        #expect(try repo.certform(["pricing"]).status == 0)
+        let plan = try repo.certform(["plan"])
+        #expect(plan.stdout.contains("price unknown: no price for ssl_dv_geotrust"), "\(plan.stdout)")
+        #expect(plan.stdout.contains("1 paid order · price unknown"))
+        let refused = try repo.certform(["apply", "--auto-approve", "--max-spend", "1000"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("cannot be estimated (c00: no price for ssl_dv_geotrust); nothing was sent"), "\(refused.stderr)")
+        #expect(try repo.orders().isEmpty)
+        // Without a cap, an unknown price does not stop an apply.
+        #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
+    }
+
+    @Test func aCapWithoutAPriceListRefuses() throws {
+        let repo = try ApplyRepository(count: 1)
+        let refused = try repo.certform(["apply", "--auto-approve", "--max-spend", "1000"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("there is no price list at 'state/pricing.json'; run 'certform pricing'"), "\(refused.stderr)")
+        #expect(try repo.orders().isEmpty)
+    }
+}
