@@ -159,6 +159,7 @@ let package = Package(
                 "CertformTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["certform", "certcentral-sandbox", "CertformTestSupport", "States", "CertCentralAPI", "PostgresState", "JSON", "YAML"]),

@@ -93,9 +93,10 @@ public struct IntentResolver: Sendable {
         return .doubt(([matches] + inexact).filter { !$0.isEmpty }.joined(separator: "; "))
     }
 
-    /// A reissue keeps its order: it was placed when the order is reissuing, or when its
-    /// certificate was issued after the intent (less the clock skew) — told from the order's
-    /// dates, not from a thumbprint alone.
+    /// A reissue keeps its order: it was placed when the order is reissuing, or when it carries a
+    /// certificate other than the recorded one that was issued after the intent (less the clock
+    /// skew) — told from the order's dates, not from a thumbprint alone; the recorded certificate
+    /// still in place means it was not.
     func resolveReissue(_ intent: Intent, previous: StateRecord?) async -> Resolution {
         guard let orderID = intent.extra["order_id"]?.intValue ?? previous?.orderID else {
             return .undecided("the intent does not name its order")
@@ -107,11 +108,19 @@ public struct IntentResolver: Sendable {
             return .undecided("order \(orderID) could not be read: \(error)")
         }
         if info.status == .reissuePending { return .placed(info) }
+        // The certificate recorded before the reissue is still the order's: nothing was reissued.
+        if let known = previous?.thumbprint, let current = info.certificate.thumbprint,
+           known.caseInsensitiveCompare(current) == .orderedSame {
+            return .notPlaced
+        }
         guard let created = Timestamp.parse(intent.createdAt) else { return .undecided("the intent's created_at is not a time") }
         guard let issued = info.certificate.dateIssued.flatMap(Timestamp.parse) else {
             return .undecided("order \(orderID) reports no date_issued to tell whether the reissue happened")
         }
-        return issued >= created.addingTimeInterval(-Self.clockSkew) ? .placed(info) : .notPlaced
+        // A new certificate, issued after the intent (less the skew): the reissue. Issued before
+        // it: someone else reissued the order — a person must decide.
+        return issued >= created.addingTimeInterval(-Self.clockSkew)
+            ? .placed(info) : .undecided("order \(orderID) carries a certificate issued before the intent, not the one recorded")
     }
 }
 

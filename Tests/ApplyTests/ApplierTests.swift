@@ -1,3 +1,4 @@
+import Logging
 import Apply
 import CertCentral
 import CertCentralAPI
@@ -158,5 +159,67 @@ import Testing
             #expect(await backend.stored.intents.isEmpty)
             #expect(await store.currentStats().ordersCreated == 0)
         }
+    }
+
+    /// SPEC §5.2: a POST whose outcome is unknown is never sent a second time in the same run —
+    /// here a reissue times out and the lookup finds no sign of it yet; the client's own log shows
+    /// one POST, and the intent stays for the next run to look first.
+    @Test func aTimedOutRequestIsNeverSentTwiceInOneRun() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let spec = ApplyHarness.spec("web")
+            let placed = try await client.placeOrder(product: .sslDVGeoTrust, body: try #require(ApplyHarness.changes([spec]).first?.request?.order))
+            var record = OrderRecords.imported(try await client.orderInfo(placed.id), expected: .sslDVGeoTrust)
+            record.validTill = CalendarDate(Date()).adding(days: 5)
+            record.orderValidTill = CalendarDate(Date()).adding(days: 300)
+            var state = State()
+            state.certificates["web"] = record
+            let changes = ApplyHarness.changes([spec], state: state)
+            #expect(changes.first?.action == .reissue)
+            _ = await store.setFaults(Faults(latencyMs: 700))
+            var configuration = client.configuration
+            configuration.requestTimeout = .milliseconds(200)
+            configuration.retry.maxAttempts = 2
+            configuration.retry.maxTotal = .seconds(1)
+            let log = RequestLog()
+            var logger = Logger(label: "test") { _ in log }
+            logger.logLevel = .info
+            let impatient = CertCentralClient(configuration: configuration, logger: logger)
+            let backend = FakeBackend(state)
+            // The POST waits in the sandbox while the client gives up; by the time the client
+            // looks, the sandbox answers at once and still shows the old certificate: "not
+            // placed" — which must not lead to a second POST in this run.
+            let calm = Task {
+                try await Task.sleep(for: .milliseconds(120))
+                _ = await store.setFaults(Faults())
+            }
+            let outcomes = await Applier(client: impatient, writer: StateWriter(state: state, store: backend)).apply(changes, concurrency: 1) { _ in }
+            try await calm.value
+            try? await impatient.shutdown()
+            guard case .undecided(_, let reason) = try #require(outcomes.first).kind else {
+                Issue.record("expected undecided, got \(outcomes)")
+                return
+            }
+            #expect(reason.contains("never sent twice in one run"), "\(reason)")
+            #expect(log.lines.filter { $0.hasPrefix("POST ") }.count == 1, "\(log.lines)")
+            #expect(await backend.stored.intents.map(\.name) == ["web"])  // the next run looks first
+        }
+    }
+}
+
+/// Collects the client's log lines (method, path, status or failure — never the key).
+final class RequestLog: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+    var lines: [String] { lock.withLock { collected } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        lock.withLock { collected.append(message.description) }
     }
 }

@@ -1,6 +1,7 @@
 import CertCentralAPI
 @testable import CertCentral
 import Foundation
+import JSON
 import Testing
 
 /// The literal JSON examples of certcentral-api.md decode into the wire types.
@@ -107,5 +108,19 @@ import Testing
         }
         #expect(times[4] == 0 && times[5] > 1)
         #expect(times[8] > 10)
+    }
+
+    /// certcentral-api.md §10: the documented price list, including a product certform does not
+    /// order and one that charges per extra name.
+    @Test func pricingExample() throws {
+        let json = """
+        {"standard_prices": [{"group_name": "ssl_certificate", "name_id": "ssl_plus", "name": "Standard SSL",
+          "prices": [{"lifetime": 1, "cost": 198, "currency": "usd"}, {"lifetime": 2, "cost": 376, "currency": "usd"}]},
+          {"name_id": "ssl_multi_domain", "prices": [{"lifetime": 1, "cost": 358, "additional_name_cost": 135, "currency": "usd"}]}]}
+        """
+        let list = try JSONValueDecoder().decode(PricingResponse.self, from: Array(json.utf8))
+        #expect(list.standardPrices.map(\.nameID) == ["ssl_plus", "ssl_multi_domain"])
+        #expect(list.standardPrices[1].prices[0] == Price(lifetime: 1, cost: 358, additionalNameCost: 135, currency: "usd"))
+        #expect(try JSONValueDecoder().decode(PricingResponse.self, from: Array("{}".utf8)).standardPrices.isEmpty)
     }
 }
