@@ -162,9 +162,9 @@ import Testing
     }
 
     /// SPEC §5.2: a POST whose outcome is unknown is never sent a second time in the same run —
-    /// here a reissue times out and the lookup finds no sign of it yet; the client's own log shows
+    /// here a reissue gets a 500 and the lookup finds no sign of it; the client's own log shows
     /// one POST, and the intent stays for the next run to look first.
-    @Test func aTimedOutRequestIsNeverSentTwiceInOneRun() async throws {
+    @Test func anUnknownOutcomeIsNeverSentTwiceInOneRun() async throws {
         try await ApplyHarness.withSandbox { client, store in
             let spec = ApplyHarness.spec("web")
             let placed = try await client.placeOrder(product: .sslDVGeoTrust, body: try #require(ApplyHarness.changes([spec]).first?.request?.order))
@@ -175,21 +175,20 @@ import Testing
             state.certificates["web"] = record
             let changes = ApplyHarness.changes([spec], state: state)
             #expect(changes.first?.action == .reissue)
-            _ = await store.setFaults(Faults(latencyMs: 700))
+            // Every request fails with a 500 (for a POST: an unknown outcome, and the sandbox did
+            // nothing) until the client's log shows the POST; then the sandbox answers normally,
+            // so the lookup finds the recorded certificate still in place: "not placed".
+            _ = await store.setFaults(Faults(failRate: 1))
             var configuration = client.configuration
-            configuration.requestTimeout = .milliseconds(200)
-            configuration.retry.maxAttempts = 2
-            configuration.retry.maxTotal = .seconds(1)
+            configuration.retry.maxAttempts = 200
+            configuration.retry.maxTotal = .seconds(60)
             let log = RequestLog()
             var logger = Logger(label: "test") { _ in log }
             logger.logLevel = .info
             let impatient = CertCentralClient(configuration: configuration, logger: logger)
             let backend = FakeBackend(state)
-            // The POST waits in the sandbox while the client gives up; by the time the client
-            // looks, the sandbox answers at once and still shows the old certificate: "not
-            // placed" — which must not lead to a second POST in this run.
             let calm = Task {
-                try await Task.sleep(for: .milliseconds(120))
+                while !log.lines.contains(where: { $0.hasPrefix("POST ") }) { try await Task.sleep(for: .milliseconds(5)) }
                 _ = await store.setFaults(Faults())
             }
             let outcomes = await Applier(client: impatient, writer: StateWriter(state: state, store: backend)).apply(changes, concurrency: 1) { _ in }
