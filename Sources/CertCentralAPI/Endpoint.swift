@@ -20,6 +20,13 @@ public enum Endpoint {
     public static func download(certificateID: Int, format: String = pemAll) -> String {
         "/certificate/\(certificateID)/download/format/\(format)"
     }
+    /// `PUT order/certificate/{order_id}/dcv-random-value`: the order's DCV random value (a new
+    /// one when it has expired).
+    public static func dcvRandomValue(_ orderID: Int) -> String { "/order/certificate/\(orderID)/dcv-random-value" }
+    /// `PUT order/certificate/{order_id}/check-dcv`: validate the published token now.
+    public static func checkDCV(_ orderID: Int) -> String { "/order/certificate/\(orderID)/check-dcv" }
+    /// `PUT order/certificate/{order_id}/dcv-method`: change the order's DCV method.
+    public static func dcvMethod(_ orderID: Int) -> String { "/order/certificate/\(orderID)/dcv-method" }
     /// `GET product/pricing`: the account's prices.
     public static let pricing = "/product/pricing"
     /// The download format certform uses: leaf, intermediates, root.
@@ -33,5 +40,8 @@ public enum Endpoint {
         public static let reissue = "/order/certificate/:id/reissue"
         public static let download = "/certificate/:certificate/download/format/:format"
         public static let pricing = "/product/pricing"
+        public static let dcvRandomValue = "/order/certificate/:id/dcv-random-value"
+        public static let checkDCV = "/order/certificate/:id/check-dcv"
+        public static let dcvMethod = "/order/certificate/:id/dcv-method"
     }
 }

@@ -20,6 +20,11 @@ public struct StateRecord: Sendable, Hashable {
     public var renewalOfOrderID: Int?
     public var dcvMethod: DCVMethod?
     public var dcvRandomValue: String?
+    /// When CertCentral stops accepting ``dcvRandomValue`` (`expiration_date`, ISO 8601).
+    public var dcvExpiresAt: String?
+    /// The random value a DCV hook published and has not cleaned up yet; `cleanup` runs with it
+    /// once the order is issued, then this is cleared.
+    public var dcvPublishedValue: String?
     public var validFrom: CalendarDate?
     public var validTill: CalendarDate?
     public var orderValidTill: CalendarDate?
@@ -53,6 +58,7 @@ public struct StateRecord: Sendable, Hashable {
         "order_id", "certificate_id", "product", "common_name", "dns_names", "spec_digest", "settings_digest",
         "status", "ordered_at", "renewal_of_order_id", "dcv_method", "dcv_random_value", "valid_from",
         "valid_till", "order_valid_till", "thumbprint", "serial_number", "history", "auto_reissue",
+        "dcv_expires_at", "dcv_published_value",
     ]
 
     /// Reads a record; `path` names it in errors (`certificates.example-com`).
@@ -94,6 +100,8 @@ public struct StateRecord: Sendable, Hashable {
         dcvMethod = try field("dcv_method", { $0.stringValue.flatMap(DCVMethod.init) }, required: false,
                               expected: "one of \(DCVMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         dcvRandomValue = try field("dcv_random_value", \.stringValue, required: false, expected: "a string")
+        dcvExpiresAt = try field("dcv_expires_at", \.stringValue, required: false, expected: "a string")
+        dcvPublishedValue = try field("dcv_published_value", \.stringValue, required: false, expected: "a string")
         validFrom = try date("valid_from")
         validTill = try date("valid_till")
         orderValidTill = try date("order_valid_till")
@@ -119,6 +127,8 @@ public struct StateRecord: Sendable, Hashable {
         object["renewal_of_order_id"] = JSONValue(renewalOfOrderID)
         object["dcv_method"] = JSONValue(dcvMethod?.rawValue)
         if let dcvRandomValue { object["dcv_random_value"] = .string(dcvRandomValue) }
+        if let dcvExpiresAt { object["dcv_expires_at"] = .string(dcvExpiresAt) }
+        if let dcvPublishedValue { object["dcv_published_value"] = .string(dcvPublishedValue) }
         object["valid_from"] = JSONValue(validFrom?.description)
         object["valid_till"] = JSONValue(validTill?.description)
         object["order_valid_till"] = JSONValue(orderValidTill?.description)
