@@ -69,6 +69,18 @@ let package = Package(
             ]
         ),
         .target(name: "Apply", dependencies: ["Plans", "Manifests", "States", "CertCentral", "CertCentralAPI", "JSON", "Dates"]),
+        // Domain control validation: what to publish, the DCV hook, check-dcv, cleanup (SPEC §6).
+        .target(name: "DomainValidation", dependencies: ["Apply", "CertCentral", "CertCentralAPI", "States", "Dates"]),
+        // Issued certificates written to files (`refresh --certs-dir`), checked before writing.
+        .target(
+            name: "CertificateFiles",
+            dependencies: [
+                "CertCentral", "States", "Files",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Sandbox",
             dependencies: [
@@ -99,6 +111,7 @@ let package = Package(
             name: "certform",
             dependencies: [
                 "Manifests", "States", "PostgresState", "Plans", "Dates", "JSON", "Files", "CertCentral", "CertCentralAPI", "Apply", "Escaping",
+                "DomainValidation", "CertificateFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -130,6 +143,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "DomainValidationTests", dependencies: ["DomainValidation", "CertCentralAPI"]),
+        .testTarget(
+            name: "CertificateFilesTests",
+            dependencies: [
+                "CertificateFiles",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(name: "StatesTests", dependencies: ["States", "PostgresState", "CertCentralAPI", "Dates", "JSON", "CertformTestSupport"]),
         .testTarget(
             name: "PlansTests",

@@ -37,6 +37,9 @@ public enum OrderRecords {
         record.specDigest = change.specDigest
         record.history = previous.history + [historyEntry(previous, ended: Action.reissue.endedWord)]
         record.extra["reissued_at"] = .string(Timestamp.format(now))
+        // The reissue validates again; its random value is read from CertCentral, not assumed.
+        record.dcvRandomValue = nil
+        record.dcvExpiresAt = nil
         return record
     }
 

@@ -110,6 +110,18 @@ public final class CertCentralClient: Sendable {
         try await send(.GET, Endpoint.pricing, as: PricingResponse.self)
     }
 
+    /// The order's DCV random value and its expiry: the existing value while it is valid, a new
+    /// one once it has expired (`PUT …/dcv-random-value`).
+    public func dcvRandomValue(orderID: Int) async throws(CertCentralError) -> DCVRandomValue {
+        try await send(.PUT, Endpoint.dcvRandomValue(orderID), as: DCVRandomValue.self)
+    }
+
+    /// Asks CertCentral to validate the published token now (`PUT …/check-dcv`). A token not
+    /// found is a ``CertCentralError/api(status:errors:)`` 400 (`invalid_dns_txt`, …).
+    public func checkDCV(orderID: Int) async throws(CertCentralError) -> DCVCheckResult {
+        try await send(.PUT, Endpoint.checkDCV(orderID), as: DCVCheckResult.self)
+    }
+
     /// The PEM bundle (certificate, intermediates, root).
     public func downloadCertificate(_ certificateID: Int) async throws(CertCentralError) -> String {
         let (status, bytes) = try await exchange(.GET, Endpoint.download(certificateID: certificateID), body: nil)

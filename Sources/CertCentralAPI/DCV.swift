@@ -122,3 +122,18 @@ public enum DCVPublication {
     /// The URL of the `http-token` file for `name`.
     public static func httpURL(for name: String) -> String { "http://\(baseName(name))\(httpTokenPath)" }
 }
+
+extension DCVCheckResult {
+    /// `dcv_status` when every name of the order is validated (the documented value).
+    public static let valid = "valid"
+    /// `dcv_status` while a name is still to be validated. Not in DigiCert's examples (which
+    /// only show `valid`); the sandbox answers it for orders it has not validated yet.
+    public static let pending = "pending"
+}
+
+extension DCVCheckResult.NameValidation {
+    /// `dns_name_validations[].status` of a validated name (the documented value).
+    public static let approved = "approved"
+    /// `dns_name_validations[].status` of a name still to be validated (sandbox's choice).
+    public static let pending = "pending"
+}

@@ -10,15 +10,16 @@ public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
 /// Replaces files so that a crash leaves either the old content or the new, never half of it:
 /// a temporary file in the same directory, fsync, rename over the target, fsync of the directory.
 ///
-/// A new file gets mode 0600 (state files and the sandbox's data are nobody else's business);
-/// a file being replaced keeps its mode. Only a regular file is replaced: a symbolic link, a
+/// A new file gets mode 0600 unless told otherwise (state files and the sandbox's data are nobody
+/// else's business; certificates, public material, are written 0644); a file being replaced keeps
+/// its mode. Only a regular file is replaced: a symbolic link, a
 /// FIFO or a directory at `path` is refused, not followed or renamed over.
 public enum AtomicFile {
-    public static func write(_ text: String, to path: String) throws(AtomicFileError) {
-        try write(Array(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, newFileMode: mode_t = 0o600) throws(AtomicFileError) {
+        try write(Array(text.utf8), to: path, newFileMode: newFileMode)
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws(AtomicFileError) {
+    public static func write(_ bytes: [UInt8], to path: String, newFileMode: mode_t = 0o600) throws(AtomicFileError) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         try createDirectory(directory, for: path)
@@ -30,8 +31,9 @@ public enum AtomicFile {
         defer {
             if !renamed { unlink(temporary) }
         }
-        // Keep the permissions of the file being replaced (fchmod, unlike open, ignores the umask).
-        if let existing { fchmod(fd, existing) }
+        // Keep the permissions of the file being replaced, or give the new file's (fchmod, unlike
+        // open, ignores the umask).
+        fchmod(fd, existing ?? newFileMode)
         try writeAndClose(bytes, to: fd, path: path)
         guard rename(temporary, path) == 0 else { throw AtomicFileError(path: path, reason: errnoText()) }
         renamed = true

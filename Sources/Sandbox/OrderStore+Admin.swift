@@ -68,6 +68,7 @@ extension OrderStore {
         request.certificate.commonName = order.commonName
         request.certificate.dnsNames = order.otherNames.isEmpty ? nil : order.otherNames
         request.certificate.csr = order.csr
+        request.dcvMethod = order.dcvMethod
         request.renewalOfOrderID = order.id
         request.renewedThumbprint = nil
         let created = CalendarDate(order.createdAt)

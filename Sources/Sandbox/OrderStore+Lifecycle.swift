@@ -24,11 +24,13 @@ extension OrderStore {
 
     /// Issues a pending order or finishes a reissue once its time has come, and reissues an
     /// `auto_reissue` order whose certificate is near its end; true when the order changed.
-    /// `needs_approval` orders wait for `POST /_sandbox/orders/{id}/approve`.
+    /// `needs_approval` orders wait for `POST /_sandbox/orders/{id}/approve`; with `--dcv manual`
+    /// an order issues only once DCV has validated every name, and CertCentral's own reissue waits
+    /// for DCV like any other.
     @discardableResult
     func refresh(_ order: inout SandboxOrder) -> Bool {
         if order.status == .pending || order.status == .reissuePending {
-            guard now() >= order.issueAt else { return false }
+            guard now() >= order.issueAt, configuration.dcv == .auto || order.isDCVComplete else { return false }
             return issue(&order)
         }
         guard isDueForAutoReissue(order) else { return false }
@@ -37,6 +39,8 @@ extension OrderStore {
         order.issueAt = now()
         order.reissueRequestID = takeRequestID()
         stats.autoReissues += 1
+        beginValidation(&order)
+        if configuration.dcv == .manual { return true }
         return issue(&order)
     }
 
@@ -78,6 +82,7 @@ extension OrderStore {
         order.certificate = record
         order.deferredCertificate = nil
         order.status = .issued
+        order.dcvValidatedNames = order.names
         return true
     }
 

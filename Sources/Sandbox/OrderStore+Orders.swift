@@ -46,7 +46,10 @@ extension OrderStore {
         stored.autoReissue = order.request.autoReissue == 1
         stored.serverPlatformID = order.request.certificate.serverPlatform?.id
         stored.organizationUnits = order.request.certificate.organizationUnits
-        if order.request.dcvMethod.usesToken { stored.dcvRandomValue = randomToken() }
+        if order.request.dcvMethod.usesToken {
+            stored.dcvRandomValue = randomToken()
+            stored.dcvRandomValueCreatedAt = now
+        }
         if let renewalOf = order.request.renewalOfOrderID {
             orders[renewalOf]?.isRenewed = true
             orders[renewalOf]?.renewedOrderID = stored.id
@@ -83,7 +86,7 @@ extension OrderStore {
         }
         var validator = OrderValidator(product: order.product, today: CalendarDate(now()))
         guard let original = try? JSONValueDecoder().decode(OrderRequest.self, from: order.requestBody),
-              let validated = validator.check(Self.reissued(original, with: reissue))
+              let validated = validator.check(Self.reissued(original, with: reissue, method: order.dcvMethod))
         else { return .errors(400, validator.errors) }
         order.commonName = validated.commonName
         order.dnsNames = validated.dnsNames
@@ -92,6 +95,7 @@ extension OrderStore {
         order.issueAt = now().addingTimeInterval(configuration.issueAfter)
         let requestID = takeRequestID()
         order.reissueRequestID = requestID
+        beginValidation(&order)
         orders[orderID] = order
         stats.reissues += 1
         persist()
@@ -102,10 +106,11 @@ extension OrderStore {
 
     /// The order as it stands after a reissue: the new certificate fields, the order's own
     /// settings, and none of the one-time fields of the original request (its term is checked
-    /// when the order is placed, not again).
-    static func reissued(_ original: OrderRequest, with reissue: ReissueRequest) -> OrderRequest {
+    /// when the order is placed, not again), with the DCV method the order has now.
+    static func reissued(_ original: OrderRequest, with reissue: ReissueRequest, method: DCVMethod) -> OrderRequest {
         var merged = original
         merged.certificate = reissue.certificate
+        merged.dcvMethod = method
         if merged.validityYears == nil && merged.validityDays == nil { merged.validityYears = 1 }
         merged.customExpirationDate = nil
         merged.orderValidity = nil

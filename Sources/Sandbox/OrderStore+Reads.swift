@@ -40,6 +40,8 @@ extension OrderStore {
         } else {
             return .error(404, "not_found|certificate", "Certificate \(certificateID) was not found.")
         }
-        return SandboxReply(status: 200, text: pem + ca.certificatePEM)
+        // pem_all: the end-entity certificate, the intermediate, the root.
+        let leaf = pem.hasSuffix("\n") ? pem : pem + "\n"
+        return SandboxReply(status: 200, text: leaf + ca.intermediatePEM + ca.certificatePEM)
     }
 }

@@ -23,6 +23,8 @@ public actor OrderStore {
     public internal(set) var faults: Faults
     var limiter: RollingWindowLimiter
     var random: SeededGenerator
+    /// The DNS records and web files published through the admin API, that DCV checks look at.
+    var publications = Publications()
     /// The CSR of seeded orders, made once (`POST /_sandbox/orders/seed` without a `csr`).
     var seedCSR: String?
 
@@ -33,10 +35,10 @@ public actor OrderStore {
         random = SeededGenerator(seed: configuration.seed ?? UInt64.random(in: 0...UInt64.max))
         if let path = configuration.dataPath, let data = FileManager.default.contents(atPath: path) {
             let saved = try JSONParser.parse(Array(data))
-            guard let certificatePEM = saved["ca"]?["certificate"]?.stringValue, let keyPEM = saved["ca"]?["private_key"]?.stringValue else {
+            guard let savedCA = try SandboxCA.saved(saved["ca"]) else {
                 throw SandboxError("the data file '\(path)' has no CA; remove it to start afresh")
             }
-            ca = try SandboxCA(certificatePEM: certificatePEM, privateKeyPEM: keyPEM)
+            ca = savedCA
             for item in saved["orders"]?.arrayValue ?? [] {
                 guard let order = SandboxOrder(json: item) else { throw SandboxError("the data file '\(path)' holds an order that does not read") }
                 orders[order.id] = order
@@ -52,6 +54,7 @@ public actor OrderStore {
             if case .double(let offset)? = saved["clock_offset_seconds"] { clockOffset = offset } else {
                 clockOffset = TimeInterval(saved["clock_offset_seconds"]?.intValue ?? 0)
             }
+            publications = Publications(json: saved["publications"])
         } else {
             ca = try SandboxCA()
         }
@@ -60,7 +63,10 @@ public actor OrderStore {
     /// The sandbox clock: real time moved by `POST /_sandbox/clock`.
     func now() -> Date { Date().addingTimeInterval(clockOffset) }
 
+    /// The sandbox root, PEM (`GET /_sandbox/ca`).
     public var caCertificatePEM: String { ca.certificatePEM }
+    /// The intermediate that signs every certificate, PEM.
+    public var intermediateCertificatePEM: String { ca.intermediatePEM }
 
     // MARK: Gate (every API request)
 
@@ -116,7 +122,7 @@ public actor OrderStore {
         var retired: [String: JSONValue] = [:]
         for (id, pem) in retiredCertificates { retired[String(id)] = .string(pem) }
         let document: JSONValue = [
-            "ca": ["certificate": .string(ca.certificatePEM), "private_key": .string(ca.privateKeyPEM)],
+            "ca": ca.json, "publications": publications.json,
             "orders": .array(orders.values.sorted { $0.id < $1.id }.map(\.json)),
             "retired_certificates": .object(retired),
             "next_order_id": .int(nextOrderID), "next_certificate_id": .int(nextCertificateID),

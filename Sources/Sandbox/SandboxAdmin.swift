@@ -43,7 +43,7 @@ struct SandboxStats: Sendable, Encodable {
 
 /// The API routes whose requests `GET /_sandbox/stats` counts one by one.
 enum APIRoute: Sendable {
-    case listOrders, orderInfo, placeOrder, reissue, download
+    case listOrders, orderInfo, placeOrder, reissue, download, dcvRandomValue, checkDCV, dcvMethod
 }
 
 /// Requests that reached each API route (past the key check, the rate limit and injected failures).
@@ -53,12 +53,18 @@ struct RouteCounts: Sendable, Encodable {
     var placeOrder = 0
     var reissue = 0
     var download = 0
+    var dcvRandomValue = 0
+    var checkDCV = 0
+    var dcvMethod = 0
 
     enum CodingKeys: String, CodingKey {
         case reissue, download
         case listOrders = "list_orders"
         case orderInfo = "order_info"
         case placeOrder = "place_order"
+        case dcvRandomValue = "dcv_random_value"
+        case checkDCV = "check_dcv"
+        case dcvMethod = "dcv_method"
     }
 
     mutating func count(_ route: APIRoute) {
@@ -68,6 +74,9 @@ struct RouteCounts: Sendable, Encodable {
         case .placeOrder: placeOrder += 1
         case .reissue: reissue += 1
         case .download: download += 1
+        case .dcvRandomValue: dcvRandomValue += 1
+        case .checkDCV: checkDCV += 1
+        case .dcvMethod: dcvMethod += 1
         }
     }
 }

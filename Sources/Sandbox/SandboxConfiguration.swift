@@ -10,6 +10,9 @@ public struct SandboxConfiguration: Sendable {
     public var dataPath: String?
     /// Seconds from an order (or reissue) to its issuance; 0 issues at the next read.
     public var issueAfter: Double = 0
+    /// How domain control validation completes (`--dcv`): by itself after `issueAfter`, or only
+    /// when the order's token is found published (or its DCV email is answered).
+    public var dcv = DCVMode.auto
     public var certificateValidityDays = 199
     public var faults = Faults()
     public var rateLimited = true
@@ -38,6 +41,13 @@ public struct SandboxConfiguration: Sendable {
     ])
 
     public init() {}
+}
+
+/// `--dcv`: `auto` issues orders after `--issue-after` as if DCV had passed; `manual` keeps a
+/// token order `pending` until `check-dcv` finds its random value published through the admin
+/// API, and an email order until `POST /_sandbox/orders/{id}/validate`.
+public enum DCVMode: String, Sendable, Hashable, CaseIterable {
+    case auto, manual
 }
 
 /// The fault flags, settable at start and at run time (`POST /_sandbox/faults`).

@@ -17,7 +17,9 @@ extension SandboxOrder {
             "server_platform_id": JSONValue(serverPlatformID), "certificate_id": .int(certificateID),
             "previous_certificate_ids": .array(previousCertificateIDs.map(JSONValue.int)),
             "reissue_request_id": JSONValue(reissueRequestID),
+            "dcv_validated_names": .array(dcvValidatedNames.map(JSONValue.string)),
         ]
+        if let created = dcvRandomValueCreatedAt { object["dcv_random_value_created_at"] = .double(created.timeIntervalSince1970) }
         if let units = organizationUnits { object["organization_units"] = .array(units.map(JSONValue.string)) }
         if let certificate { object["certificate"] = certificate.json }
         if let deferredCertificate { object["deferred_certificate"] = deferredCertificate.json }
@@ -44,6 +46,8 @@ extension SandboxOrder {
     /// The fields that have defaults.
     private mutating func readSettings(_ json: JSONValue) {
         dcvRandomValue = json["dcv_random_value"]?.stringValue
+        dcvRandomValueCreatedAt = Self.seconds(json["dcv_random_value_created_at"]).map(Date.init(timeIntervalSince1970:))
+        dcvValidatedNames = json["dcv_validated_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
         validityYears = json["validity_years"]?.intValue
         renewalOfOrderID = json["renewal_of_order_id"]?.intValue
         isRenewed = json["is_renewed"]?.boolValue ?? false

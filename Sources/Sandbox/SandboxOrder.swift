@@ -17,6 +17,12 @@ struct SandboxOrder: Sendable {
     var issueAt: Date
     var dcvMethod: DCVMethod
     var dcvRandomValue: String?
+    /// When the random value was made, on the sandbox clock: it is accepted for
+    /// ``DCVPublication/randomValueLifetime`` after that.
+    var dcvRandomValueCreatedAt: Date?
+    /// The names (as the order holds them) whose control was shown for the current certificate
+    /// request; a reissue starts again with none.
+    var dcvValidatedNames: [String] = []
     var orderValidTill: CalendarDate
     var validityYears: Int?
     var renewalOfOrderID: Int?
@@ -60,6 +66,20 @@ struct SandboxOrder: Sendable {
 
     /// Every name of the certificate: the common name first.
     var names: [String] { [commonName] + otherNames }
+
+    /// When the random value stops being accepted.
+    var dcvRandomValueExpiresAt: Date? {
+        guard dcvRandomValue != nil else { return nil }
+        return (dcvRandomValueCreatedAt ?? createdAt).addingTimeInterval(DCVPublication.randomValueLifetime)
+    }
+
+    /// Whether `name` was validated for the current certificate request.
+    func isValidated(_ name: String) -> Bool {
+        dcvValidatedNames.contains { $0.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
+    /// Every name of the order is validated.
+    var isDCVComplete: Bool { names.allSatisfy(isValidated) }
 
     /// The current certificate's end, made or deferred.
     var certificateValidTill: CalendarDate? { certificate?.validTill ?? deferredCertificate?.validTill }

@@ -22,6 +22,7 @@ extension SandboxRouter {
         }
         admin.get("stats") { _, _ in reply(.json(200, await store.currentStats())) }
         addAdminOrders(to: admin, store: store)
+        addPublications(to: admin, store: store)
     }
 
     /// What happens to orders outside the client: approval, renewal, revocation; and seeding.

@@ -36,6 +36,7 @@ public enum SandboxRouter {
             .add(middleware: APIGateMiddleware(store: store, apiKey: apiKey))
         addWrites(to: api, store: store)
         addReads(to: api, store: store)
+        addDCV(to: api, store: store)
     }
 
     /// Order DV SSL and reissue.

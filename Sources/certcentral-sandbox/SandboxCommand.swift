@@ -10,14 +10,15 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "certcentral-sandbox",
         abstract: "A local server that behaves like the DigiCert CertCentral Services API v2 for everything certform uses.",
         discussion: """
-        Orders, order info, list orders, reissue and certificate download, with the API's validation, errors and rate limits, and real certificates signed by a sandbox CA. Its first line on standard output is 'listening on http://HOST:PORT' (the real port with --port 0).
+        Orders, order info, list orders, reissue, certificate download (leaf, intermediate, root) and domain control validation (dcv-random-value, check-dcv, dcv-method), with the API's validation, errors and rate limits, and real certificates signed by a sandbox CA. Its first line on standard output is 'listening on http://HOST:PORT' (the real port with --port 0).
 
-        Admin API (no key; loopback callers only, never a browser sending an Origin header): GET /_sandbox/orders, POST /_sandbox/clock {"advance_days": N}, GET|POST /_sandbox/faults, GET /_sandbox/stats (with requests_by_route), POST /_sandbox/orders/{id}/approve|renew|revoke (what the console or CertCentral itself does without the client asking), POST /_sandbox/orders/seed {"count": N, "common_name_prefix", "domain", "www", "product", "status", "age_days", "csr"} (many orders at once).
+        Admin API (no key; loopback callers only, never a browser sending an Origin header): GET /_sandbox/orders, POST /_sandbox/clock {"advance_days": N}, GET|POST /_sandbox/faults, GET /_sandbox/stats (with requests_by_route), POST /_sandbox/orders/{id}/approve|renew|revoke (what the console or CertCentral itself does without the client asking), POST /_sandbox/orders/seed {"count": N, "common_name_prefix", "domain", "www", "product", "status", "age_days", "csr"} (many orders at once), GET|POST|DELETE /_sandbox/dns {"name", "type": "TXT"|"CNAME", "value"} and /_sandbox/http {"url", "content"} (what DCV checks find published), POST /_sandbox/orders/{id}/validate (the DCV email answered), GET /_sandbox/ca (the root, PEM).
 
         Examples:
           certcentral-sandbox --port 8443
           certcentral-sandbox --port 0 --data sandbox.json --issue-after 2
           certcentral-sandbox --latency-ms 100 --drop-after-accept-rate 0.3 --seed 7
+          certcentral-sandbox --dcv manual --data sandbox.json
         """)
 
     @Option(help: "Address to listen on.")
@@ -34,6 +35,9 @@ struct SandboxCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("issue-after"), help: ArgumentHelp("Seconds from an order to its issuance (0: at the next read).", valueName: "seconds"))
     var issueAfter: Double = 0
+
+    @Option(help: ArgumentHelp("How domain control validation completes: auto (orders issue after --issue-after) or manual (a token order waits until check-dcv finds its random value published through /_sandbox/dns or /_sandbox/http; an email order until POST /_sandbox/orders/{id}/validate).", valueName: "auto|manual"))
+    var dcv: DCVMode = .auto
 
     @Option(name: .customLong("cert-validity-days"), help: "Longest certificate validity, in days.")
     var certValidityDays = 199
@@ -78,6 +82,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.apiKey = apiKey
         configuration.dataPath = data
         configuration.issueAfter = issueAfter
+        configuration.dcv = dcv
         configuration.certificateValidityDays = certValidityDays
         configuration.faults = Faults(latencyMs: latencyMs, failRate: failRate, dropAfterAcceptRate: dropAfterAcceptRate)
         configuration.rateLimited = !noRateLimit
@@ -102,3 +107,5 @@ struct SandboxCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension DCVMode: ExpressibleByArgument {}

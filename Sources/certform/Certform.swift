@@ -13,6 +13,6 @@ struct Certform: AsyncParsableCommand {
         Exit status: 0 success, 1 failure, 2 for 'plan --detailed-exitcode' with changes, 64 for a usage error.
         """,
         version: version,
-        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, Refresh.self, PricingCommand.self, Check.self, Show.self, StateCommand.self, Import.self, Unlock.self, Completions.self]
+        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, Refresh.self, DCVCommand.self, PricingCommand.self, Check.self, Show.self, StateCommand.self, Import.self, Unlock.self, Completions.self]
     )
 }

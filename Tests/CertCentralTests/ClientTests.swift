@@ -72,7 +72,7 @@ enum Client {
         #expect(reissue.id == created.id)
         let certificateID = try #require(info.certificate.id)
         let pem = try await client.downloadCertificate(certificateID)
-        #expect(pem.components(separatedBy: "BEGIN CERTIFICATE").count == 3)
+        #expect(pem.components(separatedBy: "BEGIN CERTIFICATE").count == 4, "leaf, intermediate, root")
     }
 
     @Test func wrongKeyIsRefusedAndNotRetried() async throws {
@@ -265,5 +265,35 @@ enum Client {
             #expect(!text.contains("BEGIN CERTIFICATE REQUEST"), "a CSR leaked: \(text)")
         }
         #expect("\(APIKey(secret))" == "<redacted>")
+    }
+}
+
+@Suite struct DCVClientTests {
+    @Test func randomValueAndCheckAgainstManualDCV() async throws {
+        let sandbox = try SandboxProcess(["--dcv", "manual"])
+        let client = Client.make(sandbox)
+        defer { Task { try? await client.shutdown() } }
+        let created = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body("dcv.example.com"))
+        let value = try await client.dcvRandomValue(orderID: created.id)
+        #expect(value.dcvRandomValue == created.dcvRandomValue && value.expirationDate.flatMap(ISO8601DateFormatter().date(from:)) != nil)
+        let refusal = await Self.error { () async throws(CertCentralError) in try await client.checkDCV(orderID: created.id) }
+        guard case .api(let status, let errors)? = refusal else {
+            Issue.record("check-dcv before publishing should be refused, got \(String(describing: refusal))")
+            return
+        }
+        #expect(status == 400 && errors.first?.kind == DCVCheckError.invalidDNSTXT)
+        let record = "{\"name\": \"dcv.example.com\", \"type\": \"TXT\", \"value\": \"\(value.dcvRandomValue ?? "")\"}"
+        #expect(try sandbox.curl("POST", "/_sandbox/dns", body: record, key: nil).status == 201)
+        let checked = try await client.checkDCV(orderID: created.id)
+        #expect(checked.orderStatus == .issued && checked.dcvStatus == DCVCheckResult.valid)
+    }
+
+    static func error(_ call: () async throws(CertCentralError) -> DCVCheckResult) async -> CertCentralError? {
+        do {
+            _ = try await call()
+            return nil
+        } catch {
+            return error
+        }
     }
 }

@@ -174,11 +174,14 @@ import X509
             #expect(download.status == 200)
             let blocks = download.text.components(separatedBy: "-----END CERTIFICATE-----").filter { $0.contains("BEGIN") }
                 .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + "\n-----END CERTIFICATE-----\n" }
-            #expect(blocks.count == 2)
+            // pem_all: leaf, intermediate, root (ChainTests verifies the chain with openssl).
+            #expect(blocks.count == 3)
             let leaf = try Certificate(pemEncoded: blocks[0])
-            let root = try Certificate(pemEncoded: blocks[1])
-            #expect(root.subject == leaf.issuer)
-            #expect(root.publicKey.isValidSignature(leaf.signature, for: leaf))
+            let intermediate = try Certificate(pemEncoded: blocks[1])
+            let root = try Certificate(pemEncoded: blocks[2])
+            #expect(intermediate.subject == leaf.issuer && root.subject == intermediate.issuer)
+            #expect(intermediate.publicKey.isValidSignature(leaf.signature, for: leaf))
+            #expect(root.publicKey.isValidSignature(intermediate.signature, for: intermediate))
             let caPEM = await client.store.caCertificatePEM
             #expect(try Certificate(pemEncoded: caPEM) == root)
             let names = try leaf.extensions.subjectAlternativeNames?.compactMap { name -> String? in

@@ -30,7 +30,8 @@ public enum Subprocess {
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
-        for key in ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "CERTFORM_MANIFESTS", "CERTFORM_STATE", "CERTFORM_ENDPOINT", "DIGICERT_API_KEY"] {
+        for key in ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "CERTFORM_MANIFESTS", "CERTFORM_STATE", "CERTFORM_ENDPOINT", "DIGICERT_API_KEY",
+                    "CERTFORM_DCV_HOOK", "CERTFORM_CERTS_DIR"] {
             env[key] = nil
         }
         env["NO_COLOR"] = "1"

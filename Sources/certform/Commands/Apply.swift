@@ -2,6 +2,7 @@ import Apply
 import ArgumentParser
 import CertCentral
 import Dates
+import DomainValidation
 import Escaping
 import Foundation
 import JSON
@@ -32,6 +33,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var api: APIOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var pricing: PricingOptions
+    @OptionGroup var hookOptions: DCVHookOptions
 
     @Argument(help: ArgumentHelp("A plan saved with 'certform plan --out FILE'.", valueName: "plan-file"),
               completion: .file(extensions: ["json"]))
@@ -99,7 +101,7 @@ struct ApplyCommand: AsyncParsableCommand {
             guard let planned = try await planNow(client: client, writer: writer, applier: applier, now: now) else { return }
             changes = planned
         }
-        try await send(changes, applier: applier, writer: writer)
+        try await send(changes, applier: applier, writer: writer, client: client)
         let undecided = leftovers.contains { if case .undecided = $0.1 { return true } else { return false } }
         if undecided { throw ExitCode.failure }
     }
@@ -139,8 +141,9 @@ struct ApplyCommand: AsyncParsableCommand {
         return plan.changes
     }
 
-    /// Refuses too many paid orders, moves renamed records, sends every change, and reports.
-    func send(_ changes: [Change], applier: Applier, writer: StateWriter) async throws {
+    /// Refuses too many paid orders, moves renamed records, sends every change, runs domain
+    /// control validation, and reports.
+    func send(_ changes: [Change], applier: Applier, writer: StateWriter, client: CertCentralClient) async throws {
         let work = changes.filter(\.action.isChange)
         try refuseTooManyOrders(changes)
         try await recordRenames(applier, changes)
@@ -148,9 +151,23 @@ struct ApplyCommand: AsyncParsableCommand {
         let outcomes = await applier.apply(changes, concurrency: concurrency) { outcome in
             ApplyView.progress(outcome, index: await counter.next(), total: work.count)
         }
+        let validation = await validateDomains(outcomes, writer: writer, client: client)
         ApplyView.finished(outcomes, stateSerial: await writer.state.serial)
+        DCVView.section(validation)
         let blocked = changes.contains { $0.action == .blocked }
-        if outcomes.contains(where: { !$0.succeeded }) || blocked { throw ExitCode.failure }
+        if outcomes.contains(where: { !$0.succeeded }) || blocked || validation.contains(where: \.failed) { throw ExitCode.failure }
+    }
+
+    /// Domain control validation after the changes: the orders placed now get their random value
+    /// (reissues, adopted orders and dns-cname-token orders are not given one in the answer);
+    /// with a hook, every order awaiting validation is published, checked and cleaned up.
+    func validateDomains(_ outcomes: [ChangeOutcome], writer: StateWriter, client: CertCentralClient) async -> [DCVReport] {
+        let hook = hookOptions.hook
+        let placed = outcomes.filter(\.succeeded).map(\.change.name).sorted()
+        let state = await writer.state
+        let names = hook == nil ? placed : Array(Set(placed).union(DomainValidator.names(in: state, hook: true))).sorted()
+        guard !names.isEmpty else { return [] }
+        return await DomainValidator(client: client, writer: writer, options: .init(hook: hook)).run(names: names)
     }
 
     /// `--max-spend`: refuses, before anything is sent, a plan whose estimated total exceeds the

@@ -1,7 +1,11 @@
 import Apply
 import ArgumentParser
 import CertCentral
+import CertificateFiles
+import DomainValidation
 import Foundation
+import Manifests
+import Dates
 import States
 
 struct Refresh: AsyncParsableCommand {
@@ -10,14 +14,20 @@ struct Refresh: AsyncParsableCommand {
         discussion: """
         Lists every order of the account (1,000 a page: 100 requests for 100,000 orders), then reads order info only for the orders in state that may have changed — another status, expiry or a renewal in the list, not final, or near expiry (--all: every order in state) — and records status, certificate id, thumbprint, serial number, validity dates and names. An order renewed outside certform (CertCentral's auto-renew, the console) is followed to its renewal order and adopted, so that certform never buys it again. Reports each change in words. Leftover intents are settled first.
 
+        With --hook CMD, every order awaiting domain control validation is published, checked and cleaned up as 'certform dcv --hook CMD' does. With --certs-dir DIR, each issued certificate whose file DIR/NAME.pem is missing or holds another certificate is downloaded (pem_all), checked — the leaf's SHA-1 must be the recorded thumbprint and its public key the key of the CSR in the manifests — and written atomically: the leaf, then the intermediates. Only public material is written.
+
         Examples:
           certform refresh
           certform refresh --all --verbose
+          certform refresh --hook ./examples/dcv-hooks/nsupdate.sh --certs-dir /etc/ssl/certform
         """)
 
     @OptionGroup var stateOptions: StateOptions
     @OptionGroup var lockOptions: LockOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var hookOptions: DCVHookOptions
+    @OptionGroup var certsDirOptions: CertsDirOptions
+    @OptionGroup var manifestOptions: ManifestOptions
 
     @Flag(help: "Read every order, not only those that may have changed.")
     var all = false
@@ -41,7 +51,34 @@ struct Refresh: AsyncParsableCommand {
         ApplyView.reportIntents(await Applier(client: client, writer: writer).resolveLeftoverIntents())
         let result = await Refresher(client: client, writer: writer).refresh(all: all, concurrency: max(1, concurrency))
         RefreshView.report(result)
+        var failed = result.listError != nil || result.reports.contains { $0.error != nil }
+        if let hook = hookOptions.hook {
+            let validation = await DomainValidator(client: client, writer: writer, options: .init(hook: hook)).run()
+            DCVView.section(validation)
+            failed = failed || validation.contains(where: \.failed)
+        }
+        if let directory = certsDirOptions.certsDir {
+            failed = await writeCertificates(to: directory, state: await writer.state, client: client) || failed
+        }
         RefreshView.summary(result, stateSerial: await writer.state.serial)
-        return result.listError != nil || result.reports.contains { $0.error != nil }
+        return failed
+    }
+
+    /// `--certs-dir`: each issued certificate to DIR/NAME.pem, checked against the key of the
+    /// CSR its manifest names; true when a file failed.
+    func writeCertificates(to directory: String, state: State, client: CertCentralClient) async -> Bool {
+        let manifests = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(Date())).load()
+        if manifests.hasErrors {
+            DiagnosticsView.report(manifests, format: .quietText)
+            Console.error("error: certificate files not written: the manifests have errors, so no key can be checked against its CSR")
+            return true
+        }
+        var keys: [String: String] = [:]
+        for spec in manifests.certificates {
+            if let key = spec.csrSummary?.publicKeySHA256 { keys[spec.name] = key }
+        }
+        let reports = await CertificateFiles(directory: directory, client: client).sync(state, publicKeys: keys)
+        CertificateFilesView.report(reports, directory: directory)
+        return reports.contains { if case .failed = $0.outcome { return true } else { return false } }
     }
 }

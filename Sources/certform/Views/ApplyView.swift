@@ -17,8 +17,8 @@ actor ProgressCounter {
     }
 }
 
-/// What apply prints: progress per change, the summary, what to publish for DCV, and how
-/// leftover intents were settled.
+/// What apply prints: progress per change, the summary, and how leftover intents were settled
+/// (what to publish for DCV is ``DCVView``'s).
 enum ApplyView {
     static func progressLine(_ outcome: ChangeOutcome, index: Int, total: Int) -> TerminalText {
         let change = outcome.change
@@ -52,29 +52,6 @@ enum ApplyView {
         return "\nApply: \(placed) of \(outcomes.count) change\(outcomes.count == 1 ? "" : "s") done (\(paid) paid order\(paid == 1 ? "" : "s")), \(failed) failed · state serial \(stateSerial)"
     }
 
-    static func dcvInstructions(_ outcomes: [ChangeOutcome]) -> TerminalText {
-        var lines: [TerminalText] = []
-        for outcome in outcomes.sorted(by: { $0.change.name < $1.change.name }) {
-            guard case .placed(let orderID, let value?) = outcome.kind else { continue }
-            let names = [outcome.change.commonName] + outcome.change.dnsNames
-            switch outcome.change.dcvMethod {
-            case .dnsTXTToken?:
-                for name in names {
-                    let domain = name.hasPrefix("*.") ? String(name.dropFirst(2)) : name
-                    lines.append("  \(outcome.change.name) (order \(orderID)): TXT record at \(domain) with value \(value)")
-                }
-            case .httpToken?:
-                for name in names {
-                    lines.append("  \(outcome.change.name) (order \(orderID)): serve \(value) at http://\(name)/.well-known/pki-validation/fileauth.txt")
-                }
-            default:
-                lines.append("  \(outcome.change.name) (order \(orderID)): publish the DCV value \(value) as \(outcome.change.dcvMethod?.rawValue ?? "the DCV method") requires")
-            }
-        }
-        guard !lines.isEmpty else { return "" }
-        return lines.reduce("\nDomain control validation — publish these so that CertCentral can issue:") { $0 + "\n" + $1 }
-    }
-
     static func applying(savedPlan path: String, createdAt: Date) {
         Console.out("Applying the saved plan \(path) (made \(Timestamp.format(createdAt))).")
     }
@@ -86,8 +63,6 @@ enum ApplyView {
 
     static func finished(_ outcomes: [ChangeOutcome], stateSerial: Int) {
         Console.out(summary(outcomes, stateSerial: stateSerial))
-        let instructions = dcvInstructions(outcomes)
-        if !instructions.text.isEmpty { Console.out(instructions) }
     }
 
     static func renamed(_ moves: [(String, String)]) {

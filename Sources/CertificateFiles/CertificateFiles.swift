@@ -1,0 +1,82 @@
+import CertCentral
+import Files
+import Foundation
+import States
+
+/// Writes each issued certificate of state to `DIRECTORY/NAME.pem` — the leaf, then the
+/// intermediates — when the file is missing or holds another certificate than the recorded one
+/// (SPEC §6, `refresh --certs-dir`). A download is written only when its leaf's SHA-1 is the
+/// recorded thumbprint and its public key is the CSR's; files are replaced atomically and are
+/// public material (mode 0644). Private keys are never read or written.
+public struct CertificateFiles: Sendable {
+    /// What happened to one name's file.
+    public enum Outcome: Sendable, Hashable {
+        case written(path: String, replaced: Bool)
+        case upToDate(path: String)
+        case skipped(String)
+        case failed(String)
+    }
+
+    public struct Report: Sendable, Hashable {
+        public var name: String
+        public var outcome: Outcome
+    }
+
+    public let directory: String
+    let client: CertCentralClient
+
+    public init(directory: String, client: CertCentralClient) {
+        self.directory = directory
+        self.client = client
+    }
+
+    /// The file of `name`.
+    public func path(for name: String) -> String { "\(directory)/\(name).pem" }
+
+    /// Brings the files of every issued record up to date. `publicKeys` maps a name to the
+    /// SHA-256 of its CSR's public key (``CertificateBundle/publicKeySHA256``); a name without
+    /// one is skipped, since its certificate could not be checked.
+    public func sync(_ state: State, publicKeys: [String: String]) async -> [Report] {
+        var reports: [Report] = []
+        for (name, record) in state.certificates.sorted(by: { $0.key < $1.key }) where record.status == .issued {
+            reports.append(Report(name: name, outcome: await sync(name, record: record, publicKey: publicKeys[name])))
+        }
+        return reports
+    }
+
+    func sync(_ name: String, record: StateRecord, publicKey: String?) async -> Outcome {
+        guard let thumbprint = record.thumbprint?.uppercased(), let certificateID = record.certificateID else {
+            return .skipped("state has no thumbprint or certificate id for it yet; run 'certform refresh'")
+        }
+        let path = path(for: name)
+        let existing = currentThumbprint(at: path)
+        if existing == thumbprint { return .upToDate(path: path) }
+        guard let publicKey else { return .skipped("no CSR in the manifests to check its key against; nothing written") }
+        let bundle: CertificateBundle
+        do {
+            bundle = try CertificateBundle(pem: try await client.downloadCertificate(certificateID))
+        } catch {
+            return .failed("certificate \(certificateID) could not be downloaded: \(error)")
+        }
+        guard bundle.thumbprint == thumbprint else {
+            return .failed("the downloaded certificate's SHA-1 \(bundle.thumbprint) is not the recorded thumbprint \(thumbprint); nothing written")
+        }
+        guard bundle.publicKeySHA256 == publicKey else {
+            return .failed("the downloaded certificate's public key is not the CSR's; nothing written")
+        }
+        do {
+            try AtomicFile.write(bundle.chainPEM, to: path, newFileMode: 0o644)
+        } catch {
+            return .failed(error.description)
+        }
+        return .written(path: path, replaced: existing != nil)
+    }
+
+    /// The thumbprint of the first certificate in the file at `path`, nil when there is no
+    /// readable certificate there.
+    func currentThumbprint(at path: String) -> String? {
+        guard case .success(let bytes) = FileBytes.read(path, limit: 1 << 20, followsSymlinks: false),
+              let bundle = try? CertificateBundle(pem: String(decoding: bytes, as: UTF8.self)) else { return nil }
+        return bundle.thumbprint
+    }
+}

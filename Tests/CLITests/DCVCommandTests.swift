@@ -1,0 +1,198 @@
+import CertformTestSupport
+import Foundation
+import JSON
+import States
+import Testing
+
+/// `certform dcv`, the DCV hook of apply and refresh, and `refresh --certs-dir`, end to end
+/// against the sandbox binary with `--dcv manual` (orders wait until check-dcv finds the token).
+@Suite(.serialized) struct DCVCommandTests {
+    static let hook = CLI.root + "/examples/dcv-hooks/sandbox.sh"
+
+    /// c00 dns-txt-token, c01 dns-cname-token, c02 http-token (and c03 email when asked).
+    static func repository(email: Bool = false, arguments: [String] = []) throws -> ApplyRepository {
+        var extra: [Int: [String]] = [1: ["dcv_method: dns-cname-token"], 2: ["dcv_method: http-token"]]
+        if email { extra[3] = ["dcv_method: email"] }
+        return try ApplyRepository(count: email ? 4 : 3, sandboxArguments: ["--dcv", "manual"] + arguments, extra: extra)
+    }
+
+    static func hookEnvironment(_ repo: ApplyRepository, log: String) -> [String: String] {
+        ["SANDBOX_URL": repo.sandbox.url, "DCV_HOOK_LOG": log]
+    }
+
+    static func run(_ repo: ApplyRepository, _ arguments: [String], environment: [String: String] = [:]) throws -> Subprocess.Result {
+        try CLI.run(arguments, in: repo.path, environment: repo.environment.merging(environment) { $1 })
+    }
+
+    static func logLines(_ path: String) -> [String] {
+        ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init).sorted()
+    }
+
+    @Test func applyWithAHookIssuesEveryOrderAndCleansUpOncePerName() async throws {
+        let repo = try Self.repository()
+        let log = repo.path + "/hook.log"
+        let apply = try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.hook], environment: Self.hookEnvironment(repo, log: log))
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        let state = try await repo.state()
+        #expect(state.certificates.values.allSatisfy { $0.status == .issued && $0.thumbprint != nil && $0.dcvPublishedValue == nil })
+        #expect(Self.logLines(log) == ["cleanup c00 c00.example.com", "cleanup c01 c01.example.com", "cleanup c02 c02.example.com",
+                                       "publish c00 c00.example.com", "publish c01 c01.example.com", "publish c02 c02.example.com"])
+        #expect(try repo.sandbox.curl("GET", "/_sandbox/dns", key: nil).body.contains(".example.com") == false)
+        #expect(try repo.sandbox.curl("GET", "/_sandbox/http", key: nil).body.contains(".example.com") == false)
+        #expect(apply.stdout.contains("check: validated; the certificate is issued"))
+
+        // A second apply (nothing to change) runs no hook again.
+        let again = try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.hook], environment: Self.hookEnvironment(repo, log: log))
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(Self.logLines(log).count == 6)
+
+        try await Self.expectCertificateFiles(repo)
+    }
+
+    /// `refresh --certs-dir` writes files whose chain openssl accepts against the sandbox root and
+    /// whose leaf is the certificate state records.
+    static func expectCertificateFiles(_ repo: ApplyRepository) async throws {
+        let refresh = try run(repo, ["refresh", "--certs-dir", "certs"])
+        #expect(refresh.status == 0, "\(refresh.stdout)\(refresh.stderr)")
+        #expect(refresh.stdout.contains("3 written"))
+        let root = repo.path + "/root.pem"
+        try repo.sandbox.curl("GET", "/_sandbox/ca", key: nil).body.write(toFile: root, atomically: true, encoding: .utf8)
+        let state = try await repo.state()
+        for name in ["c00", "c01", "c02"] {
+            let file = repo.path + "/certs/\(name).pem"
+            let verify = try Subprocess.run("/usr/bin/env", ["openssl", "verify", "-CAfile", root, "-untrusted", file, file])
+            #expect(verify.status == 0 && verify.stdout.contains(": OK"), "\(verify.stdout)\(verify.stderr)")
+            #expect(try thumbprint(of: file) == state.certificates[name]?.thumbprint)
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(text.components(separatedBy: "BEGIN CERTIFICATE").count == 3, "leaf and one intermediate, no root")
+            #expect(!text.contains("PRIVATE"))
+        }
+        let again = try run(repo, ["refresh", "--certs-dir", "certs"])
+        #expect(again.stdout.contains("0 written, 3 up to date"), "\(again.stdout)")
+    }
+
+    /// The SHA-1 of the first certificate in `file`, as openssl computes it.
+    static func thumbprint(of file: String) throws -> String {
+        let result = try Subprocess.run("/usr/bin/env", ["openssl", "x509", "-in", file, "-noout", "-fingerprint", "-sha1"])
+        return String(result.stdout.split(separator: "=").last ?? "").replacingOccurrences(of: ":", with: "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func withoutAHookOrdersWaitAndDCVSaysWhatToPublishForEachMethod() async throws {
+        let repo = try Self.repository(email: true)
+        let apply = try Self.run(repo, ["apply", "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        var state = try await repo.state()
+        #expect(state.certificates.values.allSatisfy { $0.status == .pending })
+        let cname = try #require(state.certificates["c01"]?.dcvRandomValue, "the dns-cname-token value is fetched and recorded")
+        #expect(apply.stdout.contains("publish CNAME  \(cname).c01.example.com → dcv.digicert.com"), "\(apply.stdout)")
+        #expect(apply.stdout.contains("email: DigiCert writes to admin@, administrator@, hostmaster@, postmaster@, webmaster@ each of c03.example.com"))
+
+        let dcv = try Self.run(repo, ["dcv", "--format", "json"])
+        #expect(dcv.status == 0, "\(dcv.stdout)\(dcv.stderr)")
+        let orders = try #require(try JSONParser.parse(dcv.stdout)["orders"]?.arrayValue)
+        #expect(orders.compactMap { $0["name"]?.stringValue } == ["c00", "c01", "c02", "c03"])
+        let txt = try #require(state.certificates["c00"]?.dcvRandomValue)
+        #expect(orders[0]["publish"]?.arrayValue?.first?["type"] == "TXT" && orders[0]["publish"]?.arrayValue?.first?["record"] == "c00.example.com")
+        #expect(orders[0]["publish"]?.arrayValue?.first?["value"]?.stringValue == txt)
+        #expect(orders[1]["publish"]?.arrayValue?.first?["record"]?.stringValue == "\(cname).c01.example.com")
+        #expect(orders[2]["publish"]?.arrayValue?.first?["url"] == "http://c02.example.com/.well-known/pki-validation/fileauth.txt")
+        #expect(orders[3]["emails"]?.arrayValue?.contains("webmaster@c03.example.com") == true)
+
+        // --check: CertCentral finds nothing published, and says so in words for each method.
+        let check = try Self.run(repo, ["dcv", "--check"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("CertCentral found no TXT record holding the value at c00.example.com (invalid_dns_txt"))
+        #expect(check.stdout.contains("CertCentral found no CNAME to dcv.digicert.com at \(cname).c01.example.com"))
+        #expect(check.stdout.contains("file_random_value_not_found"))
+        #expect(check.stdout.contains("this order validates by email; there is nothing to check (invalid_dns_method"))
+        state = try await repo.state()
+        #expect(state.certificates.values.allSatisfy { $0.status == .pending })
+    }
+
+    @Test func aFailingHookIsReportedWithItsOutputAndTheOtherNamesGoOn() async throws {
+        let repo = try Self.repository()
+        let log = repo.path + "/hook.log"
+        let failing = repo.path + "/failing-hook.sh"
+        try """
+        #!/bin/sh
+        if [ "$CERTFORM_NAME" = c01 ]; then echo "zone example.com refused the update" >&2; exit 3; fi
+        exec "\(Self.hook)"
+        """.write(toFile: failing, atomically: true, encoding: .utf8)
+        chmod(failing, 0o755)
+        let apply = try Self.run(repo, ["apply", "--auto-approve", "--hook", failing], environment: Self.hookEnvironment(repo, log: log))
+        #expect(apply.status == 1, "a failed hook fails the run")
+        #expect(apply.stdout.contains("hook publish c01.example.com: FAILED (exit status 3)"), "\(apply.stdout)")
+        #expect(apply.stdout.contains("| zone example.com refused the update"))
+        let state = try await repo.state()
+        #expect(state.certificates["c00"]?.status == .issued && state.certificates["c02"]?.status == .issued)
+        #expect(state.certificates["c01"]?.status == .pending && state.certificates["c01"]?.dcvPublishedValue == nil)
+
+        // The next run with a working hook finishes c01 alone.
+        let dcv = try Self.run(repo, ["dcv", "--hook", Self.hook], environment: Self.hookEnvironment(repo, log: log))
+        #expect(dcv.status == 0, "\(dcv.stdout)\(dcv.stderr)")
+        #expect(try await repo.state().certificates["c01"]?.status == .issued)
+        #expect(Self.logLines(log).filter { $0.hasPrefix("publish") } == ["publish c00 c00.example.com", "publish c01 c01.example.com", "publish c02 c02.example.com"])
+    }
+
+    @Test func anExpiredTokenIsRenewedBeforeItIsShown() async throws {
+        let repo = try Self.repository()
+        #expect(try Self.run(repo, ["apply", "--auto-approve"]).status == 0)
+        let old = try #require(try await repo.state().certificates["c00"]?.dcvRandomValue)
+        try repo.advanceClock(days: 31)
+        let dcv = try Self.run(repo, ["dcv", "c00", "--format", "json", "--as-of", isoTime(daysFromNow: 31)])
+        #expect(dcv.status == 0, "\(dcv.stdout)\(dcv.stderr)")
+        let order = try #require(try JSONParser.parse(dcv.stdout)["orders"]?.arrayValue?.first)
+        let fresh = try #require(order["dcv_random_value"]?.stringValue)
+        #expect(fresh != old && order["value_fetched"] == true)
+        #expect(order["publish"]?.arrayValue?.first?["value"]?.stringValue == fresh)
+        let record = try await repo.state().certificates["c00"]
+        #expect(record?.dcvRandomValue == fresh && record?.dcvExpiresAt != nil)
+    }
+
+    @Test func aReissueEndsUnattendedWithTheNewCertificateInItsFile() async throws {
+        let repo = try ApplyRepository(count: 1, sandboxArguments: ["--dcv", "manual"])
+        let log = repo.path + "/hook.log"
+        let environment = Self.hookEnvironment(repo, log: log)
+        #expect(try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.hook], environment: environment).status == 0)
+        #expect(try Self.run(repo, ["refresh", "--certs-dir", "certs"]).status == 0)
+        let file = repo.path + "/certs/c00.pem"
+        let first = try Self.thumbprint(of: file)
+
+        try repo.advanceClock(days: 180)
+        let later = isoTime(daysFromNow: 180)
+        let apply = try Self.run(repo, ["apply", "--auto-approve", "--as-of", later, "--hook", Self.hook], environment: environment)
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stdout.contains("reissue of order"), "\(apply.stdout)")
+        let refresh = try Self.run(repo, ["refresh", "--certs-dir", "certs", "--hook", Self.hook], environment: environment)
+        #expect(refresh.status == 0, "\(refresh.stdout)\(refresh.stderr)")
+        let record = try #require(try await repo.state().certificates["c00"])
+        #expect(record.status == .issued)
+        let second = try Self.thumbprint(of: file)
+        #expect(second == record.thumbprint && second != first)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: "BEGIN CERTIFICATE").count == 3)
+        #expect(Self.logLines(log).filter { $0.hasPrefix("cleanup") }.count == 2, "one cleanup for the order, one for the reissue")
+    }
+
+    @Test func theJSONFormatIsStable() throws {
+        let dir = TemporaryDirectory()
+        dir.write("state/orders.json", try String(contentsOfFile: CLI.root + "/Tests/Corpus/dcv/state.json", encoding: .utf8))
+        let result = try CLI.run(["dcv", "--format", "json", "--as-of", "2026-12-01T00:00:00Z"], in: dir.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        try DCVGolden.check(result.stdout, against: "dcv.json")
+        let text = try CLI.run(["dcv", "--as-of", "2026-12-01T00:00:00Z"], in: dir.path)
+        try DCVGolden.check(text.stdout, against: "dcv.txt")
+    }
+}
+
+/// Golden files of `certform dcv` (CERTFORM_UPDATE_GOLDEN=1 rewrites them; review the diff).
+enum DCVGolden {
+    static func check(_ text: String, against name: String) throws {
+        let path = CLI.root + "/Tests/Golden/" + name
+        if ProcessInfo.processInfo.environment["CERTFORM_UPDATE_GOLDEN"] == "1" {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == expected, "\(name) differs from the golden file; rerun with CERTFORM_UPDATE_GOLDEN=1 if intended")
+    }
+}
