@@ -124,10 +124,17 @@ extension DomainValidator {
     /// Whether any of `names` awaits validation by a token whose value state lacks or that has
     /// expired: only then must CertCentral be asked before the report can be shown.
     public static func needsValues(_ state: State, names: [String], now: Date) -> Bool {
-        names.contains { name in
+        !namesNeedingValues(state, among: names, now: now).isEmpty
+    }
+
+    /// The names among `names` (default: all) awaiting validation by a token whose value state
+    /// lacks or that has expired — an order adopted from CertCentral, a reissue, a renewal made
+    /// outside certform — sorted.
+    public static func namesNeedingValues(_ state: State, among names: [String]? = nil, now: Date) -> [String] {
+        (names ?? Array(state.certificates.keys)).filter { name in
             guard let record = state.certificates[name], record.status.isInProgress, record.dcvMethod?.usesToken == true else { return false }
             return !hasCurrentValue(record, now: now)
-        }
+        }.sorted()
     }
 
     /// A value that stays valid for at least another hour (so that it is not published just

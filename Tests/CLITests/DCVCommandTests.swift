@@ -174,6 +174,37 @@ import Testing
         #expect(Self.logLines(log).filter { $0.hasPrefix("cleanup") }.count == 2, "one cleanup for the order, one for the reissue")
     }
 
+    @Test func applyWithNothingToSendStillValidatesWhatWaits() async throws {
+        let repo = try Self.repository()
+        #expect(try Self.run(repo, ["apply", "--auto-approve"]).status == 0)
+        #expect(try await repo.state().certificates.values.allSatisfy { $0.status == .pending })
+        let log = repo.path + "/hook.log"
+        let apply = try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.hook], environment: Self.hookEnvironment(repo, log: log))
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stdout.contains("Nothing to apply."))
+        #expect(try await repo.state().certificates.values.allSatisfy { $0.status == .issued })
+        #expect(Self.logLines(log).count == 6)
+    }
+
+    @Test func aRenewalMadeOutsideCertformGetsItsValueAndIsValidatedByRefresh() async throws {
+        let repo = try ApplyRepository(count: 1, sandboxArguments: ["--dcv", "manual"])
+        let log = repo.path + "/hook.log"
+        #expect(try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.hook], environment: Self.hookEnvironment(repo, log: log)).status == 0)
+        let old = try #require(try await repo.state().certificates["c00"])
+        let renewed = try repo.sandbox.curl("POST", "/_sandbox/orders/\(old.orderID)/renew", key: nil)
+        let renewal = try #require(try JSONParser.parse(renewed.body)["id"]?.intValue, "\(renewed.body)")
+        let refresh = try Self.run(repo, ["refresh"])
+        #expect(refresh.status == 0, "\(refresh.stdout)\(refresh.stderr)")
+        var record = try #require(try await repo.state().certificates["c00"])
+        #expect(record.orderID == renewal && record.status == .pending)
+        let value = try #require(record.dcvRandomValue, "the adopted renewal's random value is read and recorded")
+        #expect(refresh.stdout.contains("publish TXT    c00.example.com  \"\(value)\""), "\(refresh.stdout)")
+        let validate = try Self.run(repo, ["refresh", "--hook", Self.hook], environment: Self.hookEnvironment(repo, log: log))
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        record = try #require(try await repo.state().certificates["c00"])
+        #expect(record.status == .issued && record.thumbprint != old.thumbprint)
+    }
+
     @Test func theJSONFormatIsStable() throws {
         let dir = TemporaryDirectory()
         dir.write("state/orders.json", try String(contentsOfFile: CLI.root + "/Tests/Corpus/dcv/state.json", encoding: .utf8))

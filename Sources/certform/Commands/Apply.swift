@@ -92,16 +92,23 @@ struct ApplyCommand: AsyncParsableCommand {
         let saved = try planFile.map { try checkedSavedPlan($0, state: initial, now: now) }
         let leftovers = await applier.resolveLeftoverIntents()
         ApplyView.reportIntents(leftovers)
+        let adopted = leftovers.compactMap { if case .placed = $0.1 { return $0.0.name } else { return nil } }
         let changes: [Change]
         if let saved, let planFile {
             ApplyView.applying(savedPlan: planFile, createdAt: saved.plan.createdAt)
             changes = saved.changes
             try refuseOverSpending(changes, asOf: saved.plan.asOf)
         } else {
-            guard let planned = try await planNow(client: client, writer: writer, applier: applier, now: now) else { return }
+            guard let planned = try await planNow(client: client, writer: writer, applier: applier, now: now) else {
+                // Nothing to send; orders placed earlier may still wait for their validation.
+                let validation = await validateDomains(adopted, writer: writer, client: client)
+                DCVView.section(validation)
+                if validation.contains(where: \.failed) { throw ExitCode.failure }
+                return
+            }
             changes = planned
         }
-        try await send(changes, applier: applier, writer: writer, client: client)
+        try await send(changes, applier: applier, writer: writer, client: client, adopted: adopted)
         let undecided = leftovers.contains { if case .undecided = $0.1 { return true } else { return false } }
         if undecided { throw ExitCode.failure }
     }
@@ -143,7 +150,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Refuses too many paid orders, moves renamed records, sends every change, runs domain
     /// control validation, and reports.
-    func send(_ changes: [Change], applier: Applier, writer: StateWriter, client: CertCentralClient) async throws {
+    func send(_ changes: [Change], applier: Applier, writer: StateWriter, client: CertCentralClient, adopted: [String] = []) async throws {
         let work = changes.filter(\.action.isChange)
         try refuseTooManyOrders(changes)
         try await recordRenames(applier, changes)
@@ -151,19 +158,18 @@ struct ApplyCommand: AsyncParsableCommand {
         let outcomes = await applier.apply(changes, concurrency: concurrency) { outcome in
             ApplyView.progress(outcome, index: await counter.next(), total: work.count)
         }
-        let validation = await validateDomains(outcomes, writer: writer, client: client)
+        let validation = await validateDomains(outcomes.filter(\.succeeded).map(\.change.name) + adopted, writer: writer, client: client)
         ApplyView.finished(outcomes, stateSerial: await writer.state.serial)
         DCVView.section(validation)
         let blocked = changes.contains { $0.action == .blocked }
         if outcomes.contains(where: { !$0.succeeded }) || blocked || validation.contains(where: \.failed) { throw ExitCode.failure }
     }
 
-    /// Domain control validation after the changes: the orders placed now get their random value
-    /// (reissues, adopted orders and dns-cname-token orders are not given one in the answer);
-    /// with a hook, every order awaiting validation is published, checked and cleaned up.
-    func validateDomains(_ outcomes: [ChangeOutcome], writer: StateWriter, client: CertCentralClient) async -> [DCVReport] {
+    /// Domain control validation after the changes: the orders placed or adopted now get their
+    /// random value (reissues, adopted orders and dns-cname-token orders are not given one in the
+    /// answer); with a hook, every order awaiting validation is published, checked and cleaned up.
+    func validateDomains(_ placed: [String], writer: StateWriter, client: CertCentralClient) async -> [DCVReport] {
         let hook = hookOptions.hook
-        let placed = outcomes.filter(\.succeeded).map(\.change.name).sorted()
         let state = await writer.state
         let names = hook == nil ? placed : Array(Set(placed).union(DomainValidator.names(in: state, hook: true))).sorted()
         guard !names.isEmpty else { return [] }

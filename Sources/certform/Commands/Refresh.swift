@@ -52,8 +52,14 @@ struct Refresh: AsyncParsableCommand {
         let result = await Refresher(client: client, writer: writer).refresh(all: all, concurrency: max(1, concurrency))
         RefreshView.report(result)
         var failed = result.listError != nil || result.reports.contains { $0.error != nil }
-        if let hook = hookOptions.hook {
-            let validation = await DomainValidator(client: client, writer: writer, options: .init(hook: hook)).run()
+        // Orders adopted here (a renewal made outside certform, a leftover intent) have no random
+        // value yet: it is read like apply reads it. With a hook, every order awaiting validation
+        // is published, checked and cleaned up.
+        let hook = hookOptions.hook
+        let state = await writer.state
+        let names = hook != nil ? DomainValidator.names(in: state, hook: true) : DomainValidator.namesNeedingValues(state, now: Date())
+        if !names.isEmpty {
+            let validation = await DomainValidator(client: client, writer: writer, options: .init(hook: hook)).run(names: names)
             DCVView.section(validation)
             failed = failed || validation.contains(where: \.failed)
         }
