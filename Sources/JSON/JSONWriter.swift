@@ -9,6 +9,26 @@ public enum JSONWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `value` pretty-printed as it appears `indent` levels deep in a pretty document (no trailing
+    /// newline), for writers that assemble a document from parts.
+    public static func pretty(_ value: JSONValue, indent: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        write(value, into: &out, indent: indent, pretty: true)
+        return out
+    }
+
+    /// `text` as a JSON string literal, escaped as every string of a document is.
+    public static func stringLiteral(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        writeString(text, into: &out)
+        return out
+    }
+
+    /// The order of an object's keys in every document: by their UTF-8 bytes.
+    public static func keyPrecedes(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    }
+
     /// No whitespace: the form sent over the wire.
     public static func compact(_ value: JSONValue) -> String {
         var out: [UInt8] = []
@@ -41,7 +61,7 @@ public enum JSONWriter {
         case .object(let object):
             if object.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
-            let keys = object.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let keys = object.keys.sorted(by: keyPrecedes)
             for (position, key) in keys.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 if pretty { newline(&out, indent + 1) }

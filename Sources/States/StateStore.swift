@@ -14,6 +14,8 @@ public final class StateStore: StateBackend, @unchecked Sendable {
     /// that a save can tell, with one `stat`, whether someone else wrote it in between.
     private var seen: FileIdentity?
     private let mutex = NSLock()
+    /// The text of records unchanged since the last save is reused (guarded by `mutex`).
+    private let renderer = StateFileRenderer()
 
     public init(path: String) {
         self.path = path
@@ -77,7 +79,12 @@ public final class StateStore: StateBackend, @unchecked Sendable {
         var next = state
         next.serial += 1
         if next.lineage == nil { next.lineage = UUID().uuidString.lowercased() }
-        try Self.writeAtomically(next.fileText, to: path)
+        let bytes = mutex.withLock { renderer.render(next) }
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw .unwritable(path: path, reason: error.reason)
+        }
         mutex.withLock { seen = FileIdentity(path) }
         return next
     }
