@@ -26,12 +26,16 @@ LIMITS = [(100, 5.0), (1000, 180.0)]
 
 
 def rate_limit_bound(requests, latency):
-    """When the last of `requests` can finish if each window admits its count at once."""
-    start = 0.0
-    for count, window in LIMITS:
-        # The n-th request (0-based) can start no earlier than (n // count) * window.
-        start = max(start, ((requests - 1) // count) * window)
-    return start + latency
+    """When the last of `requests` can finish at the earliest: each request starts as soon as every
+    rolling window admits it (the greedy schedule, which no client can beat), plus one latency."""
+    starts = []
+    for index in range(requests):
+        start = starts[-1] if starts else 0.0
+        for count, window in LIMITS:
+            if index >= count:
+                start = max(start, starts[index - count] + window)
+        starts.append(start)
+    return (starts[-1] if starts else 0.0) + latency
 
 
 def main():

@@ -104,13 +104,20 @@ public struct State: Sendable, Hashable {
     }
 
     public var json: JSONValue {
+        var object = frameObject
+        object["certificates"] = .object(certificates.mapValues(\.json))
+        return .object(object)
+    }
+
+    /// Every top-level field but the records: `certificates` is an empty object here.
+    var frameObject: [String: JSONValue] {
         var object = extra
         object["format_version"] = .int(State.formatVersion)
         object["lineage"] = JSONValue(lineage)
         object["serial"] = .int(serial)
-        object["certificates"] = .object(certificates.mapValues(\.json))
+        object["certificates"] = .object([:])
         object["intents"] = .array(intents.map(\.json))
-        return .object(object)
+        return object
     }
 
     /// The file's text: sorted keys, two-space indentation, one trailing newline.

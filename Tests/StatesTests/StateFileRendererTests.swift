@@ -35,6 +35,9 @@ import Testing
                                 commonName: "c3.example.com", product: .sslDVGeoTrust, extra: [:])]
         state.serial = 5
         #expect(renderer.render(state) == Array(state.fileText.utf8))
+        state.certificates.removeValue(forKey: "c10")                    // as many names, but another set
+        state.certificates["zz-last"] = Self.record(101, "zz-last")
+        #expect(renderer.render(state) == Array(state.fileText.utf8))
         state.certificates = [:]
         #expect(renderer.render(state) == Array(state.fileText.utf8), "all records gone")
     }
