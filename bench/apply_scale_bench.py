@@ -119,10 +119,13 @@ def main():
     requests = sum(stats["requests_by_route"].values()) - before
     bound = rate_limit_bound(requests, args.latency_ms / 1000)
     renewed = sum(1 for line in result.stdout.splitlines() if "order" in line and "placed" in line)
+    serials = [int(line.rsplit("state serial", 1)[1].split()[0]) for line in result.stdout.splitlines() if "state serial" in line]
     print(f"apply at scale: {due} renewals in a {args.records:,}-record state ({size / 1e6:.1f} MB), "
           f"--latency-ms {args.latency_ms}, --concurrency {args.concurrency}")
     print(f"  renewals placed      {renewed}")
     print(f"  API requests         {requests}")
+    if serials:
+        print(f"  state writes         {serials[-1] - 1}  (each rewrites the {size / 1e6:.0f} MB file; changes in flight share one)")
     print(f"  wall time            {elapsed:7.2f} s")
     print(f"  rate limits allow    {bound:7.2f} s  (100/5s and 1000/180s, plus one latency)")
     print(f"  ratio                {elapsed / bound:7.3f}  (target <= 1.15)")

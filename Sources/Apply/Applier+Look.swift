@@ -9,13 +9,15 @@ extension Applier {
     /// it was renewed outside certform, the renewal order is adopted instead of buying; for a
     /// create, the orders with that common name — an active one with the same names that state
     /// does not know blocks the change. Nil: go ahead and buy.
-    func lookBeforeBuying(_ change: Change, previous: StateRecord?, known: Set<Int>) async -> ChangeOutcome? {
+    /// `known` is read only for a create (it walks every record: at 100,000 records a renewal
+    /// should not pay for it).
+    func lookBeforeBuying(_ change: Change, previous: StateRecord?, known: () -> Set<Int>) async -> ChangeOutcome? {
         do {
             if change.action == .renew, let previous {
                 return try await lookBeforeRenewing(change, previous: previous)
             }
             if change.action == .create {
-                return try await lookBeforeCreating(change, known: known)
+                return try await lookBeforeCreating(change, known: known())
             }
             return nil
         } catch {

@@ -94,7 +94,7 @@ public struct Applier: Sendable {
             return ChangeOutcome(change: change, kind: .skipped(reason))
         }
         guard let request = change.request else { return ChangeOutcome(change: change, kind: .skipped("the plan has no request for it")) }
-        if change.isPaid, let outcome = await lookBeforeBuying(change, previous: previous, known: state.knownOrderIDs) {
+        if change.isPaid, let outcome = await lookBeforeBuying(change, previous: previous, known: { state.knownOrderIDs }) {
             return outcome
         }
         let intent = Self.intent(for: change, request: request, at: now())
