@@ -1,11 +1,14 @@
 # Shortcuts; each target is one command a newcomer can also run by hand.
-.PHONY: demo test bench
+.PHONY: demo test bench dist
 
 demo:          ## build, start the sandbox, and run the whole flow on the shipped manifests
 	bash scripts/demo.sh
 
-test:          ## the test command CI runs
-	swift build && swift test
+test:          ## the test command CI runs: the linters the tests use (into .venv), then build and test
+	bash scripts/install-test-tools.sh && swift build && swift test
 
 bench:         ## benchmarks that print figures (release build)
 	swift build -c release && python3 bench/run.py
+
+dist:          ## dist/certform-VERSION-linux-ARCH.tar.gz and .sha256: a release build with --static-swift-stdlib
+	CONFIGURATION=$(or $(CONFIGURATION),release) bash scripts/dist.sh

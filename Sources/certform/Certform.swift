@@ -2,7 +2,8 @@ import ArgumentParser
 
 @main
 struct Certform: AsyncParsableCommand {
-    static let version = "0.1.0"
+    /// The release, as in the VERSION file; `--version` adds the git commit (BuildInfo).
+    static let version = BuildInfo.version
 
     static let configuration = CommandConfiguration(
         commandName: "certform",
@@ -12,7 +13,7 @@ struct Certform: AsyncParsableCommand {
 
         Exit status: 0 success, 1 failure, 2 for 'plan --detailed-exitcode' with changes, 64 for a usage error.
         """,
-        version: version,
+        version: BuildInfo.versionLine,
         subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, Refresh.self, DCVCommand.self, PricingCommand.self, Check.self, Show.self, StateCommand.self, Import.self, Unlock.self, Completions.self]
     )
 }

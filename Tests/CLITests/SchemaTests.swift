@@ -7,7 +7,9 @@ import YAML
 /// The editor schema agrees with `certform validate`: the shipped examples pass both, and on a
 /// corpus of good and bad manifests the schema refuses only what certform refuses, and is weaker
 /// only where JSON Schema cannot express a rule (CSR checks, defaults, cross-field domains, dates
-/// relative to today). Runs Python's jsonschema, the validator editors' tooling is built on.
+/// relative to today). Runs Python's jsonschema, the validator editors' tooling is built on (from
+/// the .venv that scripts/install-test-tools.sh makes). WorkflowSchemaTests checks the shipped
+/// manifests with check-jsonschema too.
 @Suite struct SchemaTests {
     static let schema = CLI.root + "/schema/certform-manifest.schema.json"
     static let corpus = CLI.root + "/Tests/Corpus/schema"
@@ -46,8 +48,11 @@ import YAML
         let documents = try YAMLParser.parse(text).documents.map(json)
         let dir = TemporaryDirectory()
         let path = dir.write("documents.json", JSONWriter.compact(.array(documents)))
-        let result = try Subprocess.run("/usr/bin/env", ["python3", CLI.root + "/Tests/Corpus/schema_check.py", schema, path])
-        guard result.status == 0 else { throw CLIError("schema_check.py failed (is python3-jsonschema installed?): \(result.stderr)") }
+        let python = TestTools.python
+        let result = try Subprocess.run(python.path, python.prefix + [CLI.root + "/Tests/Corpus/schema_check.py", schema, path])
+        guard result.status == 0 else {
+            throw CLIError("schema_check.py failed (run `bash scripts/install-test-tools.sh`, which installs jsonschema into .venv): \(result.stderr)")
+        }
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
