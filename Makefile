@@ -4,8 +4,8 @@
 demo:          ## build, start the sandbox, and run the whole flow on the shipped manifests
 	bash scripts/demo.sh
 
-test:          ## the test command CI runs: the linters the tests use (into .venv), then build and test
-	bash scripts/install-test-tools.sh && swift build && swift test
+test:          ## the test command CI runs: the linters the tests use (into .venv), the build, the release tarball the dist test checks, the tests
+	bash scripts/install-test-tools.sh && swift build && $(MAKE) dist DIST_DIR=.build/dist-test-out STAGE_DIR=.build/dist-test && swift test
 
 bench:         ## benchmarks that print figures (release build)
 	swift build -c release && python3 bench/run.py

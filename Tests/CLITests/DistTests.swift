@@ -16,7 +16,8 @@ import Testing
     func theTarballRunsFromAnEmptyFolderWithNoSwiftRuntime() throws {
         let out = TemporaryDirectory()
         let started = Date()
-        // nice: the other tests run meanwhile, some with timeouts of their own.
+        // nice: the other tests run meanwhile, some with timeouts of their own. `make test` runs
+        // this same `make dist` before `swift test`, so that here it only finds its stage built.
         let build = try Subprocess.run("/usr/bin/env", ["flock", "/tmp/certform-release.lock", "nice", "-n", "19", "make", "dist", "CONFIGURATION=release",
                                                         "DIST_DIR=\(out.path)", "STAGE_DIR=.build/dist-test"], in: CLI.root)
         try #require(build.status == 0, "make dist failed:\n\(build.stdout.suffix(3000))\n\(build.stderr.suffix(3000))")
