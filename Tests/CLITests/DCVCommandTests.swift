@@ -205,6 +205,44 @@ import Testing
         #expect(record.status == .issued && record.thumbprint != old.thumbprint)
     }
 
+    /// The shipped example hooks do what their comments say, with certform's variables.
+    @Test func theExampleHooksPublishAndCleanUp() throws {
+        let dir = TemporaryDirectory()
+        func variables(_ action: String, type: String, record: String, value: String) -> [String: String] {
+            ["CERTFORM_DCV_ACTION": action, "CERTFORM_DCV_TYPE": type, "CERTFORM_DCV_METHOD": "x", "CERTFORM_NAME": "web",
+             "CERTFORM_DCV_DOMAIN": "www.example.com", "CERTFORM_DCV_RECORD": record, "CERTFORM_DCV_VALUE": value]
+        }
+        let webroot = CLI.root + "/examples/dcv-hooks/webroot.sh"
+        let path = "/.well-known/pki-validation/fileauth.txt"
+        var env = variables("publish", type: "HTTP", record: path, value: "t0ken")
+        env["WEBROOT"] = dir.path
+        #expect(try Subprocess.run("/bin/sh", [webroot], environment: env).status == 0)
+        #expect(try String(contentsOfFile: dir.path + path, encoding: .utf8) == "t0ken\n")
+        env["CERTFORM_DCV_ACTION"] = "cleanup"
+        #expect(try Subprocess.run("/bin/sh", [webroot], environment: env).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.path + path))
+        env["CERTFORM_DCV_DOMAIN"] = "../../etc"
+        env["CERTFORM_DCV_ACTION"] = "publish"
+        #expect(try Subprocess.run("/bin/sh", [webroot], environment: env).status == 2, "a domain that climbs out is refused")
+
+        // nsupdate.sh with a stand-in nsupdate that records the commands it is given.
+        let fake = dir.path + "/nsupdate"
+        try "#!/bin/sh\ncat >> \"\(dir.path)/commands\"\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        chmod(fake, 0o755)
+        let nsupdate = CLI.root + "/examples/dcv-hooks/nsupdate.sh"
+        var dns = variables("publish", type: "TXT", record: "www.example.com", value: "t0ken")
+        dns["NSUPDATE_SERVER"] = "ns1.example.com"
+        dns["NSUPDATE"] = fake
+        #expect(try Subprocess.run("/bin/sh", [nsupdate], environment: dns).status == 0)
+        dns["CERTFORM_DCV_ACTION"] = "cleanup"
+        #expect(try Subprocess.run("/bin/sh", [nsupdate], environment: dns).status == 0)
+        dns["CERTFORM_DCV_VALUE"] = "x\"; send; update delete example.com"
+        #expect(try Subprocess.run("/bin/sh", [nsupdate], environment: dns).status == 2, "nothing reaches nsupdate's command language")
+        let commands = try String(contentsOfFile: dir.path + "/commands", encoding: .utf8)
+        #expect(commands == "server ns1.example.com\nupdate add www.example.com. 60 TXT \"t0ken\"\nsend\n"
+                    + "server ns1.example.com\nupdate delete www.example.com. TXT \"t0ken\"\nsend\n")
+    }
+
     @Test func theJSONFormatIsStable() throws {
         let dir = TemporaryDirectory()
         dir.write("state/orders.json", try String(contentsOfFile: CLI.root + "/Tests/Corpus/dcv/state.json", encoding: .utf8))
