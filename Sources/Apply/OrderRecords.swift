@@ -16,6 +16,7 @@ public enum OrderRecords {
         record.certificateID = certificateID
         record.specDigest = change.specDigest
         record.settingsDigest = change.settingsDigest
+        record.csrDigest = change.csrDigest
         record.orderedAt = Timestamp.format(now)
         record.dcvMethod = change.dcvMethod ?? change.request?.order?.dcvMethod
         record.dcvRandomValue = dcvRandomValue
@@ -35,6 +36,7 @@ public enum OrderRecords {
         record.commonName = change.commonName
         record.dnsNames = change.dnsNames
         record.specDigest = change.specDigest
+        record.csrDigest = change.csrDigest
         record.history = previous.history + [historyEntry(previous, ended: Action.reissue.endedWord)]
         record.extra["reissued_at"] = .string(Timestamp.format(now))
         // The reissue validates again; its random value is read from CertCentral, not assumed.
@@ -66,6 +68,7 @@ public enum OrderRecords {
         var adopted = imported(renewal, expected: record.product)
         adopted.specDigest = record.specDigest
         adopted.settingsDigest = record.settingsDigest
+        adopted.csrDigest = record.csrDigest
         adopted.renewalOfOrderID = record.orderID
         adopted.dcvMethod = adopted.dcvMethod ?? record.dcvMethod
         adopted.history = record.history + [historyEntry(record, ended: Action.renew.endedWord)]

@@ -32,10 +32,18 @@ public struct CertificateSpec: Sendable {
     public var product: Product
     public var commonName: String
     public var dnsNames: [String]?
-    /// The PEM text of the CSR, from `csr` or read from `csr_file`.
+    /// The PEM text of the CSR, from `csr` or read from `csr_file`. Empty for a `csr_file` when the
+    /// loader was asked not to hold CSR text (`plan`): ``ManifestSet/resolveCSR(_:)`` reads it
+    /// again for the certificates whose request needs it.
     public var csr: String
     /// `csr_file` as written, when the CSR came from a file.
     public var csrFile: String?
+    /// The SHA-256 of the CSR's bytes as read (the file, or the inline text), once the loader has
+    /// read them.
+    public var csrBytesDigest: CSRBytesDigest?
+    /// Set instead of ``csrSummary`` when a state record vouched for the CSR (see ``CSRDigest``):
+    /// the spec digest recorded with it, which is this spec's digest.
+    public var vouchedSpecDigest: String?
     /// Where `csr` or `csr_file` is written, for CSR diagnostics.
     public var csrLocation: SourceLocation?
     public var organizationUnits: [String]?
@@ -85,6 +93,12 @@ public struct CertificateSpec: Sendable {
         self.dcvMethod = dcvMethod
         self.validityYears = validityYears
         self.renewBeforeDays = renewBeforeDays
+    }
+
+    /// Whether the CSR must be read again (``ManifestSet/resolveCSR(_:)``) before a request can
+    /// carry it: its text was not held, or it was vouched for rather than verified.
+    public var needsCSRResolution: Bool {
+        (csrFile != nil && csr.isEmpty) || (vouchedSpecDigest != nil && csrSummary == nil)
     }
 
     /// The common name and the DNS names, in manifest order.

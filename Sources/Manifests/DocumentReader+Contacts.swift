@@ -3,9 +3,14 @@ import YAML
 
 extension DocumentReader {
     /// Reads technical_contact into `spec`; it is set only when every required part is there.
-    func readTechnicalContact(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
-        guard let value = keys[.technicalContact],
-              let object = field.object(value, key: "technical_contact", allowed: AllowedValues.contactKeys) else { return }
+    mutating func readTechnicalContact(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
+        guard let value = keys[.technicalContact] else { return }
+        if let known = contacts[value.location] {
+            spec.technicalContact = known
+            return
+        }
+        let problemsBefore = field.problems.count
+        guard let object = field.object(value, key: "technical_contact", allowed: AllowedValues.contactKeys) else { return }
         func part(_ key: String, required: Bool) -> String? {
             guard let node = object[key] else {
                 if required { field.problem("technical_contact of \(field.owner) needs '\(key)'", at: value.location) }
@@ -20,7 +25,9 @@ extension DocumentReader {
             field.problem("technical_contact.email '\(email)' of \(field.owner) is not an email address", at: node.location)
         }
         if let first, let last, let phone, let email {
-            spec.technicalContact = TechnicalContact(firstName: first, lastName: last, telephone: phone, jobTitle: title, email: email)
+            let contact = TechnicalContact(firstName: first, lastName: last, telephone: phone, jobTitle: title, email: email)
+            spec.technicalContact = contact
+            if field.problems.count == problemsBefore { contacts[value.location] = contact }
         }
     }
 }

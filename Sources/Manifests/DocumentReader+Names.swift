@@ -18,7 +18,15 @@ extension DocumentReader {
         }
         guard let dnsNameNodes else { return }
         var names: [String] = []
-        var seen: [String: SourceLocation] = [:]
+        names.reserveCapacity(dnsNameNodes.count)
+        // Where each name was first written: a scan while the list is short (most are), a
+        // dictionary beyond.
+        var seenLocations: [SourceLocation] = []
+        var seen: [String: SourceLocation]? = dnsNameNodes.count > 16 ? [:] : nil
+        func first(_ name: String) -> SourceLocation? {
+            if let seen { return seen[name] }
+            return names.firstIndex(of: name).map { seenLocations[$0] }
+        }
         for item in dnsNameNodes {
             guard let dnsName = field.string(item, key: "dns_names") else { continue }
             if let problem = DomainName.problem(with: dnsName) {
@@ -28,10 +36,11 @@ extension DocumentReader {
             }
             if dnsName == commonName {
                 field.problem("dns_names repeats the common_name '\(dnsName)'; list only the additional names", at: item.location)
-            } else if let first = seen[dnsName] {
+            } else if let first = first(dnsName) {
                 field.problem("duplicate name '\(dnsName)' in dns_names (first at line \(first.line))", at: item.location)
             } else {
-                seen[dnsName] = item.location
+                seen?[dnsName] = item.location
+                seenLocations.append(item.location)
                 names.append(dnsName)
             }
         }

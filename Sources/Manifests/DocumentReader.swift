@@ -10,6 +10,9 @@ struct DocumentReader {
     var diagnostics: [Diagnostic] = []
     /// Problems reported once per place even when `defaults` make them recur per certificate.
     private var reported: Set<String> = []
+    /// Contacts read without a problem, by where their mapping is written: one written in
+    /// `defaults` or behind an anchor is the same mapping for every certificate that uses it.
+    var contacts: [SourceLocation: TechnicalContact] = [:]
 
     init(file: String, asOf: CalendarDate) {
         self.file = file

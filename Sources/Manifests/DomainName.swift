@@ -6,20 +6,28 @@ public enum DomainName {
         if name.isEmpty { return "an empty DNS name" }
         if name.utf8.count > 253 { return "'\(name)' is longer than 253 characters" }
         // Bytes, not Characters: nearly every name is ASCII, and Character properties are slow.
-        let isASCII = name.utf8.allSatisfy { $0 < 0x80 }
-        if isASCII ? name.utf8.contains(where: { (65...90).contains($0) }) : name.contains(where: { $0.isUppercase }) {
-            return "'\(name)' has uppercase letters; write '\(name.lowercased())'"
+        var copy = name
+        return copy.withUTF8 { bytes in
+            var isASCII = true, hasUppercase = false
+            for byte in bytes {
+                if byte >= 0x80 { isASCII = false }
+                if byte >= 65 && byte <= 90 { hasUppercase = true }
+            }
+            if isASCII ? hasUppercase : name.contains(where: { $0.isUppercase }) {
+                return "'\(name)' has uppercase letters; write '\(name.lowercased())'"
+            }
+            if !isASCII {
+                return "'\(name)' is not ASCII; give internationalized names in punycode ('xn--…')"
+            }
+            return labelsProblem(in: bytes[...], name: name)
         }
-        if !isASCII {
-            return "'\(name)' is not ASCII; give internationalized names in punycode ('xn--…')"
-        }
-        return labelsProblem(in: name)
     }
 
-    /// Why the labels of `name` (ASCII, without uppercase letters) are not acceptable, or nil:
-    /// one pass over the bytes, label by label (this runs for every name of every manifest).
-    private static func labelsProblem(in name: String) -> String? {
-        var utf8 = Array(name.utf8)[...]
+    /// Why the labels of `name` (ASCII, without uppercase letters; `utf8` its bytes) are not
+    /// acceptable, or nil: one pass over the bytes, label by label (this runs for every name of
+    /// every manifest).
+    private static func labelsProblem(in utf8: Slice<UnsafeBufferPointer<UInt8>>, name: String) -> String? {
+        var utf8 = utf8
         if utf8.starts(with: [UInt8(ascii: "*"), UInt8(ascii: ".")]) || utf8.elementsEqual([UInt8(ascii: "*")]) {
             utf8 = utf8.dropFirst(min(2, utf8.count))
         }
@@ -40,7 +48,7 @@ public enum DomainName {
     }
 
     /// Why `label`, one label of `name`, is not acceptable, or nil.
-    private static func labelProblem(_ label: ArraySlice<UInt8>, in name: String) -> String? {
+    private static func labelProblem(_ label: Slice<UnsafeBufferPointer<UInt8>>, in name: String) -> String? {
         if label.isEmpty { return "'\(name)' has an empty label" }
         if label.elementsEqual([UInt8(ascii: "*")]) { return "'\(name)' has a wildcard that is not the first label" }
         if label.count > 63 { return "'\(name)' has a label longer than 63 characters" }

@@ -8,6 +8,10 @@ import YAML
 /// Why a `csr_file` could not be read.
 public struct CSRFileError: Error, Sendable {
     public var reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
 }
 
 /// Everything read from a manifests directory.
@@ -22,8 +26,24 @@ public struct ManifestSet: Sendable {
     /// tell whether its inputs changed (`sha256:` + hex).
     public var digest: String
 
+    /// The repository the CSR files were read from, to read them again (``resolveCSR(_:)``).
+    var root: RepositoryRoot?
+
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }
     public var hasErrors: Bool { errorCount > 0 }
+}
+
+/// The manifest files read and decoded, before any CSR is (``ManifestLoader/read()``); the
+/// checks that need every file come in ``ManifestLoader/check(_:recorded:)``.
+public struct ReadManifests {
+    var root: RepositoryRoot?
+    /// The certificates of each file, in order (not joined: that would copy every spec).
+    var certificates: [[(spec: CertificateSpec, isValid: Bool)]]
+    var diagnostics: [Diagnostic]
+    /// The manifest files read, as for ``ManifestSet/files``.
+    public var files: [String]
+    /// The manifests' bytes so far; the CSR files are added when they are read.
+    var hasher: SHA256
 }
 
 /// Loads every `*.yaml` / `*.yml` file under a directory (recursively, sorted by path), applies
@@ -42,12 +62,17 @@ public struct ManifestLoader: Sendable {
     /// Whether `csr_file`s are read at all (the digest covers them); off only for the loading
     /// benchmark, which measures YAML into the model and nothing else.
     public var readsCSRFiles: Bool
+    /// Whether each spec keeps the text of its `csr_file` (``CertificateSpec/csr``). Off for
+    /// `plan` and `validate`, which need it for a few certificates or none: a plan reads it again
+    /// for the requests it makes (``ManifestSet/resolveCSR(_:)``).
+    public var keepsCSRText: Bool
 
-    public init(directory: String, asOf: CalendarDate, checksCSRs: Bool = true, readsCSRFiles: Bool = true) {
+    public init(directory: String, asOf: CalendarDate, checksCSRs: Bool = true, readsCSRFiles: Bool = true, keepsCSRText: Bool = true) {
         self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
         self.asOf = asOf
         self.checksCSRs = checksCSRs
         self.readsCSRFiles = readsCSRFiles
+        self.keepsCSRText = keepsCSRText
     }
 
     /// The largest manifest file read (benchmarks load manifests of about 100 MB).
@@ -57,13 +82,18 @@ public struct ManifestLoader: Sendable {
 
     /// Reads every manifest file of `directory`, then runs the checks that need them all.
     public func load() -> ManifestSet {
+        check(read())
+    }
+
+    /// Reads and decodes every manifest file of `directory`; no CSR is read yet.
+    public func read() -> ReadManifests {
         let listing = listManifestFiles()
         guard let root = listing.root, !listing.files.isEmpty else {
-            return ManifestSet(certificates: [], diagnostics: listing.diagnostics.sorted(), files: [], digest: "")
+            return ReadManifests(root: nil, certificates: [], diagnostics: listing.diagnostics, files: [], hasher: SHA256())
         }
         var hasher = SHA256()
         var files: [String] = []
-        var certificates: [(spec: CertificateSpec, isValid: Bool)] = []
+        var certificates: [[(spec: CertificateSpec, isValid: Bool)]] = []
         var diagnostics = listing.diagnostics
         for found in listing.files {
             let path = directory == "." ? found.relative : "\(directory)/\(found.relative)"
@@ -78,14 +108,25 @@ public struct ManifestLoader: Sendable {
             Self.update(&hasher, with: Array(found.relative.utf8))
             Self.update(&hasher, with: bytes)
             let result = Self.read(bytes: bytes, file: path, asOf: asOf)
-            // Taking the array whole when it is the first avoids copying (and retaining) every spec.
-            if certificates.isEmpty { certificates = result.certificates } else { certificates += result.certificates }
+            certificates.append(result.certificates)
             diagnostics += result.diagnostics
         }
-        let readsCSRFiles = self.readsCSRFiles, directories = RealDirectories()
-        return finish(certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher) { spec, written in
-            readsCSRFiles ? Self.readCSRFile(written, of: spec, in: root, directories: directories) : .success(nil)
+        return ReadManifests(root: root, certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher)
+    }
+
+    /// The checks that need every manifest: names unique, CSRs read and checked — except those a
+    /// state record vouches for (`recorded`, see ``CSRDigest``) — and duplicate purchases.
+    public func check(_ read: ReadManifests, recorded: RecordedCSRs? = nil) -> ManifestSet {
+        guard let root = read.root else {
+            return ManifestSet(certificates: [], diagnostics: read.diagnostics.sorted(), files: [], digest: "")
         }
+        let readsCSRFiles = self.readsCSRFiles, directories = RealDirectories(), paths = ResolvedPaths()
+        var set = finish(certificates: read.certificates, diagnostics: read.diagnostics, files: read.files, hasher: read.hasher,
+                         recorded: recorded) { spec, written in
+            readsCSRFiles ? Self.readCSRFile(written, of: spec, in: root, directories: directories, paths: paths) : .success(nil)
+        }
+        set.root = root
+        return set
     }
 
     /// The repository, the manifest files of `directory` in path order (see ``ManifestWalk``) and
@@ -119,8 +160,8 @@ public struct ManifestLoader: Sendable {
     /// The text of `spec`'s csr_file, `written` relative to the directory of its manifest, when it
     /// resolves inside `root` to a regular file of at most 64 KiB; anything else is not opened.
     static func readCSRFile(_ written: String, of spec: CertificateSpec, in root: RepositoryRoot,
-                            directories: RealDirectories? = nil) -> Result<String?, CSRFileError> {
-        let resolved = resolve(written, relativeTo: spec.file)
+                            directories: RealDirectories? = nil, paths: ResolvedPaths? = nil) -> Result<String?, CSRFileError> {
+        let resolved = paths?.resolve(written, relativeTo: spec.file) ?? resolve(written, relativeTo: spec.file)
         switch root.read(resolved, limit: csrFileSizeLimit, directories: directories) {
         case .success(let bytes):
             guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -139,125 +180,22 @@ public struct ManifestLoader: Sendable {
         let result = Self.read(bytes: Array(text.utf8), file: file, asOf: asOf)
         var hasher = SHA256()
         hasher.update(data: Array(text.utf8))
-        return finish(certificates: result.certificates, diagnostics: result.diagnostics, files: [file], hasher: hasher) { _, _ in
+        return finish(certificates: [result.certificates], diagnostics: result.diagnostics, files: [file], hasher: hasher) { _, _ in
             .failure(CSRFileError(reason: "csr_file is not available for in-memory manifests"))
         }
-    }
-
-    /// The outcome of reading and checking one certificate's CSR.
-    struct CSROutcome: Sendable {
-        var text: String?
-        var summary: CSRSummary?
-        var problem: String?
-    }
-
-    /// The checks that need every file: names unique across manifests, CSRs (read from their
-    /// files and checked on every core: a signature check per certificate is most of the work of
-    /// a large plan), duplicate purchases. `hasher` has the manifests; the CSR files are added.
-    func finish(certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic], files: [String],
-                hasher: SHA256, readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> ManifestSet {
-        var diagnostics = diagnostics
-        let duplicated = Self.duplicateNames(in: certificates, diagnostics: &diagnostics)
-        let unique = duplicated.isEmpty ? certificates : certificates.filter { !duplicated.contains($0.spec.name) }
-        let outcomes = inspectCSRs(of: unique, readCSRFile: readCSRFile)
-        var hasher = hasher
-        var checked = Self.checkedCertificates(unique, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
-        Self.warnAboutSharedCommonNames(in: checked, diagnostics: &diagnostics)
-        // Manifests are usually written in order; checking that first is linear.
-        if !checked.indices.dropFirst().allSatisfy({ checked[$0 - 1].name < checked[$0].name }) {
-            checked.sort { $0.name < $1.name }
-        }
-        diagnostics.sort()
-        return ManifestSet(certificates: checked, diagnostics: diagnostics, files: files,
-                           digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
-    }
-
-    /// Reports each certificate name defined more than once, at both places; returns those names.
-    static func duplicateNames(in certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: inout [Diagnostic]) -> Set<String> {
-        // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
-        var firstByName: [String: Int] = [:]
-        firstByName.reserveCapacity(certificates.count)
-        var duplicated = Set<String>()
-        for (index, (spec, _)) in certificates.enumerated() {
-            if let first = firstByName[spec.name] {
-                let other = certificates[first].spec
-                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(other.file):\(other.location.line):\(other.location.column)", file: spec.file, at: spec.location))
-                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location.line):\(spec.location.column)", file: other.file, at: other.location))
-                duplicated.insert(spec.name)
-                continue
-            }
-            firstByName[spec.name] = index
-        }
-        return duplicated
-    }
-
-    /// Reads every csr_file and checks every CSR, on every core; one outcome per certificate.
-    func inspectCSRs(of certificates: [(spec: CertificateSpec, isValid: Bool)],
-                     readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> [CSROutcome] {
-        let checksCSRs = self.checksCSRs
-        return ConcurrentMap.map(certificates) { entry -> CSROutcome in
-            var outcome = CSROutcome()
-            var pem = entry.spec.csr
-            if let written = entry.spec.csrFile {
-                switch readCSRFile(entry.spec, written) {
-                case .success(let text?):
-                    outcome.text = text
-                    pem = text
-                case .success(nil):
-                    break
-                case .failure(let failure):
-                    outcome.problem = "cannot read csr_file '\(written)' of certificate '\(entry.spec.name)': \(failure.reason)"
-                    return outcome
-                }
-            }
-            if checksCSRs, !pem.isEmpty {
-                switch CSRInspector.inspect(pem: pem, declaredNames: entry.spec.allNames) {
-                case .success(let summary): outcome.summary = summary
-                case .failure(let failure):
-                    let source = entry.spec.csrFile.map { "csr_file '\($0)'" } ?? "csr"
-                    outcome.problem = "\(source) of certificate '\(entry.spec.name)': \(failure)"
-                }
-            }
-            return outcome
-        }
-    }
-
-    /// Puts each CSR outcome into its certificate and returns the valid ones, reporting each CSR
-    /// problem. The digest covers every CSR file once per manifest that names it, in the order
-    /// the manifests name them.
-    static func checkedCertificates(_ certificates: [(spec: CertificateSpec, isValid: Bool)], outcomes: [CSROutcome],
-                                    hasher: inout SHA256, diagnostics: inout [Diagnostic]) -> [CertificateSpec] {
-        var hashedCSRFiles = Set<String>()
-        var checked: [CertificateSpec] = []
-        checked.reserveCapacity(certificates.count)
-        for ((var spec, isValid), outcome) in zip(certificates, outcomes) {
-            if let text = outcome.text {
-                spec.csr = text
-                if hashedCSRFiles.insert("\(spec.file)\u{0}\(spec.csrFile!)").inserted {
-                    update(&hasher, with: Array(spec.file.utf8))
-                    update(&hasher, with: Array(spec.csrFile!.utf8))
-                    update(&hasher, with: Array(text.utf8))
-                }
-            }
-            if let problem = outcome.problem {
-                diagnostics.append(.error(problem, file: spec.file, at: spec.csrLocation ?? spec.location))
-                continue
-            }
-            spec.csrSummary = outcome.summary
-            if isValid { checked.append(spec) }
-        }
-        return checked
     }
 
     /// Warns about each certificate that has the common name of an earlier one.
     static func warnAboutSharedCommonNames(in checked: [CertificateSpec], diagnostics: inout [Diagnostic]) {
         var firstByCommonName: [String: String] = [:]
         firstByCommonName.reserveCapacity(checked.count)
-        for spec in checked {
-            if let other = firstByCommonName[spec.commonName] {
+        for index in checked.indices {
+            // By position: a spec is large, and copying each one costs more than the look-up.
+            if let other = firstByCommonName[checked[index].commonName] {
+                let spec = checked[index]
                 diagnostics.append(.warning("certificates '\(other)' and '\(spec.name)' both have common_name '\(spec.commonName)' (a likely duplicate purchase)", file: spec.file, at: spec.location))
             } else {
-                firstByCommonName[spec.commonName] = spec.name
+                firstByCommonName[checked[index].commonName] = checked[index].name
             }
         }
     }
@@ -326,6 +264,13 @@ public struct ManifestLoader: Sendable {
     /// `written` relative to the directory of `manifest`, unless it is absolute.
     static func resolve(_ written: String, relativeTo manifest: String) -> String {
         if written.hasPrefix("/") { return written }
+        // Lexical only (no symlinks resolved): the same answer as the shell's ../ for these paths.
+        let joined = resolvedParts(written, relativeTo: manifest).joined(separator: "/")
+        return joined.isEmpty ? "." : joined
+    }
+
+    /// The components of `written` (not absolute) resolved against the directory of `manifest`.
+    static func resolvedParts(_ written: String, relativeTo manifest: String) -> [Substring] {
         let base = manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         var parts: [Substring] = []
         for part in Array(base) + written.split(separator: "/", omittingEmptySubsequences: false) {
@@ -336,9 +281,7 @@ public struct ManifestLoader: Sendable {
             default: parts.append(part)
             }
         }
-        // Lexical only (no symlinks resolved): the same answer as the shell's ../ for these paths.
-        let joined = parts.joined(separator: "/")
-        return joined.isEmpty ? "." : joined
+        return parts
     }
 
     static func update(_ hasher: inout SHA256, with bytes: [UInt8]) {

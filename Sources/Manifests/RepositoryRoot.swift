@@ -62,6 +62,11 @@ package struct RepositoryRoot: Sendable, Equatable {
     /// repository to a regular file of at most `limit` bytes. Anything else is refused without
     /// opening it. `directories` saves resolving the same directory for every file in it.
     package func read(_ path: String, limit: Int, directories: RealDirectories? = nil) -> Result<[UInt8], FileRefusal> {
+        // The common case in one `lstat`: the directory is known and the name is no link.
+        if let directories, let (candidate, status) = Self.plainFile(path, directories: directories) {
+            guard contains(candidate) else { return .failure(.outside(root: self.path)) }
+            return SmallFile.read(candidate, status: status, limit: limit).mapError(FileRefusal.file)
+        }
         let real: String
         switch Self.canonical(path, directories: directories) {
         case .success(let resolved): real = resolved
@@ -70,6 +75,20 @@ package struct RepositoryRoot: Sendable, Equatable {
         guard contains(real) else { return .failure(.outside(root: self.path)) }
         // Canonical, so no link is left to follow: one swapped in since is refused, not followed.
         return FileBytes.read(real, limit: limit, followsSymlinks: false).mapError(FileRefusal.file)
+    }
+
+    /// The canonical path of `path` and its `lstat`, when its directory's canonical path is known
+    /// and its name is there and not a symbolic link; nil otherwise (``canonical(_:directories:)``
+    /// then answers).
+    static func plainFile(_ path: String, directories: RealDirectories) -> (String, FileStatus)? {
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        let name = path[path.index(after: slash)...]
+        guard !name.isEmpty, name != ".", name != ".." else { return nil }
+        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        guard case .success(let realDirectory) = directories.resolve(directory) else { return nil }
+        let candidate = realDirectory == "/" ? "/" + name : realDirectory + "/" + name
+        guard let status = FileStatus(path: candidate, followsSymlinks: false), status.kind != .symbolicLink else { return nil }
+        return (candidate, status)
     }
 
     /// The canonical path of `path`: its directory's canonical path (from `directories`) and its

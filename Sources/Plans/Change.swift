@@ -25,6 +25,9 @@ public struct Change: Sendable, Hashable {
     /// What the new state record will carry once the request succeeds (create, renew, reissue).
     public var specDigest: String?
     public var settingsDigest: String?
+    /// The `csr_digest` the new state record will carry (``CSRDigest``): set with every request.
+    /// Not part of the printed or saved plan; apply takes it from the plan it recomputes.
+    public var csrDigest: String?
     /// The DCV method of the request, for the instructions printed after placing it.
     public var dcvMethod: DCVMethod?
 

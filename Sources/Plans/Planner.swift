@@ -13,30 +13,40 @@ import States
 public struct Planner: Sendable {
     public init() {}
 
+    /// Reads a certificate's CSR again for a request (``ManifestSet/resolveCSR(_:)``): specs
+    /// loaded without their CSR text, or with a CSR a state record vouched for, get it this way
+    /// when — and only when — their decision sends it.
+    public typealias CSRResolver = @Sendable (CertificateSpec) -> Result<CertificateSpec, CSRFileError>
+
     public func plan(
         manifests specs: [CertificateSpec], state: State, asOf: Date,
-        manifestsDigest: String = "", fileCount: Int = 0
+        manifestsDigest: String = "", fileCount: Int = 0, resolveCSR: CSRResolver? = nil
     ) -> Plan {
         let asOfDay = CalendarDate(asOf)
         var intentsByName: [String: [Intent]] = [:]
         for intent in state.intents { intentsByName[intent.name, default: []].append(intent) }
         let (adopted, adoptedOld) = Self.adoptions(specs, state: state)
-        let activeByNames = Self.activeOrdersByNames(state, except: adoptedOld)
+        // Needed only for a certificate without a record (a create, unless the names are ordered elsewhere).
+        let hasNew = specs.contains { state.certificates[adopted[$0.name] ?? $0.name] == nil }
+        let activeByNames = hasNew ? Self.activeOrdersByNames(state, except: adoptedOld) : [:]
 
-        var changes: [Change] = []
-        changes.reserveCapacity(specs.count + state.certificates.count)
         // Each certificate's decision is independent of the others' (and most of the work is its
         // two digests), so they are made on every core.
-        let decided = ConcurrentMap.map(specs) { [adopted, activeByNames, intentsByName] spec in
+        var changes = ConcurrentMap.map(specs) { [adopted, activeByNames, intentsByName] spec in
             decide(spec: spec, record: state.certificates[adopted[spec.name] ?? spec.name], asOf: asOfDay,
-                   activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [])
+                   activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [], resolveCSR: resolveCSR)
         }
-        for (spec, decision) in zip(specs, decided) {
-            changes.append(Self.withRename(decision, spec: spec, adoptedFrom: adopted[spec.name], state: state))
+        // Only a certificate with moved_from has more to say; the rest stay where they are.
+        for index in specs.indices where specs[index].movedFrom != nil {
+            changes[index] = Self.withRename(changes[index], spec: specs[index], adoptedFrom: adopted[specs[index].name], state: state)
         }
         let specNames = Set(specs.map(\.name))
-        changes += Self.orphans(state, specNames: specNames, adoptedOld: adoptedOld, intentsByName: intentsByName)
-        changes.sort { $0.name < $1.name }
+        let orphans = Self.orphans(state, specNames: specNames, adoptedOld: adoptedOld, intentsByName: intentsByName)
+        changes += orphans
+        // Specs come sorted by name from the loader: sorting 100,000 large changes again is not free.
+        if !orphans.isEmpty || !changes.indices.dropFirst().allSatisfy({ changes[$0 - 1].name < changes[$0].name }) {
+            changes.sort { $0.name < $1.name }
+        }
         return Plan(asOf: asOf, manifestsDigest: manifestsDigest, stateLineage: state.lineage, stateSerial: state.serial,
                     certificateCount: specs.count, fileCount: fileCount, changes: changes)
     }
@@ -106,13 +116,30 @@ public struct Planner: Sendable {
         return changes
     }
 
+    /// The decision for `spec`; when it sends the CSR and the spec does not hold it verified, the
+    /// CSR is read again (and verified, if a record only vouched for it) and the decision made
+    /// with it — or the certificate is blocked when that fails.
+    func decide(spec: CertificateSpec, record: StateRecord?, asOf: CalendarDate, activeByNames: [String: [String]],
+                intents: [Intent], resolveCSR: CSRResolver?) -> Change {
+        let change = decide(spec: spec, record: record, asOf: asOf, activeByNames: activeByNames, intents: intents)
+        guard change.action.isChange, spec.needsCSRResolution else { return change }
+        switch resolveCSR?(spec) ?? .failure(CSRFileError(reason: "the CSR of certificate '\(spec.name)' was not read")) {
+        case .success(let resolved):
+            return decide(spec: resolved, record: record, asOf: asOf, activeByNames: activeByNames, intents: intents)
+        case .failure(let failure):
+            var blocked = change
+            (blocked.action, blocked.reasons, blocked.request) = (.blocked, [failure.reason], nil)
+            return blocked
+        }
+    }
+
     /// One certificate's action: blocked, create, wait, or what its issued order needs.
     func decide(spec: CertificateSpec, record: StateRecord?, asOf: CalendarDate,
                 activeByNames: [String: [String]], intents: [Intent]) -> Change {
         var change = Change(name: spec.name, action: .none, reasons: [], product: spec.product,
                             commonName: spec.commonName, dnsNames: spec.dnsNames ?? [], orderID: record?.orderID)
         change.specDigest = SpecDigest.of(spec)
-        change.settingsDigest = SpecDigest.settings(of: spec)
+        // The settings digest is computed when a record has one to compare, or a request is made.
         change.dcvMethod = spec.dcvMethod
         if !intents.isEmpty {
             change.action = .blocked
@@ -156,11 +183,16 @@ public struct Planner: Sendable {
     func decideIssued(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, asOf: CalendarDate) -> Change {
         var change = change
         let (shapeChanges, productChanged) = Self.shapeChanges(spec, record, specDigest: change.specDigest)
-        if let settings = record.settingsDigest, settings != change.settingsDigest {
-            change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
+        if let settings = record.settingsDigest {
+            change.settingsDigest = SpecDigest.settings(of: spec)
+            if settings != change.settingsDigest {
+                change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
+            }
         }
         let window = spec.renewBeforeDays
-        let (coversBeyondWindow, coverageReason) = Self.coverage(record, window: window, asOf: asOf)
+        let coversBeyondWindow = Self.covers(record, window: window, asOf: asOf)
+        // Worded only for a decision that gives it as a reason (most certificates need nothing).
+        var coverageReason: String { Self.coverage(record, window: window, asOf: asOf).1 }
         if record.status == .expired {
             return renew(spec, record, change, reasons: ["order \(record.orderID) is expired"] + shapeChanges)
         }
@@ -201,7 +233,9 @@ public struct Planner: Sendable {
         if record.commonName != spec.commonName {
             changes.append("common_name changed from '\(record.commonName)' to '\(spec.commonName)'")
         }
-        let before = Set(record.dnsNames), after = Set(spec.dnsNames ?? [])
+        // The same list in the same order (the usual case) is the same set, without building one.
+        let sameList = record.dnsNames == (spec.dnsNames ?? [])
+        let before = sameList ? [] : Set(record.dnsNames), after = sameList ? [] : Set(spec.dnsNames ?? [])
         if before != after {
             let added = after.subtracting(before).sorted().map { "+\($0)" }
             let removed = before.subtracting(after).sorted().map { "-\($0)" }
@@ -211,6 +245,12 @@ public struct Planner: Sendable {
             changes.append("the CSR changed (a new key or new names)")
         }
         return (changes, productChanged)
+    }
+
+    /// Whether the order covers beyond the renewal window: ``coverage(_:window:asOf:)`` without its words.
+    static func covers(_ record: StateRecord, window: Int, asOf: CalendarDate) -> Bool {
+        guard let orderEnd = record.orderValidTill else { return false }
+        return asOf.days(until: orderEnd) > window
     }
 
     /// Whether the order covers beyond the renewal window (a free reissue) or not (a renewal), and why.
@@ -225,8 +265,16 @@ public struct Planner: Sendable {
         return (false, "order \(record.orderID) covers only until \(orderEnd), \(orderDays) days after as-of, not beyond the \(window)-day window: a renewal")
     }
 
-    func create(_ spec: CertificateSpec, _ change: Change, reason: String) -> Change {
+    /// A change that sends a request: the digests that the new state record will carry.
+    static func withRecordDigests(_ change: Change, spec: CertificateSpec) -> Change {
         var change = change
+        if change.settingsDigest == nil { change.settingsDigest = SpecDigest.settings(of: spec) }
+        change.csrDigest = change.specDigest.flatMap { CSRDigest.of(spec, specDigest: $0) }
+        return change
+    }
+
+    func create(_ spec: CertificateSpec, _ change: Change, reason: String) -> Change {
+        var change = Self.withRecordDigests(change, spec: spec)
         change.action = .create
         change.reasons = [reason]
         change.request = .order(RequestBody.order(for: spec))
@@ -234,7 +282,7 @@ public struct Planner: Sendable {
     }
 
     func renew(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, reasons: [String]) -> Change {
-        var change = change
+        var change = Self.withRecordDigests(change, spec: spec)
         change.action = .renew
         change.reasons = reasons
         change.renewalOfOrderID = record.orderID
@@ -244,7 +292,7 @@ public struct Planner: Sendable {
     }
 
     func reissue(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, reasons: [String]) -> Change {
-        var change = change
+        var change = Self.withRecordDigests(change, spec: spec)
         change.action = .reissue
         change.reasons = reasons
         change.request = .reissue(RequestBody.reissue(for: spec))

@@ -14,6 +14,9 @@ public struct StateRecord: Sendable, Hashable {
     public var specDigest: String?
     /// Digest of the order settings that do not shape the certificate (comments, contacts, …).
     public var settingsDigest: String?
+    /// Digest of the CSR's bytes, bound to the product, names and ``specDigest`` certform verified
+    /// them with (`CSRDigest` in Manifests): a plan need not verify those bytes again.
+    public var csrDigest: String?
     /// As last seen in CertCentral (unknown statuses survive as written).
     public var status: OrderStatus
     public var orderedAt: String?
@@ -58,7 +61,7 @@ public struct StateRecord: Sendable, Hashable {
         "order_id", "certificate_id", "product", "common_name", "dns_names", "spec_digest", "settings_digest",
         "status", "ordered_at", "renewal_of_order_id", "dcv_method", "dcv_random_value", "valid_from",
         "valid_till", "order_valid_till", "thumbprint", "serial_number", "history", "auto_reissue",
-        "dcv_expires_at", "dcv_published_value",
+        "dcv_expires_at", "dcv_published_value", "csr_digest",
     ]
 
     /// Reads a record; `path` names it in errors (`certificates.example-com`).
@@ -94,6 +97,7 @@ public struct StateRecord: Sendable, Hashable {
         self.dnsNames = dnsNames
         specDigest = try field("spec_digest", \.stringValue, required: false, expected: "a string")
         settingsDigest = try field("settings_digest", \.stringValue, required: false, expected: "a string")
+        csrDigest = try field("csr_digest", \.stringValue, required: false, expected: "a string")
         status = OrderStatus(try field("status", \.stringValue, required: true, expected: "a string")!)
         orderedAt = try field("ordered_at", \.stringValue, required: false, expected: "a string")
         renewalOfOrderID = try field("renewal_of_order_id", \.intValue, required: false, expected: "an integer")
@@ -122,6 +126,7 @@ public struct StateRecord: Sendable, Hashable {
         object["dns_names"] = .array(dnsNames.map(JSONValue.string))
         if let specDigest { object["spec_digest"] = .string(specDigest) }
         if let settingsDigest { object["settings_digest"] = .string(settingsDigest) }
+        if let csrDigest { object["csr_digest"] = .string(csrDigest) }
         object["status"] = .string(status.rawValue)
         object["ordered_at"] = JSONValue(orderedAt)
         object["renewal_of_order_id"] = JSONValue(renewalOfOrderID)

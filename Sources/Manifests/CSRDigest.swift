@@ -1,0 +1,136 @@
+import CertCentralAPI
+import Crypto
+import Foundation
+
+/// The SHA-256 of a CSR's bytes (the `csr_file` as read, or the inline `csr` as written), held in
+/// 32 bytes rather than as text: a plan may hold one per certificate.
+public struct CSRBytesDigest: Sendable, Hashable {
+    private var words: (UInt64, UInt64, UInt64, UInt64)
+
+    public init(of bytes: some DataProtocol) {
+        self.init(SHA256.hash(data: bytes))
+    }
+
+    init(_ digest: SHA256.Digest) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        digest.withUnsafeBytes { raw in
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(32))) }
+        }
+        self.words = words
+    }
+
+    /// Lowercase hex, as `sha256sum` prints it.
+    public var hex: String {
+        withUnsafeBytes(of: words) { CSRInspector.hex($0) }
+    }
+
+    public static func == (lhs: CSRBytesDigest, rhs: CSRBytesDigest) -> Bool {
+        lhs.words == rhs.words
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: words) { hasher.combine(bytes: $0) }
+    }
+}
+
+/// A state record's `csr_digest` (SPEC §3): what certform vouches for once it has verified a CSR.
+///
+/// It is the digest of the CSR's bytes *bound to* the product, common name, DNS names and
+/// `spec_digest` they were verified with, so that one equal digest proves all of it at once: these
+/// bytes parse, their signature verifies, their key is one DigiCert takes, their names are among
+/// these names, and this spec's digest (which covers the CSR's key and names) is that
+/// `spec_digest`. A record whose names or spec digest changed since (a refresh, a reissue, a hand
+/// edit) no longer matches, and the CSR is verified again: the digest can never vouch for a key
+/// other than the one it was recorded with.
+///
+/// The state is trusted as far as it goes: a digest forged by hand could hide a CSR problem from a
+/// plan in which that CSR is not sent, but a CSR that is sent is always read and verified again
+/// (``ManifestSet/resolveCSR(_:)``).
+public enum CSRDigest {
+    /// `sha256:` + hex over the CSR bytes' digest and what they were verified with:
+    /// `csr_sha256=HEX\nproduct=…\ncommon_name=…\ndns_names=A,B\nspec_digest=…\n`, the names sorted.
+    public static func of(_ bytes: CSRBytesDigest, product: Product, commonName: String, dnsNames: [String], specDigest: String) -> String {
+        "sha256:" + CSRInspector.hex(digest(bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest))
+    }
+
+    /// Whether `recorded` is ``of(_:product:commonName:dnsNames:specDigest:)`` for these, without
+    /// building its text (a plan asks once per certificate).
+    static func matches(_ recorded: String, _ bytes: CSRBytesDigest, product: Product, commonName: String,
+                        dnsNames: [String], specDigest: String) -> Bool {
+        var recorded = recorded
+        return recorded.withUTF8 { text in
+            guard text.count == 71, text.starts(with: "sha256:".utf8) else { return false }
+            let digest = Self.digest(bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest)
+            let digits = Array("0123456789abcdef".utf8)
+            for (index, byte) in digest.enumerated()
+            where text[7 + 2 * index] != digits[Int(byte >> 4)] || text[8 + 2 * index] != digits[Int(byte & 15)] {
+                return false
+            }
+            return true
+        }
+    }
+
+    static func digest(_ bytes: CSRBytesDigest, product: Product, commonName: String, dnsNames: [String], specDigest: String) -> SHA256.Digest {
+        var hasher = SHA256()
+        func add(_ text: String) {
+            var text = text
+            text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+        add("csr_sha256=")
+        add(bytes.hex)
+        add("\nproduct=")
+        add(product.rawValue)
+        add("\ncommon_name=")
+        add(commonName)
+        add("\ndns_names=")
+        for (index, name) in (dnsNames.count > 1 ? dnsNames.sorted() : dnsNames).enumerated() {
+            if index > 0 { add(",") }
+            add(name)
+        }
+        add("\nspec_digest=")
+        add(specDigest)
+        add("\n")
+        return hasher.finalize()
+    }
+
+    /// The `csr_digest` for `spec` with `specDigest`, when its CSR bytes are known.
+    public static func of(_ spec: CertificateSpec, specDigest: String) -> String? {
+        guard let bytes = spec.csrBytesDigest ?? (spec.csr.isEmpty ? nil : CSRBytesDigest(of: Array(spec.csr.utf8))) else { return nil }
+        return of(bytes, product: spec.product, commonName: spec.commonName, dnsNames: spec.dnsNames ?? [], specDigest: specDigest)
+    }
+}
+
+/// What a state record remembers of a verified CSR: its `csr_digest` and the `spec_digest` it
+/// was recorded with.
+public struct RecordedCSR: Sendable, Hashable {
+    public var csrDigest: String
+    public var specDigest: String
+
+    public init(csrDigest: String, specDigest: String) {
+        self.csrDigest = csrDigest
+        self.specDigest = specDigest
+    }
+}
+
+/// What the state remembers of verified CSRs, by certificate name (a record's `csr_digest` and
+/// `spec_digest`). The records that may vouch for a certificate's CSR are those of its name and
+/// of its `moved_from`.
+public struct RecordedCSRs: Sendable {
+    let lookup: @Sendable (String) -> RecordedCSR?
+
+    public init(_ lookup: @escaping @Sendable (_ name: String) -> RecordedCSR?) {
+        self.lookup = lookup
+    }
+
+    /// The spec digest of the record that vouches for `spec`'s CSR, whose bytes have `bytes`.
+    func vouchedSpecDigest(for spec: CertificateSpec, bytes: CSRBytesDigest) -> String? {
+        for name in [spec.name, spec.movedFrom] {
+            guard let name, let record = lookup(name) else { continue }
+            if CSRDigest.matches(record.csrDigest, bytes, product: spec.product, commonName: spec.commonName,
+                                 dnsNames: spec.dnsNames ?? [], specDigest: record.specDigest) {
+                return record.specDigest
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,256 @@
+import Crypto
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The checks that need every manifest: unique names, and each certificate's CSR — read from its
+/// file and checked on every core (a signature check per certificate was most of a large plan),
+/// unless a state record vouches for the very same bytes (``CSRDigest``).
+extension ManifestLoader {
+    /// The outcome of reading and checking one certificate's CSR.
+    struct CSROutcome: Sendable {
+        /// The text read from `csr_file`, until it is hashed into the manifests' digest.
+        var text: String?
+        var digest: CSRBytesDigest?
+        var summary: CSRSummary?
+        /// The spec digest of the record that vouched for the CSR, when one did.
+        var vouched: String?
+        var problem: String?
+    }
+
+    /// CSRs are read and checked this many certificates at a time, so that the text of at most
+    /// so many CSR files is held at once.
+    static let csrBatch = 4096
+
+    typealias Entry = (spec: CertificateSpec, isValid: Bool)
+
+    /// Reads and checks every CSR, reports each problem, and returns the set. `certificates` holds
+    /// the certificates of each file.
+    func finish(certificates: [[Entry]], diagnostics: [Diagnostic], files: [String],
+                hasher: SHA256, recorded: RecordedCSRs? = nil,
+                readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> ManifestSet {
+        var diagnostics = diagnostics
+        let duplicated = Self.duplicateNames(in: certificates, diagnostics: &diagnostics)
+        let parts = duplicated.isEmpty ? certificates : certificates.map { $0.filter { !duplicated.contains($0.spec.name) } }
+        var hasher = hasher
+        var collector = Collector(keepsCSRText: keepsCSRText, count: parts.reduce(0) { $0 + $1.count })
+        for part in parts {
+            for start in stride(from: 0, to: part.count, by: Self.csrBatch) {
+                let range = start..<min(start + Self.csrBatch, part.count)
+                let outcomes = inspectCSRs(of: part, range, recorded: recorded, readCSRFile: readCSRFile)
+                collector.add(part, range, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
+            }
+        }
+        var checked = collector.checked
+        Self.warnAboutSharedCommonNames(in: checked, diagnostics: &diagnostics)
+        // Manifests are usually written in order; checking that first is linear.
+        if !checked.indices.dropFirst().allSatisfy({ checked[$0 - 1].name < checked[$0].name }) {
+            checked.sort { $0.name < $1.name }
+        }
+        diagnostics.sort()
+        return ManifestSet(certificates: checked, diagnostics: diagnostics, files: files,
+                           digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
+    }
+
+    /// Reports each certificate name defined more than once, at both places; returns those names.
+    static func duplicateNames(in parts: [[Entry]], diagnostics: inout [Diagnostic]) -> Set<String> {
+        // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
+        var firstByName: [String: (Int, Int)] = [:]
+        firstByName.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        var duplicated = Set<String>()
+        for part in parts.indices {
+            for index in parts[part].indices {
+                let name = parts[part][index].spec.name
+                guard let (otherPart, otherIndex) = firstByName[name] else {
+                    firstByName[name] = (part, index)
+                    continue
+                }
+                let spec = parts[part][index].spec, other = parts[otherPart][otherIndex].spec
+                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(other.file):\(other.location.line):\(other.location.column)", file: spec.file, at: spec.location))
+                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location.line):\(spec.location.column)", file: other.file, at: other.location))
+                duplicated.insert(spec.name)
+            }
+        }
+        return duplicated
+    }
+
+    /// Reads the csr_file of each certificate in `range` of `part` and checks its CSR, on every
+    /// core; one outcome per certificate.
+    func inspectCSRs(of part: [Entry], _ range: Range<Int>, recorded: RecordedCSRs?,
+                     readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> [CSROutcome] {
+        let checksCSRs = self.checksCSRs
+        return Self.concurrentMap(part, range) { spec -> CSROutcome in
+            var outcome = CSROutcome()
+            var pem = spec.csr
+            if let written = spec.csrFile {
+                switch readCSRFile(spec, written) {
+                case .success(let text?):
+                    outcome.text = text
+                    pem = text
+                case .success(nil):
+                    break
+                case .failure(let failure):
+                    outcome.problem = "cannot read csr_file '\(written)' of certificate '\(spec.name)': \(failure.reason)"
+                    return outcome
+                }
+            }
+            guard !pem.isEmpty else { return outcome }
+            let digest = Self.digest(of: pem)
+            outcome.digest = digest
+            guard checksCSRs else { return outcome }
+            if let recorded, let vouched = recorded.vouchedSpecDigest(for: spec, bytes: digest) {
+                outcome.vouched = vouched
+                return outcome
+            }
+            switch CSRInspector.inspect(pem: pem, declaredNames: spec.allNames) {
+            case .success(let summary): outcome.summary = summary
+            case .failure(let failure): outcome.problem = Self.csrProblem(failure, of: spec)
+            }
+            return outcome
+        }
+    }
+
+    /// `transform` of the spec of each entry in `range` of `entries`, in order, on every core; the
+    /// specs are read in place, not copied.
+    static func concurrentMap<Result: Sendable>(_ entries: [Entry], _ range: Range<Int>,
+                                                _ transform: @Sendable (borrowing CertificateSpec) -> Result) -> [Result] {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let count = range.count
+        let chunks = count < 64 || cores < 2 ? 1 : min(count, cores * 8)
+        return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // Each index is written by exactly one chunk, so the writes never overlap.
+            nonisolated(unsafe) let output = buffer
+            entries.withUnsafeBufferPointer { input in
+                nonisolated(unsafe) let input = input
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for offset in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+                        (output.baseAddress! + offset).initialize(to: transform(input[range.lowerBound + offset].spec))
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// The CSR problem as reported, naming where the CSR came from.
+    static func csrProblem(_ failure: CSRInspector.Failure, of spec: CertificateSpec) -> String {
+        let source = spec.csrFile.map { "csr_file '\($0)'" } ?? "csr"
+        return "\(source) of certificate '\(spec.name)': \(failure)"
+    }
+
+    static func digest(of text: String) -> CSRBytesDigest {
+        var text = text
+        return text.withUTF8 { CSRBytesDigest(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Puts each CSR outcome into its certificate and keeps the valid ones, reporting each CSR
+    /// problem. The digest covers every CSR file once per manifest that names it, in the order
+    /// the manifests name them.
+    struct Collector {
+        let keepsCSRText: Bool
+        var checked: [CertificateSpec] = []
+        /// The csr_files hashed so far, by what the manifest wrote, in the manifest being added.
+        var hashedCSRFiles = Set<String>()
+        var manifest = ""
+
+        init(keepsCSRText: Bool, count: Int) {
+            self.keepsCSRText = keepsCSRText
+            checked.reserveCapacity(count)
+        }
+
+        mutating func add(_ part: [Entry], _ range: Range<Int>, outcomes: [CSROutcome],
+                          hasher: inout SHA256, diagnostics: inout [Diagnostic]) {
+            for (index, outcome) in zip(range, outcomes) {
+                var spec = part[index].spec
+                let isValid = part[index].isValid
+                if let text = outcome.text {
+                    if keepsCSRText { spec.csr = text }
+                    if spec.file != manifest {
+                        manifest = spec.file
+                        hashedCSRFiles.removeAll(keepingCapacity: true)
+                    }
+                    if hashedCSRFiles.insert(spec.csrFile!).inserted {
+                        update(&hasher, with: Array(spec.file.utf8))
+                        update(&hasher, with: Array(spec.csrFile!.utf8))
+                        var text = text
+                        text.withUTF8 { ManifestLoader.update(&hasher, with: UnsafeRawBufferPointer($0)) }
+                    }
+                }
+                if let problem = outcome.problem {
+                    diagnostics.append(.error(problem, file: spec.file, at: spec.csrLocation ?? spec.location))
+                    continue
+                }
+                spec.csrBytesDigest = outcome.digest
+                spec.csrSummary = outcome.summary
+                spec.vouchedSpecDigest = outcome.vouched
+                if isValid { checked.append(spec) }
+            }
+        }
+
+        func update(_ hasher: inout SHA256, with bytes: [UInt8]) {
+            ManifestLoader.update(&hasher, with: bytes)
+        }
+    }
+
+    static func update(_ hasher: inout SHA256, with bytes: UnsafeRawBufferPointer) {
+        var length = UInt64(bytes.count).bigEndian
+        withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: bytes)
+    }
+}
+
+/// `csr_file` paths resolved against their manifest (``ManifestLoader/resolve(_:relativeTo:)``),
+/// each directory once per manifest: 100,000 CSR files live in a handful of directories.
+final class ResolvedPaths: Sendable {
+    private let directories = Mutex<[String: [Substring]]>([:])
+
+    /// The same answer as ``ManifestLoader/resolve(_:relativeTo:)``: the resolved components of
+    /// the directory of `written`, then its name.
+    func resolve(_ written: String, relativeTo manifest: String) -> String {
+        guard !written.hasPrefix("/"), let slash = written.lastIndex(of: "/") else {
+            return ManifestLoader.resolve(written, relativeTo: manifest)
+        }
+        let name = written[written.index(after: slash)...]
+        guard !name.isEmpty, name != ".", name != ".." else { return ManifestLoader.resolve(written, relativeTo: manifest) }
+        let key = manifest + "\u{0}" + written[..<slash]
+        let parts: [Substring]
+        if let known = directories.withLock({ $0[key] }) {
+            parts = known
+        } else {
+            parts = ManifestLoader.resolvedParts(String(written[..<slash]), relativeTo: manifest)
+            directories.withLock { $0[key] = parts }
+        }
+        // A name of its own follows whatever the directory resolved to, so the path is never empty.
+        return (parts + [name]).joined(separator: "/")
+    }
+}
+
+extension ManifestSet {
+    /// `spec` ready for a request: its CSR text read again from `csr_file` (the same bytes as
+    /// before, or a failure), and the CSR verified if a state record only vouched for it. A CSR
+    /// that a plan sends is always one certform has just verified.
+    public func resolveCSR(_ spec: CertificateSpec) -> Result<CertificateSpec, CSRFileError> {
+        var spec = spec
+        if let written = spec.csrFile, spec.csr.isEmpty {
+            guard let root else { return .failure(CSRFileError(reason: "csr_file '\(written)' of certificate '\(spec.name)' cannot be read again")) }
+            switch ManifestLoader.readCSRFile(written, of: spec, in: root) {
+            case .success(let text?):
+                guard ManifestLoader.digest(of: text) == spec.csrBytesDigest else {
+                    return .failure(CSRFileError(reason: "csr_file '\(written)' of certificate '\(spec.name)' changed while certform was reading it; plan again"))
+                }
+                spec.csr = text
+            case .success(nil):
+                return .failure(CSRFileError(reason: "csr_file '\(written)' of certificate '\(spec.name)' was not read"))
+            case .failure(let failure):
+                return .failure(CSRFileError(reason: "cannot read csr_file '\(written)' of certificate '\(spec.name)': \(failure.reason)"))
+            }
+        }
+        if spec.csrSummary == nil, !spec.csr.isEmpty {
+            switch CSRInspector.inspect(pem: spec.csr, declaredNames: spec.allNames) {
+            case .success(let summary): spec.csrSummary = summary
+            case .failure(let failure): return .failure(CSRFileError(reason: ManifestLoader.csrProblem(failure, of: spec)))
+            }
+        }
+        return .success(spec)
+    }
+}

@@ -1,0 +1,72 @@
+import CertCentralAPI
+import CertformTestSupport
+import Dates
+import Foundation
+import JSON
+import Manifests
+@testable import Plans
+import Testing
+
+/// The settings digest is built without the generic encoder; it must be the digest of exactly the
+/// JSON the order body's `Encodable` conformance writes (less `certificate`), for every field.
+@Suite struct SettingsDigestTests {
+    /// The settings as they were computed before: the encoded order body without `certificate`.
+    static func encoded(_ spec: CertificateSpec) -> JSONValue {
+        guard case .object(var object) = RequestBody.settings(of: spec).jsonValue else { return .null }
+        object.removeValue(forKey: "certificate")
+        return .object(object)
+    }
+
+    static func expectSame(_ spec: CertificateSpec) {
+        let direct = SpecDigest.settingsJSON(of: spec)
+        #expect(direct == encoded(spec), "\(spec.name)")
+        #expect(String(decoding: SettingsWriter.compact(spec), as: UTF8.self) == JSONWriter.compact(encoded(spec)), "\(spec.name)")
+        #expect(SpecDigest.settings(of: spec) == RequestBody.digest(encoded(spec)), "\(spec.name)")
+    }
+
+    @Test func everyFieldIsWrittenAsTheEncoderWritesIt() {
+        var spec = Fixture.spec()
+        Self.expectSame(spec)
+        spec.validityYears = nil
+        spec.validityDays = 397
+        spec.customExpirationDate = "2027-10-01"
+        spec.comments = "Team \"ops\"\n\u{1B}[31m \u{2014} \u{FC}n\u{EF}c\u{F6}d\u{E9} \u{202E}"
+        spec.autoRenew = 0
+        spec.autoReissue = 1
+        spec.customRenewalMessage = "renew me"
+        spec.disableRenewalNotifications = true
+        spec.paymentMethod = .card
+        spec.dcvMethod = .email
+        spec.dcvEmails = [DCVEmail(dnsName: "example.com", emailDomain: "example.com", email: "admin@example.com"),
+                          DCVEmail(dnsName: "www.example.com", emailDomain: "example.com")]
+        spec.locale = "zh_CN"
+        spec.skipApproval = false
+        spec.disableCT = true
+        spec.containerID = 42
+        spec.customFields = [CustomField(metadataID: 12, value: "Invoice #1"), CustomField(metadataID: 13, value: "")]
+        spec.technicalContact = TechnicalContact(firstName: "Jim", lastName: "Smith", telephone: "555", jobTitle: "Admin", email: "jim@example.com")
+        spec.organizationUnits = ["Ops"]
+        spec.serverPlatformID = 45
+        Self.expectSame(spec)
+        spec.technicalContact?.jobTitle = nil
+        spec.orderValidity = OrderValidity(days: 30)
+        spec.validityDays = nil
+        spec.customExpirationDate = nil
+        Self.expectSame(spec)
+        spec.orderValidity = OrderValidity(years: 2, customExpirationDate: "2028-01-01")
+        Self.expectSame(spec)
+    }
+
+    @Test func theShippedManifestsAndTheCorpusGiveTheSameDigests() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        var count = 0
+        for directory in ["manifests", "Tests/Corpus/schema"] {
+            let set = ManifestLoader(directory: root + "/" + directory, asOf: CalendarDate("2026-12-01")!, checksCSRs: false).load()
+            for spec in set.certificates {
+                Self.expectSame(spec)
+                count += 1
+            }
+        }
+        #expect(count >= 7)
+    }
+}
