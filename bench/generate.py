@@ -22,6 +22,7 @@ import copy
 import hashlib
 import json
 import os
+import subprocess
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -46,10 +47,15 @@ def spec_digest(product, cn, dns, key_digest, csr_names):
     return "sha256:" + sha256_hex(text.encode())
 
 
+def git_blob_id(data):
+    """The id git gives a file's bytes (`git hash-object`): SHA-1 of `blob <size>\\0` + bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def csr_digest(csr_bytes, product, cn, dns, spec):
-    """CSRDigest.of (Sources/Manifests/CSRDigest.swift): the CSR file's bytes, bound to the
+    """CSRDigest.of (Sources/Manifests/CSRDigest.swift): the CSR file's git blob id, bound to the
     product, names and spec digest they were verified with."""
-    text = (f"csr_sha256={sha256_hex(csr_bytes)}\nproduct={product}\ncommon_name={cn}\n"
+    text = (f"csr_blob={git_blob_id(csr_bytes)}\nproduct={product}\ncommon_name={cn}\n"
             f"dns_names={','.join(sorted(dns))}\nspec_digest={spec}\n")
     return "sha256:" + sha256_hex(text.encode())
 
@@ -245,6 +251,12 @@ def main():
     for folder in ("manifests", "csr", "state"):
         os.makedirs(f"{args.out}/{folder}", exist_ok=True)
     records = (generate_lean if args.profile == "lean" else generate_large)(args.count, args.out)
+    # A checkout, as certform meets it in CI: the manifests and CSR files committed, so that git's
+    # index knows each file's blob id (certform plan uses it instead of reading the file).
+    git = ["git", "-C", args.out, "-c", "user.name=bench", "-c", "user.email=bench@example.com"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "manifests", "csr"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "generated"], check=True)
     cold = copy.deepcopy(records)
     for entry in cold.values():
         for key in ("spec_digest", "settings_digest", "csr_digest"):

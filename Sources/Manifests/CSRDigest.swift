@@ -2,26 +2,34 @@ import CertCentralAPI
 import Crypto
 import Foundation
 
-/// The SHA-256 of a CSR's bytes (the `csr_file` as read, or the inline `csr` as written), held in
-/// 32 bytes rather than as text: a plan may hold one per certificate.
+/// The identity of a CSR's bytes (the `csr_file` as read, or the inline `csr` as written): their
+/// git blob id, the SHA-1 of `blob <size>\0` followed by the bytes, held in 20 bytes rather than as
+/// text (a plan may hold one per certificate). It is the id git itself gives the file, so for a
+/// committed CSR file the repository's index already holds it (``GitIndex``) and a plan need not
+/// read the file at all; `git hash-object FILE` prints it.
 public struct CSRBytesDigest: Sendable, Hashable {
-    private var words: (UInt64, UInt64, UInt64, UInt64)
+    private var words: (UInt64, UInt64, UInt32)
 
     public init(of bytes: some DataProtocol) {
-        self.init(SHA256.hash(data: bytes))
+        var hasher = Insecure.SHA1()
+        hasher.update(data: Array("blob \(bytes.count)\u{0}".utf8))
+        hasher.update(data: bytes)
+        self.init(blobID: Array(hasher.finalize()))
     }
 
-    init(_ digest: SHA256.Digest) {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        digest.withUnsafeBytes { raw in
-            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(32))) }
+    /// The 20 bytes of a blob id, as an index entry holds them.
+    init(blobID bytes: [UInt8]) {
+        precondition(bytes.count == 20, "a SHA-1 blob id has 20 bytes")
+        var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { raw in
+            raw.copyBytes(from: bytes)
         }
         self.words = words
     }
 
-    /// Lowercase hex, as `sha256sum` prints it.
+    /// Lowercase hex, as `git hash-object` prints it.
     public var hex: String {
-        withUnsafeBytes(of: words) { CSRInspector.hex($0) }
+        withUnsafeBytes(of: words) { CSRInspector.hex(UnsafeRawBufferPointer(rebasing: $0.prefix(20))) }
     }
 
     public static func == (lhs: CSRBytesDigest, rhs: CSRBytesDigest) -> Bool {
@@ -29,7 +37,7 @@ public struct CSRBytesDigest: Sendable, Hashable {
     }
 
     public func hash(into hasher: inout Hasher) {
-        withUnsafeBytes(of: words) { hasher.combine(bytes: $0) }
+        withUnsafeBytes(of: words) { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(20))) }
     }
 }
 
@@ -47,8 +55,8 @@ public struct CSRBytesDigest: Sendable, Hashable {
 /// plan in which that CSR is not sent, but a CSR that is sent is always read and verified again
 /// (``ManifestSet/resolveCSR(_:)``).
 public enum CSRDigest {
-    /// `sha256:` + hex over the CSR bytes' digest and what they were verified with:
-    /// `csr_sha256=HEX\nproduct=…\ncommon_name=…\ndns_names=A,B\nspec_digest=…\n`, the names sorted.
+    /// `sha256:` + hex over the CSR bytes' git blob id and what they were verified with:
+    /// `csr_blob=HEX\nproduct=…\ncommon_name=…\ndns_names=A,B\nspec_digest=…\n`, the names sorted.
     public static func of(_ bytes: CSRBytesDigest, product: Product, commonName: String, dnsNames: [String], specDigest: String) -> String {
         "sha256:" + CSRInspector.hex(digest(bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest))
     }
@@ -76,7 +84,7 @@ public enum CSRDigest {
             var text = text
             text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         }
-        add("csr_sha256=")
+        add("csr_blob=")
         add(bytes.hex)
         add("\nproduct=")
         add(product.rawValue)

@@ -15,6 +15,8 @@ extension ManifestLoader {
         var summary: CSRSummary?
         /// The spec digest of the record that vouched for the CSR, when one did.
         var vouched: String?
+        /// Whether the blob id came from git's index, the file unread.
+        var fromIndex = false
         var problem: String?
     }
 
@@ -24,11 +26,18 @@ extension ManifestLoader {
 
     typealias Entry = (spec: CertificateSpec, isValid: Bool)
 
+    /// How the CSR files named by `csr_file` are reached: `read` returns a file's text (nil when
+    /// files are not read); `identify`, when there is a git index, the blob id a file has without
+    /// reading it (``GitIndex``), or nil when only reading can tell.
+    struct CSRFiles: Sendable {
+        var read: @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>
+        var identify: (@Sendable (CertificateSpec, String) -> CSRBytesDigest?)? = nil
+    }
+
     /// Reads and checks every CSR, reports each problem, and returns the set. `certificates` holds
     /// the certificates of each file.
     func finish(certificates: [[Entry]], diagnostics: [Diagnostic], files: [String],
-                hasher: SHA256, recorded: RecordedCSRs? = nil,
-                readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> ManifestSet {
+                hasher: SHA256, recorded: RecordedCSRs? = nil, csrFiles: CSRFiles) -> ManifestSet {
         var diagnostics = diagnostics
         let duplicated = Self.duplicateNames(in: certificates, diagnostics: &diagnostics)
         let parts = duplicated.isEmpty ? certificates : certificates.map { $0.filter { !duplicated.contains($0.spec.name) } }
@@ -37,19 +46,22 @@ extension ManifestLoader {
         for part in parts {
             for start in stride(from: 0, to: part.count, by: Self.csrBatch) {
                 let range = start..<min(start + Self.csrBatch, part.count)
-                let outcomes = inspectCSRs(of: part, range, recorded: recorded, readCSRFile: readCSRFile)
+                let outcomes = inspectCSRs(of: part, range, recorded: recorded, csrFiles: csrFiles)
                 collector.add(part, range, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
             }
         }
         var checked = collector.checked
+        let counts = collector.counts
         Self.warnAboutSharedCommonNames(in: checked, diagnostics: &diagnostics)
         // Manifests are usually written in order; checking that first is linear.
         if !checked.indices.dropFirst().allSatisfy({ checked[$0 - 1].name < checked[$0].name }) {
             checked.sort { $0.name < $1.name }
         }
         diagnostics.sort()
-        return ManifestSet(certificates: checked, diagnostics: diagnostics, files: files,
-                           digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
+        var set = ManifestSet(certificates: checked, diagnostics: diagnostics, files: files,
+                              digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
+        set.csrCounts = counts
+        return set
     }
 
     /// Reports each certificate name defined more than once, at both places; returns those names.
@@ -76,16 +88,25 @@ extension ManifestLoader {
 
     /// Reads the csr_file of each certificate in `range` of `part` and checks its CSR, on every
     /// core; one outcome per certificate.
-    func inspectCSRs(of part: [Entry], _ range: Range<Int>, recorded: RecordedCSRs?,
-                     readCSRFile: @escaping @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>) -> [CSROutcome] {
+    func inspectCSRs(of part: [Entry], _ range: Range<Int>, recorded: RecordedCSRs?, csrFiles: CSRFiles) -> [CSROutcome] {
         let checksCSRs = self.checksCSRs
         return Self.concurrentMap(part, range) { spec -> CSROutcome in
             var outcome = CSROutcome()
             var pem = spec.csr
             if let written = spec.csrFile {
-                switch readCSRFile(spec, written) {
+                // A committed file unchanged since git hashed it, whose bytes a record vouches for,
+                // is not even read (one lstat instead of four system calls and a hash).
+                if checksCSRs, let recorded, let known = csrFiles.identify?(spec, written),
+                   let vouched = recorded.vouchedSpecDigest(for: spec, bytes: known) {
+                    outcome.digest = known
+                    outcome.vouched = vouched
+                    outcome.fromIndex = true
+                    return outcome
+                }
+                switch csrFiles.read(spec, written) {
                 case .success(let text?):
                     outcome.text = text
+                    outcome.digest = Self.digest(of: text)
                     pem = text
                 case .success(nil):
                     break
@@ -95,7 +116,7 @@ extension ManifestLoader {
                 }
             }
             guard !pem.isEmpty else { return outcome }
-            let digest = Self.digest(of: pem)
+            let digest = outcome.digest ?? Self.digest(of: pem)
             outcome.digest = digest
             guard checksCSRs else { return outcome }
             if let recorded, let vouched = recorded.vouchedSpecDigest(for: spec, bytes: digest) {
@@ -152,6 +173,7 @@ extension ManifestLoader {
         /// The csr_files hashed so far, by what the manifest wrote, in the manifest being added.
         var hashedCSRFiles = Set<String>()
         var manifest = ""
+        var counts = CSRCounts()
 
         init(keepsCSRText: Bool, count: Int) {
             self.keepsCSRText = keepsCSRText
@@ -161,19 +183,23 @@ extension ManifestLoader {
         mutating func add(_ part: [Entry], _ range: Range<Int>, outcomes: [CSROutcome],
                           hasher: inout SHA256, diagnostics: inout [Diagnostic]) {
             for (index, outcome) in zip(range, outcomes) {
+                if outcome.text != nil { counts.read += 1 }
+                if outcome.fromIndex { counts.knownFromIndex += 1 }
+                if outcome.summary != nil { counts.verified += 1 }
+                if outcome.vouched != nil { counts.vouched += 1 }
                 var spec = part[index].spec
                 let isValid = part[index].isValid
-                if let text = outcome.text {
-                    if keepsCSRText { spec.csr = text }
+                if let text = outcome.text, keepsCSRText { spec.csr = text }
+                // A CSR file counts in the digest by its blob id, known with or without reading it.
+                if let csrFile = spec.csrFile, let blob = outcome.digest {
                     if spec.file != manifest {
                         manifest = spec.file
                         hashedCSRFiles.removeAll(keepingCapacity: true)
                     }
-                    if hashedCSRFiles.insert(spec.csrFile!).inserted {
+                    if hashedCSRFiles.insert(csrFile).inserted {
                         update(&hasher, with: Array(spec.file.utf8))
-                        update(&hasher, with: Array(spec.csrFile!.utf8))
-                        var text = text
-                        text.withUTF8 { ManifestLoader.update(&hasher, with: UnsafeRawBufferPointer($0)) }
+                        update(&hasher, with: Array(csrFile.utf8))
+                        update(&hasher, with: Array(blob.hex.utf8))
                     }
                 }
                 if let problem = outcome.problem {

@@ -81,14 +81,20 @@ package struct RepositoryRoot: Sendable, Equatable {
     /// and its name is there and not a symbolic link; nil otherwise (``canonical(_:directories:)``
     /// then answers).
     static func plainFile(_ path: String, directories: RealDirectories) -> (String, FileStatus)? {
+        guard let candidate = inResolvedDirectory(path, directories: directories) else { return nil }
+        guard let status = FileStatus(path: candidate, followsSymlinks: false), status.kind != .symbolicLink else { return nil }
+        return (candidate, status)
+    }
+
+    /// `path` with its directory's canonical path (from `directories`), when it has a name of its
+    /// own; the name itself may still be a symbolic link.
+    static func inResolvedDirectory(_ path: String, directories: RealDirectories) -> String? {
         guard let slash = path.lastIndex(of: "/") else { return nil }
         let name = path[path.index(after: slash)...]
         guard !name.isEmpty, name != ".", name != ".." else { return nil }
         let directory = slash == path.startIndex ? "/" : String(path[..<slash])
         guard case .success(let realDirectory) = directories.resolve(directory) else { return nil }
-        let candidate = realDirectory == "/" ? "/" + name : realDirectory + "/" + name
-        guard let status = FileStatus(path: candidate, followsSymlinks: false), status.kind != .symbolicLink else { return nil }
-        return (candidate, status)
+        return realDirectory == "/" ? "/" + name : realDirectory + "/" + name
     }
 
     /// The canonical path of `path`: its directory's canonical path (from `directories`) and its

@@ -163,14 +163,14 @@ import Testing
         #expect(base != CSRDigest.of(bytes, product: .sslDVGeoTrust, commonName: "b.example", dnsNames: ["a.example", "c.example"], specDigest: "s"))
         #expect(base != CSRDigest.of(bytes, product: .sslDVGeoTrust, commonName: "a.example", dnsNames: ["b.example"], specDigest: "s"))
         #expect(base != CSRDigest.of(bytes, product: .sslDVGeoTrust, commonName: "a.example", dnsNames: ["b.example", "c.example"], specDigest: "t"))
-        #expect(bytes.hex == "c27338c453067b437471afbce792704d816112c6031bb996b62c698ea599ef80")  // sha256sum of "csr"
+        #expect(bytes.hex == "ee6a407b00a0303bf9ecda6ec4bfd99fda31095e")  // printf csr | git hash-object --stdin
         // The check without the text is the same comparison.
         #expect(CSRDigest.matches(base, bytes, product: .sslDVGeoTrust, commonName: "a.example", dnsNames: ["c.example", "b.example"], specDigest: "s"))
         #expect(!CSRDigest.matches(base, bytes, product: .sslDVGeoTrust, commonName: "a.example", dnsNames: ["b.example"], specDigest: "s"))
         #expect(!CSRDigest.matches("sha256:" + String(base.dropFirst(7).reversed()), bytes, product: .sslDVGeoTrust,
                                    commonName: "a.example", dnsNames: ["b.example", "c.example"], specDigest: "s"))
         // The text it digests, as bench/generate.py writes it too.
-        let text = "csr_sha256=\(bytes.hex)\nproduct=ssl_dv_geotrust\ncommon_name=a.example\ndns_names=b.example,c.example\nspec_digest=s\n"
+        let text = "csr_blob=\(bytes.hex)\nproduct=ssl_dv_geotrust\ncommon_name=a.example\ndns_names=b.example,c.example\nspec_digest=s\n"
         #expect(base == "sha256:" + CSRInspector.hex(SHA256.hash(data: Array(text.utf8))))
     }
 }

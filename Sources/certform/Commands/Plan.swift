@@ -65,6 +65,7 @@ struct PlanCommand: AsyncParsableCommand {
         // A CSR whose bytes a state record vouches for is not verified again (SPEC §3).
         let recorded = (try? stateResult.get()).map(\.0.recordedCSRs)
         let manifests = timings.measure("check CSRs") { loader.check(read, recorded: recorded) }
+        timings.note(manifests.csrCounts.summary)
         DiagnosticsView.report(manifests, format: .quietText)
         if manifests.hasErrors { throw ExitCode.failure }
         let (state, holder) = try Failure.report { () throws(StateError) in try stateResult.get() }

@@ -1,0 +1,111 @@
+import CertformTestSupport
+import Files
+import Foundation
+@testable import Manifests
+import Testing
+
+/// ``GitIndex`` gives a committed file's blob id without reading it only while the file is
+/// exactly as git last saw it, and reads every index version git writes.
+@Suite struct GitIndexTests {
+    /// A git repository with `files` committed, their times set back ten seconds first so that no
+    /// entry is racily clean.
+    static func repository(_ files: [String: String], indexVersion: Int? = nil) throws -> TemporaryDirectory {
+        let dir = TemporaryDirectory()
+        for (path, text) in files { dir.write(path, text) }
+        try git(dir, ["init", "-q"])
+        if let indexVersion { try git(dir, ["config", "index.version", "\(indexVersion)"]) }
+        let past = Date().addingTimeInterval(-10)
+        for path in files.keys {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: dir.path + "/" + path)
+        }
+        try git(dir, ["add", "-A"])
+        try git(dir, ["commit", "-q", "-m", "files"])
+        return dir
+    }
+
+    @discardableResult
+    static func git(_ dir: TemporaryDirectory, _ arguments: [String]) throws -> String {
+        let result = try Subprocess.run("/usr/bin/env", ["git", "-c", "user.name=test", "-c", "user.email=test@example.com"] + arguments,
+                                        in: dir.path)
+        #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func root(_ dir: TemporaryDirectory) throws -> String {
+        try RealPath.resolve(dir.path).get()
+    }
+
+    static let files = [
+        "csr/a.csr": "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n",
+        "csr/deep/b.csr": "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+        "manifests/certs.yaml": "apiVersion: certform/v1\ncertificates: {}\n",
+    ]
+
+    @Test(arguments: [2, 3, 4])
+    func everyCommittedFileHasTheIdGitGivesIt(version: Int) throws {
+        let dir = try Self.repository(Self.files, indexVersion: version)
+        let root = try Self.root(dir)
+        let index = try #require(GitIndex.load(worktree: root))
+        for (path, text) in Self.files {
+            let expected = try Self.git(dir, ["hash-object", path])
+            #expect(index.blobID(ofCanonicalPath: root + "/" + path)?.hex == expected, "\(path) in a version \(version) index")
+            #expect(CSRBytesDigest(of: Array(text.utf8)).hex == expected)
+        }
+        #expect(index.blobID(ofCanonicalPath: root + "/csr/missing.csr") == nil)
+        #expect(index.blobID(ofCanonicalPath: root + "/csr") == nil)
+        #expect(index.blobID(ofCanonicalPath: "/etc/passwd") == nil)
+    }
+
+    @Test func anEditedFileIsNotAnsweredForEvenWithItsSizeAndTimeRestored() throws {
+        let dir = try Self.repository(Self.files)
+        let root = try Self.root(dir)
+        let path = root + "/csr/deep/b.csr"
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date
+        // Same size, other bytes, and the modification time set back: the change time still moves.
+        dir.write("csr/deep/b.csr", String(repeating: "c", count: 80))
+        try FileManager.default.setAttributes([.modificationDate: before], ofItemAtPath: path)
+        let index = try #require(GitIndex.load(worktree: root))
+        #expect(index.blobID(ofCanonicalPath: path) == nil)
+        #expect(index.blobID(ofCanonicalPath: root + "/csr/a.csr") != nil)
+    }
+
+    @Test func aFileReplacedByALinkIsNotAnsweredFor() throws {
+        let dir = try Self.repository(Self.files)
+        let root = try Self.root(dir)
+        try FileManager.default.removeItem(atPath: root + "/csr/a.csr")
+        try FileManager.default.createSymbolicLink(atPath: root + "/csr/a.csr", withDestinationPath: root + "/csr/deep/b.csr")
+        let index = try #require(GitIndex.load(worktree: root))
+        #expect(index.blobID(ofCanonicalPath: root + "/csr/a.csr") == nil)
+    }
+
+    @Test func aRacilyCleanEntryIsNotTrusted() throws {
+        let dir = try Self.repository(Self.files)
+        let root = try Self.root(dir)
+        let path = root + "/csr/a.csr"
+        #expect(GitIndex.load(worktree: root)?.blobID(ofCanonicalPath: path) != nil)
+        // An index written no later than the file was modified: an edit in that instant would not
+        // show in the file's stat, so the entry answers nothing (git then hashes the file too).
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-20)], ofItemAtPath: root + "/.git/index")
+        #expect(try #require(GitIndex.load(worktree: root)).blobID(ofCanonicalPath: path) == nil)
+    }
+
+    @Test func aWorktreeFindsItsIndexThroughItsGitFile() throws {
+        let dir = try Self.repository(Self.files)
+        try Self.git(dir, ["worktree", "add", "-q", "other"])
+        let root = try Self.root(dir) + "/other"
+        let index = try #require(GitIndex.load(worktree: root))
+        let expected = try Self.git(dir, ["hash-object", "csr/a.csr"])
+        #expect(index.entries.count == Self.files.count)
+        #expect(index.entries["csr/a.csr"]?.blob.hex == expected)
+    }
+
+    @Test func anIndexInAFormItDoesNotKnowGivesNoAnswer() throws {
+        #expect(GitIndex.parse(Array("DIRC".utf8) + [0, 0, 0, 9, 0, 0, 0, 0]) == nil)  // version 9
+        #expect(GitIndex.parse(Array("NOPE".utf8) + [0, 0, 0, 2, 0, 0, 0, 0]) == nil)
+        #expect(GitIndex.parse(Array("DIRC".utf8) + [0, 0, 0, 2, 0, 0, 0, 5]) == nil)  // five entries promised, none there
+        let dir = try Self.repository(Self.files)
+        try Self.git(dir, ["update-index", "--split-index"])
+        #expect(GitIndex.load(worktree: try Self.root(dir)) == nil)
+        #expect(GitIndex.load(worktree: "/nonexistent-certform-test") == nil)
+    }
+}
