@@ -41,7 +41,9 @@ public enum FileBytes {
 
     /// Everything left to read from `descriptor`, whose file had `expected` bytes at `fstat`.
     private static func readAll(_ descriptor: Int32, expected: Int, limit: Int) -> Result<[UInt8], FileReadError> {
-        var bytes = [UInt8](repeating: 0, count: expected)
+        // One byte more than the file: the read that finds the end then needs no room of its own.
+        // (Growing the array for it doubled its capacity — 210 MB to read a 105 MB state.)
+        var bytes = [UInt8](repeating: 0, count: min(expected, limit) + 1)
         var filled = 0
         while true {
             // The file may have grown since fstat; keep reading until the end or the limit.

@@ -139,7 +139,9 @@ public struct ManifestLoader: Sendable {
 
     /// The checks that need every manifest: names unique, CSRs read and checked — except those a
     /// state record vouches for (`recorded`, see ``CSRDigest``) — and duplicate purchases.
-    public func check(_ read: ReadManifests, recorded: RecordedCSRs? = nil) -> ManifestSet {
+    /// `read` is consumed: its specs, copied into the set, are freed when the checks end rather
+    /// than held beside the set for the rest of the run.
+    public func check(_ read: consuming ReadManifests, recorded: RecordedCSRs? = nil) -> ManifestSet {
         guard let root = read.root else {
             return ManifestSet(certificates: [], diagnostics: read.diagnostics.sorted(), files: [], digest: "")
         }

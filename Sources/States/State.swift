@@ -83,7 +83,8 @@ public struct State: Sendable, Hashable {
         var certificates = streamed?.records ?? [:]
         switch object["certificates"] {
         case .object(let entries)?:
-            certificates.reserveCapacity(entries.count)
+            // Empty when the records were streamed: reserving then would copy them all.
+            if !entries.isEmpty { certificates.reserveCapacity(certificates.count + entries.count) }
             for (name, entry) in entries {
                 try State.checkName(name, path: "certificates")
                 certificates[name] = try StateRecord(json: entry, path: "certificates.\(name)")

@@ -60,11 +60,11 @@ struct PlanCommand: AsyncParsableCommand {
         }
         // CSR text is read again only for the requests the plan makes (ManifestSet.resolveCSR).
         let loader = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOf), keepsCSRText: false)
-        let read = timings.measure("load manifests") { loader.read() }
+        var read: ReadManifests? = timings.measure("load manifests") { loader.read() }
         let stateResult = await timings.measure("load state (rest)") { await stateTask.value }
         // A CSR whose bytes a state record vouches for is not verified again (SPEC §3).
         let recorded = (try? stateResult.get()).map(\.0.recordedCSRs)
-        let manifests = timings.measure("check CSRs") { loader.check(read, recorded: recorded) }
+        let manifests = timings.measure("check CSRs") { loader.check(read.take()!, recorded: recorded) }
         timings.note(manifests.csrCounts.summary)
         DiagnosticsView.report(manifests, format: .quietText)
         if manifests.hasErrors { throw ExitCode.failure }
