@@ -37,30 +37,30 @@ extension DomainValidator {
         if let old = record.dcvPublishedValue {
             await cleanup(old, with: hook, record: &record, name: name, report: &report)
         }
-        guard let method = record.dcvMethod else { return }
-        var succeeded = true
-        for task in DCVTask.tasks(method: method, names: [record.commonName] + record.dnsNames, randomValue: value) {
-            let run = await hook.run(.publish, task: task, name: name, orderID: record.orderID)
-            report.hookRuns.append(run)
-            succeeded = succeeded && run.succeeded
-        }
-        guard succeeded else { return }
+        guard await runHook(hook, .publish, value: value, record: record, name: name, report: &report) else { return }
         await save(name, &record, { $0.dcvPublishedValue = value }, report: &report)
     }
 
     /// Runs the hook's `cleanup` for every domain of the published `value`; forgets the
     /// publication once all succeeded (a failed cleanup is tried again by the next run).
     func cleanup(_ value: String, with hook: DCVHook, record: inout StateRecord, name: String, report: inout DCVReport) async {
-        guard let method = record.dcvMethod else { return }
+        guard await runHook(hook, .cleanup, value: value, record: record, name: name, report: &report) else { return }
+        report.cleanedUp = true
+        await save(name, &record, { $0.dcvPublishedValue = nil }, report: &report)
+    }
+
+    /// Runs `action` of the hook for every domain of the order with `value`, each run reported;
+    /// true when the order has a DCV method and every run succeeded.
+    func runHook(_ hook: DCVHook, _ action: DCVHook.Action, value: String, record: StateRecord, name: String,
+                 report: inout DCVReport) async -> Bool {
+        guard let method = record.dcvMethod else { return false }
         var succeeded = true
         for task in DCVTask.tasks(method: method, names: [record.commonName] + record.dnsNames, randomValue: value) {
-            let run = await hook.run(.cleanup, task: task, name: name, orderID: record.orderID)
+            let run = await hook.run(action, task: task, name: name, orderID: record.orderID)
             report.hookRuns.append(run)
             succeeded = succeeded && run.succeeded
         }
-        guard succeeded else { return }
-        report.cleanedUp = true
-        await save(name, &record, { $0.dcvPublishedValue = nil }, report: &report)
+        return succeeded
     }
 
     /// `PUT …/check-dcv`; when the order is issued, its order info is read and recorded.
