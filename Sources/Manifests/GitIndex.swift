@@ -106,7 +106,8 @@ package struct GitIndex: Sendable {
             guard reader.take(4) == Array("DIRC".utf8), let version = reader.word(), (2...4).contains(version),
                   let count = reader.word() else { return nil }
             var entries: [String: Entry] = [:]
-            entries.reserveCapacity(Int(count))
+            // An entry takes at least 62 bytes: a count the file cannot hold reserves no more.
+            entries.reserveCapacity(min(Int(count), buffer.count / 62))
             var previous: [UInt8] = []
             for _ in 0..<count {
                 let start = reader.offset

@@ -197,9 +197,9 @@ extension ManifestLoader {
                         hashedCSRFiles.removeAll(keepingCapacity: true)
                     }
                     if hashedCSRFiles.insert(csrFile).inserted {
-                        update(&hasher, with: Array(spec.file.utf8))
-                        update(&hasher, with: Array(csrFile.utf8))
-                        update(&hasher, with: Array(blob.hex.utf8))
+                        update(&hasher, with: spec.file)
+                        update(&hasher, with: csrFile)
+                        update(&hasher, with: blob.hex)
                     }
                 }
                 if let problem = outcome.problem {
@@ -213,8 +213,9 @@ extension ManifestLoader {
             }
         }
 
-        func update(_ hasher: inout SHA256, with bytes: [UInt8]) {
-            ManifestLoader.update(&hasher, with: bytes)
+        func update(_ hasher: inout SHA256, with text: String) {
+            var text = text
+            text.withUTF8 { ManifestLoader.update(&hasher, with: UnsafeRawBufferPointer($0)) }
         }
     }
 

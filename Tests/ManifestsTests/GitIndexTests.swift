@@ -108,4 +108,22 @@ import Testing
         #expect(GitIndex.load(worktree: try Self.root(dir)) == nil)
         #expect(GitIndex.load(worktree: "/nonexistent-certform-test") == nil)
     }
+
+    /// The index is the checkout's, not a pull request's, but a damaged one must still give an
+    /// answer or none, never a crash: every truncation, and every byte flipped, of a real index.
+    @Test(arguments: [2, 4])
+    func aDamagedIndexNeverCrashesTheReader(version: Int) throws {
+        let dir = try Self.repository(Self.files, indexVersion: version)
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: dir.path + "/.git/index")))
+        var answered = 0
+        for length in 0..<bytes.count where GitIndex.parse(Array(bytes.prefix(length))) != nil { answered += 1 }
+        for index in bytes.indices {
+            var damaged = bytes
+            damaged[index] ^= 0xFF
+            _ = GitIndex.parse(damaged)
+        }
+        // Only cuts inside the trailing extensions and checksum still read as whole indexes.
+        #expect(answered < 64)
+        #expect(GitIndex.parse(bytes)?.count == Self.files.count)
+    }
 }
