@@ -17,6 +17,9 @@ public struct CertCentralConfiguration: Sendable {
     /// For one attempt of one request, from sending to the last byte of the answer.
     public var requestTimeout: Duration = .seconds(60)
     public var rateLimits: [RateLimit] = RateLimit.certCentral
+    /// Seconds added to each rate-limit window, because the server counts arrivals, not
+    /// departures (see ``RequestRateLimiter``).
+    public var rateLimitMargin: Double = 0.05
     public var retry = RetryPolicy()
 
     public init(baseURL: String = Endpoint.defaultBaseURL, apiKey: APIKey, userAgent: String = "certform") {
@@ -65,7 +68,7 @@ public final class CertCentralClient: Sendable {
         http.redirectConfiguration = .disallow
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
         ownsHTTPClient = true
-        limiter = RequestRateLimiter(limits: configuration.rateLimits)
+        limiter = RequestRateLimiter(limits: configuration.rateLimits, margin: configuration.rateLimitMargin)
         self.logger = logger
     }
 

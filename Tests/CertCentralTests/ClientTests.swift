@@ -206,10 +206,15 @@ enum Client {
         }
     }
 
-    @Test func threeHundredRequestsFromSixteenTasksSeeNo429() async throws {
+    /// The limiter spaces departures; the sandbox counts arrivals, stamped when it gets to read
+    /// them. On a loaded machine (CI runs `make dist` beside this test) a starved sandbox reads a
+    /// queue of requests at once, so a 0.05 s margin was not always enough: the test gives the
+    /// client 0.25 s and tolerates the odd 429, which the client waits out and sends again.
+    /// Without the limiter, 16 tasks see about 250 of them.
+    @Test func threeHundredRequestsFromSixteenTasksStayInsideTheWindows() async throws {
         let limits = [RateLimit(count: 50, seconds: 1), RateLimit(count: 200, seconds: 5)]
         let sandbox = try SandboxProcess(["--rate-limit", "50/1s,200/5s"])
-        let client = Client.make(sandbox, limits: limits)
+        let client = Client.make(sandbox, limits: limits) { $0.rateLimitMargin = 0.25 }
         defer { Task { try? await client.shutdown() } }
         let created = try await client.placeOrder(product: .sslDVGeoTrust, body: Client.body())
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -222,8 +227,9 @@ enum Client {
             }
             try await group.waitForAll()
         }
-        #expect(try Client.stat(sandbox, "requests") == 300)
-        #expect(try Client.stat(sandbox, "rate_limited") == 0)
+        let rateLimited = try Client.stat(sandbox, "rate_limited")
+        #expect(rateLimited <= 3)
+        #expect(try Client.stat(sandbox, "requests") == 300 + rateLimited)  // every 429 is one request more
     }
 
     @Test func theKeyNeverReachesLogsOrErrors() async throws {
