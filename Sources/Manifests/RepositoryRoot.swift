@@ -65,7 +65,7 @@ package struct RepositoryRoot: Sendable, Equatable {
         // The common case in one `lstat`: the directory is known and the name is no link.
         if let directories, let (candidate, status) = Self.plainFile(path, directories: directories) {
             guard contains(candidate) else { return .failure(.outside(root: self.path)) }
-            return SmallFile.read(candidate, status: status, limit: limit).mapError(FileRefusal.file)
+            return FileBytes.read(candidate, lstat: status, limit: limit).mapError(FileRefusal.file)
         }
         let real: String
         switch Self.canonical(path, directories: directories) {
