@@ -116,56 +116,9 @@ public enum SpecDigest {
     }
 
     /// The order settings that do not shape the certificate (comments, contacts, payment, …):
-    /// the digest of the order body without `certificate` (``settingsJSON(of:)``).
+    /// the digest of the order body without `certificate` and the renewal fields, as its
+    /// `Encodable` conformance writes it, written straight to bytes (``SettingsWriter``).
     public static func settings(of spec: CertificateSpec) -> String {
         "sha256:" + RequestBody.hex(SHA256.hash(data: SettingsWriter.compact(spec)))
-    }
-
-    /// The order body of `spec` without `certificate` and the renewal fields, as its `Encodable`
-    /// conformance writes it (fields left out when nil). ``settings(of:)`` writes the same JSON
-    /// straight to bytes (``SettingsWriter``); tests hold the three ways to the same text.
-    static func settingsJSON(of spec: CertificateSpec) -> JSONValue {
-        var object: [String: JSONValue] = ["dcv_method": .string(spec.dcvMethod.rawValue)]
-        object.reserveCapacity(12)
-        func set(_ key: String, _ value: JSONValue?) { if let value { object[key] = value } }
-        set("validity_years", spec.validityYears.map(JSONValue.int))
-        set("validity_days", spec.validityDays.map(JSONValue.int))
-        set("custom_expiration_date", spec.customExpirationDate.map(JSONValue.string))
-        set("order_validity", spec.orderValidity.map(json))
-        set("comments", spec.comments.map(JSONValue.string))
-        set("auto_renew", spec.autoRenew.map(JSONValue.int))
-        set("auto_reissue", spec.autoReissue.map(JSONValue.int))
-        set("custom_renewal_message", spec.customRenewalMessage.map(JSONValue.string))
-        set("disable_renewal_notifications", spec.disableRenewalNotifications.map(JSONValue.bool))
-        set("payment_method", spec.paymentMethod.map { .string($0.rawValue) })
-        set("dcv_emails", spec.dcvEmails.map { .array($0.map(json)) })
-        set("locale", spec.locale.map(JSONValue.string))
-        set("skip_approval", spec.skipApproval.map(JSONValue.bool))
-        set("disable_ct", spec.disableCT.map(JSONValue.bool))
-        set("container", spec.containerID.map { ["id": .int($0)] })
-        set("custom_fields", spec.customFields.map { .array($0.map { ["metadata_id": .int($0.metadataID), "value": .string($0.value)] }) })
-        set("technical_contact", spec.technicalContact.map(json))
-        return .object(object)
-    }
-
-    static func json(_ validity: OrderValidity) -> JSONValue {
-        var object: [String: JSONValue] = [:]
-        if let years = validity.years { object["years"] = .int(years) }
-        if let days = validity.days { object["days"] = .int(days) }
-        if let date = validity.customExpirationDate { object["custom_expiration_date"] = .string(date) }
-        return .object(object)
-    }
-
-    static func json(_ entry: DCVEmail) -> JSONValue {
-        var object: [String: JSONValue] = ["dns_name": .string(entry.dnsName), "email_domain": .string(entry.emailDomain)]
-        if let email = entry.email { object["email"] = .string(email) }
-        return .object(object)
-    }
-
-    static func json(_ contact: TechnicalContact) -> JSONValue {
-        var object: [String: JSONValue] = ["first_name": .string(contact.firstName), "last_name": .string(contact.lastName),
-                                           "telephone": .string(contact.telephone), "email": .string(contact.email)]
-        if let title = contact.jobTitle { object["job_title"] = .string(title) }
-        return .object(object)
     }
 }

@@ -2,8 +2,9 @@ import CertCentralAPI
 import JSON
 import Manifests
 
-/// The compact JSON of a spec's order settings (``SpecDigest/settingsJSON(of:)``), written
-/// straight to bytes in the order ``JSONWriter`` sorts keys (by their UTF-8 bytes): a plan
+/// The compact JSON of a spec's order settings (the order body without `certificate`, as
+/// ``RequestBody`` encodes it), written straight to bytes in the order ``JSONWriter`` sorts keys
+/// (by their UTF-8 bytes): a plan
 /// computes it for every certificate whose record has a settings digest, and building a JSON
 /// tree, then sorting its keys, took a fifth of a large plan. Strings are escaped by
 /// ``JSONWriter/stringLiteral(_:)``, as in every document.
