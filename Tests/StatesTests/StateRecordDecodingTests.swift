@@ -1,0 +1,42 @@
+import JSON
+@testable import States
+import Testing
+
+/// A record keeps the fields certform does not know, and only those, as written.
+@Suite struct StateRecordDecodingTests {
+    static let everyKnownField = """
+        "order_id": 1001, "certificate_id": 6001, "product": "ssl_dv_geotrust", "common_name": "example.com",
+        "dns_names": ["www.example.com"], "spec_digest": "sha256:aa", "settings_digest": "sha256:bb",
+        "csr_digest": "sha256:cc", "status": "issued", "ordered_at": "2026-01-01T00:00:00Z",
+        "renewal_of_order_id": 900, "dcv_method": "dns-txt-token", "dcv_random_value": "r",
+        "dcv_expires_at": "2026-02-01T00:00:00Z", "dcv_published_value": "p", "valid_from": "2026-01-02",
+        "valid_till": "2027-01-02", "order_valid_till": "2027-01-02", "thumbprint": "AB", "serial_number": "01",
+        "history": [], "auto_reissue": false
+        """
+
+    static func record(_ members: String) throws -> StateRecord {
+        try StateRecord(json: JSONParser.parse("{\(members)}"), path: "certificates.web")
+    }
+
+    @Test func everyKnownFieldIsReadAndNothingIsExtra() throws {
+        #expect(StateRecord.knownKeys.count == 22)
+        let record = try Self.record(Self.everyKnownField)
+        #expect(record.extra.isEmpty)
+        #expect(record.csrDigest == "sha256:cc" && record.autoReissue == false && record.dcvPublishedValue == "p")
+        guard case .object(let written) = record.json else { Issue.record("not an object"); return }
+        #expect(Set(written.keys) == StateRecord.knownKeys)
+    }
+
+    @Test func unknownFieldsAreKeptBesideEveryKnownOne() throws {
+        let record = try Self.record(Self.everyKnownField + #", "x-owner": "team-a", "renewed_elsewhere_by_order_id": 1002"#)
+        #expect(record.extra == ["x-owner": .string("team-a"), "renewed_elsewhere_by_order_id": .int(1002)])
+        #expect(record.renewedElsewhereBy == 1002)
+    }
+
+    @Test func unknownFieldsAreKeptWhenKnownOnesAreMissingOrNull() throws {
+        // As many members as a full record, but fewer known ones: the count alone must not decide.
+        let record = try Self.record(#""order_id": 7, "product": "ssl_dv_rapidssl", "common_name": "a.example.com", "status": "pending", "thumbprint": null, "x-a": 1, "x-b": [true]"#)
+        #expect(record.extra == ["x-a": .int(1), "x-b": .array([.bool(true)])])
+        #expect(record.thumbprint == nil && record.dnsNames.isEmpty)
+    }
+}
