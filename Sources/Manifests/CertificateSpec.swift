@@ -22,6 +22,7 @@ public struct CSRSummary: Sendable, Hashable {
 /// One certificate as the manifests declare it, after `defaults` are applied and every value is
 /// validated. Field names follow the API's; optional fields are nil when the manifest leaves them
 /// out, so that a request carries exactly what was written.
+@dynamicMemberLookup
 public struct CertificateSpec: Sendable {
     /// The certificate's identity in state.
     public var name: String
@@ -48,29 +49,9 @@ public struct CertificateSpec: Sendable {
     public var csrLocation: SourceLocation?
     public var organizationUnits: [String]?
     public var serverPlatformID: Int?
-    public var validityYears: Int?
-    public var validityDays: Int?
-    public var customExpirationDate: String?
-    /// The order's term as the `order_validity` object (exactly one of its fields set); never
-    /// together with the three root fields above.
-    public var orderValidity: OrderValidity?
-    public var comments: String?
-    /// 0 when written: certform renews, so CertCentral's own auto-renew stays off.
-    public var autoRenew: Int?
-    /// Multi-year Plan orders: 1 lets CertCentral reissue the certificate by itself 30 days before
-    /// it expires, 0 not.
-    public var autoReissue: Int?
-    public var customRenewalMessage: String?
-    public var disableRenewalNotifications: Bool?
-    public var paymentMethod: PaymentMethod?
-    public var dcvMethod: DCVMethod
-    public var dcvEmails: [DCVEmail]?
-    public var locale: String?
-    public var skipApproval: Bool?
-    public var disableCT: Bool?
-    public var containerID: Int?
-    public var customFields: [CustomField]?
-    public var technicalContact: TechnicalContact?
+    /// The order settings, held by reference (see ``OrderSettings``); the properties below read
+    /// and write them one by one.
+    var sharedSettings: SharedOrderSettings
     /// certform only: renew or reissue when the certificate expires within this many days.
     public var renewBeforeDays: Int
     /// certform only: the name this certificate had before; its state record is adopted.
@@ -90,10 +71,20 @@ public struct CertificateSpec: Sendable {
         self.commonName = commonName
         self.dnsNames = dnsNames
         self.csr = csr
-        self.dcvMethod = dcvMethod
-        self.validityYears = validityYears
+        self.sharedSettings = SharedOrderSettings(OrderSettings(dcvMethod: dcvMethod, validityYears: validityYears))
         self.renewBeforeDays = renewBeforeDays
     }
+
+    /// The order settings; setting them gives this spec a copy of its own.
+    public var settings: OrderSettings {
+        get { sharedSettings.value }
+        set { sharedSettings = SharedOrderSettings(newValue) }
+    }
+
+    /// The same for every spec that holds the same copy of its settings (specs the loader read
+    /// with equal settings, and copies of them): what depends on the settings alone can be
+    /// worked out once per identity.
+    public var settingsIdentity: ObjectIdentifier { ObjectIdentifier(sharedSettings) }
 
     /// Whether the CSR must be read again (``ManifestSet/resolveCSR(_:)``) before a request can
     /// carry it: its text was not held, or it was vouched for rather than verified.
@@ -106,4 +97,13 @@ public struct CertificateSpec: Sendable {
 
     /// The default `renew_before_days`.
     public static let defaultRenewBeforeDays = 30
+}
+
+/// The order settings one by one, as if they were the spec's own (`spec.comments`): read from
+/// the shared copy, and written to a copy of this spec's own.
+extension CertificateSpec {
+    public subscript<Value>(dynamicMember key: WritableKeyPath<OrderSettings, Value>) -> Value {
+        get { sharedSettings.value[keyPath: key] }
+        set { settings[keyPath: key] = newValue }
+    }
 }

@@ -2,11 +2,14 @@ import CertCentralAPI
 import YAML
 
 extension DocumentReader {
-    /// Reads technical_contact into `spec`; it is set only when every required part is there.
-    mutating func readTechnicalContact(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
+    /// Reads technical_contact into `settings`; it is set only when every required part is there.
+    /// A contact written before the certificate (`certificate`, where its name is) — in `defaults`
+    /// or behind an anchor — is read once and remembered; one written in the certificate's own
+    /// entry can be no other's, and is not kept.
+    mutating func readTechnicalContact(into settings: inout OrderSettings, certificate: SourceLocation, keys: EffectiveKeys, field: inout FieldReader) {
         guard let value = keys[.technicalContact] else { return }
         if let known = contacts[value.location] {
-            spec.technicalContact = known
+            settings.technicalContact = known
             return
         }
         let problemsBefore = field.problems.count
@@ -26,8 +29,8 @@ extension DocumentReader {
         }
         if let first, let last, let phone, let email {
             let contact = TechnicalContact(firstName: first, lastName: last, telephone: phone, jobTitle: title, email: email)
-            spec.technicalContact = contact
-            if field.problems.count == problemsBefore { contacts[value.location] = contact }
+            settings.technicalContact = contact
+            if field.problems.count == problemsBefore && value.location < certificate { contacts[value.location] = contact }
         }
     }
 }

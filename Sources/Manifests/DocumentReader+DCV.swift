@@ -2,23 +2,24 @@ import CertCentralAPI
 import YAML
 
 extension DocumentReader {
-    /// Reads dcv_emails into `spec`: which address validates which of the certificate's names.
-    func readDCVEmails(into spec: inout CertificateSpec, keys: EffectiveKeys, field: inout FieldReader) {
+    /// Reads dcv_emails into `settings`: which address validates which of the certificate's
+    /// names (`names`).
+    func readDCVEmails(into settings: inout OrderSettings, names: [String], keys: EffectiveKeys, field: inout FieldReader) {
         guard let value = keys[.dcvEmails] else { return }
-        // `spec.dcvMethod` is email exactly when dcv_method is (a missing one stands in as dns-txt-token).
-        if spec.dcvMethod != .email {
+        // `settings.dcvMethod` is email exactly when dcv_method is (a missing one stands in as dns-txt-token).
+        if settings.dcvMethod != .email {
             field.problem("dcv_emails of \(field.owner) is only used with dcv_method 'email'", at: value.location)
         }
         guard let items = field.list(value, key: "dcv_emails") else { return }
         var entries: [DCVEmail] = []
         for item in items {
-            if let entry = readDCVEmail(item, of: spec, field: &field) { entries.append(entry) }
+            if let entry = readDCVEmail(item, names: names, field: &field) { entries.append(entry) }
         }
-        spec.dcvEmails = entries
+        settings.dcvEmails = entries
     }
 
     /// One entry of dcv_emails; nil when it lacks `dns_name` or `email_domain`.
-    private func readDCVEmail(_ item: YAMLNode, of spec: CertificateSpec, field: inout FieldReader) -> DCVEmail? {
+    private func readDCVEmail(_ item: YAMLNode, names: [String], field: inout FieldReader) -> DCVEmail? {
         guard let object = field.object(item, key: "dcv_emails entry", allowed: ["dns_name", "email_domain", "email"]) else { return nil }
         let dnsName = object["dns_name"].flatMap { field.string($0, key: "dcv_emails.dns_name") }
         let domain = object["email_domain"].flatMap { field.string($0, key: "dcv_emails.email_domain") }
@@ -26,7 +27,6 @@ extension DocumentReader {
         if object["dns_name"] == nil { field.problem("a dcv_emails entry of \(field.owner) needs 'dns_name'", at: item.location) }
         if object["email_domain"] == nil { field.problem("a dcv_emails entry of \(field.owner) needs 'email_domain'", at: item.location) }
         guard let dnsName, let domain else { return nil }
-        let names = spec.allNames
         if !names.contains(dnsName) {
             field.problem("dcv_emails dns_name '\(dnsName)' of \(field.owner) is neither the common_name nor one of dns_names", at: object["dns_name"]!.location)
         } else if !DomainName.isSameOrParent(domain, of: dnsName) {

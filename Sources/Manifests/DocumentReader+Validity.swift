@@ -11,25 +11,26 @@ extension DocumentReader {
     static let maximumValidityDays = 1095
     static let orderValidityKeys = ["years", "days", "custom_expiration_date"]
 
-    /// Reads validity_years, validity_days, custom_expiration_date and order_validity into `spec`;
-    /// one of them is required (after defaults), and order_validity never with the other three.
-    func readValidity(into spec: inout CertificateSpec, keys: EffectiveKeys, defaults: [YAMLPair], field: inout FieldReader) {
+    /// Reads validity_years, validity_days, custom_expiration_date and order_validity into
+    /// `settings`; one of them is required (after defaults; a missing one is reported at
+    /// `certificate`, where the name is written), and order_validity never with the other three.
+    func readValidity(into settings: inout OrderSettings, certificate: SourceLocation, keys: EffectiveKeys, defaults: [YAMLPair], field: inout FieldReader) {
         if let value = keys[.validityYears], let years = field.integer(value, key: "validity_years") {
-            if checkYears(years, key: "validity_years", at: value.location, field: &field) { spec.validityYears = years }
+            if checkYears(years, key: "validity_years", at: value.location, field: &field) { settings.validityYears = years }
         }
         if let value = keys[.validityDays], let days = field.integer(value, key: "validity_days") {
-            if checkDays(days, key: "validity_days", at: value.location, field: &field) { spec.validityDays = days }
+            if checkDays(days, key: "validity_days", at: value.location, field: &field) { settings.validityDays = days }
         }
         if let value = keys[.customExpirationDate], let text = field.string(value, key: "custom_expiration_date") {
-            if checkExpirationDate(text, key: "custom_expiration_date", at: value.location, field: &field) { spec.customExpirationDate = text }
+            if checkExpirationDate(text, key: "custom_expiration_date", at: value.location, field: &field) { settings.customExpirationDate = text }
         }
         if let nested = keys[.orderValidity] {
-            spec.orderValidity = readOrderValidity(nested, field: &field)
+            settings.orderValidity = readOrderValidity(nested, field: &field)
             for key in [CertificateKey.validityYears, .validityDays, .customExpirationDate] {
                 if let root = keys[key] { reportBothForms(nested: nested, root: root, rootKey: key.rawValue, defaults: defaults, field: &field) }
             }
         } else if keys[.validityYears] == nil && keys[.validityDays] == nil && keys[.customExpirationDate] == nil {
-            field.problem("\(field.owner) has no validity: one of validity_years, validity_days, custom_expiration_date or order_validity is required, after defaults", at: spec.location)
+            field.problem("\(field.owner) has no validity: one of validity_years, validity_days, custom_expiration_date or order_validity is required, after defaults", at: certificate)
         }
     }
 

@@ -13,6 +13,8 @@ struct DocumentReader {
     /// Contacts read without a problem, by where their mapping is written: one written in
     /// `defaults` or behind an anchor is the same mapping for every certificate that uses it.
     var contacts: [SourceLocation: TechnicalContact] = [:]
+    /// One copy of each distinct order settings read (most come from `defaults`).
+    private var settingsPool = OrderSettingsPool()
 
     init(file: String, asOf: CalendarDate) {
         self.file = file
@@ -203,12 +205,14 @@ struct DocumentReader {
             field.problem("dcv_method 'http-token' cannot validate a wildcard name; use dns-txt-token, dns-cname-token or email", at: effective[.dcvMethod]?.location ?? nameLocation)
         }
         readCSR(into: &spec, keys: effective, field: &field)
-        readValidity(into: &spec, keys: effective, defaults: defaults, field: &field)
-        readSettings(into: &spec, keys: effective, field: &field)
-        readCustomFields(into: &spec, keys: effective, field: &field)
-        readTechnicalContact(into: &spec, keys: effective, field: &field)
+        var settings = OrderSettings(dcvMethod: spec.dcvMethod)
+        readValidity(into: &settings, certificate: nameLocation, keys: effective, defaults: defaults, field: &field)
+        readSettings(into: &spec, &settings, keys: effective, field: &field)
+        readCustomFields(into: &settings, keys: effective, field: &field)
+        readTechnicalContact(into: &settings, certificate: nameLocation, keys: effective, field: &field)
         readCertformKeys(into: &spec, keys: effective, field: &field)
-        readDCVEmails(into: &spec, keys: effective, field: &field)
+        readDCVEmails(into: &settings, names: spec.allNames, keys: effective, field: &field)
+        spec.sharedSettings = settingsPool.share(settings)
 
         let failed = !field.problems.isEmpty || diagnostics.count > errorsBefore
             || product == nil || commonName == nil || dcvMethod == nil

@@ -11,6 +11,10 @@ import States
 /// A pure function: no clock, no network, no file system. The same inputs always give the same
 /// plan. It runs in time linear in the number of certificates.
 public struct Planner: Sendable {
+    /// The settings digest of each distinct copy of order settings being planned (see
+    /// ``settingsDigests(_:)``); the specs that hold them outlive the plan, so the keys stay theirs.
+    private var settingsDigests: [ObjectIdentifier: String] = [:]
+
     public init() {}
 
     /// Reads a certificate's CSR again for a request (``ManifestSet/resolveCSR(_:)``): specs
@@ -30,10 +34,12 @@ public struct Planner: Sendable {
         let hasNew = specs.contains { state.certificates[adopted[$0.name] ?? $0.name] == nil }
         let activeByNames = hasNew ? Self.activeOrdersByNames(state, except: adoptedOld) : [:]
 
+        var planner = self
+        planner.settingsDigests = Self.settingsDigests(specs)
         // Each certificate's decision is independent of the others' (and most of the work is its
-        // two digests), so they are made on every core.
-        var changes = ConcurrentMap.map(specs) { [adopted, activeByNames, intentsByName] spec in
-            decide(spec: spec, record: state.certificates[adopted[spec.name] ?? spec.name], asOf: asOfDay,
+        // digests), so they are made on every core.
+        var changes = ConcurrentMap.map(specs) { [planner, adopted, activeByNames, intentsByName] spec in
+            planner.decide(spec: spec, record: state.certificates[adopted[spec.name] ?? spec.name], asOf: asOfDay,
                    activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [], resolveCSR: resolveCSR)
         }
         // Only a certificate with moved_from has more to say; the rest stay where they are.
@@ -49,6 +55,17 @@ public struct Planner: Sendable {
         }
         return Plan(asOf: asOf, manifestsDigest: manifestsDigest, stateLineage: state.lineage, stateSerial: state.serial,
                     certificateCount: specs.count, fileCount: fileCount, changes: changes)
+    }
+
+    /// The settings digest of each distinct copy of order settings among `specs`, by its
+    /// identity: most settings come from `defaults`, so the loader shares one copy among many
+    /// certificates, and its digest is worked out once rather than once per certificate.
+    static func settingsDigests(_ specs: [CertificateSpec]) -> [ObjectIdentifier: String] {
+        var seen = Set<ObjectIdentifier>()
+        var distinct: [CertificateSpec] = []
+        for spec in specs where seen.insert(spec.settingsIdentity).inserted { distinct.append(spec) }
+        let digests = ConcurrentMap.map(distinct) { SpecDigest.settings(of: $0) }
+        return Dictionary(uniqueKeysWithValues: zip(distinct.map(\.settingsIdentity), digests))
     }
 
     /// moved_from: a renamed certificate adopts its old record when it has none of its own.
@@ -184,7 +201,7 @@ public struct Planner: Sendable {
         var change = change
         let (shapeChanges, productChanged) = Self.shapeChanges(spec, record, specDigest: change.specDigest)
         if let settings = record.settingsDigest {
-            change.settingsDigest = SpecDigest.settings(of: spec)
+            change.settingsDigest = settingsDigests[spec.settingsIdentity] ?? SpecDigest.settings(of: spec)
             if settings != change.settingsDigest {
                 change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
             }

@@ -94,7 +94,7 @@ public enum RequestBody {
         "sha256:" + hex(SHA256.hash(data: Array(JSONWriter.compact(body).utf8)))
     }
 
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
+    static func hex(_ digest: some ContiguousBytes) -> String {
         CSRInspector.hex(digest)
     }
 }
@@ -119,6 +119,6 @@ public enum SpecDigest {
     /// the digest of the order body without `certificate` and the renewal fields, as its
     /// `Encodable` conformance writes it, written straight to bytes (``SettingsWriter``).
     public static func settings(of spec: CertificateSpec) -> String {
-        "sha256:" + RequestBody.hex(SHA256.hash(data: SettingsWriter.compact(spec)))
+        "sha256:" + RequestBody.hex(SHA256.hash(data: SettingsWriter.compact(spec.settings)))
     }
 }

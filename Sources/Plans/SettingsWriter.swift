@@ -2,7 +2,7 @@ import CertCentralAPI
 import JSON
 import Manifests
 
-/// The compact JSON of a spec's order settings (the order body without `certificate`, as
+/// The compact JSON of a certificate's order settings (the order body without `certificate`, as
 /// ``RequestBody`` encodes it), written straight to bytes in the order ``JSONWriter`` sorts keys
 /// (by their UTF-8 bytes): a plan
 /// computes it for every certificate whose record has a settings digest, and building a JSON
@@ -12,46 +12,46 @@ struct SettingsWriter {
     private var out: [UInt8] = []
     private var first = true
 
-    static func compact(_ spec: CertificateSpec) -> [UInt8] {
+    static func compact(_ settings: OrderSettings) -> [UInt8] {
         var writer = SettingsWriter()
         writer.out.reserveCapacity(512)
         writer.out.append(UInt8(ascii: "{"))
         // Keys in sorted order; a nil field is left out, as the encoder leaves it out.
-        writer.int("auto_reissue", spec.autoReissue)
-        writer.int("auto_renew", spec.autoRenew)
-        writer.string("comments", spec.comments)
-        if let id = spec.containerID { writer.object("container") { $0.int("id", id) } }
-        writer.string("custom_expiration_date", spec.customExpirationDate)
-        if let fields = spec.customFields {
+        writer.int("auto_reissue", settings.autoReissue)
+        writer.int("auto_renew", settings.autoRenew)
+        writer.string("comments", settings.comments)
+        if let id = settings.containerID { writer.object("container") { $0.int("id", id) } }
+        writer.string("custom_expiration_date", settings.customExpirationDate)
+        if let fields = settings.customFields {
             writer.array("custom_fields", fields) { writer, field in
                 writer.int("metadata_id", field.metadataID)
                 writer.string("value", field.value)
             }
         }
-        writer.string("custom_renewal_message", spec.customRenewalMessage)
-        if let entries = spec.dcvEmails {
+        writer.string("custom_renewal_message", settings.customRenewalMessage)
+        if let entries = settings.dcvEmails {
             writer.array("dcv_emails", entries) { writer, entry in
                 writer.string("dns_name", entry.dnsName)
                 writer.string("email", entry.email)
                 writer.string("email_domain", entry.emailDomain)
             }
         }
-        writer.string("dcv_method", spec.dcvMethod.rawValue)
-        writer.bool("disable_ct", spec.disableCT)
-        writer.bool("disable_renewal_notifications", spec.disableRenewalNotifications)
-        writer.string("locale", spec.locale)
-        if let validity = spec.orderValidity {
+        writer.string("dcv_method", settings.dcvMethod.rawValue)
+        writer.bool("disable_ct", settings.disableCT)
+        writer.bool("disable_renewal_notifications", settings.disableRenewalNotifications)
+        writer.string("locale", settings.locale)
+        if let validity = settings.orderValidity {
             writer.object("order_validity") { writer in
                 writer.string("custom_expiration_date", validity.customExpirationDate)
                 writer.int("days", validity.days)
                 writer.int("years", validity.years)
             }
         }
-        writer.string("payment_method", spec.paymentMethod?.rawValue)
-        writer.bool("skip_approval", spec.skipApproval)
-        if let contact = spec.technicalContact { writer.object("technical_contact") { $0.contact(contact) } }
-        writer.int("validity_days", spec.validityDays)
-        writer.int("validity_years", spec.validityYears)
+        writer.string("payment_method", settings.paymentMethod?.rawValue)
+        writer.bool("skip_approval", settings.skipApproval)
+        if let contact = settings.technicalContact { writer.object("technical_contact") { $0.contact(contact) } }
+        writer.int("validity_days", settings.validityDays)
+        writer.int("validity_years", settings.validityYears)
         writer.out.append(UInt8(ascii: "}"))
         return writer.out
     }

@@ -18,7 +18,7 @@ import Testing
     }
 
     static func expectSame(_ spec: CertificateSpec) {
-        #expect(String(decoding: SettingsWriter.compact(spec), as: UTF8.self) == JSONWriter.compact(encoded(spec)), "\(spec.name)")
+        #expect(String(decoding: SettingsWriter.compact(spec.settings), as: UTF8.self) == JSONWriter.compact(encoded(spec)), "\(spec.name)")
         #expect(SpecDigest.settings(of: spec) == RequestBody.digest(encoded(spec)), "\(spec.name)")
     }
 
@@ -66,5 +66,29 @@ import Testing
             }
         }
         #expect(count >= 7)
+    }
+
+    /// The planner works the digest out once per shared copy of settings; a certificate whose
+    /// settings were changed after loading has a copy of its own, and its own answer.
+    @Test func aDigestWorkedOutOncePerSharedCopyIsEachCertificatesOwn() {
+        let a = Fixture.spec("a")
+        var b = a
+        b.name = "b"  // a copy: the same settings, shared
+        var c = a
+        c.name = "c"
+        c.comments = "changed after loading"
+        #expect(a.settingsIdentity == b.settingsIdentity && a.settingsIdentity != c.settingsIdentity)
+
+        let digests = Planner.settingsDigests([a, b, c])
+        #expect(digests.count == 2)
+        #expect(digests[a.settingsIdentity] == SpecDigest.settings(of: a))
+        #expect(digests[c.settingsIdentity] == SpecDigest.settings(of: c))
+
+        let recorded = Fixture.record(for: a)
+        let plan = Fixture.plan([a, b, c], Fixture.state(["a": recorded, "b": recorded, "c": recorded]))
+        let notes = Dictionary(uniqueKeysWithValues: plan.changes.map { ($0.name, $0.notes) })
+        #expect(notes["a"] == [] && notes["b"] == [])
+        #expect(notes["c"] == ["order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order"])
+        #expect(plan.changes.allSatisfy { $0.action == .none })
     }
 }
