@@ -4,58 +4,98 @@ import JSON
 
 /// One certificate's order as recorded in state (SPEC §3). Fields certform does not know are kept
 /// in ``extra`` and written back unchanged.
+@dynamicMemberLookup
 public struct StateRecord: Sendable, Hashable {
-    public var orderID: Int
-    public var certificateID: Int?
-    public var product: Product
-    public var commonName: String
-    public var dnsNames: [String]
-    /// Digest of what decides the certificate's content; nil in records written by import or by hand.
-    public var specDigest: String?
-    /// Digest of the order settings that do not shape the certificate (comments, contacts, …).
-    public var settingsDigest: String?
-    /// Digest of the CSR's bytes, bound to the product, names and ``specDigest`` certform verified
-    /// them with (`CSRDigest` in Manifests): a plan need not verify those bytes again.
-    public var csrDigest: String?
-    /// As last seen in CertCentral (unknown statuses survive as written).
-    public var status: OrderStatus
-    public var orderedAt: String?
-    public var renewalOfOrderID: Int?
-    public var dcvMethod: DCVMethod?
-    public var dcvRandomValue: String?
-    /// When CertCentral stops accepting ``dcvRandomValue`` (`expiration_date`, ISO 8601).
-    public var dcvExpiresAt: String?
-    /// The random value a DCV hook published and has not cleaned up yet; `cleanup` runs with it
-    /// once the order is issued, then this is cleared.
-    public var dcvPublishedValue: String?
-    public var validFrom: CalendarDate?
-    public var validTill: CalendarDate?
-    public var orderValidTill: CalendarDate?
-    public var thumbprint: String?
-    public var serialNumber: String?
-    /// CertCentral reissues this Multi-year Plan order by itself 30 days before the certificate
-    /// expires (`auto_reissue`), as last seen by refresh.
-    public var autoReissue: Bool?
-    /// Earlier orders of this certificate, oldest first, kept as written.
-    public var history: [JSONValue]
-    public var extra: [String: JSONValue]
+    /// A record's fields. The record holds them by reference and copies them when it is changed
+    /// while shared, as an array does: a state's table of records then holds a pointer per slot,
+    /// where it held some 350 bytes of fields per slot — a table of 100,000 records has 262,144
+    /// slots, so that was 94 MB. Read and write them as the record's own (`record.orderID`).
+    public struct Fields: Sendable, Hashable {
+        public var orderID: Int
+        public var certificateID: Int?
+        public var product: Product
+        public var commonName: String
+        public var dnsNames: [String]
+        /// Digest of what decides the certificate's content; nil in records written by import or by hand.
+        public var specDigest: String?
+        /// Digest of the order settings that do not shape the certificate (comments, contacts, …).
+        public var settingsDigest: String?
+        /// Digest of the CSR's bytes, bound to the product, names and ``specDigest`` certform verified
+        /// them with (`CSRDigest` in Manifests): a plan need not verify those bytes again.
+        public var csrDigest: String?
+        /// As last seen in CertCentral (unknown statuses survive as written).
+        public var status: OrderStatus
+        public var orderedAt: String?
+        public var renewalOfOrderID: Int?
+        public var dcvMethod: DCVMethod?
+        public var dcvRandomValue: String?
+        /// When CertCentral stops accepting ``dcvRandomValue`` (`expiration_date`, ISO 8601).
+        public var dcvExpiresAt: String?
+        /// The random value a DCV hook published and has not cleaned up yet; `cleanup` runs with it
+        /// once the order is issued, then this is cleared.
+        public var dcvPublishedValue: String?
+        public var validFrom: CalendarDate?
+        public var validTill: CalendarDate?
+        public var orderValidTill: CalendarDate?
+        public var thumbprint: String?
+        public var serialNumber: String?
+        /// CertCentral reissues this Multi-year Plan order by itself 30 days before the certificate
+        /// expires (`auto_reissue`), as last seen by refresh.
+        public var autoReissue: Bool?
+        /// Earlier orders of this certificate, oldest first, kept as written.
+        public var history: [JSONValue]
+        public var extra: [String: JSONValue]
+
+        public init(orderID: Int, product: Product, commonName: String, dnsNames: [String], status: OrderStatus) {
+            self.orderID = orderID
+            self.product = product
+            self.commonName = commonName
+            self.dnsNames = dnsNames
+            self.status = status
+            self.history = []
+            self.extra = [:]
+        }
+    }
+
+    /// Changed only while this record is its sole holder (see ``subscript(dynamicMember:)``), so
+    /// sharing it between threads is as safe as sharing an array.
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+
+        init(_ fields: Fields) {
+            self.fields = fields
+        }
+    }
+
+    private var storage: Storage
 
     public init(orderID: Int, product: Product, commonName: String, dnsNames: [String], status: OrderStatus) {
-        self.orderID = orderID
-        self.product = product
-        self.commonName = commonName
-        self.dnsNames = dnsNames
-        self.status = status
-        self.history = []
-        self.extra = [:]
+        storage = Storage(Fields(orderID: orderID, product: product, commonName: commonName, dnsNames: dnsNames, status: status))
     }
+
+    public subscript<Value>(dynamicMember key: WritableKeyPath<Fields, Value>) -> Value {
+        get { storage.fields[keyPath: key] }
+        set {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            storage.fields[keyPath: key] = newValue
+        }
+    }
+
+    public static func == (lhs: StateRecord, rhs: StateRecord) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.fields)
+    }
+
 
     /// The extra field that names an order renewed outside certform as another order whose names
     /// or product differ: the plan blocks the name until a person decides.
     public static let renewedElsewhereKey = "renewed_elsewhere_by_order_id"
 
     /// The order that renewed this one outside certform with other names or product, if any.
-    public var renewedElsewhereBy: Int? { extra[Self.renewedElsewhereKey]?.intValue }
+    public var renewedElsewhereBy: Int? { storage.fields.extra[Self.renewedElsewhereKey]?.intValue }
 
     static let knownKeys: Set<String> = [
         "order_id", "certificate_id", "product", "common_name", "dns_names", "spec_digest", "settings_digest",
@@ -65,6 +105,15 @@ public struct StateRecord: Sendable, Hashable {
     ]
 
     /// Reads a record; `path` names it in errors (`certificates.example-com`).
+    init(json: JSONValue, path: String) throws(StateFormatError) {
+        storage = Storage(try Fields(json: json, path: path))
+    }
+
+    /// The record as written: every known field (unknown dates as `null`) and the extra fields.
+    public var json: JSONValue { storage.fields.json }
+}
+
+extension StateRecord.Fields {
     init(json: JSONValue, path: String) throws(StateFormatError) {
         guard case .object(let object) = json else { throw StateFormatError("\(path) must be an object, found \(json.typeName)") }
         // Known keys present, each read once below: when they are all the object holds, nothing
@@ -119,11 +168,10 @@ public struct StateRecord: Sendable, Hashable {
         history = try field("history", \.arrayValue, required: false, expected: "an array") ?? []
         autoReissue = try field("auto_reissue", \.boolValue, required: false, expected: "a boolean")
         // Filtering every record's object cost 2 % of a plan at 100,000 records; most have no extra.
-        extra = known == object.count ? [:] : object.filter { !Self.knownKeys.contains($0.key) }
+        extra = known == object.count ? [:] : object.filter { !StateRecord.knownKeys.contains($0.key) }
     }
 
-    /// The record as written: every known field (unknown dates as `null`) and the extra fields.
-    public var json: JSONValue {
+    var json: JSONValue {
         var object = extra
         object["order_id"] = .int(orderID)
         object["certificate_id"] = JSONValue(certificateID)

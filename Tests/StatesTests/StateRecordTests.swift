@@ -2,8 +2,9 @@ import JSON
 @testable import States
 import Testing
 
-/// A record keeps the fields certform does not know, and only those, as written.
-@Suite struct StateRecordDecodingTests {
+/// A record keeps the fields certform does not know, and only those, as written; it holds its
+/// fields by reference, and must still behave as a value.
+@Suite struct StateRecordTests {
     static let everyKnownField = """
         "order_id": 1001, "certificate_id": 6001, "product": "ssl_dv_geotrust", "common_name": "example.com",
         "dns_names": ["www.example.com"], "spec_digest": "sha256:aa", "settings_digest": "sha256:bb",
@@ -38,5 +39,25 @@ import Testing
         let record = try Self.record(#""order_id": 7, "product": "ssl_dv_rapidssl", "common_name": "a.example.com", "status": "pending", "thumbprint": null, "x-a": 1, "x-b": [true]"#)
         #expect(record.extra == ["x-a": .int(1), "x-b": .array([.bool(true)])])
         #expect(record.thumbprint == nil && record.dnsNames.isEmpty)
+    }
+
+    @Test func aCopyChangedIsItsOwnAndEqualFieldsAreEqualRecords() throws {
+        let original = try Self.record(Self.everyKnownField)
+        var copy = original
+        #expect(copy == original)
+        copy.status = .revoked
+        copy.dnsNames.append("api.example.com")
+        copy.extra["x-note"] = "changed"
+        #expect(original.status == .issued && original.dnsNames == ["www.example.com"] && original.extra.isEmpty)
+        #expect(copy.status == .revoked && copy.dnsNames == ["www.example.com", "api.example.com"] && copy.extra["x-note"] == "changed")
+        #expect(copy != original)
+
+        // Two records read separately hold separate fields, yet are equal, and hash alike.
+        let again = try Self.record(Self.everyKnownField)
+        #expect(again == original && again.hashValue == original.hashValue)
+        var state = State()
+        state.certificates["web"] = original
+        state.certificates["web"]?.thumbprint = "CD"
+        #expect(state.certificates["web"]?.thumbprint == "CD" && original.thumbprint == "AB")
     }
 }
