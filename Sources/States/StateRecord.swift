@@ -17,12 +17,22 @@ public struct StateRecord: Sendable, Hashable {
         public var commonName: String
         public var dnsNames: [String]
         /// Digest of what decides the certificate's content; nil in records written by import or by hand.
-        public var specDigest: String?
+        public var specDigest: String? {
+            get { spec?.text }
+            set { spec = newValue.map(RecordDigest.init) }
+        }
         /// Digest of the order settings that do not shape the certificate (comments, contacts, …).
-        public var settingsDigest: String?
+        public var settingsDigest: String? {
+            get { settings?.text }
+            set { settings = newValue.map(RecordDigest.init) }
+        }
         /// Digest of the CSR's bytes, bound to the product, names and ``specDigest`` certform verified
         /// them with (`CSRDigest` in Manifests): a plan need not verify those bytes again.
-        public var csrDigest: String?
+        public var csrDigest: String? {
+            get { csr?.text }
+            set { csr = newValue.map(RecordDigest.init) }
+        }
+        private var spec: RecordDigest?, settings: RecordDigest?, csr: RecordDigest?
         /// As last seen in CertCentral (unknown statuses survive as written).
         public var status: OrderStatus
         public var orderedAt: String?
@@ -149,9 +159,9 @@ extension StateRecord.Fields {
             dnsNames.append(text)
         }
         self.dnsNames = dnsNames
-        specDigest = try field("spec_digest", \.stringValue, required: false, expected: "a string")
-        settingsDigest = try field("settings_digest", \.stringValue, required: false, expected: "a string")
-        csrDigest = try field("csr_digest", \.stringValue, required: false, expected: "a string")
+        spec = try field("spec_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)
+        settings = try field("settings_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)
+        csr = try field("csr_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)
         status = OrderStatus(try field("status", \.stringValue, required: true, expected: "a string")!)
         orderedAt = try field("ordered_at", \.stringValue, required: false, expected: "a string")
         renewalOfOrderID = try field("renewal_of_order_id", \.intValue, required: false, expected: "an integer")

@@ -60,4 +60,31 @@ import Testing
         state.certificates["web"]?.thumbprint = "CD"
         #expect(state.certificates["web"]?.thumbprint == "CD" && original.thumbprint == "AB")
     }
+
+    /// Digests are held in 32 bytes when certform wrote them, and as written otherwise; either
+    /// way the record gives back, and writes back, exactly the text it read.
+    @Test(arguments: [
+        "sha256:" + String(repeating: "0123456789abcdef", count: 4),
+        "sha256:" + String(repeating: "f", count: 64),
+        "sha256:" + String(repeating: "0123456789ABCDEF", count: 4),   // uppercase: not certform's form
+        "sha256:" + String(repeating: "a", count: 63),                  // short
+        "sha256:" + String(repeating: "a", count: 65),                  // long
+        "sha256:" + String(repeating: "a", count: 63) + "g",            // not hex
+        "sha512:" + String(repeating: "a", count: 64),
+        "", "sha256:", "handwritten ✓",
+    ])
+    func digestsComeBackAsWritten(_ text: String) throws {
+        #expect(RecordDigest(text).text == text)
+        let record = try Self.record(#""order_id": 1, "product": "ssl_dv_geotrust", "common_name": "a.example.com", "status": "issued", "spec_digest": \#(String(decoding: JSONWriter.stringLiteral(text), as: UTF8.self)), "settings_digest": "sha256:\#(String(repeating: "0", count: 64))""#)
+        #expect(record.specDigest == text)
+        #expect(record.settingsDigest == "sha256:" + String(repeating: "0", count: 64))
+        #expect(record.csrDigest == nil)
+        guard case .object(let written) = record.json else { Issue.record("not an object"); return }
+        #expect(written["spec_digest"] == JSONValue.string(text))
+
+        var changed = record
+        changed.csrDigest = text
+        #expect(changed.csrDigest == text && record.csrDigest == nil)
+        #expect(RecordDigest(text) == RecordDigest(String(text)))
+    }
 }
