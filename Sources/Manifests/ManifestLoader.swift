@@ -110,6 +110,11 @@ public struct ManifestLoader: Sendable {
 
     /// Reads and decodes every manifest file of `directory`; no CSR is read yet.
     public func read() -> ReadManifests {
+        read(sideBySide: nil)
+    }
+
+    /// `sideBySide` forces how files are shared out (tests hold both ways to the same answer).
+    func read(sideBySide forced: Bool?) -> ReadManifests {
         let listing = listManifestFiles()
         guard let root = listing.root, !listing.files.isEmpty else {
             return ReadManifests(root: nil, certificates: [], diagnostics: listing.diagnostics, files: [], hasher: SHA256())
@@ -118,23 +123,51 @@ public struct ManifestLoader: Sendable {
         var files: [String] = []
         var certificates: [[(spec: CertificateSpec, isValid: Bool)]] = []
         var diagnostics = listing.diagnostics
-        for found in listing.files {
-            let path = directory == "." ? found.relative : "\(directory)/\(found.relative)"
-            files.append(path)
-            let bytes: [UInt8]
-            switch FileBytes.read(found.realPath, limit: Self.manifestSizeLimit, followsSymlinks: false) {
-            case .success(let read): bytes = read
-            case .failure(let error):
-                diagnostics.append(.error(ManifestWalk.message(.file(error)), file: path, at: nil))
-                continue
+        // Many files of a like size are read side by side, each on one core (parse and decode in
+        // turn). A file that holds most of the bytes is read alone, parsed on one core while its
+        // entries are decoded on another.
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let total = listing.files.reduce(0) { $0 + $1.size }
+        let sideBySide = forced ?? (cores > 1 && listing.files.count > 1 && 2 * (listing.files.map(\.size).max() ?? 0) <= total)
+        // A few files at a time, so that only their bytes are held until they are hashed, in order.
+        let batchSize = sideBySide ? 2 * cores : 1
+        for start in stride(from: 0, to: listing.files.count, by: batchSize) {
+            let batch = Array(listing.files[start..<min(start + batchSize, listing.files.count)])
+            let read = ConcurrentMap.map(batch, serialBelow: 2) { [directory, asOf] found in
+                Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: !sideBySide)
             }
-            Self.update(&hasher, with: Array(found.relative.utf8))
-            Self.update(&hasher, with: bytes)
-            let result = Self.read(bytes: bytes, file: path, asOf: asOf)
-            certificates.append(result.certificates)
-            diagnostics += result.diagnostics
+            for (found, file) in zip(batch, read) {
+                files.append(file.path)
+                switch file.bytes {
+                case .success(let bytes):
+                    Self.update(&hasher, with: Array(found.relative.utf8))
+                    Self.update(&hasher, with: bytes)
+                case .failure(let error):
+                    diagnostics.append(.error(ManifestWalk.message(.file(error)), file: file.path, at: nil))
+                }
+                certificates.append(file.certificates)
+                diagnostics += file.diagnostics
+            }
         }
         return ReadManifests(root: root, certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher)
+    }
+
+    /// One manifest file read and decoded: its path as diagnostics name it, its bytes (for the
+    /// digest) or why it could not be read, and what it holds.
+    private struct FileRead: Sendable {
+        var path: String
+        var bytes: Result<[UInt8], FileReadError>
+        var certificates: [(spec: CertificateSpec, isValid: Bool)] = []
+        var diagnostics: [Diagnostic] = []
+    }
+
+    private static func readFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, decodesOnThread: Bool) -> FileRead {
+        let path = directory == "." ? found.relative : "\(directory)/\(found.relative)"
+        var file = FileRead(path: path, bytes: FileBytes.read(found.realPath, limit: manifestSizeLimit, followsSymlinks: false))
+        if case .success(let bytes) = file.bytes {
+            (file.certificates, file.diagnostics) = read(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread)
+        }
+        return file
     }
 
     /// The checks that need every manifest: names unique, CSRs read and checked — except those a
@@ -235,11 +268,11 @@ public struct ManifestLoader: Sendable {
         }
     }
 
-    static func read(bytes: [UInt8], file: String, asOf: CalendarDate) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+    static func read(bytes: [UInt8], file: String, asOf: CalendarDate, decodesOnThread: Bool = true) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
         // The entries of `certificates` are decoded as the parser reaches them, on a second
-        // thread: libyaml and the tree of each entry on this one, the model on the other. A large
-        // manifest is never held whole as a tree, and both cores work.
-        let decoder = EntryDecoder(file: file, asOf: asOf)
+        // thread unless other files keep the cores busy: libyaml and the tree of each entry on
+        // this one, the model on the other. A large manifest is never held whole as a tree.
+        let decoder = EntryDecoder(file: file, asOf: asOf, onThread: decodesOnThread)
         let parsed: YAMLFile
         do {
             defer { decoder.finish() }

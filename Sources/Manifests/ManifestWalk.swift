@@ -9,11 +9,12 @@ import Foundation
 /// or is too large is reported (by the path as found) and left out; a directory link that leads
 /// outside is reported and not walked; a directory reached twice through links is walked once.
 struct ManifestWalk {
-    /// A manifest file to read: its path relative to the manifests directory, as found, and its
-    /// canonical path, which is what is opened.
+    /// A manifest file to read: its path relative to the manifests directory, as found, its
+    /// canonical path, which is what is opened, and its size when found (to share out the work).
     struct Found: Sendable {
         var relative: String
         var realPath: String
+        var size: Int
     }
 
     let root: RepositoryRoot
@@ -82,7 +83,7 @@ struct ManifestWalk {
         } else if status.size > ManifestLoader.manifestSizeLimit {
             refuse(relative, .file(.tooLarge(limit: ManifestLoader.manifestSizeLimit)), isDirectory: false)
         } else {
-            files.append(Found(relative: relative, realPath: realPath))
+            files.append(Found(relative: relative, realPath: realPath, size: status.size))
         }
     }
 

@@ -38,8 +38,11 @@ public struct OrderSettings: Sendable, Hashable {
 /// One copy of order settings that any number of specs refer to; never changed once made (a spec
 /// whose settings change gets a copy of its own). Equal by value, so that a set of them finds the
 /// copy a document already holds.
-final class SharedOrderSettings: Sendable, Hashable {
+final class SharedOrderSettings: Sendable, Hashable, CustomStringConvertible {
     let value: OrderSettings
+
+    /// The settings themselves, so that a spec prints (and compares in tests) with them.
+    var description: String { String(describing: value) }
 
     init(_ value: OrderSettings) {
         self.value = value

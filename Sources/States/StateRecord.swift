@@ -69,8 +69,11 @@ public struct StateRecord: Sendable, Hashable {
 
     /// Changed only while this record is its sole holder (see ``subscript(dynamicMember:)``), so
     /// sharing it between threads is as safe as sharing an array.
-    private final class Storage: @unchecked Sendable {
+    private final class Storage: @unchecked Sendable, CustomStringConvertible {
         var fields: Fields
+
+        /// The fields themselves, so that a record prints with them.
+        var description: String { String(describing: fields) }
 
         init(_ fields: Fields) {
             self.fields = fields

@@ -36,6 +36,27 @@ import YAML
         }
     }
 
+    @Test func aSpecPrintsWithItsSettings() throws {
+        let text = "apiVersion: certform/v1\ncertificates:\n  a: {product: ssl_dv_geotrust, common_name: a.example.com, csr_file: a.csr, dcv_method: email, validity_years: 2, comments: seen in tests}\n"
+        let spec = try #require(ManifestLoader.read(bytes: Array(text.utf8), file: "a.yaml", asOf: Kit.asOf).certificates.first?.spec)
+        let printed = "\(spec)"
+        #expect(printed.contains("comments: Optional(\"seen in tests\")") && printed.contains("validityYears: Optional(2)"), "\(printed)")
+    }
+
+    /// Many files are read side by side, each on one core; one large file alone, with its entries
+    /// decoded on a second thread. Either way gives the same certificates, diagnostics and digest.
+    @Test(arguments: ["manifests", "Tests/Corpus/broken", "Tests/Corpus/schema"])
+    func filesReadSideBySideGiveTheAnswerOfFilesReadOneByOne(_ folder: String) throws {
+        let loader = ManifestLoader(directory: Self.root.appendingPathComponent(folder).path, asOf: Kit.asOf)
+        let sideBySide = loader.check(loader.read(sideBySide: true)), oneByOne = loader.check(loader.read(sideBySide: false))
+        #expect(sideBySide.files.count > 1)
+        #expect(sideBySide.files == oneByOne.files)
+        #expect(sideBySide.digest == oneByOne.digest)
+        #expect(sideBySide.certificates.map { "\($0)" } == oneByOne.certificates.map { "\($0)" })
+        #expect(sideBySide.diagnostics.map { "\($0)" } == oneByOne.diagnostics.map { "\($0)" })
+        #expect(!sideBySide.certificates.isEmpty || !sideBySide.diagnostics.isEmpty)
+    }
+
     @Test func manyCertificatesAcrossBatchesAndDocumentsKeepTheirOrder() throws {
         // More entries than one batch (256), in two documents, one with defaults first.
         var lines: [String] = []
