@@ -13,7 +13,7 @@ struct DocumentReader {
     /// Contacts read without a problem, by where their mapping is written: one written in
     /// `defaults` or behind an anchor is the same mapping for every certificate that uses it.
     var contacts: [SourceLocation: TechnicalContact] = [:]
-    /// One copy of each distinct order settings read (most come from `defaults`).
+    /// One copy of the order settings of the certificates that take them all from the same places.
     private var settingsPool = OrderSettingsPool()
 
     init(file: String, asOf: CalendarDate) {
@@ -212,7 +212,7 @@ struct DocumentReader {
         readTechnicalContact(into: &settings, certificate: nameLocation, keys: effective, field: &field)
         readCertformKeys(into: &spec, keys: effective, field: &field)
         readDCVEmails(into: &settings, names: spec.allNames, keys: effective, field: &field)
-        spec.sharedSettings = settingsPool.share(settings)
+        spec.sharedSettings = settingsPool.share(settings, writtenAt: effective.settingsPlaces(before: nameLocation))
 
         let failed = !field.problems.isEmpty || diagnostics.count > errorsBefore
             || product == nil || commonName == nil || dcvMethod == nil

@@ -16,4 +16,28 @@ struct EffectiveKeys {
         guard let value = values[key.ordinal], !value.isNull else { return nil }
         return value
     }
+
+    /// The keys that make up ``OrderSettings``.
+    static let settingsKeys: [CertificateKey] = [
+        .dcvMethod, .validityYears, .validityDays, .customExpirationDate, .orderValidity, .comments, .autoRenew,
+        .autoReissue, .customRenewalMessage, .disableRenewalNotifications, .paymentMethod, .dcvEmails, .locale,
+        .skipApproval, .disableCT, .container, .customFields, .technicalContact,
+    ]
+
+    /// Where the value of each settings key is written (nil for a key not given), when all of them
+    /// are written before `certificate` — in `defaults`, or behind an anchor (an alias's node
+    /// keeps its anchor's place); nil when one is written in the certificate's own entry.
+    func settingsPlaces(before certificate: SourceLocation) -> [SourceLocation?]? {
+        var places: [SourceLocation?] = []
+        places.reserveCapacity(Self.settingsKeys.count)
+        for key in Self.settingsKeys {
+            guard let value = values[key.ordinal] else {
+                places.append(nil)
+                continue
+            }
+            if !(value.location < certificate) { return nil }
+            places.append(value.location)
+        }
+        return places
+    }
 }

@@ -1,4 +1,5 @@
 import CertCentralAPI
+import YAML
 
 /// A certificate's order settings: the fields of the order body besides `certificate` and the
 /// renewal fields — exactly what the settings digest covers (`SpecDigest.settings` in Plans).
@@ -36,9 +37,8 @@ public struct OrderSettings: Sendable, Hashable {
 }
 
 /// One copy of order settings that any number of specs refer to; never changed once made (a spec
-/// whose settings change gets a copy of its own). Equal by value, so that a set of them finds the
-/// copy a document already holds.
-final class SharedOrderSettings: Sendable, Hashable, CustomStringConvertible {
+/// whose settings change gets a copy of its own).
+final class SharedOrderSettings: Sendable, CustomStringConvertible {
     let value: OrderSettings
 
     /// The settings themselves, so that a spec prints (and compares in tests) with them.
@@ -47,25 +47,26 @@ final class SharedOrderSettings: Sendable, Hashable, CustomStringConvertible {
     init(_ value: OrderSettings) {
         self.value = value
     }
-
-    static func == (lhs: SharedOrderSettings, rhs: SharedOrderSettings) -> Bool {
-        lhs === rhs || lhs.value == rhs.value
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(value)
-    }
 }
 
-/// Gives equal settings one shared copy while a document is read. At 100,000 certificates the
-/// settings held inline in every spec were a tenth of a plan's memory, though most certificates
-/// of a manifest that uses `defaults` have the same. The set holds references only: settings that
-/// are all different (a comment per certificate) cost a pointer each here, not a second copy.
+/// Gives certificates whose settings are all written in the same places — in `defaults`, or
+/// behind the same anchors — one shared copy of them while a document is read. Settings are
+/// made only of the values written there, so the places identify them without hashing any
+/// text; a certificate with a setting of its own (a comment per certificate) gets a copy of
+/// its own and costs nothing here. At 100,000 certificates, settings held inline in every spec
+/// were a tenth of a plan's memory.
 struct OrderSettingsPool {
-    private var shared = Set<SharedOrderSettings>()
+    private var shared: [[SourceLocation?]: SharedOrderSettings] = [:]
 
-    mutating func share(_ settings: OrderSettings) -> SharedOrderSettings {
+    /// `places`: where each settings key's value is written, or nil when one is the
+    /// certificate's own (see ``EffectiveKeys/settingsPlaces(before:)``).
+    mutating func share(_ settings: OrderSettings, writtenAt places: [SourceLocation?]?) -> SharedOrderSettings {
+        guard let places else { return SharedOrderSettings(settings) }
+        // The same places give the same settings; compared all the same, as a guard, and cheap:
+        // the strings of equal settings share their storage.
+        if let existing = shared[places], existing.value == settings { return existing }
         let made = SharedOrderSettings(settings)
-        return shared.insert(made).memberAfterInsert
+        shared[places] = made
+        return made
     }
 }

@@ -39,6 +39,14 @@ import Testing
             common_name: f.example.com
             csr_file: f.csr
             technical_contact: {first_name: Lee, last_name: Chen, telephone: 555-0101, email: lee@example.com}
+          alias-contact:
+            common_name: g.example.com
+            csr_file: g.csr
+            technical_contact: *ops
+          unset-comment:
+            common_name: h.example.com
+            csr_file: h.csr
+            comments: ~
 
         """
 
@@ -49,22 +57,33 @@ import Testing
         return Dictionary(uniqueKeysWithValues: result.certificates.map { ($0.spec.name, $0.spec) })
     }
 
-    @Test func equalSettingsAreOneCopyAndDifferentOnesAreNot() throws {
+    @Test func settingsWrittenInTheSamePlacesAreOneCopy() throws {
         let specs = Self.specs()
         let a = try #require(specs["a"]), b = try #require(specs["b"])
         #expect(a.settingsIdentity == b.settingsIdentity)
         #expect(a.comments == "Managed by certform" && a.technicalContact?.email == "ops@example.com" && a.validityYears == 1)
+        // An alias in the entry is the anchored node itself: the same places, the same copy.
+        let alias = try #require(specs["alias-contact"])
+        #expect(alias.settingsIdentity == a.settingsIdentity)
+    }
 
+    @Test func aCertificateWithASettingOfItsOwnHasItsOwnCopy() throws {
+        let specs = Self.specs()
+        let a = try #require(specs["a"])
         let own = try #require(specs["own-comment"]), same = try #require(specs["same-comment"])
-        #expect(own.settingsIdentity != a.settingsIdentity)
-        #expect(own.comments == "Team C")
-        #expect(own.settingsIdentity == same.settingsIdentity, "equal by value, though written twice")
+        #expect(own.comments == "Team C" && same.comments == "Team C")
+        #expect(own.settingsIdentity != a.settingsIdentity && own.settingsIdentity != same.settingsIdentity)
+        #expect(own.technicalContact == a.technicalContact, "the rest still from defaults")
 
-        // A contact written inline that equals the anchored one gives equal settings: one copy.
+        // Written in the entry, even when equal to the anchored contact: its own copy, equal settings.
         let inline = try #require(specs["inline-contact"]), other = try #require(specs["other-contact"])
-        #expect(inline.settings == a.settings && inline.settingsIdentity == a.settingsIdentity)
-        #expect(other.settingsIdentity != a.settingsIdentity)
-        #expect(other.technicalContact?.email == "lee@example.com")
+        #expect(inline.settings == a.settings && inline.settingsIdentity != a.settingsIdentity)
+        #expect(other.technicalContact?.email == "lee@example.com" && other.settingsIdentity != a.settingsIdentity)
+
+        // `~` unsets the default in this entry only.
+        let unset = try #require(specs["unset-comment"])
+        #expect(unset.comments == nil && unset.settingsIdentity != a.settingsIdentity)
+        #expect(try #require(specs["b"]).comments == "Managed by certform")
     }
 
     @Test func changingOneCertificatesSettingsLeavesTheOthersAlone() throws {
