@@ -88,9 +88,10 @@ public struct StateRecord: Sendable, Hashable {
 
     public subscript<Value>(dynamicMember key: WritableKeyPath<Fields, Value>) -> Value {
         get { storage.fields[keyPath: key] }
-        set {
+        // In place, so that `record.history.append(…)` does not copy the array first.
+        _modify {
             if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-            storage.fields[keyPath: key] = newValue
+            yield &storage.fields[keyPath: key]
         }
     }
 

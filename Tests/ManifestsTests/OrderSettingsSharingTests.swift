@@ -2,6 +2,7 @@ import CertCentralAPI
 import CertformTestSupport
 @testable import Manifests
 import Testing
+import YAML
 
 /// Certificates with equal order settings share one copy of them (most come from `defaults`);
 /// sharing must never let one certificate's settings show in another's.
@@ -10,6 +11,9 @@ import Testing
         apiVersion: certform/v1
         x-contacts:
           ops: &ops {first_name: Ana, last_name: Garcia, telephone: 555-0100, email: ops@example.com}
+        x-notes:
+          one: &note-one Note one
+          two: &note-two Note two
         defaults:
           product: ssl_dv_geotrust
           validity_years: 1
@@ -47,6 +51,18 @@ import Testing
             common_name: h.example.com
             csr_file: h.csr
             comments: ~
+          note-one:
+            common_name: i.example.com
+            csr_file: i.csr
+            comments: *note-one
+          note-one-again:
+            common_name: j.example.com
+            csr_file: j.csr
+            comments: *note-one
+          note-two:
+            common_name: k.example.com
+            csr_file: k.csr
+            comments: *note-two
 
         """
 
@@ -72,7 +88,7 @@ import Testing
         let a = try #require(specs["a"])
         let own = try #require(specs["own-comment"]), same = try #require(specs["same-comment"])
         #expect(own.comments == "Team C" && same.comments == "Team C")
-        #expect(own.settingsIdentity != a.settingsIdentity && own.settingsIdentity != same.settingsIdentity)
+        #expect(own.settingsIdentity != a.settingsIdentity && same.settingsIdentity != a.settingsIdentity)
         #expect(own.technicalContact == a.technicalContact, "the rest still from defaults")
 
         // Written in the entry, even when equal to the anchored contact: its own copy, equal settings.
@@ -103,5 +119,27 @@ import Testing
         c.settings = whole
         #expect(c.locale == "de" && b.locale == nil)
         #expect(c.settingsIdentity != b.settingsIdentity)
+    }
+
+    /// Each settings key's place counts: two anchors for one key are two sets of settings.
+    @Test func settingsFromDifferentAnchorsKeepTheirOwnValues() throws {
+        let specs = Self.specs()
+        let one = try #require(specs["note-one"]), again = try #require(specs["note-one-again"]), two = try #require(specs["note-two"])
+        #expect(one.comments == "Note one" && again.comments == "Note one" && two.comments == "Note two")
+        #expect(one.settingsIdentity == again.settingsIdentity && one.settingsIdentity != two.settingsIdentity)
+        #expect(one.technicalContact?.email == "ops@example.com")
+    }
+
+    /// The pool shares by places, but never hands out settings that differ from those asked for.
+    @Test func thePoolNeverHandsOutOtherSettingsForTheSamePlaces() {
+        var pool = OrderSettingsPool()
+        let places: [YAML.SourceLocation?] = [YAML.SourceLocation(line: 3, column: 5), nil]
+        var first = OrderSettings(dcvMethod: .dnsTXTToken, validityYears: 1)
+        first.comments = "first"
+        var second = first
+        second.comments = "second"
+        let a = pool.share(first, writtenAt: places), b = pool.share(second, writtenAt: places)
+        #expect(a.value == first && b.value == second && a !== b)
+        #expect(pool.share(first, writtenAt: nil) !== a, "a certificate's own settings are never pooled")
     }
 }

@@ -34,8 +34,20 @@ import Testing
         #expect(record.renewedElsewhereBy == 1002)
     }
 
+    @Test func unknownFieldsAreKeptInARecordOfAsManyMembersAsAFullOne() throws {
+        // 22 members, as a full record has, two of them unknown: the count alone must not decide.
+        let members = Self.everyKnownField
+            .replacingOccurrences(of: #""serial_number": "01","#, with: #""x-a": 1,"#)
+            .replacingOccurrences(of: #""dcv_random_value": "r","#, with: #""x-b": "two","#)
+        guard case .object(let object) = try JSONParser.parse("{\(members)}") else { Issue.record("not an object"); return }
+        #expect(object.count == StateRecord.knownKeys.count)
+        let record = try Self.record(members)
+        #expect(record.extra == ["x-a": .int(1), "x-b": .string("two")])
+        #expect(record.serialNumber == nil && record.dcvRandomValue == nil)
+    }
+
     @Test func unknownFieldsAreKeptWhenKnownOnesAreMissingOrNull() throws {
-        // As many members as a full record, but fewer known ones: the count alone must not decide.
+        // Fewer known keys than a full record, some null.
         let record = try Self.record(#""order_id": 7, "product": "ssl_dv_rapidssl", "common_name": "a.example.com", "status": "pending", "thumbprint": null, "x-a": 1, "x-b": [true]"#)
         #expect(record.extra == ["x-a": .int(1), "x-b": .array([.bool(true)])])
         #expect(record.thumbprint == nil && record.dnsNames.isEmpty)
@@ -58,7 +70,9 @@ import Testing
         var state = State()
         state.certificates["web"] = original
         state.certificates["web"]?.thumbprint = "CD"
+        state.certificates["web"]?.history.append(["order_id": 7])
         #expect(state.certificates["web"]?.thumbprint == "CD" && original.thumbprint == "AB")
+        #expect(state.certificates["web"]?.history == [["order_id": 7]] && original.history.isEmpty)
     }
 
     /// Digests are held in 32 bytes when certform wrote them, and as written otherwise; either
