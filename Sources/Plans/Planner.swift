@@ -201,7 +201,7 @@ public struct Planner: Sendable {
         var change = change
         let (shapeChanges, productChanged) = Self.shapeChanges(spec, record, specDigest: change.specDigest)
         if let settings = record.settingsDigest {
-            change.settingsDigest = settingsDigests[spec.settingsIdentity] ?? SpecDigest.settings(of: spec)
+            change.settingsDigest = settingsDigest(of: spec)
             if settings != change.settingsDigest {
                 change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
             }
@@ -282,16 +282,22 @@ public struct Planner: Sendable {
         return (false, "order \(record.orderID) covers only until \(orderEnd), \(orderDays) days after as-of, not beyond the \(window)-day window: a renewal")
     }
 
+    /// The spec's settings digest: worked out once per shared copy of settings before planning,
+    /// or now for a spec whose settings are a copy of its own.
+    func settingsDigest(of spec: CertificateSpec) -> String {
+        settingsDigests[spec.settingsIdentity] ?? SpecDigest.settings(of: spec)
+    }
+
     /// A change that sends a request: the digests that the new state record will carry.
-    static func withRecordDigests(_ change: Change, spec: CertificateSpec) -> Change {
+    func withRecordDigests(_ change: Change, spec: CertificateSpec) -> Change {
         var change = change
-        if change.settingsDigest == nil { change.settingsDigest = SpecDigest.settings(of: spec) }
+        if change.settingsDigest == nil { change.settingsDigest = settingsDigest(of: spec) }
         change.csrDigest = change.specDigest.flatMap { CSRDigest.of(spec, specDigest: $0) }
         return change
     }
 
     func create(_ spec: CertificateSpec, _ change: Change, reason: String) -> Change {
-        var change = Self.withRecordDigests(change, spec: spec)
+        var change = withRecordDigests(change, spec: spec)
         change.action = .create
         change.reasons = [reason]
         change.request = .order(RequestBody.order(for: spec))
@@ -299,7 +305,7 @@ public struct Planner: Sendable {
     }
 
     func renew(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, reasons: [String]) -> Change {
-        var change = Self.withRecordDigests(change, spec: spec)
+        var change = withRecordDigests(change, spec: spec)
         change.action = .renew
         change.reasons = reasons
         change.renewalOfOrderID = record.orderID
@@ -309,7 +315,7 @@ public struct Planner: Sendable {
     }
 
     func reissue(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, reasons: [String]) -> Change {
-        var change = Self.withRecordDigests(change, spec: spec)
+        var change = withRecordDigests(change, spec: spec)
         change.action = .reissue
         change.reasons = reasons
         change.request = .reissue(RequestBody.reissue(for: spec))
