@@ -35,15 +35,19 @@ extension ManifestLoader {
     }
 
     /// Reads and checks every CSR, reports each problem, and returns the set. `certificates` holds
-    /// the certificates of each file.
-    func finish(certificates: [[Entry]], diagnostics: [Diagnostic], files: [String],
+    /// the certificates of each file; each file's are freed once they are checked, so that the
+    /// specs are not held twice over (28 MB at 100,000 lean certificates).
+    func finish(certificates: consuming [[Entry]], diagnostics: [Diagnostic], files: [String],
                 hasher: SHA256, recorded: RecordedCSRs? = nil, csrFiles: CSRFiles) -> ManifestSet {
         var diagnostics = diagnostics
         let duplicated = Self.duplicateNames(in: certificates, diagnostics: &diagnostics)
-        let parts = duplicated.isEmpty ? certificates : certificates.map { $0.filter { !duplicated.contains($0.spec.name) } }
+        var parts = duplicated.isEmpty ? certificates : certificates.map { $0.filter { !duplicated.contains($0.spec.name) } }
+        _ = consume certificates
         var hasher = hasher
         var collector = Collector(keepsCSRText: keepsCSRText, count: parts.reduce(0) { $0 + $1.count })
-        for part in parts {
+        for partIndex in parts.indices {
+            var part: [Entry] = []
+            swap(&part, &parts[partIndex])
             for start in stride(from: 0, to: part.count, by: Self.csrBatch) {
                 let range = start..<min(start + Self.csrBatch, part.count)
                 let outcomes = inspectCSRs(of: part, range, recorded: recorded, csrFiles: csrFiles)

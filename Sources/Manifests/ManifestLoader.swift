@@ -172,8 +172,8 @@ public struct ManifestLoader: Sendable {
 
     /// The checks that need every manifest: names unique, CSRs read and checked — except those a
     /// state record vouches for (`recorded`, see ``CSRDigest``) — and duplicate purchases.
-    /// `read` is consumed: its specs, copied into the set, are freed when the checks end rather
-    /// than held beside the set for the rest of the run.
+    /// `read` is consumed: its specs move into the set, each file's freed as soon as they are
+    /// checked, rather than held beside the set.
     public func check(_ read: consuming ReadManifests, recorded: RecordedCSRs? = nil) -> ManifestSet {
         guard let root = read.root else {
             return ManifestSet(certificates: [], diagnostics: read.diagnostics.sorted(), files: [], digest: "")
@@ -192,7 +192,10 @@ public struct ManifestLoader: Sendable {
                     return index.blobID(ofCanonicalPath: canonical)
                 }
             })
-        var set = finish(certificates: read.certificates, diagnostics: read.diagnostics, files: read.files, hasher: read.hasher,
+        // Moved, not copied: `finish` frees each file's specs once it has checked them.
+        let certificates = read.certificates
+        read.certificates = []
+        var set = finish(certificates: consume certificates, diagnostics: read.diagnostics, files: read.files, hasher: read.hasher,
                          recorded: recorded, csrFiles: files)
         set.root = root
         return set

@@ -61,11 +61,13 @@ public struct Planner: Sendable {
     /// identity: most settings come from `defaults`, so the loader shares one copy among many
     /// certificates, and its digest is worked out once rather than once per certificate.
     static func settingsDigests(_ specs: [CertificateSpec]) -> [ObjectIdentifier: String] {
+        // Positions, not copies of the specs: on lean manifests most certificates have settings
+        // of their own, and a copy of each spec was the plan's largest allocation (53 MB).
         var seen = Set<ObjectIdentifier>()
-        var distinct: [CertificateSpec] = []
-        for spec in specs where seen.insert(spec.settingsIdentity).inserted { distinct.append(spec) }
-        let digests = ConcurrentMap.map(distinct) { SpecDigest.settings(of: $0) }
-        return Dictionary(uniqueKeysWithValues: zip(distinct.map(\.settingsIdentity), digests))
+        var distinct: [Int] = []
+        for index in specs.indices where seen.insert(specs[index].settingsIdentity).inserted { distinct.append(index) }
+        let digests = ConcurrentMap.map(distinct) { SpecDigest.settings(of: specs[$0]) }
+        return Dictionary(uniqueKeysWithValues: zip(distinct.lazy.map { specs[$0].settingsIdentity }, digests))
     }
 
     /// moved_from: a renamed certificate adopts its old record when it has none of its own.
