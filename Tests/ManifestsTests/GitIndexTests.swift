@@ -109,6 +109,43 @@ import Testing
         #expect(GitIndex.load(worktree: "/nonexistent-certform-test") == nil)
     }
 
+    /// Entries are found by binary search in git's order, byte by byte: '-' (0x2D) sorts before
+    /// '.' and '/' before '0', so names that share a prefix must each still be found, and names
+    /// between them, around them or cut short must not.
+    @Test(arguments: [2, 4])
+    func everyPathIsFoundAmongNeighboursThatSortCloseToIt(version: Int) throws {
+        var files: [String: String] = [:]
+        for name in ["a", "x-b", "x.b", "x/b", "x/d/c", "x0", "xb", "b", "csr/x.csr", "csr/x.csr2", "csr/x-y.csr", "Z", "é.csr"] {
+            files[name] = "text of \(name)\n"
+        }
+        for number in 0..<200 { files["csr/n\(number).csr"] = "csr \(number)\n" }
+        let dir = try Self.repository(files, indexVersion: version)
+        let root = try Self.root(dir)
+        let index = try #require(GitIndex.load(worktree: root))
+        #expect(index.entries.count == files.count)
+        for (path, text) in files {
+            #expect(index.blobID(ofCanonicalPath: root + "/" + path) == CSRBytesDigest(of: Array(text.utf8)), "\(path)")
+        }
+        for absent in ["", "x", "x-", "x.", "x/", "x/d", "x/b/", "x/c", "xa", "x1", "aa", "c", "csr/x", "csr/n200.csr", "csr/n1.cs", "z", "e.csr"] {
+            #expect(index.entries[absent] == nil, "\(absent)")
+        }
+    }
+
+    /// Git writes its entries sorted; an index that is not cannot be searched, and gives no answer
+    /// rather than a wrong one.
+    @Test func anIndexOutOfOrderGivesNoAnswer() throws {
+        let dir = try Self.repository(["csr/x1.csr": "one\n", "csr/x2.csr": "two\n"], indexVersion: 2)
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: dir.path + "/.git/index")))
+        #expect(GitIndex.parse(bytes)?.count == 2)
+        // Two entries of one size: 62 bytes, a 10-byte path and its NUL padded to 80.
+        let first = 12..<92, second = 92..<172
+        #expect(bytes[first].suffix(18).starts(with: Array("csr/x1.csr".utf8)))
+        var swapped = bytes
+        swapped.replaceSubrange(first, with: bytes[second])
+        swapped.replaceSubrange(second, with: bytes[first])
+        #expect(GitIndex.parse(swapped) == nil)
+    }
+
     /// The index is the checkout's, not a pull request's, but a damaged one must still give an
     /// answer or none, never a crash: every truncation, and every byte flipped, of a real index.
     @Test(arguments: [2, 4])
