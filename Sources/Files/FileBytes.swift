@@ -44,15 +44,29 @@ public enum FileBytes {
     /// `open` (`O_NONBLOCK`: a FIFO swapped in cannot block), `fstat` on the descriptor (what is
     /// read must still be a regular file within the limit), then everything in it.
     private static func openAndRead(_ path: String, limit: Int, followsSymlinks: Bool) -> Result<[UInt8], FileReadError> {
+        openChecked(path, limit: limit, followsSymlinks: followsSymlinks).flatMap { descriptor, size in
+            defer { close(descriptor) }
+            return readAll(descriptor, expected: size, limit: limit)
+        }
+    }
+
+    /// `open` and `fstat` with the checks above: a descriptor of a regular file within the limit,
+    /// and its size; the caller closes it.
+    static func openChecked(_ path: String, limit: Int, followsSymlinks: Bool) -> Result<(Int32, Int), FileReadError> {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followsSymlinks ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else {
             return .failure(errno == ELOOP && !followsSymlinks ? .notRegular(.symbolicLink) : FileReadError(errno: errno))
         }
-        defer { close(descriptor) }
-        guard let status = FileStatus(descriptor: descriptor) else { return .failure(FileReadError(errno: errno)) }
-        guard status.kind == .regular else { return .failure(.notRegular(status.kind)) }
-        guard status.size <= limit else { return .failure(.tooLarge(limit: limit)) }
-        return readAll(descriptor, expected: status.size, limit: limit)
+        guard let status = FileStatus(descriptor: descriptor) else {
+            let error = FileReadError(errno: errno)
+            close(descriptor)
+            return .failure(error)
+        }
+        guard status.kind == .regular, status.size <= limit else {
+            close(descriptor)
+            return .failure(status.kind == .regular ? .tooLarge(limit: limit) : .notRegular(status.kind))
+        }
+        return .success((descriptor, status.size))
     }
 
     /// Everything left to read from `descriptor`, whose file had `expected` bytes at `fstat`.
@@ -85,7 +99,7 @@ public enum FileBytes {
     }
 
     /// `read(2)`, named through its module: inside `FileBytes`, a plain `read` is `read(_:)` above.
-    private static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)
         return Glibc.read(descriptor, buffer, count)
         #elseif canImport(Darwin)

@@ -14,6 +14,8 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooLarge(limit: Int)
     /// Anything else the system said (permission denied, I/O error), in its words.
     case system(String)
+    /// Its size changed while it was read a piece at a time (``FileStream``).
+    case changedWhileRead
 
     init(errno code: Int32) {
         switch code {
@@ -28,6 +30,7 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notRegular(let kind): "is not a regular file (\(kind))"
         case .tooLarge(let limit): "is larger than \(Self.size(limit))"
         case .system(let reason): "cannot be read: \(reason.prefix(1).lowercased() + reason.dropFirst())"
+        case .changedWhileRead: "changed while it was read; run again"
         }
     }
 

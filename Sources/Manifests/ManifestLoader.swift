@@ -133,15 +133,20 @@ public struct ManifestLoader: Sendable {
         let batchSize = sideBySide ? 2 * cores : 1
         for start in stride(from: 0, to: listing.files.count, by: batchSize) {
             let batch = Array(listing.files[start..<min(start + batchSize, listing.files.count)])
-            let read = ConcurrentMap.map(batch, serialBelow: 2) { [directory, asOf] found in
-                Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: !sideBySide)
-            }
+            // One at a time, a file is read a piece at a time and hashed as it is read.
+            let read = sideBySide
+                ? ConcurrentMap.map(batch, serialBelow: 2) { [directory, asOf] found in
+                    Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false)
+                }
+                : [Self.streamFile(batch[0], directory: directory, asOf: asOf, hasher: &hasher)]
             for (found, file) in zip(batch, read) {
                 files.append(file.path)
                 switch file.bytes {
-                case .success(let bytes):
+                case .success(let bytes?):
                     Self.update(&hasher, with: Array(found.relative.utf8))
                     Self.update(&hasher, with: bytes)
+                case .success(nil):
+                    break
                 case .failure(let error):
                     diagnostics.append(.error(ManifestWalk.message(.file(error)), file: file.path, at: nil))
                 }
@@ -153,18 +158,18 @@ public struct ManifestLoader: Sendable {
     }
 
     /// One manifest file read and decoded: its path as diagnostics name it, its bytes (for the
-    /// digest) or why it could not be read, and what it holds.
-    private struct FileRead: Sendable {
+    /// digest; nil when it was hashed as it was read) or why it could not be read, and what it holds.
+    struct FileRead: Sendable {
         var path: String
-        var bytes: Result<[UInt8], FileReadError>
+        var bytes: Result<[UInt8]?, FileReadError>
         var certificates: [(spec: CertificateSpec, isValid: Bool)] = []
         var diagnostics: [Diagnostic] = []
     }
 
-    private static func readFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, decodesOnThread: Bool) -> FileRead {
+    static func readFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, decodesOnThread: Bool) -> FileRead {
         let path = directory == "." ? found.relative : "\(directory)/\(found.relative)"
-        var file = FileRead(path: path, bytes: FileBytes.read(found.realPath, limit: manifestSizeLimit, followsSymlinks: false))
-        if case .success(let bytes) = file.bytes {
+        var file = FileRead(path: path, bytes: FileBytes.read(found.realPath, limit: manifestSizeLimit, followsSymlinks: false).map { $0 })
+        if case .success(let bytes?) = file.bytes {
             (file.certificates, file.diagnostics) = read(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread)
         }
         return file
@@ -272,6 +277,28 @@ public struct ManifestLoader: Sendable {
     }
 
     static func read(bytes: [UInt8], file: String, asOf: CalendarDate, decodesOnThread: Bool = true) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+        switch read(file: file, asOf: asOf, decodesOnThread: decodesOnThread, parse: { (streaming) throws(YAMLError) in
+            try YAMLParser.parse(bytes, streaming: streaming)
+        }) {
+        case .read(let certificates, let diagnostics): return (certificates, diagnostics)
+        case .failed(let error): return ([], [.error(error.message, file: file, at: error.location)])
+        case .defaultsAfterCertificates: return readWhole(bytes: bytes, file: file, asOf: asOf)
+        }
+    }
+
+    /// What a streamed read of one file came to.
+    enum StreamedRead {
+        case read([(spec: CertificateSpec, isValid: Bool)], [Diagnostic])
+        /// libyaml stopped at an error.
+        case failed(YAMLError)
+        /// `defaults` written after `certificates`: its entries were read without it; the file
+        /// must be read again as one tree (rare, and only for such a file).
+        case defaultsAfterCertificates
+    }
+
+    /// Decodes a file that `parse` reads with the streaming it is given.
+    static func read(file: String, asOf: CalendarDate, decodesOnThread: Bool,
+                     parse: (YAMLStreaming) throws(YAMLError) -> YAMLFile) -> StreamedRead {
         // The entries of `certificates` are decoded as the parser reaches them, on a second
         // thread unless other files keep the cores busy: libyaml and the tree of each entry on
         // this one, the model on the other. A large manifest is never held whole as a tree.
@@ -281,7 +308,7 @@ public struct ManifestLoader: Sendable {
             defer { decoder.finish() }
             var batch: [YAMLPair] = []
             var batchDocument = 0
-            parsed = try YAMLParser.parse(bytes, streaming: YAMLStreaming(
+            parsed = try parse(YAMLStreaming(
                 key: "certificates",
                 begin: { document, pairsBefore in
                     if !batch.isEmpty { decoder.send(.entries(batchDocument, batch)); batch = [] }
@@ -296,15 +323,14 @@ public struct ManifestLoader: Sendable {
                 }))
             if !batch.isEmpty { decoder.send(.entries(batchDocument, batch)) }
         } catch {
-            return ([], [.error(error.message, file: file, at: error.location)])
+            return .failed(error)
         }
         let streamed = decoder.streamed
-        // `defaults` written after `certificates`: its entries were read without it; read the
-        // file again as one tree (rare, and only for such a file).
         for (index, entry) in streamed where !entry.sawDefaults && DocumentReader.hasDefaults(parsed.documents[index]) {
-            return readWhole(bytes: bytes, file: file, asOf: asOf)
+            return .defaultsAfterCertificates
         }
-        return decode(parsed, file: file, asOf: asOf, streamed: streamed)
+        let (certificates, diagnostics) = decode(parsed, file: file, asOf: asOf, streamed: streamed)
+        return .read(certificates, diagnostics)
     }
 
     /// Reads a file as whole trees, without streaming.

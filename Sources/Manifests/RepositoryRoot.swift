@@ -144,7 +144,7 @@ package enum FileRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     package var isRefusal: Bool {
         switch self {
         case .outside, .file(.notRegular), .file(.tooLarge): true
-        case .file(.missing), .file(.system): false
+        case .file(.missing), .file(.system), .file(.changedWhileRead): false
         }
     }
 }

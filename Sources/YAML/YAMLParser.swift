@@ -27,23 +27,61 @@ public enum YAMLParser {
         try read(bytes, streaming: streaming)
     }
 
+    /// Parses like ``parse(_:streaming:)``, taking the input a piece at a time from `input`
+    /// (which fills the buffer it is given and returns how many bytes it wrote, 0 at the end, nil
+    /// when it fails), so that the text is never held whole. A reader error — bad encoding, or
+    /// `input` failing — is reported at line 1: a caller that wants its place parses the bytes
+    /// whole (``parse(_:streaming:)``).
+    package static func parse(reading input: @escaping (UnsafeMutableRawBufferPointer) -> Int?,
+                              streaming: YAMLStreaming) throws(YAMLError) -> YAMLFile {
+        let source = InputSource(input)
+        return try withParser { (parser) throws(YAMLError) -> YAMLFile in
+            yaml_parser_set_input(parser, { data, buffer, size, sizeRead in
+                guard let data, let buffer, let sizeRead else { return 0 }
+                let source = Unmanaged<InputSource>.fromOpaque(data).takeUnretainedValue()
+                guard let count = source.read(UnsafeMutableRawBufferPointer(start: buffer, count: size)) else { return 0 }
+                sizeRead.pointee = count
+                return 1
+            }, Unmanaged.passUnretained(source).toOpaque())
+            return try withExtendedLifetime(source) { () throws(YAMLError) -> YAMLFile in
+                var reader = EventReader(parser: parser, input: UnsafeBufferPointer(start: nil, count: 0))
+                reader.streaming = streaming
+                defer { reader.release() }
+                return try reader.readStream()
+            }
+        }
+    }
+
+    /// What libyaml's read handler calls.
+    private final class InputSource {
+        let read: (UnsafeMutableRawBufferPointer) -> Int?
+        init(_ read: @escaping (UnsafeMutableRawBufferPointer) -> Int?) { self.read = read }
+    }
+
     private static func read(_ bytes: [UInt8], streaming: YAMLStreaming?) throws(YAMLError) -> YAMLFile {
+        try withParser { (parser) throws(YAMLError) -> YAMLFile in
+            try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLFile in
+                // libyaml never writes to the input; an empty buffer still needs a valid pointer.
+                var empty: UInt8 = 0
+                let base = buffer.baseAddress ?? withUnsafePointer(to: &empty) { $0 }
+                yaml_parser_set_input_string(parser, base, buffer.count)
+                var reader = EventReader(parser: parser, input: UnsafeBufferPointer(start: base, count: buffer.count))
+                reader.streaming = streaming
+                defer { reader.release() }
+                return try reader.readStream()
+            }
+        }
+    }
+
+    /// A libyaml parser for the length of `body`.
+    private static func withParser(_ body: (UnsafeMutablePointer<yaml_parser_t>) throws(YAMLError) -> YAMLFile) throws(YAMLError) -> YAMLFile {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
         guard yaml_parser_initialize(parser) == 1 else {
             throw YAMLError("libyaml could not be initialised", at: SourceLocation(line: 1, column: 1))
         }
         defer { yaml_parser_delete(parser) }
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLFile in
-            // libyaml never writes to the input; an empty buffer still needs a valid pointer.
-            var empty: UInt8 = 0
-            let base = buffer.baseAddress ?? withUnsafePointer(to: &empty) { $0 }
-            yaml_parser_set_input_string(parser, base, buffer.count)
-            var reader = EventReader(parser: parser, input: UnsafeBufferPointer(start: base, count: buffer.count))
-            reader.streaming = streaming
-            defer { reader.release() }
-            return try reader.readStream()
-        }
+        return try body(parser)
     }
 
     /// Parses UTF-8 text.

@@ -235,4 +235,69 @@ extension YAMLNode {
         let root = try document("a: 1\r\nb:\r\n  c: x\r\n")
         #expect(root["b"]?["c"]?.location.description == "3:6")
     }
+
+    /// What a streamed parse produced: the documents and every entry sent, printed in full
+    /// (locations included).
+    static func streamedParse(_ parse: (YAMLStreaming) throws(YAMLError) -> YAMLFile) -> String {
+        var sent: [String] = []
+        let streaming = YAMLStreaming(key: "certificates", begin: { document, before in sent.append("begin \(document) \(before)") },
+                                      entry: { document, pair in sent.append("entry \(document) \(pair)") })
+        do {
+            let file = try parse(streaming)
+            return "\(file.documents) \(file.problems) \(sent)"
+        } catch {
+            return "error \(error) \(sent)"
+        }
+    }
+
+    /// libyaml takes its input a piece at a time from a large manifest (never held whole): cut
+    /// anywhere — inside a multi-byte character, a key, a line break — it must read as the whole
+    /// text does, entries, anchors, locations and errors alike.
+    @Test(arguments: [1, 2, 3, 7, 64, 16384])
+    func textReadInPiecesParsesAsTheWholeText(pieceSize: Int) throws {
+        let texts = [
+            "apiVersion: certform/v1\n# é ü 漢字\ncertificates:\n  ä-b: {common_name: \"exämple.com\", dns_names: [a, b]}\n  c: &x\n    k: v\n  d: *x\n---\nlast: [1, 2, 3]\n",
+            "\u{FEFF}certificates:\n  a: {k: 1}\n  a: {k: 2}\n",
+            "certificates:\n  a: [unclosed\n",
+            "key: caf\u{E9}\n",
+            "",
+        ]
+        for text in texts {
+            var bytes = Array(text.utf8)
+            if text.hasPrefix("key") { bytes[bytes.count - 3] = 0xE9; bytes.remove(at: bytes.count - 2) }  // Latin-1, not UTF-8
+            let whole = Self.streamedParse { (streaming) throws(YAMLError) in try YAMLParser.parse(bytes, streaming: streaming) }
+            var offset = 0
+            let pieces = Self.streamedParse { (streaming) throws(YAMLError) in
+                try YAMLParser.parse(reading: { buffer in
+                    let count = min(pieceSize, buffer.count, bytes.count - offset)
+                    buffer.copyBytes(from: bytes[offset..<offset + count])
+                    offset += count
+                    return count
+                }, streaming: streaming)
+            }
+            if text.hasPrefix("key") {
+                // A reader error is reported at line 1 when read in pieces (the caller reads the
+                // file whole to place it); the message is the same.
+                #expect(whole.hasPrefix("error ") && pieces.hasPrefix("error "))
+                #expect(pieces.contains("the file must be UTF-8 text"), "\(pieces)")
+            } else {
+                #expect(pieces == whole, "\(text.debugDescription) in pieces of \(pieceSize)")
+            }
+        }
+    }
+
+    /// Input that fails part of the way stops the parse with an error, not with what was read so far.
+    @Test func inputThatFailsStopsTheParse() {
+        var calls = 0
+        let result = Self.streamedParse { (streaming) throws(YAMLError) in
+            try YAMLParser.parse(reading: { buffer in
+                calls += 1
+                guard calls == 1 else { return nil }
+                let text = Array("certificates:\n  a: {k: 1}\n".utf8)
+                buffer.copyBytes(from: text)
+                return text.count
+            }, streaming: streaming)
+        }
+        #expect(result.hasPrefix("error "), "\(result)")
+    }
 }

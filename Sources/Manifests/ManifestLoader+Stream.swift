@@ -1,0 +1,58 @@
+import Crypto
+import Dates
+import Files
+import YAML
+
+extension ManifestLoader {
+    /// One manifest file read a piece at a time into libyaml and hashed as it is read, after the
+    /// files before it (`hasher`), so that its bytes are never held whole: a file read alone is
+    /// usually the one large manifest of a repository (70 MB of a plan's peak when it was read
+    /// whole). A file that must be read again — libyaml stopped at an error, whose place is
+    /// found in the whole text, or `defaults` written after `certificates` — is read whole, and
+    /// then both its certificates and its digest come from that second reading.
+    static func streamFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, hasher: inout SHA256) -> FileRead {
+        let path = directory == "." ? found.relative : "\(directory)/\(found.relative)"
+        let stream: FileStream
+        switch FileStream.open(found.realPath, limit: manifestSizeLimit, followsSymlinks: false) {
+        case .failure(let error): return FileRead(path: path, bytes: .failure(error))
+        case .success(let opened): stream = opened
+        }
+        let hashing = HashingInput(hasher, stream: stream)
+        update(&hashing.hasher, with: Array(found.relative.utf8))
+        // The length first, as for a file read whole; a file whose length changes is refused.
+        var length = UInt64(stream.size).bigEndian
+        withUnsafeBytes(of: &length) { hashing.hasher.update(bufferPointer: $0) }
+        let outcome = read(file: path, asOf: asOf, decodesOnThread: true, parse: { (streaming) throws(YAMLError) in
+            try YAMLParser.parse(reading: hashing.read(into:), streaming: streaming)
+        })
+        if let error = stream.error { return FileRead(path: path, bytes: .failure(error)) }
+        guard case .read(let certificates, let diagnostics) = outcome else {
+            var file = readFile(found, directory: directory, asOf: asOf, decodesOnThread: true)
+            if case .success(let bytes?) = file.bytes {
+                update(&hasher, with: Array(found.relative.utf8))
+                update(&hasher, with: bytes)
+                file.bytes = .success(nil)
+            }
+            return file
+        }
+        hasher = hashing.hasher
+        return FileRead(path: path, bytes: .success(nil), certificates: certificates, diagnostics: diagnostics)
+    }
+
+    /// A file's bytes for libyaml, each piece added to the digest as it passes.
+    final class HashingInput {
+        var hasher: SHA256
+        let stream: FileStream
+
+        init(_ hasher: SHA256, stream: FileStream) {
+            self.hasher = hasher
+            self.stream = stream
+        }
+
+        func read(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+            guard let count = stream.read(into: buffer) else { return nil }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer.prefix(count)))
+            return count
+        }
+    }
+}
