@@ -58,6 +58,10 @@ public struct CertificateSpec: Sendable {
     public var movedFrom: String?
     /// Filled in when CSR checks ran.
     public var csrSummary: CSRSummary?
+    /// While loading: false when the entry had an error. Its CSR is still checked, so that every
+    /// problem is reported, but it does not reach the ``ManifestSet``, whose specs are all valid.
+    /// (A flag here rather than beside each spec lets the set take over the loaded array.)
+    var isValid = true
 
     public init(
         name: String, file: String = "<memory>", location: SourceLocation = SourceLocation(line: 1, column: 1),

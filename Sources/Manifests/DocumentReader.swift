@@ -42,7 +42,7 @@ struct DocumentReader {
     /// ``ManifestLoader``): their specs, and a reader holding their diagnostics. They count only
     /// if the document turns out to be one certform reads.
     struct Streamed {
-        var specs: [(spec: CertificateSpec, isValid: Bool)] = []
+        var specs: [CertificateSpec] = []
         var reader: DocumentReader
         /// Whether `defaults` was written before `certificates` (or not at all, as far as known
         /// then); when it comes after, the entries were read without it and must be read again.
@@ -63,11 +63,11 @@ struct DocumentReader {
         return pairs.contains { $0.key.scalarValue == "defaults" }
     }
 
-    /// Reads a document; returns its certificates, each with `isValid` false when it had an error
+    /// Reads a document; returns its certificates, each with ``CertificateSpec/isValid`` false when it had an error
     /// (such a certificate still gets its CSR checked, so that every problem is reported).
     /// `streamed` are the entries of `certificates` read while parsing; the document's own
     /// `certificates` mapping is then empty.
-    mutating func read(document: YAMLNode, streamed: Streamed? = nil) -> [(spec: CertificateSpec, isValid: Bool)] {
+    mutating func read(document: YAMLNode, streamed: Streamed? = nil) -> [CertificateSpec] {
         if document.isNull { return [] }  // an empty document between `---` markers
         guard case .mapping(let pairs) = document.kind else {
             error("a manifest document must be a mapping with 'apiVersion' and 'certificates', found \(document.kindDescription)", at: document.location)
@@ -86,7 +86,7 @@ struct DocumentReader {
             error("'certificates' must be a mapping from certificate name to certificate, found \(certificates.value.kindDescription)", at: certificates.value.location)
             return []
         }
-        var specs: [(spec: CertificateSpec, isValid: Bool)] = []
+        var specs: [CertificateSpec] = []
         if let streamed {
             specs = streamed.specs
             for diagnostic in streamed.reader.diagnostics { report(diagnostic) }
@@ -143,7 +143,7 @@ struct DocumentReader {
     }
 
     /// Reads one entry of `certificates`: a name and its mapping of keys.
-    mutating func read(entry: YAMLPair, defaults: [YAMLPair]) -> (spec: CertificateSpec, isValid: Bool)? {
+    mutating func read(entry: YAMLPair, defaults: [YAMLPair]) -> CertificateSpec? {
         guard let name = entry.key.scalarValue, !entry.key.isNull else {
             error("a certificate name must be a string, found \(entry.key.kindDescription)", at: entry.key.location)
             return nil
@@ -177,8 +177,8 @@ struct DocumentReader {
     // MARK: Certificates
 
     /// Reads one certificate: `defaults` first, then its own keys, which replace them key by key.
-    /// Returns the spec, and whether it was read without an error.
-    mutating func readCertificate(name: String, nameLocation: SourceLocation, defaults: [YAMLPair], fields: [YAMLPair]) -> (spec: CertificateSpec, isValid: Bool) {
+    /// Returns the spec, with ``CertificateSpec/isValid`` false if it was read with an error.
+    mutating func readCertificate(name: String, nameLocation: SourceLocation, defaults: [YAMLPair], fields: [YAMLPair]) -> CertificateSpec {
         var effective = EffectiveKeys()
         for pair in defaults { effective.set(pair) }
         for pair in fields { effective.set(pair) }
@@ -216,7 +216,8 @@ struct DocumentReader {
 
         let failed = !field.problems.isEmpty || diagnostics.count > errorsBefore
             || product == nil || commonName == nil || dcvMethod == nil
-        return (spec, !failed)
+        spec.isValid = !failed
+        return spec
     }
 
     /// Reports the problems found in a certificate's values; one in a value that comes from

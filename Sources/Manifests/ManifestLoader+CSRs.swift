@@ -24,8 +24,6 @@ extension ManifestLoader {
     /// so many CSR files is held at once.
     static let csrBatch = 4096
 
-    typealias Entry = (spec: CertificateSpec, isValid: Bool)
-
     /// How the CSR files named by `csr_file` are reached: `read` returns a file's text (nil when
     /// files are not read); `identify`, when there is a git index, the blob id a file has without
     /// reading it (``GitIndex``), or nil when only reading can tell.
@@ -35,26 +33,30 @@ extension ManifestLoader {
     }
 
     /// Reads and checks every CSR, reports each problem, and returns the set. `certificates` holds
-    /// the certificates of each file; each file's are freed once they are checked, so that the
-    /// specs are not held twice over (28 MB at 100,000 lean certificates).
-    func finish(certificates: consuming [[Entry]], diagnostics: [Diagnostic], files: [String],
+    /// the certificates of each file. Their specs are never held twice over (27 MB at 100,000):
+    /// each file's array is completed in place and its invalid specs removed; the only file's
+    /// array becomes the set's, and with many files each is moved into the set and freed.
+    func finish(certificates: consuming [[CertificateSpec]], diagnostics: [Diagnostic], files: [String],
                 hasher: SHA256, recorded: RecordedCSRs? = nil, csrFiles: CSRFiles) -> ManifestSet {
         var diagnostics = diagnostics
         let duplicated = Self.duplicateNames(in: certificates, diagnostics: &diagnostics)
-        var parts = duplicated.isEmpty ? certificates : certificates.map { $0.filter { !duplicated.contains($0.spec.name) } }
+        var parts = duplicated.isEmpty ? certificates : certificates.map { $0.filter { !duplicated.contains($0.name) } }
         _ = consume certificates
         var hasher = hasher
-        var collector = Collector(keepsCSRText: keepsCSRText, count: parts.reduce(0) { $0 + $1.count })
+        var collector = Collector(keepsCSRText: keepsCSRText)
+        var checked: [CertificateSpec] = []
+        if parts.count > 1 { checked.reserveCapacity(parts.reduce(0) { $0 + $1.count }) }
         for partIndex in parts.indices {
-            var part: [Entry] = []
+            var part: [CertificateSpec] = []
             swap(&part, &parts[partIndex])
             for start in stride(from: 0, to: part.count, by: Self.csrBatch) {
                 let range = start..<min(start + Self.csrBatch, part.count)
                 let outcomes = inspectCSRs(of: part, range, recorded: recorded, csrFiles: csrFiles)
-                collector.add(part, range, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
+                collector.add(&part, range, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
             }
+            part.removeAll { !$0.isValid }
+            if parts.count == 1 { checked = part } else { checked.append(contentsOf: part) }
         }
-        var checked = collector.checked
         let counts = collector.counts
         Self.warnAboutSharedCommonNames(in: checked, diagnostics: &diagnostics)
         // Manifests are usually written in order; checking that first is linear.
@@ -69,19 +71,19 @@ extension ManifestLoader {
     }
 
     /// Reports each certificate name defined more than once, at both places; returns those names.
-    static func duplicateNames(in parts: [[Entry]], diagnostics: inout [Diagnostic]) -> Set<String> {
+    static func duplicateNames(in parts: [[CertificateSpec]], diagnostics: inout [Diagnostic]) -> Set<String> {
         // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
         var firstByName: [String: (Int, Int)] = [:]
         firstByName.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         var duplicated = Set<String>()
         for part in parts.indices {
             for index in parts[part].indices {
-                let name = parts[part][index].spec.name
+                let name = parts[part][index].name
                 guard let (otherPart, otherIndex) = firstByName[name] else {
                     firstByName[name] = (part, index)
                     continue
                 }
-                let spec = parts[part][index].spec, other = parts[otherPart][otherIndex].spec
+                let spec = parts[part][index], other = parts[otherPart][otherIndex]
                 diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(other.file):\(other.location.line):\(other.location.column)", file: spec.file, at: spec.location))
                 diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location.line):\(spec.location.column)", file: other.file, at: other.location))
                 duplicated.insert(spec.name)
@@ -92,7 +94,7 @@ extension ManifestLoader {
 
     /// Reads the csr_file of each certificate in `range` of `part` and checks its CSR, on every
     /// core; one outcome per certificate.
-    func inspectCSRs(of part: [Entry], _ range: Range<Int>, recorded: RecordedCSRs?, csrFiles: CSRFiles) -> [CSROutcome] {
+    func inspectCSRs(of part: [CertificateSpec], _ range: Range<Int>, recorded: RecordedCSRs?, csrFiles: CSRFiles) -> [CSROutcome] {
         let checksCSRs = self.checksCSRs
         return Self.concurrentMap(part, range) { spec -> CSROutcome in
             var outcome = CSROutcome()
@@ -137,7 +139,7 @@ extension ManifestLoader {
 
     /// `transform` of the spec of each entry in `range` of `entries`, in order, on every core; the
     /// specs are read in place, not copied.
-    static func concurrentMap<Result: Sendable>(_ entries: [Entry], _ range: Range<Int>,
+    static func concurrentMap<Result: Sendable>(_ entries: [CertificateSpec], _ range: Range<Int>,
                                                 _ transform: @Sendable (borrowing CertificateSpec) -> Result) -> [Result] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = range.count
@@ -149,7 +151,7 @@ extension ManifestLoader {
                 nonisolated(unsafe) let input = input
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     for offset in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-                        (output.baseAddress! + offset).initialize(to: transform(input[range.lowerBound + offset].spec))
+                        (output.baseAddress! + offset).initialize(to: transform(input[range.lowerBound + offset]))
                     }
                 }
             }
@@ -168,52 +170,50 @@ extension ManifestLoader {
         return text.withUTF8 { CSRBytesDigest(of: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Puts each CSR outcome into its certificate and keeps the valid ones, reporting each CSR
-    /// problem. The digest covers every CSR file once per manifest that names it, in the order
-    /// the manifests name them.
+    /// Puts each CSR outcome into its certificate, in place, and marks those with a CSR problem
+    /// invalid, reporting each problem. The digest covers every CSR file once per manifest that
+    /// names it, in the order the manifests name them.
     struct Collector {
         let keepsCSRText: Bool
-        var checked: [CertificateSpec] = []
         /// The csr_files hashed so far, by what the manifest wrote, in the manifest being added.
         var hashedCSRFiles = Set<String>()
         var manifest = ""
         var counts = CSRCounts()
 
-        init(keepsCSRText: Bool, count: Int) {
+        init(keepsCSRText: Bool) {
             self.keepsCSRText = keepsCSRText
-            checked.reserveCapacity(count)
         }
 
-        mutating func add(_ part: [Entry], _ range: Range<Int>, outcomes: [CSROutcome],
+        mutating func add(_ part: inout [CertificateSpec], _ range: Range<Int>, outcomes: [CSROutcome],
                           hasher: inout SHA256, diagnostics: inout [Diagnostic]) {
             for (index, outcome) in zip(range, outcomes) {
                 if outcome.text != nil { counts.read += 1 }
                 if outcome.fromIndex { counts.knownFromIndex += 1 }
                 if outcome.summary != nil { counts.verified += 1 }
                 if outcome.vouched != nil { counts.vouched += 1 }
-                var spec = part[index].spec
-                let isValid = part[index].isValid
-                if let text = outcome.text, keepsCSRText { spec.csr = text }
                 // A CSR file counts in the digest by its blob id, known with or without reading it.
-                if let csrFile = spec.csrFile, let blob = outcome.digest {
-                    if spec.file != manifest {
-                        manifest = spec.file
+                if let csrFile = part[index].csrFile, let blob = outcome.digest {
+                    let file = part[index].file
+                    if file != manifest {
+                        manifest = file
                         hashedCSRFiles.removeAll(keepingCapacity: true)
                     }
                     if hashedCSRFiles.insert(csrFile).inserted {
-                        update(&hasher, with: spec.file)
+                        update(&hasher, with: file)
                         update(&hasher, with: csrFile)
                         update(&hasher, with: blob.hex)
                     }
                 }
                 if let problem = outcome.problem {
-                    diagnostics.append(.error(problem, file: spec.file, at: spec.csrLocation ?? spec.location))
+                    diagnostics.append(.error(problem, file: part[index].file, at: part[index].csrLocation ?? part[index].location))
+                    part[index].isValid = false
                     continue
                 }
-                spec.csrBytesDigest = outcome.digest
-                spec.csrSummary = outcome.summary
-                spec.vouchedSpecDigest = outcome.vouched
-                if isValid { checked.append(spec) }
+                guard part[index].isValid else { continue }
+                if let text = outcome.text, keepsCSRText { part[index].csr = text }
+                part[index].csrBytesDigest = outcome.digest
+                part[index].csrSummary = outcome.summary
+                part[index].vouchedSpecDigest = outcome.vouched
             }
         }
 

@@ -61,7 +61,7 @@ public struct CSRCounts: Sendable, Equatable {
 public struct ReadManifests {
     var root: RepositoryRoot?
     /// The certificates of each file, in order (not joined: that would copy every spec).
-    var certificates: [[(spec: CertificateSpec, isValid: Bool)]]
+    var certificates: [[CertificateSpec]]
     var diagnostics: [Diagnostic]
     /// The manifest files read, as for ``ManifestSet/files``.
     public var files: [String]
@@ -121,7 +121,7 @@ public struct ManifestLoader: Sendable {
         }
         var hasher = SHA256()
         var files: [String] = []
-        var certificates: [[(spec: CertificateSpec, isValid: Bool)]] = []
+        var certificates: [[CertificateSpec]] = []
         var diagnostics = listing.diagnostics
         // Many files of a like size are read side by side, each on one core (parse and decode in
         // turn). A file that holds most of the bytes is read alone, parsed on one core while its
@@ -162,7 +162,7 @@ public struct ManifestLoader: Sendable {
     struct FileRead: Sendable {
         var path: String
         var bytes: Result<[UInt8]?, FileReadError>
-        var certificates: [(spec: CertificateSpec, isValid: Bool)] = []
+        var certificates: [CertificateSpec] = []
         var diagnostics: [Diagnostic] = []
     }
 
@@ -276,7 +276,7 @@ public struct ManifestLoader: Sendable {
         }
     }
 
-    static func read(bytes: [UInt8], file: String, asOf: CalendarDate, decodesOnThread: Bool = true) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+    static func read(bytes: [UInt8], file: String, asOf: CalendarDate, decodesOnThread: Bool = true) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic]) {
         switch read(file: file, asOf: asOf, decodesOnThread: decodesOnThread, parse: { (streaming) throws(YAMLError) in
             try YAMLParser.parse(bytes, streaming: streaming)
         }) {
@@ -288,7 +288,7 @@ public struct ManifestLoader: Sendable {
 
     /// What a streamed read of one file came to.
     enum StreamedRead {
-        case read([(spec: CertificateSpec, isValid: Bool)], [Diagnostic])
+        case read([CertificateSpec], [Diagnostic])
         /// libyaml stopped at an error.
         case failed(YAMLError)
         /// `defaults` written after `certificates`: its entries were read without it; the file
@@ -334,7 +334,7 @@ public struct ManifestLoader: Sendable {
     }
 
     /// Reads a file as whole trees, without streaming.
-    static func readWhole(bytes: [UInt8], file: String, asOf: CalendarDate) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+    static func readWhole(bytes: [UInt8], file: String, asOf: CalendarDate) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic]) {
         do {
             return decode(try YAMLParser.parse(bytes), file: file, asOf: asOf, streamed: [:])
         } catch {
@@ -342,7 +342,7 @@ public struct ManifestLoader: Sendable {
         }
     }
 
-    static func decode(_ parsed: YAMLFile, file: String, asOf: CalendarDate, streamed: [Int: DocumentReader.Streamed]) -> (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic]) {
+    static func decode(_ parsed: YAMLFile, file: String, asOf: CalendarDate, streamed: [Int: DocumentReader.Streamed]) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic]) {
         var reader = DocumentReader(file: file, asOf: asOf)
         for problem in parsed.problems {
             reader.error(problem.message, at: problem.location)
@@ -350,7 +350,7 @@ public struct ManifestLoader: Sendable {
         if parsed.documents.isEmpty || parsed.documents.allSatisfy(\.isNull) {
             reader.warning("this file holds no YAML documents", at: nil)
         }
-        var certificates: [(spec: CertificateSpec, isValid: Bool)] = []
+        var certificates: [CertificateSpec] = []
         for (index, document) in parsed.documents.enumerated() {
             let read = reader.read(document: document, streamed: streamed[index])
             if certificates.isEmpty { certificates = read } else { certificates += read }

@@ -70,7 +70,7 @@ import YAML
         let result = ManifestLoader.read(bytes: Array(manifest.utf8), file: "m.yaml", asOf: Kit.asOf)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         #expect(result.certificates.allSatisfy { $0.isValid })
-        return Dictionary(uniqueKeysWithValues: result.certificates.map { ($0.spec.name, $0.spec) })
+        return Dictionary(uniqueKeysWithValues: result.certificates.map { ($0.name, $0) })
     }
 
     @Test func settingsWrittenInTheSamePlacesAreOneCopy() throws {

@@ -11,8 +11,8 @@ import YAML
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Specs and diagnostics, in a form that compares every field.
-    static func summary(_ result: (certificates: [(spec: CertificateSpec, isValid: Bool)], diagnostics: [Diagnostic])) -> [String] {
-        result.certificates.map { "\($0.isValid) \($0.spec)" } + result.diagnostics.sorted().map { "\($0)" }
+    static func summary(_ result: (certificates: [CertificateSpec], diagnostics: [Diagnostic])) -> [String] {
+        result.certificates.map { "\($0.isValid) \($0)" } + result.diagnostics.sorted().map { "\($0)" }
     }
 
     static func sameAsWholeTree(_ bytes: [UInt8], file: String) {
@@ -38,7 +38,7 @@ import YAML
 
     @Test func aSpecPrintsWithItsSettings() throws {
         let text = "apiVersion: certform/v1\ncertificates:\n  a: {product: ssl_dv_geotrust, common_name: a.example.com, csr_file: a.csr, dcv_method: email, validity_years: 2, comments: seen in tests}\n"
-        let spec = try #require(ManifestLoader.read(bytes: Array(text.utf8), file: "a.yaml", asOf: Kit.asOf).certificates.first?.spec)
+        let spec = try #require(ManifestLoader.read(bytes: Array(text.utf8), file: "a.yaml", asOf: Kit.asOf).certificates.first)
         let printed = "\(spec)"
         #expect(printed.contains("comments: Optional(\"seen in tests\")") && printed.contains("validityYears: Optional(2)"), "\(printed)")
     }
@@ -75,9 +75,9 @@ import YAML
         Self.sameAsWholeTree(bytes, file: "many.yaml")
         let result = ManifestLoader.read(bytes: bytes, file: "many.yaml", asOf: Kit.asOf)
         #expect(result.certificates.count == 600)
-        #expect(result.certificates.map(\.spec.name) == (0..<2).flatMap { d in (0..<300).map { "c\(d)-\(String(format: "%03d", $0))" } })
+        #expect(result.certificates.map(\.name) == (0..<2).flatMap { d in (0..<300).map { "c\(d)-\(String(format: "%03d", $0))" } })
         #expect(result.certificates.allSatisfy { $0.isValid })
-        #expect(result.certificates[300].spec.product == .sslDVRapidSSL && result.certificates[300].spec.validityYears == 2)
+        #expect(result.certificates[300].product == .sslDVRapidSSL && result.certificates[300].validityYears == 2)
     }
 
     @Test func defaultsWrittenAfterCertificatesStillApply() throws {
@@ -95,7 +95,7 @@ import YAML
         let result = ManifestLoader.read(bytes: Array(text.utf8), file: "late.yaml", asOf: Kit.asOf)
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         let entry = try #require(result.certificates.first)
-        let spec = entry.spec
+        let spec = entry
         #expect(entry.isValid)
         #expect(spec.product == .sslDVGeoTrust && spec.validityYears == 1 && spec.dcvMethod == .dnsTXTToken)
     }
@@ -110,7 +110,7 @@ import YAML
               two: {common_name: two.example.com}
             """
         let result = ManifestLoader.read(bytes: Array(text.utf8), file: "dup.yaml", asOf: Kit.asOf)
-        #expect(result.certificates.map(\.spec.name) == ["one"])
+        #expect(result.certificates.map(\.name) == ["one"])
         #expect(result.diagnostics.map(\.message).contains { $0.hasPrefix("duplicate key 'certificates'") })
         #expect(result.diagnostics.first { $0.message.hasPrefix("duplicate key") }?.location == SourceLocation(line: 5, column: 1))
     }
