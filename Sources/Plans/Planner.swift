@@ -39,8 +39,12 @@ public struct Planner: Sendable {
         // Each certificate's decision is independent of the others' (and most of the work is its
         // digests), so they are made on every core.
         var changes = ConcurrentMap.map(specs) { [planner, adopted, activeByNames, intentsByName] spec in
-            planner.decide(spec: spec, record: state.certificates[adopted[spec.name] ?? spec.name], asOf: asOfDay,
-                   activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [], resolveCSR: resolveCSR)
+            var change = planner.decide(spec: spec, record: state.certificates[adopted[spec.name] ?? spec.name], asOf: asOfDay,
+                                        activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [], resolveCSR: resolveCSR)
+            // Only a change that sends a request carries its digests on (into the plan file and
+            // the new record); the rest dropped them once decided (22 MB at 100,000).
+            if !change.action.isChange { (change.specDigest, change.settingsDigest) = (nil, nil) }
+            return change
         }
         // Only a certificate with moved_from has more to say; the rest stay where they are.
         for index in specs.indices where specs[index].movedFrom != nil {
@@ -57,15 +61,26 @@ public struct Planner: Sendable {
                     certificateCount: specs.count, fileCount: fileCount, changes: changes)
     }
 
-    /// The settings digest of each distinct copy of order settings among `specs`, by its
+    /// The settings digest of each copy of order settings that several of `specs` share, by its
     /// identity: most settings come from `defaults`, so the loader shares one copy among many
-    /// certificates, and its digest is worked out once rather than once per certificate.
+    /// certificates, and its digest is worked out once rather than once per certificate. A copy
+    /// of a certificate's own is worked out when it is decided, and not held beyond.
     static func settingsDigests(_ specs: [CertificateSpec]) -> [ObjectIdentifier: String] {
         // Positions, not copies of the specs: on lean manifests most certificates have settings
         // of their own, and a copy of each spec was the plan's largest allocation (53 MB).
-        var seen = Set<ObjectIdentifier>()
+        var first: [ObjectIdentifier: Int] = [:]
         var distinct: [Int] = []
-        for index in specs.indices where seen.insert(specs[index].settingsIdentity).inserted { distinct.append(index) }
+        for index in specs.indices {
+            let identity = specs[index].settingsIdentity
+            guard let seen = first[identity] else {
+                first[identity] = index
+                continue
+            }
+            if seen >= 0 {
+                distinct.append(seen)
+                first[identity] = -1
+            }
+        }
         let digests = ConcurrentMap.map(distinct) { SpecDigest.settings(of: specs[$0]) }
         return Dictionary(uniqueKeysWithValues: zip(distinct.lazy.map { specs[$0].settingsIdentity }, digests))
     }

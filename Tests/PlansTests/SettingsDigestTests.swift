@@ -68,8 +68,9 @@ import Testing
         #expect(count >= 7)
     }
 
-    /// The planner works the digest out once per shared copy of settings; a certificate whose
-    /// settings were changed after loading has a copy of its own, and its own answer.
+    /// The planner works the digest out once per shared copy of settings, before deciding; a
+    /// certificate whose settings were changed after loading has a copy of its own, worked out
+    /// when it is decided (not held for the whole plan), and its own answer.
     @Test func aDigestWorkedOutOncePerSharedCopyIsEachCertificatesOwn() {
         let a = Fixture.spec("a")
         var b = a
@@ -80,9 +81,9 @@ import Testing
         #expect(a.settingsIdentity == b.settingsIdentity && a.settingsIdentity != c.settingsIdentity)
 
         let digests = Planner.settingsDigests([a, b, c])
-        #expect(digests.count == 2)
+        #expect(digests.count == 1)
         #expect(digests[a.settingsIdentity] == SpecDigest.settings(of: a))
-        #expect(digests[c.settingsIdentity] == SpecDigest.settings(of: c))
+        #expect(digests[c.settingsIdentity] == nil)
 
         let recorded = Fixture.record(for: a)
         let plan = Fixture.plan([a, b, c], Fixture.state(["a": recorded, "b": recorded, "c": recorded]))
@@ -90,5 +91,21 @@ import Testing
         #expect(notes["a"] == [] && notes["b"] == [])
         #expect(notes["c"] == ["order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order"])
         #expect(plan.changes.allSatisfy { $0.action == .none })
+        // Nothing downstream reads the digests of a change that sends nothing.
+        #expect(plan.changes.allSatisfy { $0.specDigest == nil && $0.settingsDigest == nil })
+    }
+
+    /// A change that sends a request keeps both digests: the plan file carries them and the new
+    /// state record takes them.
+    @Test func aChangeThatSendsARequestKeepsItsDigests() throws {
+        let a = Fixture.spec("a")
+        var b = a
+        b.name = "b"
+        let plan = Fixture.plan([a, b], Fixture.state([:]))
+        #expect(plan.changes.map(\.action) == [.create, .create])
+        for change in plan.changes {
+            #expect(change.specDigest?.hasPrefix("sha256:") == true)
+            #expect(change.settingsDigest == SpecDigest.settings(of: a))
+        }
     }
 }
