@@ -38,21 +38,49 @@ public final class StateStore: StateBackend, @unchecked Sendable {
 
     /// The file's state, without remembering it as seen (the serial check reads this way, so
     /// that a conflict it finds is found again by the next save).
+    ///
+    /// The file is read a piece at a time and each record decoded as soon as its text is read,
+    /// so that neither the file (105 MB at 100,000 records) nor a JSON tree of it is held whole.
+    /// A file that does not read that way — anything malformed — is read again whole, which
+    /// gives the same state or the exact place of the error.
     func readFile() throws(StateError) -> State {
-        let bytes: [UInt8]
         // Not through a symbolic link, and only a regular file: a state committed as a link to
         // another file, or as a FIFO, is refused, never read (SPEC §3).
+        let stream: FileStream
+        switch FileStream.open(path, limit: Int.max, followsSymlinks: false) {
+        case .success(let opened): stream = opened
+        case .failure(.missing): return State()
+        case .failure(let error): throw unreadable(error)
+        }
+        let records = Records()
+        if let json = JSONParser.parse(reading: stream.read(into:), streaming: "certificates",
+                                       member: { name, entry in records.decoded.add(name: name, json: entry) }) {
+            return try state(json, records)
+        }
+        if let error = stream.error { throw unreadable(error) }
+        return try readWhole()
+    }
+
+    /// Records are decoded as the parser reads them, so that a large state is never held whole
+    /// as a JSON tree next to its records.
+    private final class Records {
+        var decoded = State.StreamedRecords()
+    }
+
+    private func unreadable(_ error: FileReadError) -> StateError {
+        if case .notRegular(let kind) = error {
+            return .unreadable(path: path, reason: "it is \(kind), not a regular file; certform does not follow or read it — replace it with the state file itself")
+        }
+        return .unreadable(path: path, reason: "it \(error)")
+    }
+
+    /// The file read whole and parsed in one go, for the exact place of an error.
+    private func readWhole() throws(StateError) -> State {
+        let bytes: [UInt8]
         switch FileBytes.read(path, limit: Int.max, followsSymlinks: false) {
         case .success(let read): bytes = read
         case .failure(.missing): return State()
-        case .failure(.notRegular(let kind)):
-            throw .unreadable(path: path, reason: "it is \(kind), not a regular file; certform does not follow or read it — replace it with the state file itself")
-        case .failure(let error): throw .unreadable(path: path, reason: "it \(error)")
-        }
-        // Records are decoded as the parser reads them, so that a large state is never held
-        // whole as a JSON tree next to its records.
-        final class Records {
-            var decoded = State.StreamedRecords()
+        case .failure(let error): throw unreadable(error)
         }
         let records = Records()
         let json: JSONValue
@@ -63,6 +91,10 @@ public final class StateStore: StateBackend, @unchecked Sendable {
         } catch {
             throw .corrupt(path: path, reason: "invalid JSON at \(error)")
         }
+        return try state(json, records)
+    }
+
+    private func state(_ json: JSONValue, _ records: Records) throws(StateError) -> State {
         do {
             return try State(json: json, streamed: records.decoded)
         } catch {

@@ -71,6 +71,37 @@ import Testing
         #expect(text == Self.sample.replacingOccurrences(of: "\"serial\": 12", with: "\"serial\": 13"))
     }
 
+    /// A state is read a piece at a time (256 KiB), one record at a time: a file of many pieces,
+    /// whose records hold the characters that end members and strings inside their strings,
+    /// reads back as the state written, and is written back byte for byte.
+    @Test func aStateOfManyPiecesReadsBackAsWritten() async throws {
+        var state = State()
+        for order in 1...1500 {
+            var record = StateBackendTests.record(order, "c\(order)")
+            record.extra["x-note"] = .string("}{,]\"\\ \u{E9} \(order) \n")
+            record.extra["x-list"] = .array([.object(["k": .string("},")]), .int(order)])
+            state.certificates["c\(order)"] = record
+        }
+        let dir = TemporaryDirectory()
+        let store = StateStore(path: dir.path + "/state/orders.json")
+        let written = try await store.save(state)
+        let text = try String(contentsOfFile: store.path, encoding: .utf8)
+        #expect(text.utf8.count > 3 << 18)
+        let read = try await store.load()
+        #expect(read == written)
+        #expect(read.fileText == text)
+        // Read in pieces, not declined and read again whole (which would give the same state).
+        let bytes = Array(text.utf8)
+        var offset = 0, members = 0
+        let skeleton = JSONParser.parse(reading: { buffer in
+            let count = min(buffer.count, bytes.count - offset)
+            buffer.copyBytes(from: bytes[offset..<offset + count])
+            offset += count
+            return count
+        }, streaming: "certificates", member: { _, _ in members += 1 })
+        #expect(skeleton?["certificates"] == .object([:]) && members == 1500)
+    }
+
     @Test func missingFileIsTheEmptyStateAndTheFirstSaveSetsALineage() async throws {
         let dir = TemporaryDirectory()
         let store = StateStore(path: dir.path + "/state/orders.json")

@@ -1,0 +1,121 @@
+@testable import JSON
+import Testing
+
+/// A large state file is read a piece at a time: the text outside `certificates`, and one member
+/// of it at a time. Cut anywhere, it must give what parsing the whole text gives, or nil — never
+/// another answer — so that the caller parses the whole text for the exact place of an error.
+@Suite struct JSONPieceReaderTests {
+    /// The result and the members handed over, read from pieces of `size` bytes; nil when the
+    /// reader declined.
+    static func pieces(_ text: [UInt8], size: Int) -> (JSONValue, [Member])? {
+        var offset = 0
+        var members: [Member] = []
+        let value = JSONParser.parse(reading: { buffer in
+            let count = min(size, buffer.count, text.count - offset)
+            buffer.copyBytes(from: text[offset..<offset + count])
+            offset += count
+            return count
+        }, streaming: "certificates", member: { name, value in members.append(Member(name: name, value: value)) }, pieceSize: size)
+        return value.map { ($0, members) }
+    }
+
+    static func whole(_ text: [UInt8]) -> (JSONValue, [Member])? {
+        var members: [Member] = []
+        guard let value = try? JSONParser.parse(text, streaming: "certificates", member: { name, value in members.append(Member(name: name, value: value)) }) else {
+            return nil
+        }
+        return (value, members)
+    }
+
+    /// A member handed over, in order.
+    struct Member: Equatable {
+        var name: String
+        var value: JSONValue
+    }
+
+    static let sizes = [1, 2, 3, 7, 64, 1 << 18]
+
+    /// Texts in the plain form: read in pieces of any size, the same answer as the whole text.
+    static let plain: [String] = [
+        #"{"format_version": 1, "serial": 3, "certificates": {"a": {"order_id": 1, "dns_names": ["x", "y"]}, "b": {"n": null, "t": true}}, "intents": []}"#,
+        #"{"certificates": {}}"#,
+        #"{"certificates": { }, "lineage": "x"}"#,
+        "\u{FEFF}{\"certificates\":\n  {\n    \"a\" : {\"s\": \"}{,]\\\"\\\\\", \"u\": \"\\u00e9 é 漢字\"} ,\n    \"b\":{\"deep\":[[{\"x\":[1,2,{\"y\":\"}\"}]}]]}\n  }\n}\n",
+        #"{"lineage": "{\"certificates\": {", "certificates": {"a": 1, "b": "two", "c": [3], "d": -4.5e2}}"#,
+        #"{"other": {"certificates": {"x": 1}}, "certificates": {"a": {}}}"#,
+        #"{"serial": 1}"#,
+        #"{"certificates": [1, 2]}"#,
+        #"[{"certificates": {"a": 1}}]"#,
+        #""certificates""#,
+        #"{"a": {"b": 1}, "c": [{"d": "e"}], "certificates": {"é": {"x": "y"}, "a b": 2, "a": 3, "a": 4}}"#,
+    ]
+
+    @Test(arguments: sizes)
+    func plainTextReadInPiecesGivesTheWholeTextsAnswer(size: Int) throws {
+        for text in Self.plain {
+            let bytes = Array(text.utf8)
+            let whole = try #require(Self.whole(bytes), "\(text)")
+            let read = try #require(Self.pieces(bytes, size: size), "declined \(text) in pieces of \(size)")
+            #expect(read.0 == whole.0, "\(text) in pieces of \(size)")
+            #expect(read.1 == whole.1, "\(text) in pieces of \(size)")
+        }
+    }
+
+    /// Texts the piece reader declines (each a parse error, or a form it leaves to the parser):
+    /// the whole text then decides, so it must never give an answer of its own.
+    static let declined: [String] = [
+        #"{"certificates": {"a": 1,}}"#,
+        #"{"certificates": {,"a": 1}}"#,
+        #"{"certificates": {"a": 1,, "b": 2}}"#,
+        #"{"certificates": {"a": 1 "b": 2}}"#,
+        #"{"certificates": {"a": 1}"#,
+        #"{"certificates": {"a": [1}}"#,
+        #"{"certificates": {"a": "unterminated}}"#,
+        #"{"certificates": {"a": 1}, "certificates": {"b": 2}}"#,
+        #"{"certificate\u0073": {"a": 1}}"#,
+        #"{"certificates": {"a": 1}} trailing"#,
+        #"{"serial": 1,, "certificates": {"a": 1}}"#,
+        "{\"certificates\": {\"a\": \"\u{1}\"}}",
+        #"{"certificates": {"a": tru}}"#,
+    ]
+
+    @Test(arguments: sizes)
+    func whatDoesNotReadInPiecesIsLeftToTheWholeText(size: Int) {
+        for text in Self.declined {
+            #expect(Self.pieces(Array(text.utf8), size: size) == nil, "\(text) in pieces of \(size)")
+        }
+    }
+
+    /// Bytes that are not UTF-8 inside a member are read as the parser reads them (repaired), in
+    /// pieces as whole.
+    @Test(arguments: sizes)
+    func bytesThatAreNotUTF8ReadAsTheWholeTextReadsThem(size: Int) throws {
+        var bytes = Array(#"{"certificates": {"a": "caf?"}}"#.utf8)
+        bytes[bytes.firstIndex(of: UInt8(ascii: "?"))!] = 0xE9
+        let whole = try #require(Self.whole(bytes))
+        let read = try #require(Self.pieces(bytes, size: size))
+        #expect(read.0 == whole.0 && read.1 == whole.1)
+    }
+
+    /// An escaped key or a second `certificates` parses whole — with the escaped key streamed,
+    /// and the second object kept — which the piece reader must not imitate by half.
+    @Test func theWholeTextDecidesWhatThePieceReaderDeclines() throws {
+        let escaped = try #require(Self.whole(Array(#"{"certificate\u0073": {"a": 1}}"#.utf8)))
+        #expect(escaped.1 == [Member(name: "a", value: .int(1))])
+        let twice = try #require(Self.whole(Array(#"{"certificates": {"a": 1}, "certificates": {"b": 2}}"#.utf8)))
+        #expect(twice.1 == [Member(name: "a", value: .int(1))])
+        #expect(twice.0 == .object(["certificates": .object(["b": .int(2)])]))
+    }
+
+    @Test func inputThatFailsIsDeclined() {
+        var calls = 0
+        let value = JSONParser.parse(reading: { buffer in
+            calls += 1
+            guard calls == 1 else { return nil }
+            let text = Array(#"{"certificates": {"a": 1}"#.utf8)
+            buffer.copyBytes(from: text)
+            return text.count
+        }, streaming: "certificates", member: { _, _ in })
+        #expect(value == nil)
+    }
+}
