@@ -44,12 +44,16 @@ private struct PieceScanner {
     var streamedSeen = false
     /// Set when the text is found not to be in the form read this way.
     var failed = false
-    /// Inside the streamed object: the current member's text, wrapped in braces to be parsed as
-    /// an object of one member, and the nesting within it.
+    /// Inside the streamed object: the current member's text, wrapped as `[{…}]` to be parsed as
+    /// an object of one member at the depth it has in the file (the array stands for the
+    /// top-level object, so that the nesting limit falls where it does in a whole parse), and
+    /// the nesting within it.
     var inside = false
-    var current: [UInt8] = [UInt8(ascii: "{")]
+    var current: [UInt8] = Self.opening
     var memberDepth = 0
     var afterComma = false
+
+    static let opening: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "{")]
 
     init(key: [UInt8], member: @escaping (String, JSONValue) -> Void) {
         self.key = key
@@ -164,13 +168,14 @@ private struct PieceScanner {
     mutating func finishMember(closes: Bool) -> Bool {
         defer {
             current.removeAll(keepingCapacity: true)
-            current.append(UInt8(ascii: "{"))
+            current += Self.opening
             afterComma = !closes
         }
-        let isEmpty = current.dropFirst().allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let isEmpty = current.dropFirst(Self.opening.count).allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         if isEmpty { return closes && !afterComma }
-        current.append(UInt8(ascii: "}"))
-        guard case .object(let members)? = try? JSONParser.parse(current), members.count == 1, let (name, value) = members.first else {
+        current += [UInt8(ascii: "}"), UInt8(ascii: "]")]
+        guard case .array(let items)? = try? JSONParser.parse(current), items.count == 1, case .object(let members) = items[0],
+              members.count == 1, let (name, value) = members.first else {
             return false
         }
         member(name, value)

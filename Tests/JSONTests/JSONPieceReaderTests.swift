@@ -107,6 +107,19 @@ import Testing
         #expect(twice.0 == .object(["certificates": .object(["b": .int(2)])]))
     }
 
+    /// The nesting limit falls where it does in a whole parse: a member nested one level too deep
+    /// is refused, one level less is read, in pieces as whole.
+    @Test func nestingIsLimitedAsInTheWholeText() throws {
+        func text(_ levels: Int) -> [UInt8] {
+            Array(("{\"certificates\": {\"a\": " + String(repeating: "[", count: levels) + String(repeating: "]", count: levels) + "}}").utf8)
+        }
+        let deepest = JSONParser.maximumDepth - 2
+        #expect(Self.whole(text(deepest)) != nil)
+        #expect(Self.pieces(text(deepest), size: 1 << 18)?.1 == Self.whole(text(deepest))?.1)
+        #expect(Self.whole(text(deepest + 1)) == nil)
+        #expect(Self.pieces(text(deepest + 1), size: 1 << 18) == nil)
+    }
+
     @Test func inputThatFailsIsDeclined() {
         var calls = 0
         let value = JSONParser.parse(reading: { buffer in

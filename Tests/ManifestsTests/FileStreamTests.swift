@@ -40,6 +40,9 @@ import Testing
         #expect(throws: FileReadError.tooLarge(limit: 9)) { try FileStream.open(path, limit: 9, followsSymlinks: false).get() }
         #expect(throws: FileReadError.missing) { try FileStream.open(dir.path + "/none.yaml", limit: 100).get() }
         #expect(throws: FileReadError.notRegular(.directory)) { try FileStream.open(dir.path, limit: 100).get() }
+        // A socket cannot even be opened: it must be named for what it is, before any open.
+        let socket = dir.socket("s.yaml")
+        #expect(throws: FileReadError.notRegular(.socket)) { try FileStream.open(socket, limit: 100, followsSymlinks: false).get() }
     }
 
     /// Grown or cut short after it was opened: the bytes read are not the file that was measured.

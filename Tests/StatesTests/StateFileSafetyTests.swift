@@ -101,6 +101,18 @@ import Testing
         }
     }
 
+    /// A socket where the state should be is named for what it is (it cannot even be opened).
+    @Test func stateThatIsASocketIsRefusedForWhatItIs() async throws {
+        let dir = TemporaryDirectory()
+        let statePath = dir.socket("orders.json")
+        do {
+            _ = try await StateStore(path: statePath).load()
+            Issue.record("a state that is a socket must be refused")
+        } catch {
+            #expect(error.description.contains("is a socket, not a regular file"), "\(error)")
+        }
+    }
+
     @Test func newStateAndLockAreCreatedWithMode0600() async throws {
         let dir = TemporaryDirectory()
         let statePath = dir.path + "/state/orders.json"

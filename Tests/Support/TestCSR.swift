@@ -1,4 +1,7 @@
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import X509
 import _CryptoExtras
@@ -74,6 +77,26 @@ public final class TemporaryDirectory: @unchecked Sendable {
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// A Unix domain socket bound at `relative` (kept open until the process ends): a file that
+    /// must never be opened, not even to be refused.
+    @discardableResult
+    public func socket(_ relative: String) -> String {
+        let full = "\(path)/\(relative)"
+        let descriptor = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        precondition(descriptor >= 0, "socket")
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            precondition(full.utf8.count < raw.count, "socket path too long")
+            raw.copyBytes(from: Array(full.utf8) + [0])
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        precondition(bound == 0, "bind \(full)")
+        return full
+    }
 
     /// Writes `text` at `relative` (creating folders) and returns the full path.
     @discardableResult
