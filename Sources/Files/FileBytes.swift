@@ -22,13 +22,22 @@ public enum FileBytes {
     /// or state while it is parsed). With `followsSymlinks: false` a symbolic link at `path`
     /// itself is refused (`O_NOFOLLOW`) rather than followed.
     public static func read(_ path: String, limit: Int, followsSymlinks: Bool = true) -> Result<[UInt8], FileReadError> {
+        lookThenOpen(path, limit: limit, followsSymlinks: followsSymlinks).flatMap { descriptor, size in
+            defer { close(descriptor) }
+            return readAll(descriptor, expected: size, limit: limit)
+        }
+    }
+
+    /// `stat` (or `lstat`) first, so that a FIFO, a device or a socket is never opened, then
+    /// ``openChecked(_:limit:followsSymlinks:)``: the descriptor of a regular file within the
+    /// limit, and its size; the caller closes it. ``FileStream`` opens files this way too.
+    static func lookThenOpen(_ path: String, limit: Int, followsSymlinks: Bool) -> Result<(Int32, Int), FileReadError> {
         switch FileStatus.of(path, followsSymlinks: followsSymlinks) {
         case .failure(let error): return .failure(error)
         case .success(let status) where status.kind != .regular: return .failure(.notRegular(status.kind))
         case .success(let status) where status.size > limit: return .failure(.tooLarge(limit: limit))
-        case .success: break
+        case .success: return openChecked(path, limit: limit, followsSymlinks: followsSymlinks)
         }
-        return openAndRead(path, limit: limit, followsSymlinks: followsSymlinks)
     }
 
     /// The bytes of the regular file at `path`, which an `lstat` already described as `status`:

@@ -30,13 +30,7 @@ public final class FileStream {
     /// Opens the regular file at `path` of at most `limit` bytes. As ``FileBytes`` does, it looks
     /// first (`stat`, or `lstat`), so that a FIFO, a device or a socket is never opened.
     public static func open(_ path: String, limit: Int, followsSymlinks: Bool = true) -> Result<FileStream, FileReadError> {
-        switch FileStatus.of(path, followsSymlinks: followsSymlinks) {
-        case .failure(let error): return .failure(error)
-        case .success(let status) where status.kind != .regular: return .failure(.notRegular(status.kind))
-        case .success(let status) where status.size > limit: return .failure(.tooLarge(limit: limit))
-        case .success: break
-        }
-        return FileBytes.openChecked(path, limit: limit, followsSymlinks: followsSymlinks).map { descriptor, size in
+        FileBytes.lookThenOpen(path, limit: limit, followsSymlinks: followsSymlinks).map { descriptor, size in
             FileStream(descriptor: descriptor, size: size, limit: limit)
         }
     }

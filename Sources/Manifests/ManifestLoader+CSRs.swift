@@ -224,8 +224,7 @@ extension ManifestLoader {
     }
 
     static func update(_ hasher: inout SHA256, with bytes: UnsafeRawBufferPointer) {
-        var length = UInt64(bytes.count).bigEndian
-        withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+        update(&hasher, length: bytes.count)
         hasher.update(bufferPointer: bytes)
     }
 }

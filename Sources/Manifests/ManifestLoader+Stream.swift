@@ -11,7 +11,7 @@ extension ManifestLoader {
     /// found in the whole text, or `defaults` written after `certificates` — is read whole, and
     /// then both its certificates and its digest come from that second reading.
     static func streamFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, hasher: inout SHA256) -> FileRead {
-        let path = directory == "." ? found.relative : "\(directory)/\(found.relative)"
+        let path = shownPath(found.relative, directory: directory)
         let stream: FileStream
         switch FileStream.open(found.realPath, limit: manifestSizeLimit, followsSymlinks: false) {
         case .failure(let error): return FileRead(path: path, bytes: .failure(error))
@@ -20,8 +20,7 @@ extension ManifestLoader {
         let hashing = HashingInput(hasher, stream: stream)
         update(&hashing.hasher, with: Array(found.relative.utf8))
         // The length first, as for a file read whole; a file whose length changes is refused.
-        var length = UInt64(stream.size).bigEndian
-        withUnsafeBytes(of: &length) { hashing.hasher.update(bufferPointer: $0) }
+        update(&hashing.hasher, length: stream.size)
         let outcome = read(file: path, asOf: asOf, decodesOnThread: true, parse: { (streaming) throws(YAMLError) in
             try YAMLParser.parse(reading: hashing.read(into:), streaming: streaming)
         })

@@ -167,7 +167,7 @@ public struct ManifestLoader: Sendable {
     }
 
     static func readFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, decodesOnThread: Bool) -> FileRead {
-        let path = directory == "." ? found.relative : "\(directory)/\(found.relative)"
+        let path = shownPath(found.relative, directory: directory)
         var file = FileRead(path: path, bytes: FileBytes.read(found.realPath, limit: manifestSizeLimit, followsSymlinks: false).map { $0 })
         if case .success(let bytes?) = file.bytes {
             (file.certificates, file.diagnostics) = read(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread)
@@ -382,8 +382,18 @@ public struct ManifestLoader: Sendable {
     }
 
     static func update(_ hasher: inout SHA256, with bytes: [UInt8]) {
-        var length = UInt64(bytes.count).bigEndian
-        withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+        update(&hasher, length: bytes.count)
         hasher.update(data: bytes)
+    }
+
+    /// Each part of the digest goes in after its length, so that no two lists of parts hash alike.
+    static func update(_ hasher: inout SHA256, length: Int) {
+        var length = UInt64(length).bigEndian
+        withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
+    }
+
+    /// A manifest's path as diagnostics name it: the directory given, then the path under it.
+    static func shownPath(_ relative: String, directory: String) -> String {
+        directory == "." ? relative : "\(directory)/\(relative)"
     }
 }

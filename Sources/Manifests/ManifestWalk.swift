@@ -88,7 +88,7 @@ struct ManifestWalk {
     }
 
     private mutating func refuse(_ relative: String, _ refusal: FileRefusal, isDirectory: Bool) {
-        let path = directory == "." ? relative : "\(directory)/\(relative)"
+        let path = ManifestLoader.shownPath(relative, directory: directory)
         diagnostics.append(.error(Self.message(refusal, isDirectory: isDirectory), file: path, at: nil))
     }
 
