@@ -1,3 +1,4 @@
+import Foundation
 @testable import JSON
 import Testing
 
@@ -118,6 +119,37 @@ import Testing
         #expect(Self.pieces(text(deepest), size: 1 << 18)?.1 == Self.whole(text(deepest))?.1)
         #expect(Self.whole(text(deepest + 1)) == nil)
         #expect(Self.pieces(text(deepest + 1), size: 1 << 18) == nil)
+    }
+
+    /// Text nobody wrote for this reader: the shipped example state, damaged at every byte — each
+    /// byte replaced by one of the characters the reader follows, or deleted. Read in pieces it
+    /// must give the whole parse's answer or decline; never another answer.
+    @Test func theExampleStateDamagedAnywhereReadsAsWholeOrIsDeclined() throws {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        let state = try Array(Data(contentsOf: url.appendingPathComponent("state/orders.json")))
+        #expect(Self.pieces(state, size: 5) != nil)
+        var answered = 0, declined = 0
+        for index in state.indices {
+            var variants: [[UInt8]] = Array("{}[]\",\\ :x".utf8).map { byte in
+                var damaged = state
+                damaged[index] = byte
+                return damaged
+            }
+            var cut = state
+            cut.remove(at: index)
+            variants.append(cut)
+            for damaged in variants {
+                guard let read = Self.pieces(damaged, size: 61) else {
+                    declined += 1
+                    continue
+                }
+                answered += 1
+                let whole = Self.whole(damaged)
+                #expect(whole?.0 == read.0 && whole?.1 == read.1, "byte \(index) -> \(String(decoding: damaged[max(0, index - 20)..<min(damaged.count, index + 20)], as: UTF8.self))")
+            }
+        }
+        #expect(answered > 0 && declined > 0)
     }
 
     @Test func inputThatFailsIsDeclined() {
