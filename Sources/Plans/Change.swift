@@ -3,44 +3,95 @@ import Foundation
 import JSON
 
 /// The decision for one certificate name, with the reasons a reviewer needs.
+///
+/// What most decisions leave empty (reasons, notes, the request and its digests, …) is held in
+/// ``Details`` behind one reference, allocated only when one of them is set: a plan of 100,000
+/// unchanged certificates held 200 bytes a change, now some 70. Read and write those fields as
+/// the change's own (`change.reasons`, `change.request = …`).
+@dynamicMemberLookup
 public struct Change: Sendable, Hashable {
     public var name: String
     public var action: Action
-    /// Why, in words ("certificate expires 2026-12-20, 21 days after as-of; renew_before_days is 30").
-    public var reasons: [String]
-    /// Things worth knowing that cause no request ("comments changed; takes effect at the next order").
-    public var notes: [String]
     public var product: Product
     public var commonName: String
     public var dnsNames: [String]
     /// The order in state this change concerns, when there is one.
     public var orderID: Int?
-    /// For a renewal: the order and certificate thumbprint it renews.
-    public var renewalOfOrderID: Int?
-    public var renewedThumbprint: String?
-    /// The exact body apply sends (order or reissue), for `create`, `renew` and `reissue`.
-    public var request: ChangeRequest?
-    /// The state record this change adopts from a renamed certificate.
-    public var movedFrom: String?
-    /// What the new state record will carry once the request succeeds (create, renew, reissue).
-    public var specDigest: String?
-    public var settingsDigest: String?
-    /// The `csr_digest` the new state record will carry (``CSRDigest``): set with every request.
-    /// Not part of the printed or saved plan; apply takes it from the plan it recomputes.
-    public var csrDigest: String?
-    /// The DCV method of the request, for the instructions printed after placing it.
+    /// The DCV method of the request, for the instructions printed after placing it (set on every change).
     public var dcvMethod: DCVMethod?
+
+    public struct Details: Sendable, Hashable {
+        /// Why, in words ("certificate expires 2026-12-20, 21 days after as-of; renew_before_days is 30").
+        public var reasons: [String] = []
+        /// Things worth knowing that cause no request ("comments changed; takes effect at the next order").
+        public var notes: [String] = []
+        /// For a renewal: the order and certificate thumbprint it renews.
+        public var renewalOfOrderID: Int?
+        public var renewedThumbprint: String?
+        /// The exact body apply sends (order or reissue), for `create`, `renew` and `reissue`.
+        public var request: ChangeRequest?
+        /// The state record this change adopts from a renamed certificate.
+        public var movedFrom: String?
+        /// What the new state record will carry once the request succeeds (create, renew, reissue).
+        public var specDigest: String?
+        public var settingsDigest: String?
+        /// The `csr_digest` the new state record will carry (``CSRDigest``): set with every request.
+        /// Not part of the printed or saved plan; apply takes it from the plan it recomputes.
+        public var csrDigest: String?
+
+        static let empty = Details()
+    }
+
+    /// Changed only while this change is its sole holder, so sharing it is as safe as sharing an array.
+    private final class Box: @unchecked Sendable {
+        var details: Details
+        init(_ details: Details) { self.details = details }
+    }
+
+    /// nil while every detail is empty.
+    private var box: Box?
 
     public init(name: String, action: Action, reasons: [String], notes: [String] = [], product: Product,
                 commonName: String, dnsNames: [String], orderID: Int? = nil) {
         self.name = name
         self.action = action
-        self.reasons = reasons
-        self.notes = notes
         self.product = product
         self.commonName = commonName
         self.dnsNames = dnsNames
         self.orderID = orderID
+        if !reasons.isEmpty || !notes.isEmpty { box = Box(Details(reasons: reasons, notes: notes)) }
+    }
+
+    public var details: Details { box?.details ?? .empty }
+
+    public subscript<Value>(dynamicMember key: WritableKeyPath<Details, Value>) -> Value {
+        get { details[keyPath: key] }
+        _modify {
+            if box == nil {
+                box = Box(.empty)
+            } else if !isKnownUniquelyReferenced(&box) {
+                box = Box(box!.details)
+            }
+            yield &box!.details[keyPath: key]
+            // A detail set back to empty (a plain `none` dropping its digests) holds nothing.
+            if box!.details == .empty { box = nil }
+        }
+    }
+
+    public static func == (lhs: Change, rhs: Change) -> Bool {
+        lhs.name == rhs.name && lhs.action == rhs.action && lhs.product == rhs.product && lhs.commonName == rhs.commonName
+            && lhs.dnsNames == rhs.dnsNames && lhs.orderID == rhs.orderID && lhs.dcvMethod == rhs.dcvMethod && (lhs.box === rhs.box || lhs.details == rhs.details)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(action)
+        hasher.combine(product)
+        hasher.combine(commonName)
+        hasher.combine(dnsNames)
+        hasher.combine(orderID)
+        hasher.combine(dcvMethod)
+        hasher.combine(details)
     }
 
     public var isPaid: Bool { action.isPaid }
