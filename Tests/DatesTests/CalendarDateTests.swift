@@ -44,4 +44,21 @@ import Testing
         #expect(CalendarDate(Timestamp.parse("2026-12-01T00:00:00-01:00")!).description == "2026-12-01")
         #expect(CalendarDate(Timestamp.parse("2026-11-30T23:30:00-01:00")!).description == "2026-12-01")
     }
+
+    /// Every day from year 1 to 9999 goes to days since the epoch and back, in order, and prints
+    /// as it parses; held in 8 bytes when optional, as a state record holds three.
+    @Test func everyDayOfTenThousandYearsRoundTripsInEightBytes() {
+        #expect(MemoryLayout<CalendarDate?>.stride == 8)
+        let first = CalendarDate(year: 1, month: 1, day: 1)!.daysSinceEpoch
+        let last = CalendarDate(year: 9999, month: 12, day: 31)!.daysSinceEpoch
+        var previous: CalendarDate?
+        for days in first...last {
+            let date = CalendarDate(daysSinceEpoch: days)
+            guard date.daysSinceEpoch == days, CalendarDate(date.description) == date, previous.map({ $0 < date }) ?? true else {
+                Issue.record("\(days) days: \(date)")
+                return
+            }
+            previous = date
+        }
+    }
 }
