@@ -30,10 +30,12 @@ let package = Package(
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "Dates"),
         .target(name: "Parallel"),
+        // `sha256:` digests as state records and manifests' checks hold them: 32 bytes, not text.
+        .target(name: "Digests"),
         .target(
             name: "Manifests",
             dependencies: [
-                "YAML", "Dates", "Parallel", "Files", "CertCentralAPI", "Escaping",
+                "YAML", "Dates", "Digests", "Parallel", "Files", "CertCentralAPI", "Escaping",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -45,7 +47,7 @@ let package = Package(
         // The wire contract: products, statuses, actions, typed requests and responses, paths.
         .target(name: "CertCentralAPI", dependencies: ["JSON"]),
         .target(name: "Files"),
-        .target(name: "States", dependencies: ["Dates", "JSON", "Files", "CertCentralAPI"]),
+        .target(name: "States", dependencies: ["Dates", "Digests", "JSON", "Files", "CertCentralAPI"]),
         .target(
             name: "PostgresState",
             dependencies: [
@@ -103,7 +105,7 @@ let package = Package(
         .target(
             name: "Plans",
             dependencies: [
-                "Manifests", "States", "CertCentralAPI", "Escaping", "JSON", "Dates", "Parallel",
+                "Manifests", "States", "CertCentralAPI", "Digests", "Escaping", "JSON", "Dates", "Parallel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -153,7 +155,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "StatesTests", dependencies: ["States", "PostgresState", "CertCentralAPI", "Dates", "JSON", "CertformTestSupport"]),
+        .testTarget(name: "StatesTests", dependencies: ["States", "PostgresState", "CertCentralAPI", "Dates", "Digests", "JSON", "CertformTestSupport"]),
         .testTarget(
             name: "PlansTests",
             dependencies: ["Plans", "Manifests", "States", "CertCentralAPI", "Dates", "JSON", "CertformTestSupport"]

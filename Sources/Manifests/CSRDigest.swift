@@ -1,5 +1,6 @@
 import CertCentralAPI
 import Crypto
+import Digests
 import Foundation
 
 /// The identity of a CSR's bytes (the `csr_file` as read, or the inline `csr` as written): their
@@ -63,19 +64,14 @@ public enum CSRDigest {
 
     /// Whether `recorded` is ``of(_:product:commonName:dnsNames:specDigest:)`` for these, without
     /// building its text (a plan asks once per certificate).
+    static func matches(_ recorded: RecordDigest, _ bytes: CSRBytesDigest, product: Product, commonName: String,
+                        dnsNames: [String], specDigest: String) -> Bool {
+        recorded == RecordDigest(sha256: digest(bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest))
+    }
+
     static func matches(_ recorded: String, _ bytes: CSRBytesDigest, product: Product, commonName: String,
                         dnsNames: [String], specDigest: String) -> Bool {
-        var recorded = recorded
-        return recorded.withUTF8 { text in
-            guard text.count == 71, text.starts(with: "sha256:".utf8) else { return false }
-            let digest = Self.digest(bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest)
-            let digits = Array("0123456789abcdef".utf8)
-            for (index, byte) in digest.enumerated()
-            where text[7 + 2 * index] != digits[Int(byte >> 4)] || text[8 + 2 * index] != digits[Int(byte & 15)] {
-                return false
-            }
-            return true
-        }
+        matches(RecordDigest(recorded), bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest)
     }
 
     static func digest(_ bytes: CSRBytesDigest, product: Product, commonName: String, dnsNames: [String], specDigest: String) -> SHA256.Digest {
@@ -109,14 +105,18 @@ public enum CSRDigest {
 }
 
 /// What a state record remembers of a verified CSR: its `csr_digest` and the `spec_digest` it
-/// was recorded with.
+/// was recorded with, as the record holds them.
 public struct RecordedCSR: Sendable, Hashable {
-    public var csrDigest: String
-    public var specDigest: String
+    public var csrDigest: RecordDigest
+    public var specDigest: RecordDigest
 
-    public init(csrDigest: String, specDigest: String) {
+    public init(csrDigest: RecordDigest, specDigest: RecordDigest) {
         self.csrDigest = csrDigest
         self.specDigest = specDigest
+    }
+
+    public init(csrDigest: String, specDigest: String) {
+        self.init(csrDigest: RecordDigest(csrDigest), specDigest: RecordDigest(specDigest))
     }
 }
 
@@ -131,11 +131,11 @@ public struct RecordedCSRs: Sendable {
     }
 
     /// The spec digest of the record that vouches for `spec`'s CSR, whose bytes have `bytes`.
-    func vouchedSpecDigest(for spec: CertificateSpec, bytes: CSRBytesDigest) -> String? {
+    func vouchedSpecDigest(for spec: CertificateSpec, bytes: CSRBytesDigest) -> RecordDigest? {
         for name in [spec.name, spec.movedFrom] {
             guard let name, let record = lookup(name) else { continue }
             if CSRDigest.matches(record.csrDigest, bytes, product: spec.product, commonName: spec.commonName,
-                                 dnsNames: spec.dnsNames ?? [], specDigest: record.specDigest) {
+                                 dnsNames: spec.dnsNames ?? [], specDigest: record.specDigest.text) {
                 return record.specDigest
             }
         }

@@ -1,4 +1,5 @@
 import CertCentralAPI
+import Digests
 import YAML
 
 /// What certform learned from a certificate's CSR: enough to tell whether a new CSR changes the
@@ -44,7 +45,12 @@ public struct CertificateSpec: Sendable {
     public var csrBytesDigest: CSRBytesDigest?
     /// Set instead of ``csrSummary`` when a state record vouched for the CSR (see ``CSRDigest``):
     /// the spec digest recorded with it, which is this spec's digest.
-    public var vouchedSpecDigest: String?
+    public var vouchedSpecDigest: String? {
+        get { vouched?.text }
+        set { vouched = newValue.map(RecordDigest.init) }
+    }
+    /// ``vouchedSpecDigest`` as the record holds it: 32 bytes, where its text took 112 on the heap.
+    var vouched: RecordDigest?
     /// Where `csr` or `csr_file` is written, for CSR diagnostics.
     public var csrLocation: SourceLocation?
     public var organizationUnits: [String]?
@@ -93,7 +99,7 @@ public struct CertificateSpec: Sendable {
     /// Whether the CSR must be read again (``ManifestSet/resolveCSR(_:)``) before a request can
     /// carry it: its text was not held, or it was vouched for rather than verified.
     public var needsCSRResolution: Bool {
-        (csrFile != nil && csr.isEmpty) || (vouchedSpecDigest != nil && csrSummary == nil)
+        (csrFile != nil && csr.isEmpty) || (vouched != nil && csrSummary == nil)
     }
 
     /// The common name and the DNS names, in manifest order.

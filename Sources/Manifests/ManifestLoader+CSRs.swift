@@ -1,4 +1,5 @@
 import Crypto
+import Digests
 import Dispatch
 import Foundation
 import Synchronization
@@ -14,7 +15,7 @@ extension ManifestLoader {
         var digest: CSRBytesDigest?
         var summary: CSRSummary?
         /// The spec digest of the record that vouched for the CSR, when one did.
-        var vouched: String?
+        var vouched: RecordDigest?
         /// Whether the blob id came from git's index, the file unread.
         var fromIndex = false
         var problem: String?
@@ -213,7 +214,7 @@ extension ManifestLoader {
                 if let text = outcome.text, keepsCSRText { part[index].csr = text }
                 part[index].csrBytesDigest = outcome.digest
                 part[index].csrSummary = outcome.summary
-                part[index].vouchedSpecDigest = outcome.vouched
+                part[index].vouched = outcome.vouched
             }
         }
 

@@ -8,7 +8,7 @@ extension State {
     public var recordedCSRs: RecordedCSRs {
         let records = certificates
         return RecordedCSRs { name in
-            guard let record = records[name], let csrDigest = record.csrDigest, let specDigest = record.specDigest else { return nil }
+            guard let record = records[name], let csrDigest = record.recordedCSRDigest, let specDigest = record.recordedSpecDigest else { return nil }
             return RecordedCSR(csrDigest: csrDigest, specDigest: specDigest)
         }
     }

@@ -1,5 +1,6 @@
 import CertCentralAPI
 import Dates
+import Digests
 import JSON
 
 /// One certificate's order as recorded in state (SPEC §3). Fields certform does not know are kept
@@ -33,6 +34,15 @@ public struct StateRecord: Sendable, Hashable {
             set { csr = newValue.map(RecordDigest.init) }
         }
         private var spec: RecordDigest?, settings: RecordDigest?, csr: RecordDigest?
+        /// ``specDigest`` and ``csrDigest`` as held, for comparing without building their text.
+        public var recordedSpecDigest: RecordDigest? {
+            get { spec }
+            set { spec = newValue }
+        }
+        public var recordedCSRDigest: RecordDigest? {
+            get { csr }
+            set { csr = newValue }
+        }
         /// As last seen in CertCentral (unknown statuses survive as written).
         public var status: OrderStatus
         public var orderedAt: String? {

@@ -110,9 +110,8 @@ import Testing
         // A record whose spec digest is not the one its csr_digest was made with (a reissue that
         // did not update it, a hand edit) vouches for nothing either.
         let repo = Repository(csr: csr)
-        var record = Self.record(for: csr)
-        record.specDigest = "sha256:another"
-        let stale = record
+        let record = Self.record(for: csr)
+        let stale = RecordedCSR(csrDigest: record.csrDigest.text, specDigest: "sha256:another")
         let checked = repo.load(recorded: RecordedCSRs { _ in stale })
         #expect(checked.certificates.first?.vouchedSpecDigest == nil)
         #expect(checked.certificates.first?.csrSummary != nil)
@@ -168,6 +167,9 @@ import Testing
         #expect(CSRDigest.matches(base, bytes, product: .sslDVGeoTrust, commonName: "a.example", dnsNames: ["c.example", "b.example"], specDigest: "s"))
         #expect(!CSRDigest.matches(base, bytes, product: .sslDVGeoTrust, commonName: "a.example", dnsNames: ["b.example"], specDigest: "s"))
         #expect(!CSRDigest.matches("sha256:" + String(base.dropFirst(7).reversed()), bytes, product: .sslDVGeoTrust,
+                                   commonName: "a.example", dnsNames: ["b.example", "c.example"], specDigest: "s"))
+        // Only certform's own form matches: the same digits in uppercase are text written by hand.
+        #expect(!CSRDigest.matches("sha256:" + base.dropFirst(7).uppercased(), bytes, product: .sslDVGeoTrust,
                                    commonName: "a.example", dnsNames: ["b.example", "c.example"], specDigest: "s"))
         // The text it digests, as bench/generate.py writes it too.
         let text = "csr_blob=\(bytes.hex)\nproduct=ssl_dv_geotrust\ncommon_name=a.example\ndns_names=b.example,c.example\nspec_digest=s\n"

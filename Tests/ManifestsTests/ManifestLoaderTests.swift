@@ -243,6 +243,28 @@ import Testing
         #expect(set.certificates.isEmpty)
     }
 
+    /// Among thousands, each certificate whose common name an earlier one has is named with the
+    /// first that had it, in the order the certificates come.
+    @Test func sharedCommonNamesAmongThousandsNameTheFirstHolder() {
+        let specs = (0..<5_000).map { index in
+            CertificateSpec(name: "c\(index)", product: .sslDVGeoTrust, commonName: "n\(index % 1_700 * 7 % 1_700).example.com",
+                            csr: "", dcvMethod: .dnsTXTToken)
+        }
+        var diagnostics: [Diagnostic] = []
+        ManifestLoader.warnAboutSharedCommonNames(in: specs, diagnostics: &diagnostics)
+        var first: [String: String] = [:]
+        var expected: [String] = []
+        for spec in specs {
+            if let other = first[spec.commonName] {
+                expected.append("certificates '\(other)' and '\(spec.name)' both have common_name '\(spec.commonName)' (a likely duplicate purchase)")
+            } else {
+                first[spec.commonName] = spec.name
+            }
+        }
+        #expect(expected.count == 3_300)
+        #expect(diagnostics.map(\.message) == expected)
+    }
+
     @Test func sameCommonNameIsAWarning() {
         let dir = TemporaryDirectory()
         dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))

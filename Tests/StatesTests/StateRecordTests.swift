@@ -1,3 +1,4 @@
+import Digests
 import JSON
 @testable import States
 import Testing
@@ -100,5 +101,14 @@ import Testing
         changed.csrDigest = text
         #expect(changed.csrDigest == text && record.csrDigest == nil)
         #expect(RecordDigest(text) == RecordDigest(String(text)))
+    }
+
+    /// A digest made from its 32 bytes is the digest read from its text, and prints as that text.
+    @Test func aDigestFromItsBytesIsTheDigestFromItsText() {
+        let bytes = (0..<32).map { UInt8($0 * 37 % 256) }
+        let text = "sha256:" + bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        #expect(RecordDigest(sha256: bytes) == RecordDigest(text))
+        #expect(RecordDigest(sha256: bytes).text == text)
+        #expect(RecordDigest(sha256: bytes) != RecordDigest(text.uppercased()))
     }
 }

@@ -1,7 +1,11 @@
-/// A digest as a state record holds it: `sha256:` and 64 lowercase hex digits in 32 bytes, and
-/// anything else (a hand-edited record) as written, so that it is written back unchanged. Held as
-/// text, a record's three digests were three strings of 112 bytes each on the heap.
-struct RecordDigest: Sendable, Hashable {
+/// A digest as certform writes it, `sha256:` and 64 lowercase hex digits, held in 32 bytes; any
+/// other text (a hand-edited record) is held as written, so that it is written back unchanged.
+/// Held as text, a state record's three digests were three strings of 112 bytes each on the heap,
+/// and each certificate whose CSR a record vouched for held a fourth.
+///
+/// Equal texts are equal values: a text in certform's form is always held as bytes, so a value
+/// held as text never equals one held as bytes.
+public struct RecordDigest: Sendable, Hashable {
     private enum Form: Sendable, Hashable {
         case sha256(UInt64, UInt64, UInt64, UInt64)
         case text(String)
@@ -11,7 +15,7 @@ struct RecordDigest: Sendable, Hashable {
 
     private static let prefix = Array("sha256:".utf8)
 
-    init(_ text: String) {
+    public init(_ text: String) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         let parsed = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             guard bytes.count == Self.prefix.count + 64, bytes.starts(with: Self.prefix) else { return false }
@@ -26,8 +30,23 @@ struct RecordDigest: Sendable, Hashable {
         form = parsed ? .sha256(words.0, words.1, words.2, words.3) : .text(text)
     }
 
+    /// The digest `sha256:` + the hex of these 32 bytes, without building its text.
+    public init(sha256 bytes: some Sequence<UInt8>) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &words) { out in
+            for byte in bytes {
+                precondition(count < 32, "a SHA-256 digest has 32 bytes")
+                out[count] = byte
+                count += 1
+            }
+        }
+        precondition(count == 32, "a SHA-256 digest has 32 bytes")
+        form = .sha256(words.0, words.1, words.2, words.3)
+    }
+
     /// The digest as it was read.
-    var text: String {
+    public var text: String {
         switch form {
         case .text(let text): return text
         case .sha256(let a, let b, let c, let d):
