@@ -23,6 +23,14 @@ public struct CSRSummary: Sendable, Hashable {
 /// One certificate as the manifests declare it, after `defaults` are applied and every value is
 /// validated. Field names follow the API's; optional fields are nil when the manifest leaves them
 /// out, so that a request carries exactly what was written.
+final class CSRSummaryBox: Sendable {
+    let value: CSRSummary
+
+    init(_ value: CSRSummary) {
+        self.value = value
+    }
+}
+
 @dynamicMemberLookup
 public struct CertificateSpec: Sendable {
     /// The certificate's identity in state.
@@ -63,7 +71,13 @@ public struct CertificateSpec: Sendable {
     /// certform only: the name this certificate had before; its state record is adopted.
     public var movedFrom: String?
     /// Filled in when CSR checks ran.
-    public var csrSummary: CSRSummary?
+    public var csrSummary: CSRSummary? {
+        get { summary?.value }
+        set { summary = newValue.map(CSRSummaryBox.init) }
+    }
+    /// Behind a reference: a plan whose CSRs the state vouched for holds none, and inline each
+    /// spec held 40 bytes for it.
+    private var summary: CSRSummaryBox?
     /// While loading: false when the entry had an error. Its CSR is still checked, so that every
     /// problem is reported, but it does not reach the ``ManifestSet``, whose specs are all valid.
     /// (A flag here rather than beside each spec lets the set take over the loaded array.)
@@ -99,7 +113,7 @@ public struct CertificateSpec: Sendable {
     /// Whether the CSR must be read again (``ManifestSet/resolveCSR(_:)``) before a request can
     /// carry it: its text was not held, or it was vouched for rather than verified.
     public var needsCSRResolution: Bool {
-        (csrFile != nil && csr.isEmpty) || (vouched != nil && csrSummary == nil)
+        (csrFile != nil && csr.isEmpty) || (vouched != nil && summary == nil)
     }
 
     /// The common name and the DNS names, in manifest order.

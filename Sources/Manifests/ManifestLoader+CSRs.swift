@@ -74,21 +74,18 @@ extension ManifestLoader {
     /// Reports each certificate name defined more than once, at both places; returns those names.
     static func duplicateNames(in parts: [[CertificateSpec]], diagnostics: inout [Diagnostic]) -> Set<String> {
         // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
-        var firstByName: [String: (Int, Int)] = [:]
-        firstByName.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        var duplicated = Set<String>()
+        var positions: [(part: Int32, index: Int32)] = []
+        positions.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         for part in parts.indices {
-            for index in parts[part].indices {
-                let name = parts[part][index].name
-                guard let (otherPart, otherIndex) = firstByName[name] else {
-                    firstByName[name] = (part, index)
-                    continue
-                }
-                let spec = parts[part][index], other = parts[otherPart][otherIndex]
-                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(other.file):\(other.location.line):\(other.location.column)", file: spec.file, at: spec.location))
-                diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location.line):\(spec.location.column)", file: other.file, at: other.location))
-                duplicated.insert(spec.name)
-            }
+            for index in parts[part].indices { positions.append((Int32(part), Int32(index))) }
+        }
+        func specAt(_ position: Int) -> CertificateSpec { parts[Int(positions[position].part)][Int(positions[position].index)] }
+        var duplicated = Set<String>()
+        RepeatedKeys.forEach(count: positions.count, key: { specAt($0).name }) { repeated, first in
+            let spec = specAt(repeated), other = specAt(first)
+            diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(other.file):\(other.location.line):\(other.location.column)", file: spec.file, at: spec.location))
+            diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location.line):\(spec.location.column)", file: other.file, at: other.location))
+            duplicated.insert(spec.name)
         }
         return duplicated
     }

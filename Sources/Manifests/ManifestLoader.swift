@@ -67,6 +67,8 @@ public struct ReadManifests {
     public var files: [String]
     /// The manifests' bytes so far; the CSR files are added when they are read.
     var hasher: SHA256
+    /// Git's index of the repository, when the loader ``ManifestLoader/usesGitIndex``.
+    var gitIndex: GitIndex?
 }
 
 /// Loads every `*.yaml` / `*.yml` file under a directory (recursively, sorted by path), applies
@@ -89,6 +91,11 @@ public struct ManifestLoader: Sendable {
     /// `plan` and `validate`, which need it for a few certificates or none: a plan reads it again
     /// for the requests it makes (``ManifestSet/resolveCSR(_:)``).
     public var keepsCSRText: Bool
+    /// Whether a CSR file that git's index knows unchanged goes unread when a state record vouches
+    /// for its blob id (``GitIndex``, ``CSRDigest``); `plan` sets it, with ``keepsCSRText`` off.
+    /// The index is read before the manifests, so that its bytes are freed before the manifests and
+    /// the state fill memory (at 100,000 CSR files it is 9 MB, read beside a plan's largest).
+    public var usesGitIndex = false
 
     public init(directory: String, asOf: CalendarDate, checksCSRs: Bool = true, readsCSRFiles: Bool = true, keepsCSRText: Bool = true) {
         self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
@@ -119,6 +126,7 @@ public struct ManifestLoader: Sendable {
         guard let root = listing.root, !listing.files.isEmpty else {
             return ReadManifests(root: nil, certificates: [], diagnostics: listing.diagnostics, files: [], hasher: SHA256())
         }
+        let gitIndex = usesGitIndex && readsCSRFiles && !keepsCSRText ? GitIndex.load(worktree: root.path) : nil
         var hasher = SHA256()
         var files: [String] = []
         var certificates: [[CertificateSpec]] = []
@@ -154,7 +162,7 @@ public struct ManifestLoader: Sendable {
                 diagnostics += file.diagnostics
             }
         }
-        return ReadManifests(root: root, certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher)
+        return ReadManifests(root: root, certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher, gitIndex: gitIndex)
     }
 
     /// One manifest file read and decoded: its path as diagnostics name it, its bytes (for the
@@ -185,7 +193,7 @@ public struct ManifestLoader: Sendable {
         }
         let readsCSRFiles = self.readsCSRFiles, directories = RealDirectories(), paths = ResolvedPaths()
         // Only a plan that may skip reading CSR files needs to know what git knows of them.
-        let index = readsCSRFiles && recorded != nil && !keepsCSRText ? GitIndex.load(worktree: root.path) : nil
+        let index = recorded != nil ? read.gitIndex : nil
         let files = CSRFiles(
             read: { spec, written in
                 readsCSRFiles ? Self.readCSRFile(written, of: spec, in: root, directories: directories, paths: paths) : .success(nil)
@@ -263,26 +271,10 @@ public struct ManifestLoader: Sendable {
 
     /// Warns about each certificate that has the common name of an earlier one.
     static func warnAboutSharedCommonNames(in checked: [CertificateSpec], diagnostics: inout [Diagnostic]) {
-        // An open-addressing table of positions, at most half full: 4 bytes a slot where a
-        // dictionary of names held 32 (8.4 MB at 100,000, at the height of a plan's memory).
-        var capacity = 16
-        while capacity < 2 * checked.count { capacity *= 2 }
-        let mask = capacity - 1
-        var firstByCommonName = [Int32](repeating: -1, count: capacity)
-        for index in checked.indices {
-            let commonName = checked[index].commonName
-            var slot = commonName.hashValue & mask
-            while firstByCommonName[slot] >= 0 {
-                // By position: a spec is large, and copying each one costs more than the look-up.
-                let other = Int(firstByCommonName[slot])
-                if checked[other].commonName == commonName {
-                    let spec = checked[index]
-                    diagnostics.append(.warning("certificates '\(checked[other].name)' and '\(spec.name)' both have common_name '\(spec.commonName)' (a likely duplicate purchase)", file: spec.file, at: spec.location))
-                    break
-                }
-                slot = (slot + 1) & mask
-            }
-            if firstByCommonName[slot] < 0 { firstByCommonName[slot] = Int32(index) }
+        // By position: a spec is large, and copying each one costs more than the look-up.
+        RepeatedKeys.forEach(count: checked.count, key: { checked[$0].commonName }) { repeated, first in
+            let spec = checked[repeated]
+            diagnostics.append(.warning("certificates '\(checked[first].name)' and '\(spec.name)' both have common_name '\(spec.commonName)' (a likely duplicate purchase)", file: spec.file, at: spec.location))
         }
     }
 

@@ -258,7 +258,7 @@ private struct EventReader {
         // Pairs gather on a stack shared by every level (see sequences).
         var keys = KeyIndex(base: pairStack.count)
         var merges: [YAMLNode] = []
-        var streamedNames: [String: SourceLocation] = [:]
+        var streamedNames = StreamedNames()
         var size = 1
         while true {
             let keyEvent = try next()
@@ -301,20 +301,20 @@ private struct EventReader {
 
     /// Hands a streamed entry to `streaming.entry`, unless its key repeats an earlier one: only
     /// the names are kept, to find duplicates; the entry itself goes.
-    mutating func stream(key: YAMLNode, name: String?, value: YAMLNode, names: inout [String: SourceLocation]) {
+    mutating func stream(key: YAMLNode, name: String?, value: YAMLNode, names: inout StreamedNames) {
         if let name {
             if let first = names[name] {
                 reportDuplicate(name, first: first, at: key.location)
                 return
             }
-            names[name] = key.location
+            names.insert(name, at: key.location)
         }
         streaming!.entry(documentIndex, YAMLPair(key: key, value: value))
     }
 
     /// Applies a mapping's merge keys (`<<`): a merged pair is added only when its key is not
     /// there yet, so explicit keys win, and earlier merged mappings win over later ones.
-    mutating func merge(_ merges: [YAMLNode], streams: Bool, keys: inout KeyIndex, streamedNames: inout [String: SourceLocation]) throws(YAMLError) {
+    mutating func merge(_ merges: [YAMLNode], streams: Bool, keys: inout KeyIndex, streamedNames: inout StreamedNames) throws(YAMLError) {
         for merge in merges {
             let sources: [YAMLNode]
             switch merge.kind {
@@ -331,7 +331,7 @@ private struct EventReader {
                     guard let name = pair.key.scalarValue else { continue }
                     if streams {
                         if streamedNames[name] == nil {
-                            streamedNames[name] = pair.key.location
+                            streamedNames.insert(name, at: pair.key.location)
                             streaming!.entry(documentIndex, pair)
                         }
                         continue

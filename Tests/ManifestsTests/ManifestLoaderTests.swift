@@ -4,6 +4,7 @@ import Dates
 import Foundation
 @testable import Manifests
 import Testing
+import YAML
 
 @Suite struct ManifestLoaderTests {
     @Test func stringFieldsKeepScalarsAsWritten() throws {
@@ -263,6 +264,29 @@ import Testing
         }
         #expect(expected.count == 3_300)
         #expect(diagnostics.map(\.message) == expected)
+    }
+
+    /// Among thousands in several files, each name defined again is reported at both places, in
+    /// the order the certificates come, as a dictionary of first places reports them.
+    @Test func namesDefinedTwiceAmongThousandsAreReportedAtBothPlaces() {
+        let parts = (0..<7).map { part in
+            (0..<700).map { index in
+                CertificateSpec(name: "c\((part * 700 + index) * 13 % 3_000)", file: "m\(part).yaml",
+                                location: YAML.SourceLocation(line: index + 1, column: 3), product: .sslDVGeoTrust,
+                                commonName: "a.example.com", csr: "", dcvMethod: .dnsTXTToken)
+            }
+        }
+        var diagnostics: [Diagnostic] = []
+        let duplicated = ManifestLoader.duplicateNames(in: parts, diagnostics: &diagnostics)
+        var first: [String: CertificateSpec] = [:]
+        var expected: [String] = []
+        for spec in parts.joined() {
+            guard let other = first[spec.name] else { first[spec.name] = spec; continue }
+            expected.append("\(spec.file):\(spec.location): certificate '\(spec.name)' is defined twice: also at \(other.file):\(other.location)")
+            expected.append("\(other.file):\(other.location): certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location)")
+        }
+        #expect(duplicated.count == 1_900 && expected.count == 3_800)
+        #expect(diagnostics.map { "\($0.file):\($0.location.map(String.init(describing:)) ?? ""): \($0.message)" } == expected)
     }
 
     @Test func sameCommonNameIsAWarning() {

@@ -59,7 +59,8 @@ struct PlanCommand: AsyncParsableCommand {
             do throws(StateError) { return .success(try await Self.readState(stateOptions)) } catch { return .failure(error) }
         }
         // CSR text is read again only for the requests the plan makes (ManifestSet.resolveCSR).
-        let loader = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOf), keepsCSRText: false)
+        var loader = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOf), keepsCSRText: false)
+        loader.usesGitIndex = true
         var read: ReadManifests? = timings.measure("load manifests") { loader.read() }
         let stateResult = await timings.measure("load state (rest)") { await stateTask.value }
         // A CSR whose bytes a state record vouches for is not verified again (SPEC §3).

@@ -1,0 +1,23 @@
+@testable import YAML
+import Testing
+
+/// The names of a streamed mapping are found exactly as a dictionary finds them: every name
+/// recorded, with where it was first written, and no other.
+@Suite struct StreamedNamesTests {
+    @Test func findsEveryRecordedNameAndNoOther() {
+        var names = StreamedNames()
+        var expected: [String: YAML.SourceLocation] = [:]
+        #expect(names["anything"] == nil && names[""] == nil)
+        let written = ["", "a", "ab", "abc", "b", "ä", "a\u{0}", "cert-1", "cert-10", "cert-100"]
+            + (0..<20_000).map { "cert-\($0 * 7919 % 20_000)" } + (0..<300).map { String(repeating: "x", count: $0) }
+        for (index, name) in written.enumerated() where expected[name] == nil {
+            let location = YAML.SourceLocation(line: index + 1, column: index % 80 + 1)
+            names.insert(name, at: location)
+            expected[name] = location
+        }
+        for (name, location) in expected { #expect(names[name] == location, "\(name.debugDescription)") }
+        for absent in ["c", "cert-", "cert-20000", "ab\u{0}", "A", String(repeating: "x", count: 300), "xx\u{301}"] {
+            #expect(names[absent] == nil, "\(absent.debugDescription)")
+        }
+    }
+}
