@@ -49,17 +49,26 @@ public struct StateRecord: Sendable, Hashable {
             get { ordered?.text }
             set { ordered = newValue.map(RecordText.init) }
         }
-        public var renewalOfOrderID: Int?
+        public var renewalOfOrderID: Int? {
+            get { rare.renewalOfOrderID }
+            set { rare.renewalOfOrderID = newValue }
+        }
         public var dcvMethod: DCVMethod?
-        public var dcvRandomValue: String?
+        public var dcvRandomValue: String? {
+            get { rare.dcvRandomValue }
+            set { rare.dcvRandomValue = newValue }
+        }
         /// When CertCentral stops accepting ``dcvRandomValue`` (`expiration_date`, ISO 8601).
         public var dcvExpiresAt: String? {
-            get { dcvExpires?.text }
-            set { dcvExpires = newValue.map(RecordText.init) }
+            get { rare.dcvExpires?.text }
+            set { rare.dcvExpires = newValue.map(RecordText.init) }
         }
         /// The random value a DCV hook published and has not cleaned up yet; `cleanup` runs with it
         /// once the order is issued, then this is cleared.
-        public var dcvPublishedValue: String?
+        public var dcvPublishedValue: String? {
+            get { rare.dcvPublishedValue }
+            set { rare.dcvPublishedValue = newValue }
+        }
         public var validFrom: CalendarDate?
         public var validTill: CalendarDate?
         public var orderValidTill: CalendarDate?
@@ -72,13 +81,56 @@ public struct StateRecord: Sendable, Hashable {
             set { serial = newValue.map(RecordText.init) }
         }
         /// Held in fewer bytes than strings (``RecordText``); read and written as the strings above.
-        private var ordered: RecordText?, dcvExpires: RecordText?, thumbprintText: RecordText?, serial: RecordText?
+        private var ordered: RecordText?, thumbprintText: RecordText?, serial: RecordText?
         /// CertCentral reissues this Multi-year Plan order by itself 30 days before the certificate
         /// expires (`auto_reissue`), as last seen by refresh.
-        public var autoReissue: Bool?
+        public var autoReissue: Bool? {
+            get { rare.autoReissue }
+            set { rare.autoReissue = newValue }
+        }
         /// Earlier orders of this certificate, oldest first, kept as written.
-        public var history: [JSONValue]
-        public var extra: [String: JSONValue]
+        public var history: [JSONValue] {
+            get { rare.history }
+            set { rare.history = newValue }
+        }
+        public var extra: [String: JSONValue] {
+            get { rare.extra }
+            set { rare.extra = newValue }
+        }
+
+        /// What most records leave empty: a pending order's DCV, the order renewed, history,
+        /// fields certform does not know. Behind one reference, allocated when one is set: inline,
+        /// they took some 100 bytes of each record (10 MB at 100,000).
+        struct Rare: Sendable, Hashable {
+            var renewalOfOrderID: Int?
+            var dcvRandomValue: String?
+            var dcvExpires: RecordText?
+            var dcvPublishedValue: String?
+            var autoReissue: Bool?
+            var history: [JSONValue] = []
+            var extra: [String: JSONValue] = [:]
+
+            static let empty = Rare()
+        }
+
+        private final class RareBox: Sendable, Hashable {
+            let value: Rare
+
+            init(_ value: Rare) {
+                self.value = value
+            }
+
+            static func == (lhs: RareBox, rhs: RareBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
+            func hash(into hasher: inout Hasher) { hasher.combine(value) }
+        }
+
+        /// nil while every rare field is empty, so that equal fields are equal boxes or none.
+        private var rareBox: RareBox?
+
+        private var rare: Rare {
+            get { rareBox?.value ?? .empty }
+            set { rareBox = newValue == .empty ? nil : RareBox(newValue) }
+        }
 
         public init(orderID: Int, product: Product, commonName: String, dnsNames: [String], status: OrderStatus) {
             self.orderID = orderID
@@ -86,8 +138,6 @@ public struct StateRecord: Sendable, Hashable {
             self.commonName = commonName
             self.dnsNames = dnsNames
             self.status = status
-            self.history = []
-            self.extra = [:]
         }
     }
 
@@ -197,21 +247,23 @@ extension StateRecord.Fields {
         csr = try field("csr_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)
         status = OrderStatus(try field("status", \.stringValue, required: true, expected: "a string")!)
         ordered = try field("ordered_at", \.stringValue, required: false, expected: "a string").map(RecordText.init)
-        renewalOfOrderID = try field("renewal_of_order_id", \.intValue, required: false, expected: "an integer")
+        var rare = Rare()
+        rare.renewalOfOrderID = try field("renewal_of_order_id", \.intValue, required: false, expected: "an integer")
         dcvMethod = try field("dcv_method", { $0.stringValue.flatMap(DCVMethod.init) }, required: false,
                               expected: "one of \(DCVMethod.allCases.map(\.rawValue).joined(separator: ", "))")
-        dcvRandomValue = try field("dcv_random_value", \.stringValue, required: false, expected: "a string")
-        dcvExpires = try field("dcv_expires_at", \.stringValue, required: false, expected: "a string").map(RecordText.init)
-        dcvPublishedValue = try field("dcv_published_value", \.stringValue, required: false, expected: "a string")
+        rare.dcvRandomValue = try field("dcv_random_value", \.stringValue, required: false, expected: "a string")
+        rare.dcvExpires = try field("dcv_expires_at", \.stringValue, required: false, expected: "a string").map(RecordText.init)
+        rare.dcvPublishedValue = try field("dcv_published_value", \.stringValue, required: false, expected: "a string")
         validFrom = try date("valid_from")
         validTill = try date("valid_till")
         orderValidTill = try date("order_valid_till")
         thumbprintText = try field("thumbprint", \.stringValue, required: false, expected: "a string").map(RecordText.init)
         serial = try field("serial_number", \.stringValue, required: false, expected: "a string").map(RecordText.init)
-        history = try field("history", \.arrayValue, required: false, expected: "an array") ?? []
-        autoReissue = try field("auto_reissue", \.boolValue, required: false, expected: "a boolean")
+        rare.history = try field("history", \.arrayValue, required: false, expected: "an array") ?? []
+        rare.autoReissue = try field("auto_reissue", \.boolValue, required: false, expected: "a boolean")
         // Filtering every record's object cost 2 % of a plan at 100,000 records; most have no extra.
-        extra = known == object.count ? [:] : object.filter { !StateRecord.knownKeys.contains($0.key) }
+        rare.extra = known == object.count ? [:] : object.filter { !StateRecord.knownKeys.contains($0.key) }
+        self.rare = rare
     }
 
     var json: JSONValue {

@@ -103,6 +103,27 @@ import Testing
         #expect(RecordDigest(text) == RecordDigest(String(text)))
     }
 
+    /// The fields most records leave empty read and write as the others do, and a record whose
+    /// rare fields were set and cleared again equals one that never had them.
+    @Test func rareFieldsSetAndClearedLeaveAnEqualRecord() throws {
+        let plain = try Self.record(#""order_id": 1, "product": "ssl_dv_geotrust", "common_name": "a.example.com", "status": "issued""#)
+        var changed = plain
+        changed.renewalOfOrderID = 9
+        changed.dcvRandomValue = "r"
+        changed.dcvExpiresAt = "2026-02-01T00:00:00Z"
+        changed.dcvPublishedValue = "p"
+        changed.autoReissue = true
+        changed.history.append(.int(3))
+        changed.extra["x-a"] = .bool(true)
+        #expect(changed != plain && plain.history.isEmpty && plain.renewalOfOrderID == nil)
+        #expect(changed.renewalOfOrderID == 9 && changed.dcvRandomValue == "r" && changed.dcvExpiresAt == "2026-02-01T00:00:00Z")
+        #expect(changed.dcvPublishedValue == "p" && changed.autoReissue == true && changed.history == [.int(3)] && changed.extra == ["x-a": .bool(true)])
+        #expect(try StateRecord(json: changed.json, path: "certificates.web") == changed)
+        (changed.renewalOfOrderID, changed.dcvRandomValue, changed.dcvExpiresAt, changed.dcvPublishedValue) = (nil, nil, nil, nil)
+        (changed.autoReissue, changed.history, changed.extra) = (nil, [], [:])
+        #expect(changed == plain && changed.hashValue == plain.hashValue)
+    }
+
     /// A digest made from its 32 bytes is the digest read from its text, and prints as that text.
     @Test func aDigestFromItsBytesIsTheDigestFromItsText() {
         let bytes = (0..<32).map { UInt8($0 * 37 % 256) }
