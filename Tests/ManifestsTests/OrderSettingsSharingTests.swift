@@ -142,4 +142,31 @@ import YAML
         #expect(a.value == first && b.value == second && a !== b)
         #expect(pool.share(first, writtenAt: nil) !== a, "a certificate's own settings are never pooled")
     }
+
+    /// The settings few certificates write read and write as the others do, and settings whose
+    /// rare fields were set and cleared again equal settings that never had them.
+    @Test func rareSettingsSetAndClearedLeaveEqualSettings() {
+        let plain = OrderSettings(dcvMethod: .dnsTXTToken, validityYears: 1)
+        var changed = plain
+        changed.validityDays = 90
+        changed.customExpirationDate = "2027-01-01"
+        changed.orderValidity = OrderValidity(years: 2)
+        changed.autoReissue = 1
+        changed.customRenewalMessage = "m"
+        changed.disableRenewalNotifications = true
+        changed.paymentMethod = .card
+        changed.dcvEmails = [DCVEmail(dnsName: "a.example.com", emailDomain: "example.com")]
+        changed.locale = "de"
+        changed.disableCT = false
+        changed.containerID = 7
+        #expect(changed != plain)
+        #expect(changed.validityDays == 90 && changed.customExpirationDate == "2027-01-01" && changed.orderValidity == OrderValidity(years: 2))
+        #expect(changed.autoReissue == 1 && changed.customRenewalMessage == "m" && changed.disableRenewalNotifications == true)
+        #expect(changed.paymentMethod == .card && changed.dcvEmails?.count == 1 && changed.locale == "de")
+        #expect(changed.disableCT == false && changed.containerID == 7 && plain.locale == nil)
+        (changed.validityDays, changed.customExpirationDate, changed.orderValidity, changed.autoReissue) = (nil, nil, nil, nil)
+        (changed.customRenewalMessage, changed.disableRenewalNotifications, changed.paymentMethod) = (nil, nil, nil)
+        (changed.dcvEmails, changed.locale, changed.disableCT, changed.containerID) = (nil, nil, nil, nil)
+        #expect(changed == plain && changed.hashValue == plain.hashValue)
+    }
 }
