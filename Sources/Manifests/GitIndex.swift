@@ -77,8 +77,9 @@ package struct GitIndex: Sendable {
     /// shows it unchanged since git hashed it; nil otherwise (read and hash it then).
     package func blobID(ofCanonicalPath path: String) -> CSRBytesDigest? {
         let prefix = root == "/" ? "/" : root + "/"
-        guard path.utf8.starts(with: prefix.utf8), path.utf8.count > prefix.utf8.count,
-              let entry = entries[path.utf8.dropFirst(prefix.utf8.count)] else { return nil }
+        guard path.utf8.starts(with: prefix.utf8), path.utf8.count > prefix.utf8.count else { return nil }
+        var relative = path[path.utf8.index(path.utf8.startIndex, offsetBy: prefix.utf8.count)...]
+        guard let entry = relative.withUTF8({ entries[$0] }) else { return nil }
         var info = stat()
         guard lstat(path, &info) == 0 else { return nil }
         return Self.matches(entry, info, written: written) ? entry.blob : nil
@@ -182,19 +183,28 @@ extension GitIndex {
         }
 
         /// The entry for a path relative to the worktree.
-        subscript(path: some Collection<UInt8>) -> Entry? {
-            var low = 0, high = list.count
-            while low < high {
-                let middle = (low + high) / 2
-                let item = list[middle]
-                let stored = paths[Int(item.start)..<Int(item.start + item.count)]
-                if stored.elementsEqual(path) { return item.entry }
-                if stored.lexicographicallyPrecedes(path) { low = middle + 1 } else { high = middle }
+        subscript(path: UnsafeBufferPointer<UInt8>) -> Entry? {
+            paths.withUnsafeBufferPointer { stored in
+                var low = 0, high = list.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let item = list[middle]
+                    // Bytes compared as git sorts them, unsigned, the shorter first when one is the
+                    // other's start: memcmp, where generic sequence comparison was 4 % of a plan.
+                    let count = Int(item.count), shared = min(count, path.count)
+                    var order = shared == 0 ? 0 : memcmp(stored.baseAddress! + Int(item.start), path.baseAddress!, shared)
+                    if order == 0 { order = count == path.count ? 0 : count < path.count ? -1 : 1 }
+                    if order == 0 { return item.entry }
+                    if order < 0 { low = middle + 1 } else { high = middle }
+                }
+                return nil
             }
-            return nil
         }
 
-        subscript(path: String) -> Entry? { self[path.utf8] }
+        subscript(path: String) -> Entry? {
+            var path = path
+            return path.withUTF8 { self[$0] }
+        }
     }
 }
 
