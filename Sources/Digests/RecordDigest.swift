@@ -17,7 +17,8 @@ public struct RecordDigest: Sendable, Hashable {
 
     public init(_ text: String) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let parsed = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        var contiguous = text
+        let parsed = contiguous.withUTF8 { bytes -> Bool in
             guard bytes.count == Self.prefix.count + 64, bytes.starts(with: Self.prefix) else { return false }
             return withUnsafeMutableBytes(of: &words) { out in
                 for index in 0..<32 {
@@ -26,7 +27,7 @@ public struct RecordDigest: Sendable, Hashable {
                 }
                 return true
             }
-        } ?? false
+        }
         form = parsed ? .sha256(words.0, words.1, words.2, words.3) : .text(text)
     }
 

@@ -20,17 +20,21 @@ public struct CSRSummary: Sendable, Hashable {
     }
 }
 
-/// One certificate as the manifests declare it, after `defaults` are applied and every value is
-/// validated. Field names follow the API's; optional fields are nil when the manifest leaves them
-/// out, so that a request carries exactly what was written.
-final class CSRSummaryBox: Sendable {
+/// A ``CSRSummary`` held by reference (see ``CertificateSpec/csrSummary``); prints as the summary,
+/// so that a spec prints with it.
+final class CSRSummaryBox: Sendable, CustomStringConvertible {
     let value: CSRSummary
 
     init(_ value: CSRSummary) {
         self.value = value
     }
+
+    var description: String { String(describing: value) }
 }
 
+/// One certificate as the manifests declare it, after `defaults` are applied and every value is
+/// validated. Field names follow the API's; optional fields are nil when the manifest leaves them
+/// out, so that a request carries exactly what was written.
 @dynamicMemberLookup
 public struct CertificateSpec: Sendable {
     /// The certificate's identity in state.

@@ -88,12 +88,15 @@ public struct OrderSettings: Sendable, Hashable {
         static let empty = Rare()
     }
 
-    private final class RareBox: Sendable, Hashable {
+    /// Prints as the settings it holds, so that a spec prints with every setting.
+    private final class RareBox: Sendable, Hashable, CustomStringConvertible {
         let value: Rare
 
         init(_ value: Rare) {
             self.value = value
         }
+
+        var description: String { String(describing: value) }
 
         static func == (lhs: RareBox, rhs: RareBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
         func hash(into hasher: inout Hasher) { hasher.combine(value) }

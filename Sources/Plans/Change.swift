@@ -43,9 +43,11 @@ public struct Change: Sendable, Hashable {
     }
 
     /// Changed only while this change is its sole holder, so sharing it is as safe as sharing an array.
-    private final class Box: @unchecked Sendable {
+    private final class Box: @unchecked Sendable, CustomStringConvertible {
         var details: Details
         init(_ details: Details) { self.details = details }
+        /// Prints as the details it holds, so that a change prints with them.
+        var description: String { String(describing: details) }
     }
 
     /// nil while every detail is empty.

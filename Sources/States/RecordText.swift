@@ -1,6 +1,7 @@
-/// Text a state record holds once per record, in 26 bytes without a heap allocation when every
-/// character is one of 16 (a thumbprint or serial number in hex, a timestamp such as
-/// `2026-06-01T00:00:00Z`), and as a string otherwise. Any text reads back exactly as written:
+/// Text a state record holds once per record, inside the value (32 bytes) without a heap
+/// allocation when every character is from one of three alphabets of 16 (a thumbprint or serial
+/// number in lowercase or uppercase hex, a timestamp such as `2026-06-01T00:00:00Z`), and as a
+/// string otherwise. Any text reads back exactly as written:
 /// the packed form keeps which 16 characters, how many, and each one's place among them. As
 /// strings, a record's thumbprint, serial number and order time took 224 bytes of heap; at 100,000
 /// records that was 22 MB of a plan's peak.
@@ -31,8 +32,8 @@ struct RecordText: Sendable, Hashable {
     private static let capacity = 48
 
     init(_ text: String) {
-        let packed = text.utf8.withContiguousStorageIfAvailable(Self.packed) ?? nil
-        form = packed ?? .text(text)
+        var contiguous = text
+        form = contiguous.withUTF8(Self.packed) ?? .text(text)
     }
 
     private static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> Form? {

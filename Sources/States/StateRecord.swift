@@ -113,12 +113,15 @@ public struct StateRecord: Sendable, Hashable {
             static let empty = Rare()
         }
 
-        private final class RareBox: Sendable, Hashable {
+        /// Prints as the fields it holds, so that a record prints with every field.
+        private final class RareBox: Sendable, Hashable, CustomStringConvertible {
             let value: Rare
 
             init(_ value: Rare) {
                 self.value = value
             }
+
+            var description: String { String(describing: value) }
 
             static func == (lhs: RareBox, rhs: RareBox) -> Bool { lhs === rhs || lhs.value == rhs.value }
             func hash(into hasher: inout Hasher) { hasher.combine(value) }
@@ -166,7 +169,8 @@ public struct StateRecord: Sendable, Hashable {
     @inlinable
     public subscript<Value>(dynamicMember key: WritableKeyPath<Fields, Value>) -> Value {
         get { storage.fields[keyPath: key] }
-        // In place, so that `record.history.append(…)` does not copy the array first.
+        // In place, so that changing a field does not copy the record's fields first (a field held
+        // in `Rare`, such as `history`, is still copied with its box when changed: they are rare).
         _modify {
             if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
             yield &storage.fields[keyPath: key]

@@ -37,10 +37,25 @@ import YAML
     }
 
     @Test func aSpecPrintsWithItsSettings() throws {
-        let text = "apiVersion: certform/v1\ncertificates:\n  a: {product: ssl_dv_geotrust, common_name: a.example.com, csr_file: a.csr, dcv_method: email, validity_years: 2, comments: seen in tests}\n"
+        // `locale` is one of the settings held apart (OrderSettings.Rare): it must print too, or
+        // the comparisons above would not see it.
+        let text = "apiVersion: certform/v1\ncertificates:\n  a: {product: ssl_dv_geotrust, common_name: a.example.com, csr_file: a.csr, dcv_method: email, validity_years: 2, comments: seen in tests, locale: de}\n"
         let spec = try #require(ManifestLoader.read(bytes: Array(text.utf8), file: "a.yaml", asOf: Kit.asOf).certificates.first)
         let printed = "\(spec)"
         #expect(printed.contains("comments: Optional(\"seen in tests\")") && printed.contains("validityYears: Optional(2)"), "\(printed)")
+        #expect(printed.contains("locale: Optional(\"de\")"), "\(printed)")
+        var summarized = spec
+        summarized.csrSummary = CSRSummary(publicKeySHA256: "k", names: ["a.example.com"], keyDescription: "ECDSA P-256")
+        #expect("\(summarized)".contains("keyDescription: \"ECDSA P-256\""), "\(summarized)")
+    }
+
+    /// A key of `certificates` written twice in two Unicode spellings (é as one character, then as
+    /// e and a combining accent) is one key written twice, streamed as in a whole tree.
+    @Test func aNameWrittenTwiceInTwoUnicodeSpellingsIsADuplicateKeyStreamedOrWhole() {
+        let text = "apiVersion: certform/v1\ncertificates:\n  \"caf\u{E9}\": {product: ssl_dv_geotrust, common_name: a.example.com, csr: x, dcv_method: email}\n  \"cafe\u{301}\": {product: ssl_dv_geotrust, common_name: b.example.com, csr: x, dcv_method: email}\n"
+        Self.sameAsWholeTree(Array(text.utf8), file: "unicode.yaml")
+        let streamed = ManifestLoader.read(bytes: Array(text.utf8), file: "unicode.yaml", asOf: Kit.asOf)
+        #expect(streamed.diagnostics.contains { $0.message.hasPrefix("duplicate key") }, "\(streamed.diagnostics)")
     }
 
     /// Many files are read side by side, each on one core; one large file alone, with its entries

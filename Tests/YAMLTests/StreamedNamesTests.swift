@@ -20,4 +20,16 @@ import Testing
             #expect(names[absent] == nil, "\(absent.debugDescription)")
         }
     }
+
+    /// Two spellings of one name in Unicode (é as one character, or e and a combining accent) are
+    /// one name, as they are to a dictionary and to the reader of a whole tree.
+    @Test func canonicallyEquivalentSpellingsAreOneName() {
+        var names = StreamedNames()
+        let first = YAML.SourceLocation(line: 3, column: 3)
+        names.insert("caf\u{E9}", at: first)
+        for index in 0..<100 { names.insert("n\(index)", at: YAML.SourceLocation(line: index + 4, column: 3)) }
+        #expect(names["cafe\u{301}"] == first)
+        #expect(names["caf\u{E9}"] == first)
+        #expect(names["cafe"] == nil)
+    }
 }
