@@ -16,19 +16,31 @@ public struct RecordDigest: Sendable, Hashable {
     private static let prefix = Array("sha256:".utf8)
 
     public init(_ text: String) {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var contiguous = text
-        let parsed = contiguous.withUTF8 { bytes -> Bool in
-            guard bytes.count == Self.prefix.count + 64, bytes.starts(with: Self.prefix) else { return false }
-            return withUnsafeMutableBytes(of: &words) { out in
+        form = contiguous.withUTF8(Self.sha256) ?? .text(text)
+    }
+
+    /// The digest of this UTF-8 text, without making a string of it when it is in certform's form
+    /// (equal to ``init(_:)`` of the text decoded, malformed bytes repaired).
+    public init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        form = Self.sha256(bytes) ?? .text(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func sha256(_ bytes: UnsafeBufferPointer<UInt8>) -> Form? {
+        guard bytes.count == 7 + 64, bytes.starts(with: prefix) else { return nil }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &words) { out in
+            values.withUnsafeBufferPointer { values in
+                var invalid: UInt8 = 0
                 for index in 0..<32 {
-                    guard let high = Self.value(bytes[7 + 2 * index]), let low = Self.value(bytes[8 + 2 * index]) else { return false }
-                    out[index] = high << 4 | low
+                    let high = values[Int(bytes[7 + 2 * index])], low = values[Int(bytes[8 + 2 * index])]
+                    invalid |= (high | low) & 0x10
+                    out[index] = high << 4 | low & 0x0F
                 }
-                return true
+                return invalid == 0
             }
         }
-        form = parsed ? .sha256(words.0, words.1, words.2, words.3) : .text(text)
+        return parsed ? .sha256(words.0, words.1, words.2, words.3) : nil
     }
 
     /// The digest `sha256:` + the hex of these 32 bytes, without building its text.
@@ -66,12 +78,13 @@ public struct RecordDigest: Sendable, Hashable {
 
     private static let digits = Array("0123456789abcdef".utf8)
 
-    /// A lowercase hex digit's value; uppercase is not the form certform writes, so it is kept as text.
-    private static func value(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        default: return nil
+    /// Each byte's value as a lowercase hex digit, or 0x10 where it is none (uppercase is not the
+    /// form certform writes, so such a digest is kept as text).
+    private static let values: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt8(byte) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt8(byte) - UInt8(ascii: "a") + 10
+        default: return 0x10
         }
     }
 }

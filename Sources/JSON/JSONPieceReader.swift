@@ -8,9 +8,14 @@ extension JSONParser {
     /// plain form read this way: anything that does not parse, the streamed key written twice or
     /// with escapes, or `input` failing. The caller then parses the whole text, which gives the
     /// same answer or the exact place of the error.
+    ///
+    /// `plain`, when given, is offered each member's text first (`"name": {…}`), and takes it by
+    /// returning true; a member it leaves (false) is parsed and handed to `member`. It must not
+    /// take text that does not parse: ``JSONPlainMember`` reads only what parses.
     public static func parse(reading input: (UnsafeMutableRawBufferPointer) -> Int?, streaming key: String,
-                             member: @escaping (String, JSONValue) -> Void, pieceSize: Int = 1 << 18) -> JSONValue? {
-        var scanner = PieceScanner(key: Array(key.utf8), member: member)
+                             member: @escaping (String, JSONValue) -> Void,
+                             plain: ((UnsafeBufferPointer<UInt8>) -> Bool)? = nil, pieceSize: Int = 1 << 18) -> JSONValue? {
+        var scanner = PieceScanner(key: Array(key.utf8), member: member, plain: plain)
         var piece = [UInt8](repeating: 0, count: max(1, pieceSize))
         while true {
             guard let count = piece.withUnsafeMutableBytes({ input($0) }) else { return nil }
@@ -30,6 +35,7 @@ extension JSONParser {
 private struct PieceScanner {
     let key: [UInt8]
     let member: (String, JSONValue) -> Void
+    let plain: ((UnsafeBufferPointer<UInt8>) -> Bool)?
     /// The text outside the streamed object.
     var skeleton: [UInt8] = []
     var depth = 0
@@ -55,15 +61,22 @@ private struct PieceScanner {
 
     static let opening: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "{")]
 
-    init(key: [UInt8], member: @escaping (String, JSONValue) -> Void) {
+    init(key: [UInt8], member: @escaping (String, JSONValue) -> Void, plain: ((UnsafeBufferPointer<UInt8>) -> Bool)?) {
         self.key = key
         self.member = member
+        self.plain = plain
     }
 
     /// Scans one piece; false when the text is not in the form read this way.
     mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var start = 0, index = 0
         while index < bytes.count {
+            if inside && inString && !escaped {
+                // Most of a member is the inside of its strings: only a quote or a backslash
+                // matters there.
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+                if index == bytes.count { break }
+            }
             let byte = bytes[index]
             if inside {
                 guard let ended = insideByte(byte) else { return false }
@@ -173,6 +186,9 @@ private struct PieceScanner {
         }
         let isEmpty = current.dropFirst(Self.opening.count).allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         if isEmpty { return closes && !afterComma }
+        if let plain, current.withUnsafeBufferPointer({ plain(UnsafeBufferPointer(rebasing: $0[Self.opening.count...])) }) {
+            return true
+        }
         current += [UInt8(ascii: "}"), UInt8(ascii: "]")]
         guard case .array(let items)? = try? JSONParser.parse(current), items.count == 1, case .object(let members) = items[0],
               members.count == 1, let (name, value) = members.first else {

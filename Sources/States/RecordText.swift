@@ -36,6 +36,12 @@ struct RecordText: Sendable, Hashable {
         form = contiguous.withUTF8(Self.packed) ?? .text(text)
     }
 
+    /// This UTF-8 text, without making a string of it when it packs (equal to ``init(_:)`` of the
+    /// text decoded, malformed bytes repaired: those never pack).
+    init(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        form = Self.packed(bytes) ?? .text(String(decoding: bytes, as: UTF8.self))
+    }
+
     private static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> Form? {
         guard !bytes.isEmpty, bytes.count <= capacity else { return nil }
         alphabets: for alphabet in places.indices {

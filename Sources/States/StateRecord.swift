@@ -33,7 +33,7 @@ public struct StateRecord: Sendable, Hashable {
             get { csr?.text }
             set { csr = newValue.map(RecordDigest.init) }
         }
-        private var spec: RecordDigest?, settings: RecordDigest?, csr: RecordDigest?
+        var spec: RecordDigest?, settings: RecordDigest?, csr: RecordDigest?
         /// ``specDigest`` and ``csrDigest`` as held, for comparing without building their text.
         public var recordedSpecDigest: RecordDigest? {
             get { spec }
@@ -81,7 +81,7 @@ public struct StateRecord: Sendable, Hashable {
             set { serial = newValue.map(RecordText.init) }
         }
         /// Held in fewer bytes than strings (``RecordText``); read and written as the strings above.
-        private var ordered: RecordText?, thumbprintText: RecordText?, serial: RecordText?
+        var ordered: RecordText?, thumbprintText: RecordText?, serial: RecordText?
         /// CertCentral reissues this Multi-year Plan order by itself 30 days before the certificate
         /// expires (`auto_reissue`), as last seen by refresh.
         public var autoReissue: Bool? {
@@ -130,7 +130,7 @@ public struct StateRecord: Sendable, Hashable {
         /// nil while every rare field is empty, so that equal fields are equal boxes or none.
         private var rareBox: RareBox?
 
-        private var rare: Rare {
+        var rare: Rare {
             get { rareBox?.value ?? .empty }
             set { rareBox = newValue == .empty ? nil : RareBox(newValue) }
         }
@@ -203,6 +203,10 @@ public struct StateRecord: Sendable, Hashable {
     /// Reads a record; `path` names it in errors (`certificates.example-com`).
     init(json: JSONValue, path: String) throws(StateFormatError) {
         storage = Storage(try Fields(json: json, path: path))
+    }
+
+    init(fields: Fields) {
+        storage = Storage(fields)
     }
 
     /// The record as written: every known field (unknown dates as `null`) and the extra fields.

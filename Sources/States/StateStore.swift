@@ -54,7 +54,8 @@ public final class StateStore: StateBackend, @unchecked Sendable {
         }
         let records = Records()
         if let json = JSONParser.parse(reading: stream.read(into:), streaming: "certificates",
-                                       member: { name, entry in records.decoded.add(name: name, json: entry) }) {
+                                       member: { name, entry in records.decoded.add(name: name, json: entry) },
+                                       plain: { text in records.decoded.add(plain: text) }) {
             return try state(json, records)
         }
         if let error = stream.error { throw unreadable(error) }

@@ -8,7 +8,9 @@ import Testing
 @Suite struct JSONPieceReaderTests {
     /// The result and the members handed over, read from pieces of `size` bytes; nil when the
     /// reader declined.
-    static func pieces(_ text: [UInt8], size: Int) -> (JSONValue, [Member])? {
+    /// With `plain`, each member is offered to ``JSONPlainMember`` first, as the state's reader
+    /// offers its records; `taken` counts those it read.
+    static func pieces(_ text: [UInt8], size: Int, plain: Bool = false, taken: UnsafeMutablePointer<Int>? = nil) -> (JSONValue, [Member])? {
         var offset = 0
         var members: [Member] = []
         let value = JSONParser.parse(reading: { buffer in
@@ -16,8 +18,37 @@ import Testing
             buffer.copyBytes(from: text[offset..<offset + count])
             offset += count
             return count
-        }, streaming: "certificates", member: { name, value in members.append(Member(name: name, value: value)) }, pieceSize: size)
+        }, streaming: "certificates", member: { name, value in members.append(Member(name: name, value: value)) },
+           plain: plain ? { text in
+            guard let member = Self.plainMember(text) else { return false }
+            members.append(member)
+            taken?.pointee += 1
+            return true
+        } : nil, pieceSize: size)
         return value.map { ($0, members) }
+    }
+
+    /// The member `text` holds, read by ``JSONPlainMember`` into the values the parser gives (a
+    /// key written twice keeps its last value); nil when it declines.
+    static func plainMember(_ text: UnsafeBufferPointer<UInt8>) -> Member? {
+        func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        var name = ""
+        var object: [String: JSONValue] = [:]
+        let read = JSONPlainMember.read(text, name: { name = string($0) }) { key, value in
+            switch value {
+            case .null: object[string(key)] = .null
+            case .bool(let flag): object[string(key)] = .bool(flag)
+            case .int(let number): object[string(key)] = .int(number)
+            case .string(let bytes): object[string(key)] = .string(string(bytes))
+            case .strings(let items): object[string(key)] = .array(items.map { .string(string($0)) })
+            }
+            return true
+        }
+        return read ? Member(name: name, value: .object(object)) : nil
+    }
+
+    static func plainMember(_ text: String) -> Member? {
+        Array(text.utf8).withUnsafeBufferPointer { plainMember($0) }
     }
 
     static func whole(_ text: [UInt8]) -> (JSONValue, [Member])? {
@@ -56,9 +87,11 @@ import Testing
         for text in Self.plain {
             let bytes = Array(text.utf8)
             let whole = try #require(Self.whole(bytes), "\(text)")
-            let read = try #require(Self.pieces(bytes, size: size), "declined \(text) in pieces of \(size)")
-            #expect(read.0 == whole.0, "\(text) in pieces of \(size)")
-            #expect(read.1 == whole.1, "\(text) in pieces of \(size)")
+            for plain in [false, true] {
+                let read = try #require(Self.pieces(bytes, size: size, plain: plain), "declined \(text) in pieces of \(size)")
+                #expect(read.0 == whole.0, "\(text) in pieces of \(size)")
+                #expect(read.1 == whole.1, "\(text) in pieces of \(size)")
+            }
         }
     }
 
@@ -84,6 +117,7 @@ import Testing
     func whatDoesNotReadInPiecesIsLeftToTheWholeText(size: Int) {
         for text in Self.declined {
             #expect(Self.pieces(Array(text.utf8), size: size) == nil, "\(text) in pieces of \(size)")
+            #expect(Self.pieces(Array(text.utf8), size: size, plain: true) == nil, "\(text) in pieces of \(size), plain")
         }
     }
 
@@ -96,6 +130,12 @@ import Testing
         let whole = try #require(Self.whole(bytes))
         let read = try #require(Self.pieces(bytes, size: size))
         #expect(read.0 == whole.0 && read.1 == whole.1)
+        var plainBytes = Array(#"{"certificates": {"a": {"s": "caf?", "l": ["?"]}}}"#.utf8)
+        for index in plainBytes.indices where plainBytes[index] == UInt8(ascii: "?") { plainBytes[index] = 0xE9 }
+        var taken = 0
+        let plain = try #require(Self.pieces(plainBytes, size: size, plain: true, taken: &taken))
+        #expect(taken == 1)
+        #expect(plain.1 == Self.whole(plainBytes)?.1)
     }
 
     /// An escaped key or a second `certificates` parses whole — with the escaped key streamed,
@@ -129,7 +169,7 @@ import Testing
         for _ in 0..<3 { url.deleteLastPathComponent() }
         let state = try Array(Data(contentsOf: url.appendingPathComponent("state/orders.json")))
         #expect(Self.pieces(state, size: 5) != nil)
-        var answered = 0, declined = 0
+        var answered = 0, declined = 0, taken = 0
         for index in state.indices {
             var variants: [[UInt8]] = Array("{}[]\",\\ :x".utf8).map { byte in
                 var damaged = state
@@ -140,16 +180,20 @@ import Testing
             cut.remove(at: index)
             variants.append(cut)
             for damaged in variants {
-                guard let read = Self.pieces(damaged, size: 61) else {
-                    declined += 1
-                    continue
+                // Read as the state's reader reads it, records offered to the plain reader first,
+                // and without it.
+                for plain in [false, true] {
+                    guard let read = Self.pieces(damaged, size: 61, plain: plain, taken: &taken) else {
+                        declined += 1
+                        continue
+                    }
+                    answered += 1
+                    let whole = Self.whole(damaged)
+                    #expect(whole?.0 == read.0 && whole?.1 == read.1, "byte \(index) -> \(String(decoding: damaged[max(0, index - 20)..<min(damaged.count, index + 20)], as: UTF8.self))")
                 }
-                answered += 1
-                let whole = Self.whole(damaged)
-                #expect(whole?.0 == read.0 && whole?.1 == read.1, "byte \(index) -> \(String(decoding: damaged[max(0, index - 20)..<min(damaged.count, index + 20)], as: UTF8.self))")
             }
         }
-        #expect(answered > 0 && declined > 0)
+        #expect(answered > 0 && declined > 0 && taken > 0)
     }
 
     @Test func inputThatFailsIsDeclined() {
@@ -162,5 +206,31 @@ import Testing
             return text.count
         }, streaming: "certificates", member: { _, _ in })
         #expect(value == nil)
+    }
+
+    /// The plain reader reads exactly what it says, and declines everything else — so that what
+    /// it declines is parsed in full.
+    @Test func thePlainReaderReadsPlainMembersExactly() throws {
+        let member = try #require(Self.plainMember(
+            " \n \"web\" : {\"i\": 7, \"n\": -12, \"z\": 0, \"big\": 999999999999999999, \"s\": \"a b é\",\n\"l\": [ \"x\" , \"y\" ], \"e\": [], \"t\": true, \"f\": false, \"u\": null, \"i\": 8 } \n"))
+        #expect(member == Member(name: "web", value: [
+            "i": 8, "n": -12, "z": 0, "big": .int(999_999_999_999_999_999), "s": "a b é", "l": ["x", "y"], "e": [],
+            "t": true, "f": false, "u": nil,
+        ]))
+        #expect(Self.plainMember(#""a": {}"#) == Member(name: "a", value: [:]))
+        let declined = [
+            #""a": {"s": "x\"y"}"#, #""a": {"s": "x\ny"}"#, #""a\u0062": {}"#, #""a": {"k\n": 1}"#,
+            "\"a\": {\"s\": \"x\u{1}y\"}",
+            #""a": {"n": 1.5}"#, #""a": {"n": 1e3}"#, #""a": {"n": 1E3}"#, #""a": {"n": 01}"#, #""a": {"n": -}"#,
+            #""a": {"n": 1234567890123456789}"#, #""a": {"n": 12a}"#, #""a": {"n": +1}"#,
+            #""a": {"o": {}}"#, #""a": {"l": [1]}"#, #""a": {"l": [[]]}"#, #""a": {"l": ["x",]}"#, #""a": {"l": ["x" "y"]}"#,
+            #""a": {"t": truex}"#, #""a": {"t": tru}"#, #""a": {"t": nul}"#, #""a": {"t": True}"#,
+            #""a": {"k": 1,}"#, #""a": {"k": 1 "j": 2}"#, #""a": {"k" 1}"#, #""a": {k: 1}"#, #""a": {"k": 1"#,
+            #""a": {"k": 1}}"#, #""a": {"k": 1} x"#, #""a" {"k": 1}"#, #""a": [1]"#, #""a": 1"#, #"{"a": {}}"#, "",
+            #""a": {"k": 1}, "b": {}"#, #""a": {"k": "unterminated}"#,
+        ]
+        for text in declined {
+            #expect(Self.plainMember(text) == nil, "\(text)")
+        }
     }
 }

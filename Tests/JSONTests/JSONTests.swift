@@ -52,6 +52,23 @@ import Testing
         }
     }
 
+    @Test func objectsKeepEveryMemberAndTheLastOfAKeyWrittenTwice() throws {
+        // Nested objects of many members, each level read while an outer one is still open.
+        var members: [String] = []
+        for index in 0..<40 {
+            members.append(#""k\#(index)": {"inner\#(index)": [\#(index), {"x": \#(index)}], "a": 1, "a": \#(index)}"#)
+        }
+        let value = try JSONParser.parse("{" + members.joined(separator: ", ") + #", "k3": "again"}"#)
+        #expect(value.objectValue?.count == 40)
+        for index in 0..<40 where index != 3 {
+            #expect(value["k\(index)"]?["a"] == .int(index))
+            #expect(value["k\(index)"]?["inner\(index)"] == [.int(index), ["x": .int(index)]])
+            #expect(value["k\(index)"]?.objectValue?.count == 2)
+        }
+        #expect(value["k3"] == "again")
+        #expect(try JSONParser.parse(#"{"a": {}, "b": {"c": {}}}"#) == ["a": [:], "b": ["c": [:]]])
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() {
         let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }

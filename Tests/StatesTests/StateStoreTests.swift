@@ -131,6 +131,11 @@ import Testing
         // Records are decoded while parsing, before format_version (which sorts after
         // "certificates") is read; a newer file is still refused for its version.
         ("{\"certificates\": {\"a\": {\"order_id\": \"7\"}}, \"format_version\": 2, \"lineage\": \"x\", \"serial\": 1}", "format_version 2 is not one this certform reads (it reads 1)"),
+        // Records read straight from their text (plain) are refused as the others are: a bad
+        // name; a later record's error after a good one; a syntax error after a bad name.
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"A B\": {\"order_id\": 7, \"product\": \"ssl_dv_geotrust\", \"common_name\": \"c\", \"status\": \"issued\"}}}", "holds the name 'A B', which is not a certificate name"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 7, \"product\": \"ssl_dv_geotrust\", \"common_name\": \"c\", \"status\": \"issued\"}, \"b\": {\"order_id\": 8, \"product\": \"ssl_dv_geotrust\", \"common_name\": \"c\", \"status\": 3}}}", "certificates.b.status must be a string, found a number"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"A B\": {\"order_id\": 7, \"product\": \"ssl_dv_geotrust\", \"common_name\": \"c\", \"status\": \"issued\"}, \"b\": {\"order_id\": 8,,}}}", "invalid JSON at line 1, column"),
     ])
     func corruptStateIsAClearErrorAndIsNeverOverwritten(text: String, fragment: String) async throws {
         let dir = TemporaryDirectory()
