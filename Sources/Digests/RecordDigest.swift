@@ -44,6 +44,13 @@ public struct RecordDigest: Sendable, Hashable {
     }
 
     /// The digest `sha256:` + the hex of these 32 bytes, without building its text.
+    public init(sha256 bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count == 32, "a SHA-256 digest has 32 bytes")
+        form = .sha256(bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                       bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+    }
+
+    /// The digest `sha256:` + the hex of these 32 bytes, without building its text.
     public init(sha256 bytes: some Sequence<UInt8>) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var count = 0
@@ -58,20 +65,38 @@ public struct RecordDigest: Sendable, Hashable {
         form = .sha256(words.0, words.1, words.2, words.3)
     }
 
+    /// `body` of the digest's text as UTF-8, without making a string of it when it is in
+    /// certform's form (a plan hashes one per certificate).
+    public func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        switch form {
+        case .text(var text): return text.withUTF8(body)
+        case .sha256(let a, let b, let c, let d):
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 7 + 64) { out in
+                Self.write(a, b, c, d, into: out)
+                return body(UnsafeBufferPointer(out))
+            }
+        }
+    }
+
+    /// `sha256:` and the hex of the words' bytes, into `out` (71 bytes).
+    private static func write(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64, into out: UnsafeMutableBufferPointer<UInt8>) {
+        withUnsafeBytes(of: (a, b, c, d)) { bytes in
+            for (index, byte) in prefix.enumerated() { out[index] = byte }
+            for (index, byte) in bytes.enumerated() {
+                out[7 + 2 * index] = digits[Int(byte >> 4)]
+                out[8 + 2 * index] = digits[Int(byte & 15)]
+            }
+        }
+    }
+
     /// The digest as it was read.
     public var text: String {
         switch form {
         case .text(let text): return text
         case .sha256(let a, let b, let c, let d):
-            return withUnsafeBytes(of: (a, b, c, d)) { bytes in
-                String(unsafeUninitializedCapacity: Self.prefix.count + 64) { out in
-                    for (index, byte) in Self.prefix.enumerated() { out[index] = byte }
-                    for (index, byte) in bytes.enumerated() {
-                        out[7 + 2 * index] = Self.digits[Int(byte >> 4)]
-                        out[8 + 2 * index] = Self.digits[Int(byte & 15)]
-                    }
-                    return Self.prefix.count + 64
-                }
+            return String(unsafeUninitializedCapacity: 7 + 64) { out in
+                Self.write(a, b, c, d, into: out)
+                return 7 + 64
             }
         }
     }

@@ -33,6 +33,21 @@ public struct CSRBytesDigest: Sendable, Hashable {
         withUnsafeBytes(of: words) { CSRInspector.hex(UnsafeRawBufferPointer(rebasing: $0.prefix(20))) }
     }
 
+    /// `body` of ``hex`` as UTF-8, without making a string of it.
+    func withHex<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        withUnsafeBytes(of: words) { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { out in
+                for index in 0..<20 {
+                    out[2 * index] = Self.digits[Int(bytes[index] >> 4)]
+                    out[2 * index + 1] = Self.digits[Int(bytes[index] & 15)]
+                }
+                return body(UnsafeBufferPointer(out))
+            }
+        }
+    }
+
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
     public static func == (lhs: CSRBytesDigest, rhs: CSRBytesDigest) -> Bool {
         lhs.words == rhs.words
     }
@@ -66,7 +81,15 @@ public enum CSRDigest {
     /// building its text (a plan asks once per certificate).
     static func matches(_ recorded: RecordDigest, _ bytes: CSRBytesDigest, product: Product, commonName: String,
                         dnsNames: [String], specDigest: String) -> Bool {
-        recorded == RecordDigest(sha256: digest(bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest))
+        var specDigest = specDigest
+        return specDigest.withUTF8 { matches(recorded, bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: $0) }
+    }
+
+    /// ``matches(_:_:product:commonName:dnsNames:specDigest:)`` with the spec digest's text as bytes.
+    static func matches(_ recorded: RecordDigest, _ bytes: CSRBytesDigest, product: Product, commonName: String,
+                        dnsNames: [String], specDigest: UnsafeBufferPointer<UInt8>) -> Bool {
+        digest(bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest)
+            .withUnsafeBytes { recorded == RecordDigest(sha256: $0) }
     }
 
     static func matches(_ recorded: String, _ bytes: CSRBytesDigest, product: Product, commonName: String,
@@ -75,24 +98,32 @@ public enum CSRDigest {
     }
 
     static func digest(_ bytes: CSRBytesDigest, product: Product, commonName: String, dnsNames: [String], specDigest: String) -> SHA256.Digest {
+        var specDigest = specDigest
+        return specDigest.withUTF8 { digest(bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: $0) }
+    }
+
+    static func digest(_ bytes: CSRBytesDigest, product: Product, commonName: String, dnsNames: [String],
+                       specDigest: UnsafeBufferPointer<UInt8>) -> SHA256.Digest {
         var hasher = SHA256()
         func add(_ text: String) {
             var text = text
             text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         }
         add("csr_blob=")
-        add(bytes.hex)
+        bytes.withHex { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         add("\nproduct=")
         add(product.rawValue)
         add("\ncommon_name=")
         add(commonName)
         add("\ndns_names=")
-        for (index, name) in (dnsNames.count > 1 ? dnsNames.sorted() : dnsNames).enumerated() {
+        // Sorted; names are usually written, and recorded, in order already.
+        let sorted = dnsNames.count < 2 || dnsNames.indices.dropFirst().allSatisfy { dnsNames[$0 - 1] <= dnsNames[$0] }
+        for (index, name) in (sorted ? dnsNames : dnsNames.sorted()).enumerated() {
             if index > 0 { add(",") }
             add(name)
         }
         add("\nspec_digest=")
-        add(specDigest)
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(specDigest))
         add("\n")
         return hasher.finalize()
     }
@@ -132,13 +163,14 @@ public struct RecordedCSRs: Sendable {
 
     /// The spec digest of the record that vouches for `spec`'s CSR, whose bytes have `bytes`.
     func vouchedSpecDigest(for spec: CertificateSpec, bytes: CSRBytesDigest) -> RecordDigest? {
-        for name in [spec.name, spec.movedFrom] {
-            guard let name, let record = lookup(name) else { continue }
-            if CSRDigest.matches(record.csrDigest, bytes, product: spec.product, commonName: spec.commonName,
-                                 dnsNames: spec.dnsNames ?? [], specDigest: record.specDigest.text) {
-                return record.specDigest
+        func vouched(by name: String) -> RecordDigest? {
+            guard let record = lookup(name) else { return nil }
+            let matches = record.specDigest.withUTF8 {
+                CSRDigest.matches(record.csrDigest, bytes, product: spec.product, commonName: spec.commonName,
+                                  dnsNames: spec.dnsNames ?? [], specDigest: $0)
             }
+            return matches ? record.specDigest : nil
         }
-        return nil
+        return vouched(by: spec.name) ?? spec.movedFrom.flatMap(vouched(by:))
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// workflow annotations.
 public struct DiagnosticRenderer {
     /// Source text by file, read on first use; tests can supply it directly.
-    private var sources: [String: [Substring]] = [:]
+    private var sources: [PathKey: [Substring]] = [:]
     private let readFile: (String) -> String?
 
     /// By default a source is read as the loader reads manifests: a regular file of bounded size
@@ -57,11 +57,11 @@ public struct DiagnosticRenderer {
     }
 
     mutating func sourceLine(_ file: String, _ number: Int) -> Substring? {
-        if sources[file] == nil {
+        if sources[PathKey(file)] == nil {
             guard let text = readFile(file) else { return nil }
-            sources[file] = text.split(separator: "\n", omittingEmptySubsequences: false)
+            sources[PathKey(file)] = text.split(separator: "\n", omittingEmptySubsequences: false)
         }
-        guard let lines = sources[file], number >= 1, number <= lines.count else { return nil }
+        guard let lines = sources[PathKey(file)], number >= 1, number <= lines.count else { return nil }
         var line = lines[number - 1]
         if line.hasSuffix("\r") { line = line.dropLast() }
         return line

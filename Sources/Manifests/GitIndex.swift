@@ -76,12 +76,19 @@ package struct GitIndex: Sendable {
     /// The blob id of the file at the canonical path `path`, when the index has it and its `lstat`
     /// shows it unchanged since git hashed it; nil otherwise (read and hash it then).
     package func blobID(ofCanonicalPath path: String) -> CSRBytesDigest? {
-        let prefix = root == "/" ? "/" : root + "/"
-        guard path.utf8.starts(with: prefix.utf8), path.utf8.count > prefix.utf8.count else { return nil }
-        var relative = path[path.utf8.index(path.utf8.startIndex, offsetBy: prefix.utf8.count)...]
-        guard let entry = relative.withUTF8({ entries[$0] }) else { return nil }
+        path.withCString { blobID(ofCanonicalPath: UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: path.utf8.count)) }
+    }
+
+    /// ``blobID(ofCanonicalPath:)`` of the path whose bytes `path` holds, with a NUL just after
+    /// them: a plan asks once per CSR file, and the path need not become a string.
+    func blobID(ofCanonicalPath path: UnsafeBufferPointer<UInt8>) -> CSRBytesDigest? {
+        var root = root
+        let prefix = root == "/" ? 1 : root.utf8.count + 1
+        guard path.count > prefix, let base = path.baseAddress, base[prefix - 1] == UInt8(ascii: "/"),
+              prefix == 1 || root.withUTF8({ memcmp($0.baseAddress!, base, $0.count) == 0 }),
+              let entry = entries[UnsafeBufferPointer(rebasing: path[prefix...])] else { return nil }
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        guard lstat(UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), &info) == 0 else { return nil }
         return Self.matches(entry, info, written: written) ? entry.blob : nil
     }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Digests
 import Dispatch
+import Files
 import Foundation
 import Synchronization
 
@@ -27,10 +28,27 @@ extension ManifestLoader {
 
     /// How the CSR files named by `csr_file` are reached: `read` returns a file's text (nil when
     /// files are not read); `identify`, when there is a git index, the blob id a file has without
-    /// reading it (``GitIndex``), or nil when only reading can tell.
+    /// reading it (``GitIndex``), or nil when only reading can tell. `identify` keeps the last
+    /// directory it worked out in the ``CSRDirectory`` it is given, one per run of certificates.
     struct CSRFiles: Sendable {
         var read: @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>
-        var identify: (@Sendable (CertificateSpec, String) -> CSRBytesDigest?)? = nil
+        var identify: (@Sendable (CertificateSpec, String, inout CSRDirectory?) -> CSRBytesDigest?)? = nil
+    }
+
+    /// The canonical path, with its last `/`, of the directory where the csr_files that one
+    /// manifest names in one directory (`../csr` of `../csr/web.csr`) lie — or nil, when they are
+    /// not identified without reading them. Worked out the long way for the first such file, and
+    /// kept for the files after it: a run of certificates usually names one directory, and the
+    /// long way (a path resolved, its directory looked up, a new string) was most of identifying a
+    /// file. Manifest and directory are compared as bytes, as the file system compares them.
+    struct CSRDirectory {
+        let manifest: String
+        let written: Substring
+        let canonical: [UInt8]?
+
+        func holds(_ manifest: String, _ written: Substring) -> Bool {
+            self.written.utf8.elementsEqual(written.utf8) && self.manifest.utf8.elementsEqual(manifest.utf8)
+        }
     }
 
     /// Reads and checks every CSR, reports each problem, and returns the set. `certificates` holds
@@ -94,13 +112,13 @@ extension ManifestLoader {
     /// core; one outcome per certificate.
     func inspectCSRs(of part: [CertificateSpec], _ range: Range<Int>, recorded: RecordedCSRs?, csrFiles: CSRFiles) -> [CSROutcome] {
         let checksCSRs = self.checksCSRs
-        return Self.concurrentMap(part, range) { spec -> CSROutcome in
+        return Self.concurrentMap(part, range, context: nil as CSRDirectory?) { spec, directory -> CSROutcome in
             var outcome = CSROutcome()
             var pem = spec.csr
             if let written = spec.csrFile {
                 // A committed file unchanged since git hashed it, whose bytes a record vouches for,
                 // is not even read (one lstat instead of four system calls and a hash).
-                if checksCSRs, let recorded, let known = csrFiles.identify?(spec, written),
+                if checksCSRs, let recorded, let known = csrFiles.identify?(spec, written, &directory),
                    let vouched = recorded.vouchedSpecDigest(for: spec, bytes: known) {
                     outcome.digest = known
                     outcome.vouched = vouched
@@ -136,9 +154,10 @@ extension ManifestLoader {
     }
 
     /// `transform` of the spec of each entry in `range` of `entries`, in order, on every core; the
-    /// specs are read in place, not copied.
-    static func concurrentMap<Result: Sendable>(_ entries: [CertificateSpec], _ range: Range<Int>,
-                                                _ transform: @Sendable (borrowing CertificateSpec) -> Result) -> [Result] {
+    /// specs are read in place, not copied. Each run of entries done on one thread starts with its
+    /// own copy of `context`, which `transform` may change as it goes.
+    static func concurrentMap<Result: Sendable, Context: Sendable>(_ entries: [CertificateSpec], _ range: Range<Int>, context: Context,
+                                                                   _ transform: @Sendable (borrowing CertificateSpec, inout Context) -> Result) -> [Result] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = range.count
         let chunks = count < 64 || cores < 2 ? 1 : min(count, cores * 8)
@@ -148,8 +167,9 @@ extension ManifestLoader {
             entries.withUnsafeBufferPointer { input in
                 nonisolated(unsafe) let input = input
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    var context = context
                     for offset in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-                        (output.baseAddress! + offset).initialize(to: transform(input[range.lowerBound + offset]))
+                        (output.baseAddress! + offset).initialize(to: transform(input[range.lowerBound + offset], &context))
                     }
                 }
             }
@@ -174,7 +194,7 @@ extension ManifestLoader {
     struct Collector {
         let keepsCSRText: Bool
         /// The csr_files hashed so far, by what the manifest wrote, in the manifest being added.
-        var hashedCSRFiles = Set<String>()
+        var hashedCSRFiles = Set<PathKey>()
         var manifest = ""
         var counts = CSRCounts()
 
@@ -196,7 +216,7 @@ extension ManifestLoader {
                         manifest = file
                         hashedCSRFiles.removeAll(keepingCapacity: true)
                     }
-                    if hashedCSRFiles.insert(csrFile).inserted {
+                    if hashedCSRFiles.insert(PathKey(csrFile)).inserted {
                         update(&hasher, with: file)
                         update(&hasher, with: csrFile)
                         update(&hasher, with: blob.hex)
@@ -230,7 +250,7 @@ extension ManifestLoader {
 /// `csr_file` paths resolved against their manifest (``ManifestLoader/resolve(_:relativeTo:)``),
 /// each directory once per manifest: 100,000 CSR files live in a handful of directories.
 final class ResolvedPaths: Sendable {
-    private let directories = Mutex<[String: [Substring]]>([:])
+    private let directories = Mutex<[PathKey: [Substring]]>([:])
 
     /// The same answer as ``ManifestLoader/resolve(_:relativeTo:)``: the resolved components of
     /// the directory of `written`, then its name.
@@ -240,7 +260,7 @@ final class ResolvedPaths: Sendable {
         }
         let name = written[written.index(after: slash)...]
         guard !name.isEmpty, name != ".", name != ".." else { return ManifestLoader.resolve(written, relativeTo: manifest) }
-        let key = manifest + "\u{0}" + written[..<slash]
+        let key = PathKey(manifest + "\u{0}" + written[..<slash])
         let parts: [Substring]
         if let known = directories.withLock({ $0[key] }) {
             parts = known

@@ -199,10 +199,29 @@ public struct ManifestLoader: Sendable {
                 readsCSRFiles ? Self.readCSRFile(written, of: spec, in: root, directories: directories, paths: paths) : .success(nil)
             },
             identify: index.map { index in
-                { @Sendable (spec: CertificateSpec, written: String) -> CSRBytesDigest? in
-                    let path = paths.resolve(written, relativeTo: spec.file)
-                    guard let canonical = RepositoryRoot.inResolvedDirectory(path, directories: directories) else { return nil }
-                    return index.blobID(ofCanonicalPath: canonical)
+                { @Sendable (spec: CertificateSpec, written: String, directory: inout CSRDirectory?) -> CSRBytesDigest? in
+                    func canonical() -> String? {
+                        RepositoryRoot.inResolvedDirectory(paths.resolve(written, relativeTo: spec.file), directories: directories)
+                    }
+                    // `directory/name`, as ResolvedPaths takes it; anything else the long way.
+                    guard !written.hasPrefix("/"), let slash = written.lastIndex(of: "/") else { return canonical().flatMap(index.blobID) }
+                    let name = written[written.index(after: slash)...]
+                    guard !name.isEmpty, name != ".", name != ".." else { return canonical().flatMap(index.blobID) }
+                    if directory?.holds(spec.file, written[..<slash]) != true {
+                        // The long way's answer ends with "/" and the name: what is before is the directory's.
+                        directory = CSRDirectory(manifest: spec.file, written: written[..<slash],
+                                                 canonical: canonical().map { Array($0.utf8.dropLast(name.utf8.count)) })
+                    }
+                    guard let prefix = directory?.canonical else { return nil }
+                    var file = name
+                    return file.withUTF8 { name in
+                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.count + name.count + 1) { path in
+                            _ = UnsafeMutableBufferPointer(rebasing: path[..<prefix.count]).initialize(from: prefix)
+                            _ = UnsafeMutableBufferPointer(rebasing: path[prefix.count..<prefix.count + name.count]).initialize(from: name)
+                            path[prefix.count + name.count] = 0
+                            return index.blobID(ofCanonicalPath: UnsafeBufferPointer(start: path.baseAddress, count: prefix.count + name.count))
+                        }
+                    }
                 }
             })
         // Moved, not copied: `finish` frees each file's specs once it has checked them.

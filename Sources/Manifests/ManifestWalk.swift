@@ -22,7 +22,7 @@ struct ManifestWalk {
     let directory: String
     private(set) var files: [Found] = []
     private(set) var diagnostics: [Diagnostic] = []
-    private var walked: Set<String> = []
+    private var walked: Set<PathKey> = []
 
     init(root: RepositoryRoot, directory: String) {
         self.root = root
@@ -31,7 +31,7 @@ struct ManifestWalk {
 
     /// Walks the directory whose canonical path is `realPath`, found at `relative`.
     mutating func walk(_ relative: String, realPath: String) {
-        guard walked.insert(realPath).inserted,
+        guard walked.insert(PathKey(realPath)).inserted,
               let names = try? FileManager.default.contentsOfDirectory(atPath: realPath) else { return }
         for name in names where name != ".git" {
             visit(relative.isEmpty ? name : relative + "/" + name, path: realPath == "/" ? "/" + name : realPath + "/" + name)

@@ -115,14 +115,15 @@ package struct RepositoryRoot: Sendable, Equatable {
 /// Canonical paths of directories, each resolved once per load: a large plan reads 100,000 CSR
 /// files from one `csr/` directory, on several threads.
 package final class RealDirectories: Sendable {
-    private let resolved = Mutex<[String: Result<String, FileReadError>]>([:])
+    private let resolved = Mutex<[PathKey: Result<String, FileReadError>]>([:])
 
     package init() {}
 
     func resolve(_ directory: String) -> Result<String, FileReadError> {
-        if let known = resolved.withLock({ $0[directory] }) { return known }
+        let key = PathKey(directory)
+        if let known = resolved.withLock({ $0[key] }) { return known }
         let result = RealPath.resolve(directory)
-        resolved.withLock { $0[directory] = result }
+        resolved.withLock { $0[key] = result }
         return result
     }
 }

@@ -13,6 +13,15 @@ extension StateRecord.Fields {
     /// certform wrote is read here, one written by hand may go the long way.
     static func plain(_ text: UnsafeBufferPointer<UInt8>) -> (name: String, fields: StateRecord.Fields)? {
         var name = ""
+        var record = PlainRecord()
+        guard JSONPlainMember.read(text, name: { name = PlainRecord.string($0) }, field: { record.take($0, $1) }),
+              let fields = record.fields else { return nil }
+        return (name, fields)
+    }
+
+    /// A record's fields as its plain members are read, in order (a field written twice keeps
+    /// its last value, as in the long way).
+    private struct PlainRecord {
         var orderID: Int?, product: Product?, commonName: String?, status: OrderStatus?
         var dnsNames: [String] = []
         var certificateID: Int?, dcvMethod: DCVMethod?
@@ -21,34 +30,30 @@ extension StateRecord.Fields {
         var validFrom: CalendarDate?, validTill: CalendarDate?, orderValidTill: CalendarDate?
         var rare = Rare()
 
-        func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
-        /// An optional field's value: nil for null, `read` of a string, or false when it is neither.
-        func optional<T>(_ value: JSONPlainValue, _ read: (UnsafeBufferPointer<UInt8>) -> T?, into field: inout T?) -> Bool {
-            switch value {
-            case .null: field = nil
-            case .string(let bytes):
-                guard let read = read(bytes) else { return false }
-                field = read
-            default: return false
-            }
-            return true
-        }
-        func integer(_ value: JSONPlainValue, into field: inout Int?) -> Bool {
-            switch value {
-            case .null: field = nil
-            case .int(let number): field = number
-            default: return false
-            }
-            return true
-        }
-        func date(_ bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? { CalendarDate(string(bytes)) }
+        static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
-        let read = JSONPlainMember.read(text, name: { name = string($0) }) { key, value in
+        /// The fields, once every required one was read.
+        var fields: StateRecord.Fields? {
+            guard let orderID, let product, let commonName, let status else { return nil }
+            var fields = StateRecord.Fields(orderID: orderID, product: product, commonName: commonName, dnsNames: dnsNames, status: status)
+            fields.certificateID = certificateID
+            fields.dcvMethod = dcvMethod
+            (fields.spec, fields.settings, fields.csr) = (spec, settings, csr)
+            (fields.ordered, fields.thumbprintText, fields.serial) = (ordered, thumbprint, serial)
+            (fields.validFrom, fields.validTill, fields.orderValidTill) = (validFrom, validTill, orderValidTill)
+            fields.rare = rare
+            return fields
+        }
+
+        /// Takes one member; false when the long way must read the record (a field it does not
+        /// know, or a value it would refuse or read otherwise).
+        mutating func take(_ key: UnsafeBufferPointer<UInt8>, _ value: JSONPlainValue) -> Bool {
+            let string = Self.string
             switch Key(key) {
             case .orderID?:
                 guard case .int(let number) = value else { return false }
                 orderID = number
-            case .certificateID?: return integer(value, into: &certificateID)
+            case .certificateID?: return Self.integer(value, into: &certificateID)
             case .product?:
                 guard case .string(let bytes) = value, let known = Product(rawValue: string(bytes)) else { return false }
                 product = known
@@ -61,23 +66,23 @@ extension StateRecord.Fields {
                 case .strings(let items): dnsNames = items.map(string)
                 default: return false
                 }
-            case .specDigest?: return optional(value, { RecordDigest(utf8: $0) }, into: &spec)
-            case .settingsDigest?: return optional(value, { RecordDigest(utf8: $0) }, into: &settings)
-            case .csrDigest?: return optional(value, { RecordDigest(utf8: $0) }, into: &csr)
+            case .specDigest?: return Self.optional(value, { RecordDigest(utf8: $0) }, into: &spec)
+            case .settingsDigest?: return Self.optional(value, { RecordDigest(utf8: $0) }, into: &settings)
+            case .csrDigest?: return Self.optional(value, { RecordDigest(utf8: $0) }, into: &csr)
             case .status?:
                 guard case .string(let bytes) = value else { return false }
                 status = OrderStatus(string(bytes))
-            case .orderedAt?: return optional(value, { RecordText(utf8: $0) }, into: &ordered)
-            case .renewalOfOrderID?: return integer(value, into: &rare.renewalOfOrderID)
-            case .dcvMethod?: return optional(value, { DCVMethod(rawValue: string($0)) }, into: &dcvMethod)
-            case .dcvRandomValue?: return optional(value, string, into: &rare.dcvRandomValue)
-            case .dcvExpiresAt?: return optional(value, { RecordText(utf8: $0) }, into: &rare.dcvExpires)
-            case .dcvPublishedValue?: return optional(value, string, into: &rare.dcvPublishedValue)
-            case .validFrom?: return optional(value, date, into: &validFrom)
-            case .validTill?: return optional(value, date, into: &validTill)
-            case .orderValidTill?: return optional(value, date, into: &orderValidTill)
-            case .thumbprint?: return optional(value, { RecordText(utf8: $0) }, into: &thumbprint)
-            case .serialNumber?: return optional(value, { RecordText(utf8: $0) }, into: &serial)
+            case .orderedAt?: return Self.optional(value, { RecordText(utf8: $0) }, into: &ordered)
+            case .renewalOfOrderID?: return Self.integer(value, into: &rare.renewalOfOrderID)
+            case .dcvMethod?: return Self.optional(value, { DCVMethod(rawValue: string($0)) }, into: &dcvMethod)
+            case .dcvRandomValue?: return Self.optional(value, string, into: &rare.dcvRandomValue)
+            case .dcvExpiresAt?: return Self.optional(value, { RecordText(utf8: $0) }, into: &rare.dcvExpires)
+            case .dcvPublishedValue?: return Self.optional(value, string, into: &rare.dcvPublishedValue)
+            case .validFrom?: return Self.optional(value, Self.date, into: &validFrom)
+            case .validTill?: return Self.optional(value, Self.date, into: &validTill)
+            case .orderValidTill?: return Self.optional(value, Self.date, into: &orderValidTill)
+            case .thumbprint?: return Self.optional(value, { RecordText(utf8: $0) }, into: &thumbprint)
+            case .serialNumber?: return Self.optional(value, { RecordText(utf8: $0) }, into: &serial)
             case .history?:
                 // Earlier orders are objects, kept as written: the long way.
                 switch value {
@@ -96,15 +101,29 @@ extension StateRecord.Fields {
             }
             return true
         }
-        guard read, let orderID, let product, let commonName, let status else { return nil }
-        var fields = StateRecord.Fields(orderID: orderID, product: product, commonName: commonName, dnsNames: dnsNames, status: status)
-        fields.certificateID = certificateID
-        fields.dcvMethod = dcvMethod
-        (fields.spec, fields.settings, fields.csr) = (spec, settings, csr)
-        (fields.ordered, fields.thumbprintText, fields.serial) = (ordered, thumbprint, serial)
-        (fields.validFrom, fields.validTill, fields.orderValidTill) = (validFrom, validTill, orderValidTill)
-        fields.rare = rare
-        return (name, fields)
+
+        /// An optional field's value: nil for null, `read` of a string, or false when it is neither.
+        static func optional<T>(_ value: JSONPlainValue, _ read: (UnsafeBufferPointer<UInt8>) -> T?, into field: inout T?) -> Bool {
+            switch value {
+            case .null: field = nil
+            case .string(let bytes):
+                guard let read = read(bytes) else { return false }
+                field = read
+            default: return false
+            }
+            return true
+        }
+
+        static func integer(_ value: JSONPlainValue, into field: inout Int?) -> Bool {
+            switch value {
+            case .null: field = nil
+            case .int(let number): field = number
+            default: return false
+            }
+            return true
+        }
+
+        static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? { CalendarDate(string(bytes)) }
     }
 
     /// The fields of ``StateRecord/knownKeys``, told apart by their bytes.

@@ -1,4 +1,5 @@
 import Escaping
+import Files
 import JSON
 import Manifests
 
@@ -35,23 +36,25 @@ enum DiagnosticsView {
     /// The first ``perFileLimit`` diagnostics of each file, then one that says how many more
     /// there are.
     static func capped(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
-        var perFile: [String: Int] = [:]
+        // By the file's bytes: two names that spell é differently are two files.
+        var perFile: [PathKey: Int] = [:]
         var shown: [Diagnostic] = []
-        var hidden: [String: (count: Int, errors: Bool)] = [:]
+        var hidden: [PathKey: (count: Int, errors: Bool)] = [:]
         for diagnostic in diagnostics {
-            let count = perFile[diagnostic.file, default: 0]
-            perFile[diagnostic.file] = count + 1
+            let file = PathKey(diagnostic.file)
+            let count = perFile[file, default: 0]
+            perFile[file] = count + 1
             if count < perFileLimit {
                 shown.append(diagnostic)
             } else {
-                let before = hidden[diagnostic.file] ?? (0, false)
-                hidden[diagnostic.file] = (before.count + 1, before.errors || diagnostic.severity == .error)
+                let before = hidden[file] ?? (0, false)
+                hidden[file] = (before.count + 1, before.errors || diagnostic.severity == .error)
             }
         }
-        for (file, more) in hidden.sorted(by: { $0.key < $1.key }) {
+        for (file, more) in hidden.sorted(by: { $0.key.path.utf8.lexicographicallyPrecedes($1.key.path.utf8) }) {
             shown.append(Diagnostic(more.errors ? .error : .warning,
                                     "\(more.count) more problem\(plural(more.count)) in this file not shown; fix the ones above and validate again",
-                                    file: file, at: nil))
+                                    file: file.path, at: nil))
         }
         return shown
     }
