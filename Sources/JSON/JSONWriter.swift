@@ -83,8 +83,24 @@ public enum JSONWriter {
     /// A JSON string. Besides what JSON requires, DEL, the C1 controls (U+0080–U+009F), the line
     /// separators and the bidirectional overrides are written as `\uXXXX` too, so that JSON
     /// printed to a terminal carries no control character.
-    static func writeString(_ text: String, into out: inout [UInt8]) {
+    public static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings hold no byte that is escaped or starts a character that may be: copied whole.
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if plain {
+            out.append(UInt8(ascii: "\""))
+        } else {
+            writeEscaped(text, into: &out)
+        }
+    }
+
+    /// The inside of ``writeString(_:into:)``'s string and its closing quote, byte by byte.
+    static func writeEscaped(_ text: String, into out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         var bytes = text.utf8.makeIterator()
         while let byte = bytes.next() {

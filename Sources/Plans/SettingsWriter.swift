@@ -7,7 +7,7 @@ import Manifests
 /// (by their UTF-8 bytes): a plan
 /// computes it for every certificate whose record has a settings digest, and building a JSON
 /// tree, then sorting its keys, took a fifth of a large plan. Strings are escaped by
-/// ``JSONWriter/stringLiteral(_:)``, as in every document.
+/// ``JSONWriter/writeString(_:into:)``, as in every document.
 struct SettingsWriter {
     private var out: [UInt8] = []
     private var first = true
@@ -76,7 +76,7 @@ struct SettingsWriter {
     private mutating func string(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         key(name)
-        out.append(contentsOf: JSONWriter.stringLiteral(value))
+        JSONWriter.writeString(value, into: &out)
     }
 
     private mutating func int(_ name: StaticString, _ value: Int?) {

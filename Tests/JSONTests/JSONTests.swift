@@ -1,4 +1,4 @@
-import JSON
+@testable import JSON
 import Testing
 
 @Suite struct JSONTests {
@@ -67,6 +67,28 @@ import Testing
         }
         #expect(value["k3"] == "again")
         #expect(try JSONParser.parse(#"{"a": {}, "b": {"c": {}}}"#) == ["a": [:], "b": ["c": [:]]])
+    }
+
+    /// A string with nothing to escape is copied whole; with anything else, escaped byte by byte:
+    /// both must write what the byte-by-byte loop writes.
+    @Test func stringsAreWrittenAsTheEscapingLoopWritesThem() {
+        let pieces = ["", "a", "x y/z", "é", "漢字", "😀", "\"", "\\", "\n", "\t", "\u{1}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}",
+                      "\u{A0}", "\u{BF}", "\u{2027}", "\u{2028}", "\u{202E}", "\u{2066}", "\u{2069}", "\u{206A}", "\u{20AC}"]
+        var plain = 0
+        for first in pieces {
+            for second in pieces {
+                for third in pieces {
+                    let text = first + second + third
+                    var written: [UInt8] = []
+                    JSONWriter.writeString(text, into: &written)
+                    var escaped: [UInt8] = [UInt8(ascii: "\"")]
+                    JSONWriter.writeEscaped(text, into: &escaped)
+                    #expect(written == escaped, "\(Array(text.unicodeScalars))")
+                    if written.count == text.utf8.count + 2 { plain += 1 }
+                }
+            }
+        }
+        #expect(plain > 100)
     }
 
     @Test func deepNestingIsAnErrorNotACrash() {
