@@ -84,8 +84,9 @@ public enum RealPath {
 
     /// Whether the canonical path `path` is `root` or below it (both from ``resolve(_:)``).
     public static func isInside(_ path: String, root: String) -> Bool {
-        if root == "/" { return path.hasPrefix("/") }
-        guard path.hasPrefix(root) else { return false }
+        // As bytes: as text, `café` with é as one character begins `cafe` + a combining accent.
+        if root.utf8.elementsEqual("/".utf8) { return path.utf8.first == UInt8(ascii: "/") }
+        guard path.utf8.starts(with: root.utf8) else { return false }
         return path.utf8.count == root.utf8.count || path.utf8.dropFirst(root.utf8.count).first == UInt8(ascii: "/")
     }
 }

@@ -18,3 +18,36 @@ public struct PathKey: Hashable, Sendable {
         path.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
+
+/// A path's parts as the file system reads them: split at each `/` byte. Swift splits a `String`
+/// at `/` characters, and a `/` that a neighbour joins into one character (a combining accent
+/// after it, U+0600 before it) is then not a separator at all: `a/x\u{600}/../../web.csr` would
+/// resolve to `a/web.csr` where the file system finds `web.csr`. A `/` byte never occurs inside
+/// another character's UTF-8, so each part is whole text.
+public enum PathBytes {
+    static let slash = UInt8(ascii: "/")
+
+    /// The parts between the `/` bytes, empty ones included (`a//b/` → a, "", b, "").
+    public static func components(_ path: String) -> [Substring] {
+        var parts: [Substring] = []
+        var start = path.utf8.startIndex
+        for index in path.utf8.indices where path.utf8[index] == slash {
+            parts.append(Substring(path.utf8[start..<index]))
+            start = path.utf8.index(after: index)
+        }
+        parts.append(Substring(path.utf8[start...]))
+        return parts
+    }
+
+    /// Whether the path starts with a `/` byte.
+    public static func isAbsolute(_ path: some StringProtocol) -> Bool {
+        path.utf8.first == slash
+    }
+
+    /// The path split at its last `/` byte: what is before it and the name after it; nil when
+    /// it has none.
+    public static func lastSlash(_ path: String) -> (directory: Substring, name: Substring)? {
+        guard let index = path.utf8.lastIndex(of: slash) else { return nil }
+        return (Substring(path.utf8[..<index]), Substring(path.utf8[path.utf8.index(after: index)...]))
+    }
+}

@@ -139,9 +139,10 @@ public enum JSONPlainMember {
             let start = index
             var value = 0
             while index < bytes.count, (48...57).contains(bytes[index]) {
+                // Counted before it is added, so that the value never overflows.
+                if index - start == 18 { return nil }
                 value = value * 10 + Int(bytes[index] - 48)
                 index += 1
-                if index - start > 18 { return nil }
             }
             let digits = index - start
             guard digits > 0, digits == 1 || bytes[start] != UInt8(ascii: "0") else { return nil }

@@ -212,7 +212,7 @@ extension ManifestLoader {
                 // A CSR file counts in the digest by its blob id, known with or without reading it.
                 if let csrFile = part[index].csrFile, let blob = outcome.digest {
                     let file = part[index].file
-                    if file != manifest {
+                    if !file.utf8.elementsEqual(manifest.utf8) {
                         manifest = file
                         hashedCSRFiles.removeAll(keepingCapacity: true)
                     }
@@ -255,17 +255,16 @@ final class ResolvedPaths: Sendable {
     /// The same answer as ``ManifestLoader/resolve(_:relativeTo:)``: the resolved components of
     /// the directory of `written`, then its name.
     func resolve(_ written: String, relativeTo manifest: String) -> String {
-        guard !written.hasPrefix("/"), let slash = written.lastIndex(of: "/") else {
+        guard !PathBytes.isAbsolute(written), let (directory, name) = PathBytes.lastSlash(written) else {
             return ManifestLoader.resolve(written, relativeTo: manifest)
         }
-        let name = written[written.index(after: slash)...]
         guard !name.isEmpty, name != ".", name != ".." else { return ManifestLoader.resolve(written, relativeTo: manifest) }
-        let key = PathKey(manifest + "\u{0}" + written[..<slash])
+        let key = PathKey(manifest + "\u{0}" + directory)
         let parts: [Substring]
         if let known = directories.withLock({ $0[key] }) {
             parts = known
         } else {
-            parts = ManifestLoader.resolvedParts(String(written[..<slash]), relativeTo: manifest)
+            parts = ManifestLoader.resolvedParts(String(directory), relativeTo: manifest)
             directories.withLock { $0[key] = parts }
         }
         // A name of its own follows whatever the directory resolved to, so the path is never empty.

@@ -204,12 +204,13 @@ public struct ManifestLoader: Sendable {
                         RepositoryRoot.inResolvedDirectory(paths.resolve(written, relativeTo: spec.file), directories: directories)
                     }
                     // `directory/name`, as ResolvedPaths takes it; anything else the long way.
-                    guard !written.hasPrefix("/"), let slash = written.lastIndex(of: "/") else { return canonical().flatMap(index.blobID) }
-                    let name = written[written.index(after: slash)...]
+                    guard !PathBytes.isAbsolute(written), let (writtenDirectory, name) = PathBytes.lastSlash(written) else {
+                        return canonical().flatMap(index.blobID)
+                    }
                     guard !name.isEmpty, name != ".", name != ".." else { return canonical().flatMap(index.blobID) }
-                    if directory?.holds(spec.file, written[..<slash]) != true {
+                    if directory?.holds(spec.file, writtenDirectory) != true {
                         // The long way's answer ends with "/" and the name: what is before is the directory's.
-                        directory = CSRDirectory(manifest: spec.file, written: written[..<slash],
+                        directory = CSRDirectory(manifest: spec.file, written: writtenDirectory,
                                                  canonical: canonical().map { Array($0.utf8.dropLast(name.utf8.count)) })
                     }
                     guard let prefix = directory?.canonical else { return nil }
@@ -254,7 +255,9 @@ public struct ManifestLoader: Sendable {
         }
         var walk = ManifestWalk(root: root, directory: directory)
         walk.walk("", realPath: realPath)
-        let files = walk.files.sorted { $0.relative < $1.relative }
+        // By bytes: two names that spell the same text differently are two files, in one order
+        // on every checkout (the manifests' digest follows it).
+        let files = walk.files.sorted { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
         if files.isEmpty, walk.diagnostics.isEmpty {
             return (root, [], problem("no manifest files (*.yaml, *.yml) in this directory"))
         }
@@ -381,7 +384,7 @@ public struct ManifestLoader: Sendable {
 
     /// `written` relative to the directory of `manifest`, unless it is absolute.
     static func resolve(_ written: String, relativeTo manifest: String) -> String {
-        if written.hasPrefix("/") { return written }
+        if PathBytes.isAbsolute(written) { return written }
         // Lexical only (no symlinks resolved): the same answer as the shell's ../ for these paths.
         let joined = resolvedParts(written, relativeTo: manifest).joined(separator: "/")
         return joined.isEmpty ? "." : joined
@@ -389,11 +392,11 @@ public struct ManifestLoader: Sendable {
 
     /// The components of `written` (not absolute) resolved against the directory of `manifest`.
     static func resolvedParts(_ written: String, relativeTo manifest: String) -> [Substring] {
-        let base = manifest.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        let base = PathBytes.components(manifest).dropLast()
         var parts: [Substring] = []
-        for part in Array(base) + written.split(separator: "/", omittingEmptySubsequences: false) {
+        for part in Array(base) + PathBytes.components(written) {
             switch part {
-            case "", ".": if parts.isEmpty && manifest.hasPrefix("/") { parts.append("") }
+            case "", ".": if parts.isEmpty && PathBytes.isAbsolute(manifest) { parts.append("") }
             case "..":
                 if let last = parts.last, last != "..", last != "" { parts.removeLast() } else { parts.append(part) }
             default: parts.append(part)

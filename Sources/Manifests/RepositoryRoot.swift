@@ -41,9 +41,9 @@ package struct RepositoryRoot: Sendable, Equatable {
     /// The components of `path` made absolute against the working directory, with `.` and `..`
     /// taken lexically (as the shell's `cd` does).
     static func absoluteComponents(_ path: String) -> [Substring] {
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let absolute = PathBytes.isAbsolute(path) ? path : FileManager.default.currentDirectoryPath + "/" + path
         var components: [Substring] = []
-        for part in absolute.split(separator: "/") {
+        for part in PathBytes.components(absolute) where !part.isEmpty {
             switch part {
             case ".": continue
             case "..": _ = components.popLast()
@@ -89,10 +89,9 @@ package struct RepositoryRoot: Sendable, Equatable {
     /// `path` with its directory's canonical path (from `directories`), when it has a name of its
     /// own; the name itself may still be a symbolic link.
     static func inResolvedDirectory(_ path: String, directories: RealDirectories) -> String? {
-        guard let slash = path.lastIndex(of: "/") else { return nil }
-        let name = path[path.index(after: slash)...]
+        guard let (parent, name) = PathBytes.lastSlash(path) else { return nil }
         guard !name.isEmpty, name != ".", name != ".." else { return nil }
-        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        let directory = parent.isEmpty ? "/" : String(parent)
         guard case .success(let realDirectory) = directories.resolve(directory) else { return nil }
         return realDirectory == "/" ? "/" + name : realDirectory + "/" + name
     }
@@ -101,10 +100,9 @@ package struct RepositoryRoot: Sendable, Equatable {
     /// name, unless the name is itself a symbolic link, which is resolved — the same answer as
     /// `realpath` on the whole path, with one `lstat` instead of one `readlink` per component.
     static func canonical(_ path: String, directories: RealDirectories?) -> Result<String, FileReadError> {
-        guard let directories, let slash = path.lastIndex(of: "/") else { return RealPath.resolve(path) }
-        let name = path[path.index(after: slash)...]
+        guard let directories, let (parent, name) = PathBytes.lastSlash(path) else { return RealPath.resolve(path) }
         guard !name.isEmpty, name != ".", name != ".." else { return RealPath.resolve(path) }
-        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        let directory = parent.isEmpty ? "/" : String(parent)
         guard case .success(let realDirectory) = directories.resolve(directory) else { return RealPath.resolve(path) }
         let candidate = realDirectory == "/" ? "/" + name : realDirectory + "/" + name
         guard FileStatus(path: candidate, followsSymlinks: false)?.kind == .symbolicLink else { return .success(candidate) }

@@ -232,5 +232,10 @@ import Testing
         for text in declined {
             #expect(Self.plainMember(text) == nil, "\(text)")
         }
+        // Longer numbers are declined, never overflowed (a crash), whatever their digits.
+        for text in ["9999999999999999999", "-9223372036854775808", "9223372036854775807", "99999999999999999999999999", "-99999999999999999999"] {
+            #expect(Self.plainMember(#""a": {"n": \#(text)}"#) == nil, "\(text)")
+        }
+        #expect(Self.plainMember(#""a": {"n": -999999999999999999}"#) == Member(name: "a", value: ["n": .int(-999_999_999_999_999_999)]))
     }
 }

@@ -1,5 +1,6 @@
 import CertformTestSupport
 import Dates
+import Files
 import Foundation
 @testable import Manifests
 import Testing
@@ -120,5 +121,70 @@ import Testing
         // Another CSR in the decomposed file (same names): the digest must change.
         dir.write("csr/\(Self.decomposed).csr", TestCSR.make(commonName: "two.example.com"))
         #expect(load().digest != set.digest)
+    }
+
+    /// Manifests in the two spellings of one directory, each naming `csr/web.csr` beside it (two
+    /// files): the digest covers both, so that changing either changes it, and the files are
+    /// read in one order, their bytes'.
+    @Test func theDigestCoversTheCSRFileBesideEachManifest() throws {
+        let dir = TemporaryDirectory()
+        // (The two spellings are equal strings: told apart by their place, not by `==`.)
+        for (spelling, name) in [(Self.composed, "one"), (Self.decomposed, "two")] {
+            dir.write("manifests/\(spelling)/csr/web.csr", TestCSR.make(commonName: "web.example.com"))
+            dir.write("manifests/\(spelling)/web.yaml", """
+                apiVersion: certform/v1
+                certificates:
+                  web-\(name):
+                    product: ssl_dv_geotrust
+                    common_name: web.example.com
+                    validity_years: 1
+                    dcv_method: dns-txt-token
+                    csr_file: csr/web.csr
+                """)
+        }
+        func load() -> ManifestSet {
+            let loader = ManifestLoader(directory: dir.path + "/manifests", asOf: CalendarDate("2026-11-29")!)
+            return loader.check(loader.read())
+        }
+        let set = load()
+        #expect(set.certificates.count == 2 && set.files.count == 2)
+        #expect(set.files.map { Array($0.utf8) } == set.files.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+        for (spelling, name) in [(Self.composed, "composed"), (Self.decomposed, "decomposed")] {
+            let before = load().digest
+            dir.write("manifests/\(spelling)/csr/web.csr", TestCSR.make(commonName: "web.example.com"))
+            #expect(load().digest != before, "a new CSR under the \(name) spelling")
+        }
+        #expect(load().digest != set.digest)
+    }
+
+    /// The repository's boundary is a prefix of bytes: a path that is the root's text in another
+    /// spelling is not inside it.
+    @Test func insideTheRepositoryIsAPrefixOfBytes() {
+        #expect(!RealPath.isInside("/ci/caf\(Self.composed)/m/web.yaml", root: "/ci/caf\(Self.decomposed)"))
+        #expect(!RealPath.isInside("/ci/caf\(Self.decomposed)/m/web.yaml", root: "/ci/caf\(Self.composed)"))
+        #expect(RealPath.isInside("/ci/caf\(Self.composed)/m/web.yaml", root: "/ci/caf\(Self.composed)"))
+        #expect(RealPath.isInside("/ci/caf\(Self.composed)", root: "/ci/caf\(Self.composed)"))
+        #expect(!RealPath.isInside("/ci/caf\(Self.composed)x", root: "/ci/caf\(Self.composed)"))
+        #expect(RealPath.isInside("/x", root: "/") && !RealPath.isInside("x", root: "/"))
+    }
+
+    /// Paths split at `/` bytes, as the file system splits them, even where a neighbour joins a
+    /// `/` into one character with it (U+0600 before it, a combining accent after it).
+    @Test func pathsSplitAtEverySlashByte() {
+        let cases: [(written: String, manifest: String, resolved: String)] = [
+            ("a/x\u{600}/../../web.csr", "m/web.yaml", "m/web.csr"),
+            ("../csr/\u{301}x.csr", "m/web.yaml", "csr/\u{301}x.csr"),
+            ("a\u{600}/../web.csr", "m/web.yaml", "m/web.csr"),
+            ("x.csr", "m\u{600}/../web.yaml", "x.csr"),
+            ("../csr/web.csr", "/r/m/web.yaml", "/r/csr/web.csr"),
+        ]
+        let paths = ResolvedPaths()
+        for (written, manifest, resolved) in cases {
+            #expect(Array(ManifestLoader.resolve(written, relativeTo: manifest).utf8) == Array(resolved.utf8), "\(written.unicodeScalars.map(\.value))")
+            #expect(Array(paths.resolve(written, relativeTo: manifest).utf8) == Array(resolved.utf8), "\(written.unicodeScalars.map(\.value))")
+        }
+        #expect(PathBytes.components("a//b\u{600}/\u{301}c/").map { Array($0.utf8) } == ["a", "", "b\u{600}", "\u{301}c", ""].map { Array($0.utf8) })
+        #expect(PathBytes.lastSlash("x") == nil)
+        #expect(PathBytes.lastSlash("/x").map { [String($0.directory), String($0.name)] } == ["", "x"])
     }
 }
