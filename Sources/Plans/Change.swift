@@ -106,7 +106,8 @@ public struct PlanSummary: Sendable, Hashable {
     public init(_ changes: [Change]) {
         var counts: [Action: Int] = [:]
         for action in Action.allCases { counts[action] = 0 }
-        for change in changes { counts[change.action, default: 0] += 1 }
+        // By position: iterating the changes copied each one.
+        for index in changes.indices { counts[changes[index].action, default: 0] += 1 }
         self.counts = counts
     }
 

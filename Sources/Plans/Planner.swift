@@ -29,7 +29,8 @@ public struct Planner: Sendable {
         let asOfDay = CalendarDate(asOf)
         var intentsByName: [String: [Intent]] = [:]
         for intent in state.intents { intentsByName[intent.name, default: []].append(intent) }
-        let (adopted, adoptedOld) = Self.adoptions(specs, state: state)
+        let specNames = Set(specs.map(\.name))
+        let (adopted, adoptedOld) = Self.adoptions(specs, specNames: specNames, state: state)
         // Needed only for a certificate without a record (a create, unless the names are ordered elsewhere).
         let hasNew = specs.contains { state.certificates[adopted[$0.name] ?? $0.name] == nil }
         let activeByNames = hasNew ? Self.activeOrdersByNames(state, except: adoptedOld) : [:]
@@ -50,7 +51,6 @@ public struct Planner: Sendable {
         for index in specs.indices where specs[index].movedFrom != nil {
             changes[index] = Self.withRename(changes[index], spec: specs[index], adoptedFrom: adopted[specs[index].name], state: state)
         }
-        let specNames = Set(specs.map(\.name))
         let orphans = Self.orphans(state, specNames: specNames, adoptedOld: adoptedOld, intentsByName: intentsByName)
         changes += orphans
         // Specs come sorted by name from the loader: sorting 100,000 large changes again is not free.
@@ -87,11 +87,12 @@ public struct Planner: Sendable {
 
     /// moved_from: a renamed certificate adopts its old record when it has none of its own.
     /// Returns new name → old name, and the old names adopted.
-    static func adoptions(_ specs: [CertificateSpec], state: State) -> ([String: String], Set<String>) {
+    static func adoptions(_ specs: [CertificateSpec], specNames: Set<String>, state: State) -> ([String: String], Set<String>) {
         var adopted: [String: String] = [:]
         var adoptedOld: Set<String> = []
-        let specNames = Set(specs.map(\.name))
-        for spec in specs {
+        // Only a spec with moved_from is looked at, and by position: a copy of each spec was not free.
+        for index in specs.indices where specs[index].movedFrom != nil {
+            let spec = specs[index]
             guard let old = spec.movedFrom, state.certificates[spec.name] == nil, state.certificates[old] != nil,
                   !specNames.contains(old), !adoptedOld.contains(old) else { continue }
             adopted[spec.name] = old

@@ -473,7 +473,8 @@ private struct KeyIndex {
     /// Where `name` is first a key of the mapping, if it is one.
     func firstLocation(of name: String, in stack: [YAMLPair]) -> SourceLocation? {
         if let index { return index[name] }
-        for pair in stack[base...] where pair.key.scalarValue == name { return pair.key.location }
+        // By position: iterating the pairs copied each one, its value's tree retained and released.
+        for position in base..<stack.count where stack[position].key.scalarValue == name { return stack[position].key.location }
         return nil
     }
 
@@ -484,8 +485,8 @@ private struct KeyIndex {
         index?[name] = pair.key.location
         if index == nil, stack.count - base > 16 {
             var built: [String: SourceLocation] = [:]
-            for pair in stack[base...] {
-                if let name = pair.key.scalarValue, built[name] == nil { built[name] = pair.key.location }
+            for position in base..<stack.count {
+                if let name = stack[position].key.scalarValue, built[name] == nil { built[name] = stack[position].key.location }
             }
             index = built
         }
