@@ -50,21 +50,6 @@ public struct RecordDigest: Sendable, Hashable {
                        bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
     }
 
-    /// The digest `sha256:` + the hex of these 32 bytes, without building its text.
-    public init(sha256 bytes: some Sequence<UInt8>) {
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &words) { out in
-            for byte in bytes {
-                precondition(count < 32, "a SHA-256 digest has 32 bytes")
-                out[count] = byte
-                count += 1
-            }
-        }
-        precondition(count == 32, "a SHA-256 digest has 32 bytes")
-        form = .sha256(words.0, words.1, words.2, words.3)
-    }
-
     /// `body` of the digest's text as UTF-8, without making a string of it when it is in
     /// certform's form (a plan hashes one per certificate).
     public func withUTF8<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {

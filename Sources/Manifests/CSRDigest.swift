@@ -30,7 +30,7 @@ public struct CSRBytesDigest: Sendable, Hashable {
 
     /// Lowercase hex, as `git hash-object` prints it.
     public var hex: String {
-        withUnsafeBytes(of: words) { CSRInspector.hex(UnsafeRawBufferPointer(rebasing: $0.prefix(20))) }
+        withHex { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `body` of ``hex`` as UTF-8, without making a string of it.

@@ -79,6 +79,21 @@ package struct GitIndex: Sendable {
         path.withCString { blobID(ofCanonicalPath: UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: path.utf8.count)) }
     }
 
+    /// ``blobID(ofCanonicalPath:)`` of `directory` (a canonical path's bytes, with its last `/`)
+    /// followed by `name`, the path put together on the stack rather than in a new string.
+    func blobID(inCanonicalDirectory directory: [UInt8], name: Substring) -> CSRBytesDigest? {
+        var name = name
+        return name.withUTF8 { name in
+            let count = directory.count + name.count
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 1) { path in
+                _ = UnsafeMutableBufferPointer(rebasing: path[..<directory.count]).initialize(from: directory)
+                _ = UnsafeMutableBufferPointer(rebasing: path[directory.count..<count]).initialize(from: name)
+                path[count] = 0
+                return blobID(ofCanonicalPath: UnsafeBufferPointer(start: path.baseAddress, count: count))
+            }
+        }
+    }
+
     /// ``blobID(ofCanonicalPath:)`` of the path whose bytes `path` holds, with a NUL just after
     /// them: a plan asks once per CSR file, and the path need not become a string.
     func blobID(ofCanonicalPath path: UnsafeBufferPointer<UInt8>) -> CSRBytesDigest? {

@@ -219,7 +219,7 @@ extension ManifestLoader {
                     if hashedCSRFiles.insert(PathKey(csrFile)).inserted {
                         update(&hasher, with: file)
                         update(&hasher, with: csrFile)
-                        update(&hasher, with: blob.hex)
+                        blob.withHex { ManifestLoader.update(&hasher, with: UnsafeRawBufferPointer($0)) }
                     }
                 }
                 if let problem = outcome.problem {
@@ -255,10 +255,7 @@ final class ResolvedPaths: Sendable {
     /// The same answer as ``ManifestLoader/resolve(_:relativeTo:)``: the resolved components of
     /// the directory of `written`, then its name.
     func resolve(_ written: String, relativeTo manifest: String) -> String {
-        guard !PathBytes.isAbsolute(written), let (directory, name) = PathBytes.lastSlash(written) else {
-            return ManifestLoader.resolve(written, relativeTo: manifest)
-        }
-        guard !name.isEmpty, name != ".", name != ".." else { return ManifestLoader.resolve(written, relativeTo: manifest) }
+        guard let (directory, name) = Self.directoryAndName(written) else { return ManifestLoader.resolve(written, relativeTo: manifest) }
         let key = PathKey(manifest + "\u{0}" + directory)
         let parts: [Substring]
         if let known = directories.withLock({ $0[key] }) {
@@ -269,6 +266,15 @@ final class ResolvedPaths: Sendable {
         }
         // A name of its own follows whatever the directory resolved to, so the path is never empty.
         return (parts + [name]).joined(separator: "/")
+    }
+
+    /// `written` as a directory and a name of its own, the paths resolved a directory at a time
+    /// (here, and by ``ManifestLoader/CSRDirectory``): relative, with a `/`, and a name that is
+    /// not empty, `.` or `..`; nil for anything else, which resolves the long way.
+    static func directoryAndName(_ written: String) -> (directory: Substring, name: Substring)? {
+        guard !PathBytes.isAbsolute(written), let (directory, name) = PathBytes.lastSlash(written),
+              !name.isEmpty, name != ".", name != ".." else { return nil }
+        return (directory, name)
     }
 }
 

@@ -204,25 +204,13 @@ public struct ManifestLoader: Sendable {
                         RepositoryRoot.inResolvedDirectory(paths.resolve(written, relativeTo: spec.file), directories: directories)
                     }
                     // `directory/name`, as ResolvedPaths takes it; anything else the long way.
-                    guard !PathBytes.isAbsolute(written), let (writtenDirectory, name) = PathBytes.lastSlash(written) else {
-                        return canonical().flatMap(index.blobID)
-                    }
-                    guard !name.isEmpty, name != ".", name != ".." else { return canonical().flatMap(index.blobID) }
+                    guard let (writtenDirectory, name) = ResolvedPaths.directoryAndName(written) else { return canonical().flatMap(index.blobID) }
                     if directory?.holds(spec.file, writtenDirectory) != true {
                         // The long way's answer ends with "/" and the name: what is before is the directory's.
                         directory = CSRDirectory(manifest: spec.file, written: writtenDirectory,
                                                  canonical: canonical().map { Array($0.utf8.dropLast(name.utf8.count)) })
                     }
-                    guard let prefix = directory?.canonical else { return nil }
-                    var file = name
-                    return file.withUTF8 { name in
-                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.count + name.count + 1) { path in
-                            _ = UnsafeMutableBufferPointer(rebasing: path[..<prefix.count]).initialize(from: prefix)
-                            _ = UnsafeMutableBufferPointer(rebasing: path[prefix.count..<prefix.count + name.count]).initialize(from: name)
-                            path[prefix.count + name.count] = 0
-                            return index.blobID(ofCanonicalPath: UnsafeBufferPointer(start: path.baseAddress, count: prefix.count + name.count))
-                        }
-                    }
+                    return directory?.canonical.flatMap { index.blobID(inCanonicalDirectory: $0, name: name) }
                 }
             })
         // Moved, not copied: `finish` frees each file's specs once it has checked them.
