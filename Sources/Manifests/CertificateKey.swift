@@ -33,9 +33,35 @@ enum CertificateKey: String, CaseIterable {
 
     static let allNames = allCases.map(\.rawValue)
 
-    /// The key spelled `name`: one hash lookup, where `init(rawValue:)` compares every case.
-    static func named(_ name: String) -> CertificateKey? { byName[name] }
-    private static let byName = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+    /// The key spelled `name`. Every key of every certificate is looked up, so without hashing
+    /// the text: its length, first, middle and last bytes tell the keys apart, and the one key
+    /// they point to is then compared whole (`init(rawValue:)` compares every case).
+    static func named(_ name: String) -> CertificateKey? {
+        var name = name
+        return name.withUTF8 { bytes in
+            guard let signature = signature(bytes) else { return nil }
+            for (candidate, key) in bySignature where candidate == signature {
+                var raw = key.rawValue
+                return raw.withUTF8 { $0.elementsEqual(bytes) } ? key : nil
+            }
+            return nil
+        }
+    }
+
+    /// Length, first, middle and last bytes of a name of 1–255 bytes, packed.
+    private static func signature(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        guard !bytes.isEmpty, bytes.count < 256 else { return nil }
+        return UInt32(bytes.count) << 24 | UInt32(bytes[0]) << 16 | UInt32(bytes[bytes.count / 2]) << 8 | UInt32(bytes[bytes.count - 1])
+    }
+
+    private static let bySignature: [(UInt32, CertificateKey)] = {
+        let table = allCases.map { key in
+            var raw = key.rawValue
+            return (raw.withUTF8 { signature($0)! }, key)
+        }
+        precondition(Set(table.map(\.0)).count == table.count, "two certificate keys share a signature")
+        return table
+    }()
     /// The position of the key in `allCases`, for tables indexed by key (a switch compiles to a
     /// table lookup; a dictionary would hash on every read of every certificate).
     var ordinal: Int {

@@ -17,7 +17,7 @@ extension DocumentReader {
         readRenewalFlags(into: &settings, keys: keys, field: &field)
         if let value = keys[.customRenewalMessage] { settings.customRenewalMessage = field.string(value, key: "custom_renewal_message") }
         if let value = keys[.disableRenewalNotifications] { settings.disableRenewalNotifications = field.boolean(value, key: "disable_renewal_notifications") }
-        if let value = keys[.paymentMethod] { settings.paymentMethod = field.choice(value, key: "payment_method", PaymentMethod.allCases.map(\.rawValue)).flatMap(PaymentMethod.init) }
+        if let value = keys[.paymentMethod] { settings.paymentMethod = field.choice(value, key: "payment_method", of: PaymentMethod.self) }
         if let value = keys[.locale], let locale = field.string(value, key: "locale") {
             if LocaleCode.isPlausible(locale) { settings.locale = locale } else {
                 field.problem("locale '\(locale)' of \(field.owner) is not a locale code such as 'en', 'de', 'ja' or 'zh_CN'", at: value.location)

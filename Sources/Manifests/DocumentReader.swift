@@ -15,6 +15,9 @@ struct DocumentReader {
     var contacts: [SourceLocation: TechnicalContact] = [:]
     /// One copy of the order settings of the certificates that take them all from the same places.
     private var settingsPool = OrderSettingsPool()
+    /// The keys of the `defaults` last applied: every certificate of a document has the same
+    /// array (held here, so that its storage, which identifies it, stays its own).
+    private var defaultsKeys: (pairs: [YAMLPair], keys: EffectiveKeys)?
 
     init(file: String, asOf: CalendarDate) {
         self.file = file
@@ -158,6 +161,17 @@ struct DocumentReader {
         return readCertificate(name: name, nameLocation: entry.key.location, defaults: defaults, fields: fields)
     }
 
+    /// The keys `defaults` give a certificate before its own: worked out once per array.
+    private mutating func keys(ofDefaults defaults: [YAMLPair]) -> EffectiveKeys {
+        func storage(_ pairs: [YAMLPair]) -> UnsafePointer<YAMLPair>? { pairs.withUnsafeBufferPointer { $0.baseAddress } }
+        if let known = defaultsKeys, known.pairs.count == defaults.count, storage(known.pairs) == storage(defaults) {
+            return known.keys
+        }
+        let keys = EffectiveKeys(defaults)
+        defaultsKeys = (defaults, keys)
+        return keys
+    }
+
     /// Reports unknown and forbidden keys once, where they are written.
     mutating func checkKeys(_ pairs: [YAMLPair], context: String) {
         for pair in pairs {
@@ -179,18 +193,17 @@ struct DocumentReader {
     /// Reads one certificate: `defaults` first, then its own keys, which replace them key by key.
     /// Returns the spec, with ``CertificateSpec/isValid`` false if it was read with an error.
     mutating func readCertificate(name: String, nameLocation: SourceLocation, defaults: [YAMLPair], fields: [YAMLPair]) -> CertificateSpec {
-        var effective = EffectiveKeys()
-        for pair in defaults { effective.set(pair) }
-        for pair in fields { effective.set(pair) }
+        var effective = keys(ofDefaults: defaults)
         var field = FieldReader(certificate: name)
         defer { reportFieldProblems(field.problems, certificate: name, defaults: defaults) }
         let errorsBefore = diagnostics.count
-        checkKeys(fields, context: "certificate '\(name)'")
+        // One look-up per key: only a key that is not a certificate key is looked at again.
+        for pair in fields where !effective.set(pair) { checkKeys([pair], context: "certificate '\(name)'") }
 
-        let product: Product? = effective[.product].flatMap { field.choice($0, key: "product", Product.allCases.map(\.rawValue)).flatMap(Product.init) }
+        let product: Product? = effective[.product].flatMap { field.choice($0, key: "product", of: Product.self) }
         let commonName = effective[.commonName].flatMap { field.string($0, key: "common_name") }
         let dnsNameNodes = effective[.dnsNames].flatMap { field.list($0, key: "dns_names") }
-        let dcvMethod: DCVMethod? = effective[.dcvMethod].flatMap { field.choice($0, key: "dcv_method", DCVMethod.allCases.map(\.rawValue)).flatMap(DCVMethod.init) }
+        let dcvMethod: DCVMethod? = effective[.dcvMethod].flatMap { field.choice($0, key: "dcv_method", of: DCVMethod.self) }
 
         var spec = CertificateSpec(
             name: name, file: file, location: nameLocation,

@@ -3,6 +3,43 @@ public enum DomainName {
     /// Why `name` is not an acceptable DNS name, or nil when it is. Wildcards (`*.` as the first
     /// label) pass here; whether a wildcard is allowed is the caller's rule.
     public static func problem(with name: String) -> String? {
+        // Nearly every name passes: one tight pass says so, and only a name it doubts is looked
+        // at rule by rule, for the message.
+        var copy = name
+        if copy.withUTF8(isPlainValid) { return nil }
+        return slowProblem(with: name)
+    }
+
+    /// True when `bytes` is certainly an acceptable name: an optional `*.` label, then at least two
+    /// labels of 1–63 lowercase ASCII letters, digits and '-', none starting or ending with '-',
+    /// 253 bytes at most. False says nothing: ``slowProblem(with:)`` decides.
+    private static func isPlainValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        if bytes.count >= 2, bytes[0] == UInt8(ascii: "*"), bytes[1] == UInt8(ascii: ".") { index = 2 }
+        guard bytes.count <= 253, index < bytes.count else { return false }
+        var labels = 1, labelLength = 0, previous: UInt8 = UInt8(ascii: ".")
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+                labels += 1
+                labelLength = 0
+            } else if (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) {
+                labelLength += 1
+            } else if byte == UInt8(ascii: "-"), previous != UInt8(ascii: ".") {
+                labelLength += 1
+            } else {
+                return false
+            }
+            guard labelLength <= 63 else { return false }
+            previous = byte
+            index += 1
+        }
+        return labels >= 2 && labelLength > 0 && previous != UInt8(ascii: "-")
+    }
+
+    /// ``problem(with:)`` rule by rule.
+    static func slowProblem(with name: String) -> String? {
         if name.isEmpty { return "an empty DNS name" }
         if name.utf8.count > 253 { return "'\(name)' is longer than 253 characters" }
         // Bytes, not Characters: nearly every name is ASCII, and Character properties are slow.

@@ -5,10 +5,18 @@ import YAML
 struct EffectiveKeys {
     private var values = [YAMLNode?](repeating: nil, count: CertificateKey.allCases.count)
 
-    /// Sets the pair's key to its value; a later pair replaces an earlier one.
-    mutating func set(_ pair: YAMLPair) {
-        guard let raw = pair.key.scalarValue, let key = CertificateKey.named(raw) else { return }
+    /// The keys of `pairs`, a later pair replacing an earlier one; pairs whose key is not a
+    /// certificate key are left out (``DocumentReader/checkKeys(_:context:)`` reports them).
+    init(_ pairs: [YAMLPair] = []) {
+        for pair in pairs { _ = set(pair) }
+    }
+
+    /// Sets the pair's key to its value, replacing an earlier one; false when the key is not a
+    /// certificate key (nothing is set).
+    mutating func set(_ pair: YAMLPair) -> Bool {
+        guard let raw = pair.key.scalarValue, let key = CertificateKey.named(raw) else { return false }
         values[key.ordinal] = pair.value
+        return true
     }
 
     /// The value, unless it is absent or null (null unsets a default).

@@ -53,10 +53,12 @@ struct FieldReader {
         return nil
     }
 
-    /// A string from a closed set, with a suggestion for a near miss.
-    mutating func choice(_ node: YAMLNode, key: String, _ allowed: [String]) -> String? {
+    /// One of the values of `Value`, written as its raw value, with a suggestion for a near miss.
+    /// (The list of what is allowed is made only for the message.)
+    mutating func choice<Value: CaseIterable & RawRepresentable>(_ node: YAMLNode, key: String, of type: Value.Type) -> Value? where Value.RawValue == String {
         guard let value = string(node, key: key) else { return nil }
-        if allowed.contains(value) { return value }
+        if let chosen = Value(rawValue: value) { return chosen }
+        let allowed = Value.allCases.map { $0.rawValue }
         problem("'\(key)' of \(owner) must be one of \(allowed.joined(separator: ", ")), found '\(value)'\(Suggestion.clause(for: value, in: allowed))", at: node.location)
         return nil
     }
