@@ -2,26 +2,57 @@ import YAML
 
 /// The value of each certificate key after `defaults` are applied, indexed by the key's ordinal
 /// (a certificate is read once per entry of a possibly huge manifest, so no hashing here).
+///
+/// The values of `defaults` are one table that every certificate of a document shares; a
+/// certificate's own values are kept beside it, so that reading a certificate neither copies
+/// the table nor retains and releases every default.
 struct EffectiveKeys {
-    private var values = [YAMLNode?](repeating: nil, count: CertificateKey.allCases.count)
+    private var inherited = [YAMLNode?](repeating: nil, count: CertificateKey.allCases.count)  // at most 64 keys: `ownKeys`
+    /// Bit `ordinal` is set for each key in `own`.
+    private var ownKeys: UInt64 = 0
+    private var own: [Own] = []
+
+    private struct Own {
+        var ordinal: Int
+        var node: YAMLNode
+    }
 
     /// The keys of `pairs`, a later pair replacing an earlier one; pairs whose key is not a
     /// certificate key are left out (``DocumentReader/checkKeys(_:context:)`` reports them).
+    /// They become the values that ``set(_:)`` overrides.
     init(_ pairs: [YAMLPair] = []) {
-        for pair in pairs { _ = set(pair) }
+        for pair in pairs {
+            guard let raw = pair.key.scalarValue, let key = CertificateKey.named(raw) else { continue }
+            inherited[key.ordinal] = pair.value
+        }
     }
 
     /// Sets the pair's key to its value, replacing an earlier one; false when the key is not a
     /// certificate key (nothing is set).
     mutating func set(_ pair: YAMLPair) -> Bool {
         guard let raw = pair.key.scalarValue, let key = CertificateKey.named(raw) else { return false }
-        values[key.ordinal] = pair.value
+        let bit: UInt64 = 1 << UInt64(key.ordinal)
+        if ownKeys & bit != 0, let index = own.firstIndex(where: { $0.ordinal == key.ordinal }) {
+            own[index].node = pair.value
+        } else {
+            if own.isEmpty { own.reserveCapacity(8) }
+            own.append(Own(ordinal: key.ordinal, node: pair.value))
+            ownKeys |= bit
+        }
         return true
+    }
+
+    /// The value of the key at `ordinal`, its own or inherited, null included.
+    private func value(at ordinal: Int) -> YAMLNode? {
+        if ownKeys & (1 << UInt64(ordinal)) != 0 {
+            for index in own.indices where own[index].ordinal == ordinal { return own[index].node }
+        }
+        return inherited[ordinal]
     }
 
     /// The value, unless it is absent or null (null unsets a default).
     subscript(key: CertificateKey) -> YAMLNode? {
-        guard let value = values[key.ordinal], !value.isNull else { return nil }
+        guard let value = value(at: key.ordinal), !value.isNull else { return nil }
         return value
     }
 
@@ -39,7 +70,7 @@ struct EffectiveKeys {
         var places: [SourceLocation?] = []
         places.reserveCapacity(Self.settingsKeys.count)
         for key in Self.settingsKeys {
-            guard let value = values[key.ordinal] else {
+            guard let value = value(at: key.ordinal) else {
                 places.append(nil)
                 continue
             }

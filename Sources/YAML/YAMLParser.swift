@@ -126,7 +126,13 @@ private struct Event {
 private struct EventReader {
     let parser: UnsafeMutablePointer<yaml_parser_t>
     let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
-    var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    /// Anchored nodes with their expanded sizes; a struct, not a tuple: a dictionary of tuples
+    /// copied each value through the runtime's generic tuple witnesses (an alias in every entry).
+    var anchors: [String: Anchored] = [:]
+    struct Anchored {
+        var node: YAMLNode
+        var size: Int
+    }
     /// The children of the lists and mappings being read, innermost last.
     var itemStack: [YAMLNode] = []
     var pairStack: [YAMLPair] = []
@@ -194,7 +200,7 @@ private struct EventReader {
             throw YAMLError("unexpected YAML event", at: event.location)
         }
         if let anchor = event.anchor {
-            anchors[anchor] = result
+            anchors[anchor] = Anchored(node: result.node, size: result.size)
         }
         return result
     }
@@ -210,7 +216,7 @@ private struct EventReader {
                 "aliases expand this document beyond \(aliasBudget) nodes; refusing it (a 'billion laughs' document?)",
                 at: location)
         }
-        return target
+        return (target.node, target.size)
     }
 
     /// Reads a list, from its start event to its end; returns it with its expanded size in nodes.

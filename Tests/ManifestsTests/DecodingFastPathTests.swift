@@ -72,6 +72,31 @@ import Testing
         #expect(texts.count - valid > 10_000)
     }
 
+    /// Own values override inherited ones key by key, a later own value the earlier, and null
+    /// unsets; the inherited table is not changed by a certificate's own values.
+    @Test func ownKeysOverrideInheritedOnes() throws {
+        func pairs(_ text: String) throws -> [YAMLPair] {
+            guard case .mapping(let pairs) = try YAMLParser.parse(text).documents[0].kind else { return [] }
+            return pairs
+        }
+        let inherited = EffectiveKeys(try pairs("product: ssl_dv_geotrust\ncomments: shared\nlocale: en\ncolour: blue\n"))
+        var keys = inherited
+        for pair in try pairs("\n\ncomments: mine\nlocale: ~\nshape: round\n") {
+            #expect(keys.set(pair) == (pair.key.scalarValue != "shape"))
+        }
+        _ = keys.set(try pairs("\n\n\n\n\ncomments: later\n")[0])
+        #expect(keys[.product]?.scalarValue == "ssl_dv_geotrust")
+        #expect(keys[.comments]?.scalarValue == "later")
+        #expect(keys[.comments]?.location.line == 6)
+        #expect(keys[.locale] == nil)
+        #expect(keys[.commonName] == nil)
+        #expect(inherited[.comments]?.scalarValue == "shared")
+        #expect(inherited[.locale]?.scalarValue == "en")
+        // Where settings are written: the own comment is after a certificate on line 2.
+        #expect(inherited.settingsPlaces(before: SourceLocation(line: 9, column: 1)) != nil)
+        #expect(keys.settingsPlaces(before: SourceLocation(line: 2, column: 1)) == nil)
+    }
+
     /// A certificate read with `defaults` worked out once per document equals one read with them
     /// applied afresh, and an unknown key of its own is still reported once per place.
     @Test func defaultsAppliedOnceReadTheSame() throws {
