@@ -1,3 +1,5 @@
+import Foundation
+
 /// The keys a certificate entry (or `defaults`) may hold: the request parameters of the Order DV
 /// SSL page under their API names, with the ones the API nests under `certificate` written at the
 /// top level, plus certform's own `renew_before_days` and `moved_from`. `order_validity` is the
@@ -42,7 +44,7 @@ enum CertificateKey: String, CaseIterable {
             guard let signature = signature(bytes) else { return nil }
             for (candidate, key) in bySignature where candidate == signature {
                 var raw = key.rawValue
-                return raw.withUTF8 { $0.elementsEqual(bytes) } ? key : nil
+                return raw.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 } ? key : nil
             }
             return nil
         }

@@ -10,7 +10,15 @@ import YAML
 final class EntryDecoder: @unchecked Sendable {
     enum Message {
         case begin(Int, defaults: [YAMLPair], sawDefaults: Bool)
-        case entries(Int, [YAMLPair])
+        /// The assembler of the document's recorded entries (when the parser records them).
+        case assembly(YAMLAssembler)
+        case entries(Int, [Entry])
+    }
+
+    /// An entry as the parser sent it: made, or recorded for this thread to make.
+    enum Entry {
+        case made(YAMLPair)
+        case recorded(YAMLRecordedEntry)
     }
 
     /// What the messages build; used by one thread at a time.
@@ -20,25 +28,51 @@ final class EntryDecoder: @unchecked Sendable {
         var defaults: [YAMLPair] = []
         var current: (index: Int, streamed: DocumentReader.Streamed)?
         var streamed: [Int: DocumentReader.Streamed] = [:]
+        var assembler: YAMLAssembler?
+        /// Problems the assemblers found in recorded values (keys written twice inside them).
+        var problems: [YAMLError] = []
+        /// The first error in a recorded value; nothing is decoded after it.
+        var failure: YAMLError?
 
         mutating func handle(_ message: Message) {
             switch message {
             case .begin(let index, let found, let sawDefaults):
-                if let current { streamed[current.index] = current.streamed }
+                finishDocument()
                 defaults = found
                 current = (index, DocumentReader.Streamed(reader: DocumentReader(file: file, asOf: asOf), sawDefaults: sawDefaults))
-            case .entries(_, let pairs):
-                for pair in pairs {
-                    if let spec = current!.streamed.reader.read(entry: pair, defaults: defaults) {
-                        current!.streamed.specs.append(spec)
-                    }
-                }
+            case .assembly(let made):
+                assembler = made
+            case .entries(_, let entries):
+                for entry in entries { decode(entry) }
             }
         }
 
-        mutating func finish() {
+        mutating func decode(_ entry: Entry) {
+            guard failure == nil else { return }
+            let pair: YAMLPair
+            switch entry {
+            case .made(let made): pair = made
+            case .recorded(let recorded):
+                do { pair = try assembler!.pair(recorded) } catch {
+                    failure = error
+                    return
+                }
+                guard recorded.isUsed else { return }
+            }
+            if let spec = current!.streamed.reader.read(entry: pair, defaults: defaults) {
+                current!.streamed.specs.append(spec)
+            }
+        }
+
+        mutating func finishDocument() {
             if let current { streamed[current.index] = current.streamed }
             current = nil
+            problems += assembler?.problems ?? []
+            assembler = nil
+        }
+
+        mutating func finish() {
+            finishDocument()
         }
     }
 
@@ -50,6 +84,9 @@ final class EntryDecoder: @unchecked Sendable {
     /// Written only by the decoding thread until `finish()` returns.
     private var decoding: Decoding
     var streamed: [Int: DocumentReader.Streamed] { decoding.streamed }
+    /// Problems found in recorded values, and the first error in one (after ``finish()``).
+    var problems: [YAMLError] { decoding.problems }
+    var failure: YAMLError? { decoding.failure }
 
     init(file: String, asOf: CalendarDate, onThread: Bool = true) {
         decoding = Decoding(file: file, asOf: asOf)
@@ -66,14 +103,19 @@ final class EntryDecoder: @unchecked Sendable {
         thread.start()
     }
 
+    /// Messages that may wait for the decoding thread: when it is the slower of the two, the
+    /// parser waits rather than piling up recorded entries (a few thousand entries in all).
+    static let maximumQueued = 4
+
     func send(_ message: Message) {
         guard onThread else {
             decoding.handle(message)
             return
         }
         condition.lock()
+        while queue.count >= Self.maximumQueued { condition.wait() }
         queue.append(message)
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -85,7 +127,7 @@ final class EntryDecoder: @unchecked Sendable {
         }
         condition.lock()
         finished = true
-        condition.signal()
+        condition.broadcast()
         condition.unlock()
         done.wait()
     }
@@ -96,7 +138,10 @@ final class EntryDecoder: @unchecked Sendable {
         defer { condition.unlock() }
         while queue.isEmpty && !finished { condition.wait() }
         if queue.isEmpty { return nil }
-        defer { queue.removeAll(keepingCapacity: true) }
+        defer {
+            queue.removeAll(keepingCapacity: true)
+            condition.broadcast()  // a parser waiting for room
+        }
         return queue
     }
 }

@@ -294,7 +294,7 @@ public struct ManifestLoader: Sendable {
         }) {
         case .read(let certificates, let diagnostics): return (certificates, diagnostics)
         case .failed(let error): return ([], [.error(error.message, file: file, at: error.location)])
-        case .defaultsAfterCertificates: return readWhole(bytes: bytes, file: file, asOf: asOf)
+        case .readWholeAgain: return readWhole(bytes: bytes, file: file, asOf: asOf)
         }
     }
 
@@ -303,46 +303,75 @@ public struct ManifestLoader: Sendable {
         case read([CertificateSpec], [Diagnostic])
         /// libyaml stopped at an error.
         case failed(YAMLError)
-        /// `defaults` written after `certificates`: its entries were read without it; the file
-        /// must be read again as one tree (rare, and only for such a file).
-        case defaultsAfterCertificates
+        /// The file must be read again as one tree (rare, and only for such a file): `defaults`
+        /// written after `certificates` (its entries were read without it), or an anchor used in
+        /// a way that recorded entries cannot follow (``YAMLError/needsWholeRead``).
+        case readWholeAgain
     }
 
     /// Decodes a file that `parse` reads with the streaming it is given.
     static func read(file: String, asOf: CalendarDate, decodesOnThread: Bool,
                      parse: (YAMLStreaming) throws(YAMLError) -> YAMLFile) -> StreamedRead {
         // The entries of `certificates` are decoded as the parser reaches them, on a second
-        // thread unless other files keep the cores busy: libyaml and the tree of each entry on
-        // this one, the model on the other. A large manifest is never held whole as a tree.
+        // thread unless other files keep the cores busy. With a second thread, the parsing thread
+        // only records each entry's events, and the other makes them into a tree, decodes it and
+        // frees it: a tree freed by another thread than the one that made it cost the parsing
+        // thread malloc's lock (see BENCHMARKS.md). A large manifest is never held whole.
         let decoder = EntryDecoder(file: file, asOf: asOf, onThread: decodesOnThread)
-        let parsed: YAMLFile
+        var parsed: YAMLFile
+        let (streaming, flush) = streaming(to: decoder, recording: decodesOnThread)
         do {
-            defer { decoder.finish() }
-            var batch: [YAMLPair] = []
-            var batchDocument = 0
-            parsed = try parse(YAMLStreaming(
-                key: "certificates",
-                begin: { document, pairsBefore in
-                    if !batch.isEmpty { decoder.send(.entries(batchDocument, batch)); batch = [] }
-                    let found = DocumentReader.defaults(in: pairsBefore)
-                    decoder.send(.begin(document, defaults: found ?? [], sawDefaults: found != nil))
-                },
-                entry: { document, pair in
-                    if document != batchDocument, !batch.isEmpty { decoder.send(.entries(batchDocument, batch)); batch = [] }
-                    batchDocument = document
-                    batch.append(pair)
-                    if batch.count == 256 { decoder.send(.entries(document, batch)); batch = [] }
-                }))
-            if !batch.isEmpty { decoder.send(.entries(batchDocument, batch)) }
+            // The last batch goes to the decoder even after an error: a recorded entry in it may
+            // hold an earlier one.
+            defer {
+                flush()
+                decoder.finish()
+            }
+            parsed = try parse(streaming)
         } catch {
-            return .failed(error)
+            if error.needsWholeRead { return .readWholeAgain }
+            // An error in a recorded value, if any, is earlier in the file than where the parser stopped.
+            return .failed(decoder.failure.map { $0.location < error.location ? $0 : error } ?? error)
         }
+        if let failure = decoder.failure { return .failed(failure) }
+        parsed.problems += decoder.problems
         let streamed = decoder.streamed
         for (index, entry) in streamed where !entry.sawDefaults && DocumentReader.hasDefaults(parsed.documents[index]) {
-            return .defaultsAfterCertificates
+            return .readWholeAgain
         }
         let (certificates, diagnostics) = decode(parsed, file: file, asOf: asOf, streamed: streamed)
         return .read(certificates, diagnostics)
+    }
+
+    /// Where the parser sends the entries of `certificates`: to `decoder`, 256 at a time; their
+    /// values recorded rather than made when `recording`. `flush` sends the last batch.
+    static func streaming(to decoder: EntryDecoder, recording: Bool) -> (YAMLStreaming, flush: () -> Void) {
+        // Used by the parsing thread only, through the closures below.
+        final class Batch {
+            var entries: [EntryDecoder.Entry] = []
+            var document = 0
+        }
+        let batch = Batch()
+        func flush() {
+            if !batch.entries.isEmpty { decoder.send(.entries(batch.document, batch.entries)) }
+            batch.entries = []
+        }
+        func add(_ document: Int, _ entry: EntryDecoder.Entry) {
+            if document != batch.document { flush() }
+            batch.document = document
+            batch.entries.append(entry)
+            if batch.entries.count == 256 { flush() }
+        }
+        let begin = { (document: Int, pairsBefore: [YAMLPair]) in
+            flush()
+            let found = DocumentReader.defaults(in: pairsBefore)
+            decoder.send(.begin(document, defaults: found ?? [], sawDefaults: found != nil))
+        }
+        guard recording else {
+            return (YAMLStreaming(key: "certificates", begin: begin, entry: { add($0, .made($1)) }), flush)
+        }
+        return (.recording(key: "certificates", begin: begin, assembly: { _, assembler in decoder.send(.assembly(assembler)) },
+                           entry: { add($0, .made($1)) }, recorded: { add($0, .recorded($1)) }), flush)
     }
 
     /// Reads a file as whole trees, without streaming.

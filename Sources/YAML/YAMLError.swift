@@ -9,4 +9,15 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(location): \(message)" }
+
+    /// True when the parser stopped because the file must be read again without recording the
+    /// streamed entries (see ``YAMLStreaming/recording(key:begin:assembly:entry:recorded:)``):
+    /// not a problem of the file.
+    public var needsWholeRead: Bool { message == Self.wholeReadMessage }
+
+    static let wholeReadMessage = "(read this file again as one tree)"
+
+    static func wholeReadNeeded(at location: SourceLocation) -> YAMLError {
+        YAMLError(wholeReadMessage, at: location)
+    }
 }

@@ -100,16 +100,79 @@ public struct YAMLStreaming {
     /// Called with each entry, in order; a duplicate key is reported as a problem, not sent.
     public var entry: (_ document: Int, _ pair: YAMLPair) -> Void
 
+    /// Set by ``recording(key:begin:entry:recorded:)``.
+    var recorded: ((_ document: Int, _ entry: YAMLRecordedEntry) -> Void)?
+    var beginAssembly: ((_ document: Int, _ assembler: YAMLAssembler) -> Void)?
+
     public init(key: String, begin: @escaping (Int, [YAMLPair]) -> Void, entry: @escaping (Int, YAMLPair) -> Void) {
         self.key = key
         self.begin = begin
         self.entry = entry
     }
+
+    /// Streams like ``init(key:begin:entry:)``, except that the value of each entry is not made
+    /// into a node by the parser: its events are recorded and sent to `recorded`, to be made into
+    /// a node elsewhere (on another thread) by the ``YAMLAssembler`` that `assembly` receives when
+    /// the streamed mapping starts, entry after entry in the order they are sent. Entries that
+    /// come from merge keys (`<<`) still go to `entry`, made. The parser throws an error whose
+    /// ``YAMLError/needsWholeRead`` is true when an anchor is defined or used in a way only a
+    /// parser holding every node can follow (see ``YAMLAssembler``): read the file again without
+    /// streaming.
+    public static func recording(key: String, begin: @escaping (Int, [YAMLPair]) -> Void,
+                                 assembly: @escaping (Int, YAMLAssembler) -> Void,
+                                 entry: @escaping (Int, YAMLPair) -> Void,
+                                 recorded: @escaping (Int, YAMLRecordedEntry) -> Void) -> YAMLStreaming {
+        var streaming = YAMLStreaming(key: key, begin: begin, entry: entry)
+        streaming.recorded = recorded
+        streaming.beginAssembly = assembly
+        return streaming
+    }
+}
+
+/// One entry of a streamed mapping whose value was recorded as events (see
+/// ``YAMLStreaming/recording(key:begin:assembly:entry:recorded:)``).
+public struct YAMLRecordedEntry: Sendable {
+    public let key: YAMLNode
+    /// False for an entry whose key repeats an earlier one (reported as a problem): its value
+    /// must still be assembled, for the anchors it defines and the errors it holds, but not used.
+    public let isUsed: Bool
+    fileprivate let events: [Event]
+}
+
+/// Makes the recorded values of a streamed mapping into nodes, in the order they were recorded,
+/// as the parser would have: with the anchors defined before the mapping and in the values
+/// before, the same depth limit, merge keys and duplicate-key problems. Its alias budget starts
+/// from the parser's counts when the mapping began, so a document's aliases may add at most
+/// about twice what ``YAMLParser`` allows in one pass. Used by one thread at a time.
+public final class YAMLAssembler: @unchecked Sendable {
+    private var reader: EventReader
+    private let depth: Int
+
+    fileprivate init(anchors: [String: EventReader.Anchored], parsedNodes: Int, aliasNodes: Int, depth: Int) {
+        reader = EventReader(parser: nil, input: UnsafeBufferPointer(start: nil, count: 0))
+        reader.anchors = anchors
+        reader.parsedNodes = parsedNodes
+        reader.aliasNodes = aliasNodes
+        self.depth = depth
+    }
+
+    deinit { reader.release() }
+
+    /// Problems found in the values assembled so far (keys written twice inside them).
+    public var problems: [YAMLError] { reader.problems }
+
+    /// The entry's key and its value made into a node.
+    public func pair(_ entry: YAMLRecordedEntry) throws(YAMLError) -> YAMLPair {
+        reader.replay = entry.events[...]
+        defer { reader.replay = nil }
+        let first = try reader.next()
+        return YAMLPair(key: entry.key, value: try reader.readNode(first, depth: depth).node)
+    }
 }
 
 /// One event, copied out of libyaml's structure so that the structure can be reused.
-private struct Event {
-    enum Kind {
+private struct Event: Sendable {
+    enum Kind: Sendable {
         case streamStart, streamEnd, documentStart, documentEnd
         case alias(anchor: String)
         case scalar(value: String, style: ScalarStyle)
@@ -124,8 +187,15 @@ private struct Event {
 
 /// The recursive-descent reader over libyaml events.
 private struct EventReader {
-    let parser: UnsafeMutablePointer<yaml_parser_t>
+    /// nil for a reader that assembles recorded events (``YAMLAssembler``).
+    let parser: UnsafeMutablePointer<yaml_parser_t>?
     let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+    /// The recorded events being assembled, instead of libyaml's.
+    var replay: ArraySlice<Event>?
+    /// Anchors defined inside recorded values: the parser cannot resolve an alias to one.
+    var recordedAnchors: Set<String> = []
+    /// True while the entries of a streamed mapping are being recorded.
+    var isRecording = false
     /// Anchored nodes with their expanded sizes; a struct, not a tuple: a dictionary of tuples
     /// copied each value through the runtime's generic tuple witnesses (an alias in every entry).
     var anchors: [String: Anchored] = [:]
@@ -146,7 +216,7 @@ private struct EventReader {
     /// The whole input, to turn a reader error's byte offset into a line and column.
     let input: UnsafeBufferPointer<UInt8>
 
-    init(parser: UnsafeMutablePointer<yaml_parser_t>, input: UnsafeBufferPointer<UInt8>) {
+    init(parser: UnsafeMutablePointer<yaml_parser_t>?, input: UnsafeBufferPointer<UInt8>) {
         self.parser = parser
         self.input = input
     }
@@ -168,6 +238,7 @@ private struct EventReader {
                 return YAMLFile(documents: documents, problems: problems)
             case .documentStart:
                 anchors.removeAll(keepingCapacity: true)
+                recordedAnchors.removeAll()
                 let root = try readNode(try next(), depth: 0).node
                 documents.append(root)
                 documentIndex += 1
@@ -200,6 +271,9 @@ private struct EventReader {
             throw YAMLError("unexpected YAML event", at: event.location)
         }
         if let anchor = event.anchor {
+            // An anchor the parser defines while values are recorded would be unknown to the
+            // assembler, which took the anchors when the mapping began.
+            if isRecording { throw YAMLError.wholeReadNeeded(at: event.location) }
             anchors[anchor] = Anchored(node: result.node, size: result.size)
         }
         return result
@@ -207,6 +281,9 @@ private struct EventReader {
 
     /// The node anchored as `anchor`, counted against the alias budget.
     mutating func resolveAlias(_ anchor: String, at location: SourceLocation) throws(YAMLError) -> (node: YAMLNode, size: Int) {
+        // The latest definition of the name may be inside a recorded value, where only the
+        // assembler knows it.
+        if recordedAnchors.contains(anchor) { throw YAMLError.wholeReadNeeded(at: location) }
         guard let target = anchors[anchor] else {
             throw YAMLError("unknown alias '*\(anchor)'", at: location)
         }
@@ -270,6 +347,10 @@ private struct EventReader {
             let keyEvent = try next()
             if case .mappingEnd = keyEvent.kind { break }
             let key = try readNode(keyEvent, depth: depth + 1)
+            if streams, streaming?.recorded != nil, !isMergeKey(key.node) {
+                size += key.size + (try record(key: key.node, depth: depth + 1, names: &streamedNames))
+                continue
+            }
             let value = try readValue(ofKey: key.node, depth: depth, keys: keys)
             size += key.size + value.size
             if isMergeKey(key.node) {
@@ -300,9 +381,53 @@ private struct EventReader {
            key.scalarValue == streaming.key, keys.firstLocation(of: streaming.key, in: pairStack) == nil {
             streaming.begin(documentIndex, Array(pairStack[keys.base...]))
             parsedNodes += 1
+            guard let beginAssembly = streaming.beginAssembly else {
+                return try readMapping(valueEvent, depth: depth + 1, streams: true)
+            }
+            beginAssembly(documentIndex, YAMLAssembler(anchors: anchors, parsedNodes: parsedNodes, aliasNodes: aliasNodes, depth: depth + 2))
+            isRecording = true
+            defer { isRecording = false }
             return try readMapping(valueEvent, depth: depth + 1, streams: true)
         }
         return try readNode(valueEvent, depth: depth + 1)
+    }
+
+    /// Records the events of an entry's value, whose node would be at `depth`, and hands them to
+    /// `streaming.recorded`; returns how many nodes they hold. The depth limit is kept here, as
+    /// ``readNode(_:depth:)`` keeps it, so that a deep value is refused before it is held.
+    mutating func record(key: YAMLNode, depth: Int, names: inout StreamedNames) throws(YAMLError) -> Int {
+        var events: [Event] = []
+        // Most entries hold fewer events (a large one about 60): one allocation, not six.
+        events.reserveCapacity(64)
+        var open = 0, nodes = 0
+        repeat {
+            let event = try next()
+            switch event.kind {
+            case .sequenceEnd, .mappingEnd:
+                open -= 1
+            default:
+                if depth + open > YAMLParser.maximumDepth {
+                    throw YAMLError("nesting deeper than \(YAMLParser.maximumDepth) levels", at: event.location)
+                }
+                if case .alias = event.kind {} else { nodes += 1 }
+                if case .sequenceStart = event.kind { open += 1 }
+                if case .mappingStart = event.kind { open += 1 }
+                if let anchor = event.anchor { recordedAnchors.insert(anchor) }
+            }
+            events.append(event)
+        } while open > 0
+        parsedNodes += nodes
+        var isUsed = true
+        if let name = key.scalarValue {
+            if let first = names[name] {
+                reportDuplicate(name, first: first, at: key.location)
+                isUsed = false
+            } else {
+                names.insert(name, at: key.location)
+            }
+        }
+        streaming!.recorded!(documentIndex, YAMLRecordedEntry(key: key, isUsed: isUsed, events: events))
+        return nodes
     }
 
     /// Hands a streamed entry to `streaming.entry`, unless its key repeats an earlier one: only
@@ -363,7 +488,7 @@ private struct EventReader {
     }
 
     func unexpected(_ expected: String) -> YAMLError {
-        YAMLError("malformed YAML event stream (expected \(expected))", at: location(parser.pointee.mark))
+        YAMLError("malformed YAML event stream (expected \(expected))", at: parser.map { location($0.pointee.mark) } ?? SourceLocation(line: 1, column: 1))
     }
 
     func location(_ mark: yaml_mark_t) -> SourceLocation {
@@ -372,7 +497,13 @@ private struct EventReader {
 
     /// The next event, copied out; libyaml's own error becomes a ``YAMLError`` at its mark.
     mutating func next() throws(YAMLError) -> Event {
-        guard yaml_parser_parse(parser, event) == 1 else {
+        if replay != nil {
+            guard let recorded = replay!.popFirst() else {
+                throw YAMLError("malformed YAML event stream (a recorded value ends early)", at: SourceLocation(line: 1, column: 1))
+            }
+            return recorded
+        }
+        guard let parser, yaml_parser_parse(parser, event) == 1 else {
             throw parserError()
         }
         defer { yaml_event_delete(event) }
@@ -429,7 +560,7 @@ private struct EventReader {
     }
 
     func parserError() -> YAMLError {
-        let raw = parser.pointee
+        guard let raw = parser?.pointee else { return YAMLError("invalid YAML", at: SourceLocation(line: 1, column: 1)) }
         let problem = raw.problem.map { String(cString: $0) } ?? "invalid YAML"
         var message = problem
         if let context = raw.context.map({ String(cString: $0) }) {

@@ -115,6 +115,32 @@ import YAML
         #expect(spec.product == .sslDVGeoTrust && spec.validityYears == 1 && spec.dcvMethod == .dnsTXTToken)
     }
 
+    /// On a second thread the parser records each entry and the decoding thread makes it into a
+    /// tree: anchors across entries, an anchor that sends the file to be read again whole, and an
+    /// error inside an entry before a syntax error later on read as one tree reads them.
+    @Test(arguments: [
+        "x-contacts:\n  a: &ops {first_name: Jim, last_name: Smith, telephone: '1', email: a@example.com}\n",
+        "x-later: *ops\n",
+        "x-later: *inner\n",
+    ])
+    func recordedEntriesReadAsOneTree(_ tail: String) {
+        let text = """
+            apiVersion: certform/v1
+            x-contacts:
+              a: &ops {first_name: Ana, last_name: Garcia, telephone: '2', email: b@example.com}
+            defaults: {product: ssl_dv_geotrust, validity_years: 1, dcv_method: dns-txt-token}
+            certificates:
+              one: {common_name: one.example.com, csr: x, technical_contact: *ops, dns_names: &inner [a.one.example.com]}
+              two: {common_name: two.example.com, csr: x, dns_names: *inner, colour: blue}
+              one: {common_name: again.example.com, csr: x}
+
+            """ + tail
+        Self.sameAsWholeTree(Array(text.utf8), file: "recorded.yaml")
+        let broken = "apiVersion: certform/v1\ncertificates:\n  one: {csr: x}\n  two: {b: *missing}\n  three: [unclosed\n"
+        Self.sameAsWholeTree(Array(broken.utf8), file: "broken.yaml")
+        #expect(ManifestLoader.read(bytes: Array(broken.utf8), file: "broken.yaml", asOf: Kit.asOf).diagnostics.map(\.message) == ["unknown alias '*missing'"])
+    }
+
     @Test func aSecondCertificatesKeyIsADuplicateAndAddsNothing() throws {
         let text = """
             apiVersion: certform/v1

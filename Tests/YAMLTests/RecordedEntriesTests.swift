@@ -1,0 +1,142 @@
+import Testing
+@testable import YAML
+
+/// A streamed mapping whose entries are recorded by the parser and made into nodes by a
+/// ``YAMLAssembler`` (on another thread, in the loader) reads as the parser alone reads it:
+/// entries, anchors, merge keys, locations, problems and errors alike; where it cannot, the
+/// parser says to read the file again whole.
+@Suite struct RecordedEntriesTests {
+    /// Problems sorted by place: the assembler's come after the parser's, not among them.
+    static func printed(_ file: YAMLFile, _ extra: [YAMLError] = [], _ sent: [String]) -> String {
+        "\(file.documents) \((file.problems + extra).sorted { $0.location < $1.location }) \(sent)"
+    }
+
+    /// Entries made by the parser as it streams them.
+    static func streamed(_ text: String) -> String {
+        var sent: [String] = []
+        let streaming = YAMLStreaming(key: "certificates", begin: { document, before in sent.append("begin \(document) \(before)") },
+                                      entry: { document, pair in sent.append("entry \(document) \(pair)") })
+        do {
+            return printed(try YAMLParser.parse(Array(text.utf8), streaming: streaming), [], sent)
+        } catch {
+            return "error \(error) \(sent)"
+        }
+    }
+
+    /// Entries recorded by the parser and assembled as each arrives, as the loader's decoding
+    /// thread does; "whole read" when the parser asks for one.
+    static func recorded(_ text: String) -> String {
+        var sent: [String] = []
+        var assembler: YAMLAssembler?
+        var problems: [YAMLError] = []
+        var failure: YAMLError?
+        let streaming = YAMLStreaming.recording(
+            key: "certificates",
+            begin: { document, before in sent.append("begin \(document) \(before)") },
+            assembly: { _, made in
+                problems += assembler?.problems ?? []
+                assembler = made
+            },
+            entry: { document, pair in if failure == nil { sent.append("entry \(document) \(pair)") } },
+            recorded: { document, entry in
+                guard failure == nil else { return }
+                do throws(YAMLError) {
+                    let pair = try assembler!.pair(entry)
+                    if entry.isUsed { sent.append("entry \(document) \(pair)") }
+                } catch {
+                    failure = error
+                }
+            })
+        do throws(YAMLError) {
+            let file = try YAMLParser.parse(Array(text.utf8), streaming: streaming)
+            if let failure { return "error \(failure) \(sent)" }
+            return printed(file, problems + (assembler?.problems ?? []), sent)
+        } catch {
+            if error.needsWholeRead { return "whole read" }
+            let first = failure.map { $0.location < error.location ? $0 : error } ?? error
+            return "error \(first) \(sent)"
+        }
+    }
+
+    static let same: [String] = [
+        // Anchors before the mapping, in an entry for a later one, redefined, merged, tagged.
+        """
+        x-contacts:
+          a: &team {first_name: Jim, email: a@example.com}
+          b: &base {k: v}
+        defaults: {product: p}
+        certificates:
+          one:
+            technical_contact: *team
+            dns_names: &names [a.example.com, b.example.com]
+            nested: {deep: [[1, [2, {three: 3}]]], text: !!str 012}
+          two:
+            <<: {product: q, extra: &team {first_name: Ana}}
+            dns_names: *names
+            technical_contact: *team
+          three: &whole
+            common_name: c.example.com
+          four: *whole
+          five: ~
+          six: [a, list]
+        after: *base
+        ---
+        certificates:
+          one: &team {k: v}
+          two: {c: *team}
+        """,
+        // An entry written twice: the second is not used, but its anchor is defined; keys
+        // written twice inside a value; merges at the mapping's level.
+        """
+        base: &base {seven: {k: 7}}
+        certificates:
+          one: {k: 1, k: 2}
+          one: &again {k: 3}
+          two: *again
+          three: {<<: [*base, {k: 1}], k: 0, k: 9}
+          <<: *base
+          <<: {eight: {k: 8}, one: {k: 99}}
+        """,
+        // Errors inside an entry: an unknown alias, then a syntax error later on.
+        "certificates:\n  one: {a: 1}\n  two: {b: *missing}\n  three: [unclosed\n",
+        "certificates:\n  one: {a: 1}\n  two: [unclosed\n  three: {b: *missing}\n",
+        "certificates:\n  one: *self\n  two: &self {a: 1}\n",
+        // Depth: 200 levels is the limit, inside an entry as anywhere.
+        "certificates:\n  deep: " + String(repeating: "[", count: 198) + String(repeating: "]", count: 198) + "\n",
+        "certificates:\n  deep: " + String(repeating: "[", count: 199) + String(repeating: "]", count: 199) + "\n",
+        "certificates:\n  deep: {a: " + String(repeating: "{b: ", count: 250) + "x" + String(repeating: "}", count: 251) + "\n",
+        // Nothing streamed: an anchored mapping, a scalar, an empty document.
+        "certificates: &c {a: 1}\nx: *c\n",
+        "certificates: text\n",
+        "",
+    ]
+
+    @Test(arguments: same)
+    func recordedEntriesReadAsTheParserReadsThem(_ text: String) {
+        let expected = Self.streamed(text)
+        #expect(Self.recorded(text) == expected)
+        #expect(expected.contains("entry") || expected.hasPrefix("error") || !text.contains("certificates:\n"))
+    }
+
+    /// An anchor the assembler cannot know, or one only it knows: read the file whole.
+    @Test(arguments: [
+        "certificates:\n  &k one: {a: 1}\n  two: *k\n",
+        "certificates:\n  one: &inner {a: 1}\nafter: *inner\n",
+        "x: &inner {a: 0}\ncertificates:\n  one: &inner {a: 1}\nafter: *inner\n",
+        "certificates:\n  one: &inner {a: 1}\n  <<: *inner\n",
+        "certificates:\n  <<: &m {one: {a: 1}}\n  two: *m\n",
+    ])
+    func anchorsOnlyAWholeReadCanFollowAskForOne(_ text: String) {
+        #expect(Self.recorded(text) == "whole read")
+        #expect(!Self.streamed(text).contains("whole read"))
+    }
+
+    /// A value nested past the limit is refused while it is recorded, where the parser refuses
+    /// it, before the rest of it is held.
+    @Test func aTooDeepValueIsRefusedWhereTheParserRefusesIt() {
+        let text = "certificates:\n  deep: " + String(repeating: "[", count: 100_000) + "\n"
+        let result = Self.recorded(text)
+        #expect(result.hasPrefix("error 2:") && result.contains("nesting deeper than 200 levels"))
+        #expect(result == Self.streamed(text))
+    }
+}
