@@ -330,8 +330,10 @@ public struct ManifestLoader: Sendable {
             parsed = try parse(streaming)
         } catch {
             if error.needsWholeRead { return .readWholeAgain }
-            // An error in a recorded value, if any, is earlier in the file than where the parser stopped.
-            return .failed(decoder.failure.map { $0.location < error.location ? $0 : error } ?? error)
+            // The decoding thread's error, if any, comes first in reading order: it is in a value
+            // recorded before the parser stopped (or is the parser's own, handed over with the
+            // value it stopped in).
+            return .failed(decoder.failure ?? error)
         }
         if let failure = decoder.failure { return .failed(failure) }
         parsed.problems += decoder.problems

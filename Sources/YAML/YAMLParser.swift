@@ -137,22 +137,24 @@ public struct YAMLRecordedEntry: Sendable {
     /// must still be assembled, for the anchors it defines and the errors it holds, but not used.
     public let isUsed: Bool
     fileprivate let events: [Event]
+    /// The error that stopped the recording (the entry is then not used): the assembler throws
+    /// it when the events run out, unless it finds an earlier one in them.
+    fileprivate let stop: YAMLError?
 }
 
 /// Makes the recorded values of a streamed mapping into nodes, in the order they were recorded,
 /// as the parser would have: with the anchors defined before the mapping and in the values
-/// before, the same depth limit, merge keys and duplicate-key problems. Its alias budget starts
-/// from the parser's counts when the mapping began, so a document's aliases may add at most
-/// about twice what ``YAMLParser`` allows in one pass. Used by one thread at a time.
+/// before, merge keys and duplicate-key problems. The parser has already refused what it would
+/// have refused in these values (depth, unknown aliases, the alias budget, counted once for the
+/// whole document). Used by one thread at a time.
 public final class YAMLAssembler: @unchecked Sendable {
     private var reader: EventReader
     private let depth: Int
 
-    fileprivate init(anchors: [String: EventReader.Anchored], parsedNodes: Int, aliasNodes: Int, depth: Int) {
+    fileprivate init(anchors: [String: EventReader.Anchored], depth: Int) {
         reader = EventReader(parser: nil, input: UnsafeBufferPointer(start: nil, count: 0))
         reader.anchors = anchors
-        reader.parsedNodes = parsedNodes
-        reader.aliasNodes = aliasNodes
+        reader.countsAliases = false
         self.depth = depth
     }
 
@@ -164,6 +166,7 @@ public final class YAMLAssembler: @unchecked Sendable {
     /// The entry's key and its value made into a node.
     public func pair(_ entry: YAMLRecordedEntry) throws(YAMLError) -> YAMLPair {
         reader.replay = entry.events[...]
+        reader.replayStop = entry.stop
         defer { reader.replay = nil }
         let first = try reader.next()
         return YAMLPair(key: entry.key, value: try reader.readNode(first, depth: depth).node)
@@ -192,8 +195,13 @@ private struct EventReader {
     let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
     /// The recorded events being assembled, instead of libyaml's.
     var replay: ArraySlice<Event>?
-    /// Anchors defined inside recorded values: the parser cannot resolve an alias to one.
-    var recordedAnchors: Set<String> = []
+    /// Anchors defined inside recorded values, with their sizes: the parser counts aliases to
+    /// them, but cannot resolve one to a node.
+    var recordedAnchorSizes: [String: Int] = [:]
+    /// False for the assembler: the parser counted every alias of the values it recorded.
+    var countsAliases = true
+    /// The error that stopped the recording of the value being assembled, if one did.
+    var replayStop: YAMLError?
     /// True while the entries of a streamed mapping are being recorded.
     var isRecording = false
     /// Anchored nodes with their expanded sizes; a struct, not a tuple: a dictionary of tuples
@@ -238,7 +246,7 @@ private struct EventReader {
                 return YAMLFile(documents: documents, problems: problems)
             case .documentStart:
                 anchors.removeAll(keepingCapacity: true)
-                recordedAnchors.removeAll()
+                recordedAnchorSizes.removeAll()
                 let root = try readNode(try next(), depth: 0).node
                 documents.append(root)
                 documentIndex += 1
@@ -283,17 +291,22 @@ private struct EventReader {
     mutating func resolveAlias(_ anchor: String, at location: SourceLocation) throws(YAMLError) -> (node: YAMLNode, size: Int) {
         // The latest definition of the name may be inside a recorded value, where only the
         // assembler knows it.
-        if recordedAnchors.contains(anchor) { throw YAMLError.wholeReadNeeded(at: location) }
+        if recordedAnchorSizes[anchor] != nil { throw YAMLError.wholeReadNeeded(at: location) }
         guard let target = anchors[anchor] else {
             throw YAMLError("unknown alias '*\(anchor)'", at: location)
         }
-        aliasNodes += target.size
+        if countsAliases { try countAlias(target.size, at: location) }
+        return (target.node, target.size)
+    }
+
+    /// Counts an alias's nodes against the document's budget.
+    mutating func countAlias(_ size: Int, at location: SourceLocation) throws(YAMLError) {
+        aliasNodes += size
         if aliasNodes > aliasBudget {
             throw YAMLError(
                 "aliases expand this document beyond \(aliasBudget) nodes; refusing it (a 'billion laughs' document?)",
                 at: location)
         }
-        return (target.node, target.size)
     }
 
     /// Reads a list, from its start event to its end; returns it with its expanded size in nodes.
@@ -384,7 +397,7 @@ private struct EventReader {
             guard let beginAssembly = streaming.beginAssembly else {
                 return try readMapping(valueEvent, depth: depth + 1, streams: true)
             }
-            beginAssembly(documentIndex, YAMLAssembler(anchors: anchors, parsedNodes: parsedNodes, aliasNodes: aliasNodes, depth: depth + 2))
+            beginAssembly(documentIndex, YAMLAssembler(anchors: anchors, depth: depth + 2))
             isRecording = true
             defer { isRecording = false }
             return try readMapping(valueEvent, depth: depth + 1, streams: true)
@@ -393,30 +406,33 @@ private struct EventReader {
     }
 
     /// Records the events of an entry's value, whose node would be at `depth`, and hands them to
-    /// `streaming.recorded`; returns how many nodes they hold. The depth limit is kept here, as
-    /// ``readNode(_:depth:)`` keeps it, so that a deep value is refused before it is held.
+    /// `streaming.recorded`; returns the value's size in nodes. What ``readNode(_:depth:)`` would
+    /// refuse is refused here, at the same event: a depth past the limit (before the rest of a
+    /// deep value is held), an unknown alias, and aliases beyond the document's budget — the
+    /// sizes of anchors defined in recorded values are worked out as they are recorded, so the
+    /// budget is the one document-wide count the parser keeps. On any error the events read so
+    /// far are handed over too, ending with the error: an earlier one in them (a merge key of the
+    /// wrong kind in a mapping closed before) is the assembler's to find.
     mutating func record(key: YAMLNode, depth: Int, names: inout StreamedNames) throws(YAMLError) -> Int {
         var events: [Event] = []
         // Most entries hold fewer events (a large one about 60): one allocation, not six.
         events.reserveCapacity(64)
-        var open = 0, nodes = 0
-        repeat {
-            let event = try next()
-            switch event.kind {
-            case .sequenceEnd, .mappingEnd:
-                open -= 1
-            default:
-                if depth + open > YAMLParser.maximumDepth {
-                    throw YAMLError("nesting deeper than \(YAMLParser.maximumDepth) levels", at: event.location)
+        // The collections open in the value: each one's anchor and expanded size so far.
+        var open: [(anchor: String?, size: Int)] = []
+        var size = 0
+        do throws(YAMLError) {
+            repeat {
+                let event = try next()
+                events.append(event)
+                if let done = try recordedNode(event, depth: depth, open: &open) {
+                    if let anchor = done.anchor { recordedAnchorSizes[anchor] = done.size }
+                    if open.isEmpty { size = done.size } else { open[open.count - 1].size += done.size }
                 }
-                if case .alias = event.kind {} else { nodes += 1 }
-                if case .sequenceStart = event.kind { open += 1 }
-                if case .mappingStart = event.kind { open += 1 }
-                if let anchor = event.anchor { recordedAnchors.insert(anchor) }
-            }
-            events.append(event)
-        } while open > 0
-        parsedNodes += nodes
+            } while !open.isEmpty
+        } catch {
+            streaming!.recorded!(documentIndex, YAMLRecordedEntry(key: key, isUsed: false, events: events, stop: error))
+            throw error
+        }
         var isUsed = true
         if let name = key.scalarValue {
             if let first = names[name] {
@@ -426,8 +442,37 @@ private struct EventReader {
                 names.insert(name, at: key.location)
             }
         }
-        streaming!.recorded!(documentIndex, YAMLRecordedEntry(key: key, isUsed: isUsed, events: events))
-        return nodes
+        streaming!.recorded!(documentIndex, YAMLRecordedEntry(key: key, isUsed: isUsed, events: events, stop: nil))
+        return size
+    }
+
+    /// One recorded event: the node it completes (its anchor and size), if it completes one.
+    private mutating func recordedNode(_ event: Event, depth: Int, open: inout [(anchor: String?, size: Int)]) throws(YAMLError) -> (anchor: String?, size: Int)? {
+        switch event.kind {
+        case .sequenceEnd, .mappingEnd:
+            return open.removeLast()
+        default:
+            break
+        }
+        if depth + open.count > YAMLParser.maximumDepth {
+            throw YAMLError("nesting deeper than \(YAMLParser.maximumDepth) levels", at: event.location)
+        }
+        switch event.kind {
+        case .alias(let anchor):
+            // The latest definition: in a value recorded before, or else the parser's own.
+            guard let size = recordedAnchorSizes[anchor] ?? anchors[anchor]?.size else {
+                throw YAMLError("unknown alias '*\(anchor)'", at: event.location)
+            }
+            try countAlias(size, at: event.location)
+            return (nil, size)
+        case .sequenceStart, .mappingStart:
+            parsedNodes += 1
+            open.append((event.anchor, 1))
+            return nil
+        default:
+            parsedNodes += 1
+            return (event.anchor, 1)
+        }
     }
 
     /// Hands a streamed entry to `streaming.entry`, unless its key repeats an earlier one: only
@@ -499,7 +544,7 @@ private struct EventReader {
     mutating func next() throws(YAMLError) -> Event {
         if replay != nil {
             guard let recorded = replay!.popFirst() else {
-                throw YAMLError("malformed YAML event stream (a recorded value ends early)", at: SourceLocation(line: 1, column: 1))
+                throw replayStop ?? YAMLError("malformed YAML event stream (a recorded value ends early)", at: SourceLocation(line: 1, column: 1))
             }
             return recorded
         }

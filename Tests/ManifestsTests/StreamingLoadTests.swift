@@ -73,24 +73,26 @@ import YAML
     }
 
     @Test func manyCertificatesAcrossBatchesAndDocumentsKeepTheirOrder() throws {
-        // More entries than one batch (256), in two documents, one with defaults first.
+        // More entries than one batch (256), and than the queue to the decoding thread holds
+        // (4 batches: the parser waits for room), in three documents, defaults in the second.
         var lines: [String] = []
-        for document in 0..<2 {
+        for document in 0..<3 {
             if document > 0 { lines.append("---") }
             lines += ["apiVersion: certform/v1"]
             if document == 1 { lines += ["defaults:", "  product: ssl_dv_rapidssl", "  validity_years: 2"] }
             lines += ["certificates:"]
-            for index in 0..<300 {
-                lines += ["  c\(document)-\(String(format: "%03d", index)):", "    common_name: h\(index).d\(document).example.com",
+            let count = document == 2 ? 2_500 : 300
+            for index in 0..<count {
+                lines += ["  c\(document)-\(String(format: "%04d", index)):", "    common_name: h\(index).d\(document).example.com",
                           "    csr_file: x.csr", "    dcv_method: dns-txt-token"]
-                if document == 0 { lines += ["    product: ssl_dv_geotrust", "    validity_years: 1"] }
+                if document != 1 { lines += ["    product: ssl_dv_geotrust", "    validity_years: 1"] }
             }
         }
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
         Self.sameAsWholeTree(bytes, file: "many.yaml")
         let result = ManifestLoader.read(bytes: bytes, file: "many.yaml", asOf: Kit.asOf)
-        #expect(result.certificates.count == 600)
-        #expect(result.certificates.map(\.name) == (0..<2).flatMap { d in (0..<300).map { "c\(d)-\(String(format: "%03d", $0))" } })
+        #expect(result.certificates.count == 3_100)
+        #expect(result.certificates.map(\.name) == [300, 300, 2_500].enumerated().flatMap { d, count in (0..<count).map { "c\(d)-\(String(format: "%04d", $0))" } })
         #expect(result.certificates.allSatisfy { $0.isValid })
         #expect(result.certificates[300].product == .sslDVRapidSSL && result.certificates[300].validityYears == 2)
     }
@@ -138,6 +140,19 @@ import YAML
         Self.sameAsWholeTree(Array(text.utf8), file: "recorded.yaml")
         let broken = "apiVersion: certform/v1\ncertificates:\n  one: {csr: x}\n  two: {b: *missing}\n  three: [unclosed\n"
         Self.sameAsWholeTree(Array(broken.utf8), file: "broken.yaml")
+        for other in ["apiVersion: certform/v1\ncertificates:\n  one: {x: {<<: 1}, y: [unclosed\n",
+                      "apiVersion: certform/v1\ncertificates:\n  one: {<<: 1}\n  two: [unclosed\n",
+                      "<<: 1\ncertificates:\n  one: *nope\n",
+                      "l0: &a [x, x, x, x, x, x, x, x, x, x]\nl1: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                        + "l2: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nl3: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                        + "l4: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\ncertificates:\n  one: [*e, *e, *e, *e, *e, *e, *e]\n"
+                        + "x-after: [*e, *e, *e, *e, *e, *e, *e]\n",
+                      String(repeating: "certificates:\n  a: {k0: &a [x, x, x, x, x, x, x, x, x, x], "
+                        + "kb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a], kc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b], "
+                        + "kd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c], ke: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d], "
+                        + "big: [*e, *e, *e, *e, *e, *e, *e]}\n---\n", count: 3)] {
+            Self.sameAsWholeTree(Array(other.utf8), file: "other.yaml")
+        }
         #expect(ManifestLoader.read(bytes: Array(broken.utf8), file: "broken.yaml", asOf: Kit.asOf).diagnostics.map(\.message) == ["unknown alias '*missing'"])
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import YAML
 
@@ -14,7 +15,7 @@ import Testing
     /// Entries made by the parser as it streams them.
     static func streamed(_ text: String) -> String {
         var sent: [String] = []
-        let streaming = YAMLStreaming(key: "certificates", begin: { document, before in sent.append("begin \(document) \(before)") },
+        let streaming = YAMLStreaming(key: "certificates", begin: { document, before in sent.append("begin \(document) \(before.map(\.key))") },
                                       entry: { document, pair in sent.append("entry \(document) \(pair)") })
         do {
             return printed(try YAMLParser.parse(Array(text.utf8), streaming: streaming), [], sent)
@@ -32,7 +33,7 @@ import Testing
         var failure: YAMLError?
         let streaming = YAMLStreaming.recording(
             key: "certificates",
-            begin: { document, before in sent.append("begin \(document) \(before)") },
+            begin: { document, before in sent.append("begin \(document) \(before.map(\.key))") },
             assembly: { _, made in
                 problems += assembler?.problems ?? []
                 assembler = made
@@ -53,10 +54,17 @@ import Testing
             return printed(file, problems + (assembler?.problems ?? []), sent)
         } catch {
             if error.needsWholeRead { return "whole read" }
-            let first = failure.map { $0.location < error.location ? $0 : error } ?? error
-            return "error \(first) \(sent)"
+            return "error \(failure ?? error) \(sent)"
         }
     }
+
+    /// Anchors that each stand for ten times the one before: `*e` is 111,111 nodes.
+    static let laughs = "l0: &a [x, x, x, x, x, x, x, x, x, x]\n" + zip(["b", "c", "d", "e"], ["a", "b", "c", "d"]).map { name, inner in
+        "l\(name): &\(name) [" + Array(repeating: "*\(inner)", count: 10).joined(separator: ", ") + "]\n"
+    }.joined()
+    static let laughsInline = laughs.split(separator: "\n").map { $0.replacingOccurrences(of: "l", with: "k", options: .anchored) }.joined(separator: ", ")
+
+    static let fiveE = "[*e, *e, *e, *e, *e]"
 
     static let same: [String] = [
         // Anchors before the mapping, in an entry for a later one, redefined, merged, tagged.
@@ -105,6 +113,19 @@ import Testing
         "certificates:\n  deep: " + String(repeating: "[", count: 198) + String(repeating: "]", count: 198) + "\n",
         "certificates:\n  deep: " + String(repeating: "[", count: 199) + String(repeating: "]", count: 199) + "\n",
         "certificates:\n  deep: {a: " + String(repeating: "{b: ", count: 250) + "x" + String(repeating: "}", count: 251) + "\n",
+        // An error inside an entry, then a syntax error in the same entry; a merge key of the
+        // wrong kind in an entry, then a syntax error; one outside `certificates`, found later.
+        "certificates:\n  a: {x: *nope, y: [unclosed\n",
+        "certificates:\n  a: {x: {<<: 1}, y: [unclosed\n",
+        "certificates:\n  a: {<<: 1}\n  b: [unclosed\n",
+        "<<: 1\ncertificates:\n  a: *nope\n",
+        "<<: 1\ncertificates:\n  a: {b: 1}\n",
+        // Aliases counted once, in reading order, wherever they are: the parser's part and the
+        // entries together, across documents, anchors defined in an entry. (Each refused before
+        // an entry holding a large expansion is printed: printing one takes long.)
+        laughs + "x-before: \(fiveE)\ncertificates:\n  a: {k: 1}\n  c: \(fiveE)\n",
+        laughs + "x-use: \(fiveE)\ncertificates:\n  a: {k: 1}\n---\ncertificates:\n  a: {" + laughsInline + ", big: \(fiveE)}\n",
+        laughs + "certificates:\n  a: {k: 1}\n  b: [\(fiveE), \(fiveE)]\n",
         // Nothing streamed: an anchored mapping, a scalar, an empty document.
         "certificates: &c {a: 1}\nx: *c\n",
         "certificates: text\n",
@@ -116,6 +137,17 @@ import Testing
         let expected = Self.streamed(text)
         #expect(Self.recorded(text) == expected)
         #expect(expected.contains("entry") || expected.hasPrefix("error") || !text.contains("certificates:\n"))
+    }
+
+    /// The alias cases above are refused, where the parser alone refuses them.
+    @Test func aliasesAreCountedAcrossTheParserAndTheEntries() {
+        let refused = Self.same.filter { $0.contains("*e") }
+        #expect(refused.count == 3)
+        for text in refused {
+            #expect(Self.recorded(text).contains("a 'billion laughs' document?"))
+        }
+        // The same aliases within the budget are accepted.
+        #expect(!Self.recorded(Self.laughs + "certificates:\n  a: {k: 1}\n  b: [*d, *d]\n").hasPrefix("error"))
     }
 
     /// An anchor the assembler cannot know, or one only it knows: read the file whole.
