@@ -70,10 +70,6 @@ final class EntryDecoder: @unchecked Sendable {
             problems += assembler?.problems ?? []
             assembler = nil
         }
-
-        mutating func finish() {
-            finishDocument()
-        }
     }
 
     private let condition = NSCondition()
@@ -96,7 +92,7 @@ final class EntryDecoder: @unchecked Sendable {
             while let messages = next() {
                 for message in messages { decoding.handle(message) }
             }
-            decoding.finish()
+            decoding.finishDocument()
             done.signal()
         }
         thread.stackSize = 8 << 20
@@ -122,7 +118,7 @@ final class EntryDecoder: @unchecked Sendable {
     /// Waits until everything sent is decoded. Call once.
     func finish() {
         guard onThread else {
-            decoding.finish()
+            decoding.finishDocument()
             return
         }
         condition.lock()

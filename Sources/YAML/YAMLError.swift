@@ -12,12 +12,22 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// True when the parser stopped because the file must be read again without recording the
     /// streamed entries (see ``YAMLStreaming/recording(key:begin:assembly:entry:recorded:)``):
-    /// not a problem of the file.
-    public var needsWholeRead: Bool { message == Self.wholeReadMessage }
-
-    static let wholeReadMessage = "(read this file again as one tree)"
+    /// not a problem of the file. Set only by the parser, never by a message a file can cause.
+    public private(set) var needsWholeRead = false
 
     static func wholeReadNeeded(at location: SourceLocation) -> YAMLError {
-        YAMLError(wholeReadMessage, at: location)
+        var error = YAMLError("(read this file again as one tree)", at: location)
+        error.needsWholeRead = true
+        return error
+    }
+
+    /// The refusals that the parser makes both while it builds nodes and while it records
+    /// entries for another thread: one wording for both.
+    static func tooDeep(at location: SourceLocation) -> YAMLError {
+        YAMLError("nesting deeper than \(YAMLParser.maximumDepth) levels", at: location)
+    }
+
+    static func unknownAlias(_ anchor: String, at location: SourceLocation) -> YAMLError {
+        YAMLError("unknown alias '*\(anchor)'", at: location)
     }
 }

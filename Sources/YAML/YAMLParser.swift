@@ -260,7 +260,7 @@ private struct EventReader {
     /// Reads the node that starts with `event`; returns it with its expanded size in nodes.
     mutating func readNode(_ event: Event, depth: Int) throws(YAMLError) -> (node: YAMLNode, size: Int) {
         if depth > YAMLParser.maximumDepth {
-            throw YAMLError("nesting deeper than \(YAMLParser.maximumDepth) levels", at: event.location)
+            throw YAMLError.tooDeep(at: event.location)
         }
         let result: (node: YAMLNode, size: Int)
         switch event.kind {
@@ -293,7 +293,7 @@ private struct EventReader {
         // assembler knows it.
         if recordedAnchorSizes[anchor] != nil { throw YAMLError.wholeReadNeeded(at: location) }
         guard let target = anchors[anchor] else {
-            throw YAMLError("unknown alias '*\(anchor)'", at: location)
+            throw YAMLError.unknownAlias(anchor, at: location)
         }
         if countsAliases { try countAlias(target.size, at: location) }
         return (target.node, target.size)
@@ -455,13 +455,13 @@ private struct EventReader {
             break
         }
         if depth + open.count > YAMLParser.maximumDepth {
-            throw YAMLError("nesting deeper than \(YAMLParser.maximumDepth) levels", at: event.location)
+            throw YAMLError.tooDeep(at: event.location)
         }
         switch event.kind {
         case .alias(let anchor):
             // The latest definition: in a value recorded before, or else the parser's own.
             guard let size = recordedAnchorSizes[anchor] ?? anchors[anchor]?.size else {
-                throw YAMLError("unknown alias '*\(anchor)'", at: event.location)
+                throw YAMLError.unknownAlias(anchor, at: event.location)
             }
             try countAlias(size, at: event.location)
             return (nil, size)
