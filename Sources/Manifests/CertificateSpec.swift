@@ -35,93 +35,127 @@ final class CSRSummaryBox: Sendable, CustomStringConvertible {
 /// One certificate as the manifests declare it, after `defaults` are applied and every value is
 /// validated. Field names follow the API's; optional fields are nil when the manifest leaves them
 /// out, so that a request carries exactly what was written.
+///
+/// A value, with its fields held by reference and copied when one is changed while shared, as an
+/// array's are: an array of specs then holds a pointer per certificate. Inline, each slot held
+/// some 250 bytes, copying a spec retained each of its references, and putting the files' arrays
+/// together held two arrays of 100,000 at once (25 MB each on lean manifests).
 @dynamicMemberLookup
 public struct CertificateSpec: Sendable {
-    /// The certificate's identity in state.
-    public var name: String
-    /// The manifest file (as the loader was given its path) and where the name was written.
-    public var file: String
-    public var location: SourceLocation
+    /// A spec's fields. The spec holds them by reference and copies them when it is changed while
+    /// shared (see ``subscript(dynamicMember:)``). Read and write them as the spec's own
+    /// (`spec.commonName`).
+    public struct Fields: Sendable {
+        /// The certificate's identity in state.
+        public var name: String
+        /// The manifest file (as the loader was given its path) and where the name was written.
+        public var file: String
+        public var location: SourceLocation
 
-    public var product: Product
-    public var commonName: String
-    public var dnsNames: [String]?
-    /// The PEM text of the CSR, from `csr` or read from `csr_file`. Empty for a `csr_file` when the
-    /// loader was asked not to hold CSR text (`plan`): ``ManifestSet/resolveCSR(_:)`` reads it
-    /// again for the certificates whose request needs it.
-    public var csr: String
-    /// `csr_file` as written, when the CSR came from a file.
-    public var csrFile: String?
-    /// The SHA-256 of the CSR's bytes as read (the file, or the inline text), once the loader has
-    /// read them.
-    public var csrBytesDigest: CSRBytesDigest?
+        public var product: Product
+        public var commonName: String
+        public var dnsNames: [String]?
+        /// The PEM text of the CSR, from `csr` or read from `csr_file`. Empty for a `csr_file` when the
+        /// loader was asked not to hold CSR text (`plan`): ``ManifestSet/resolveCSR(_:)`` reads it
+        /// again for the certificates whose request needs it.
+        public var csr: String
+        /// `csr_file` as written, when the CSR came from a file.
+        public var csrFile: String?
+        /// The SHA-256 of the CSR's bytes as read (the file, or the inline text), once the loader has
+        /// read them.
+        public var csrBytesDigest: CSRBytesDigest?
+        /// ``CertificateSpec/vouchedSpecDigest`` as the record holds it: 32 bytes, where its text
+        /// took 112 on the heap.
+        var vouched: RecordDigest?
+        /// Where `csr` or `csr_file` is written, for CSR diagnostics.
+        public var csrLocation: SourceLocation?
+        public var organizationUnits: [String]?
+        public var serverPlatformID: Int?
+        /// The order settings, held by reference (see ``OrderSettings``); the spec reads and writes
+        /// them one by one (`spec.comments`).
+        var sharedSettings: SharedOrderSettings
+        /// certform only: renew or reissue when the certificate expires within this many days.
+        public var renewBeforeDays: Int
+        /// certform only: the name this certificate had before; its state record is adopted.
+        public var movedFrom: String?
+        /// ``CertificateSpec/csrSummary`` behind a reference: a plan whose CSRs the state vouched
+        /// for holds none.
+        var summary: CSRSummaryBox?
+        /// While loading: false when the entry had an error. Its CSR is still checked, so that every
+        /// problem is reported, but it does not reach the ``ManifestSet``, whose specs are all valid.
+        /// (A flag here rather than beside each spec lets the set take over the loaded array.)
+        var isValid = true
+    }
+
+    /// Changed only while this spec is its sole holder (see ``subscript(dynamicMember:)``), so
+    /// sharing it between threads is as safe as sharing an array.
+    @usableFromInline
+    final class Storage: @unchecked Sendable, CustomStringConvertible {
+        @usableFromInline var fields: Fields
+
+        @usableFromInline init(_ fields: Fields) {
+            self.fields = fields
+        }
+
+        /// The fields themselves, so that a spec prints with them.
+        @usableFromInline var description: String { String(describing: fields) }
+    }
+
+    @usableFromInline var storage: Storage
+
+    // Inlinable, so that a caller's key path is a field access rather than a key path walked at
+    // run time, as for ``StateRecord``.
+    @inlinable
+    public subscript<Value>(dynamicMember key: WritableKeyPath<Fields, Value>) -> Value {
+        get { storage.fields[keyPath: key] }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            yield &storage.fields[keyPath: key]
+        }
+    }
+
     /// Set instead of ``csrSummary`` when a state record vouched for the CSR (see ``CSRDigest``):
     /// the spec digest recorded with it, which is this spec's digest.
     public var vouchedSpecDigest: String? {
-        get { vouched?.text }
-        set { vouched = newValue.map(RecordDigest.init) }
+        get { storage.fields.vouched?.text }
+        set { self.vouched = newValue.map(RecordDigest.init) }
     }
-    /// ``vouchedSpecDigest`` as the record holds it: 32 bytes, where its text took 112 on the heap.
-    var vouched: RecordDigest?
-    /// Where `csr` or `csr_file` is written, for CSR diagnostics.
-    public var csrLocation: SourceLocation?
-    public var organizationUnits: [String]?
-    public var serverPlatformID: Int?
-    /// The order settings, held by reference (see ``OrderSettings``); the properties below read
-    /// and write them one by one.
-    var sharedSettings: SharedOrderSettings
-    /// certform only: renew or reissue when the certificate expires within this many days.
-    public var renewBeforeDays: Int
-    /// certform only: the name this certificate had before; its state record is adopted.
-    public var movedFrom: String?
     /// Filled in when CSR checks ran.
     public var csrSummary: CSRSummary? {
-        get { summary?.value }
-        set { summary = newValue.map(CSRSummaryBox.init) }
+        get { storage.fields.summary?.value }
+        set { self.summary = newValue.map(CSRSummaryBox.init) }
     }
-    /// Behind a reference: a plan whose CSRs the state vouched for holds none, and inline each
-    /// spec held 40 bytes for it.
-    private var summary: CSRSummaryBox?
-    /// While loading: false when the entry had an error. Its CSR is still checked, so that every
-    /// problem is reported, but it does not reach the ``ManifestSet``, whose specs are all valid.
-    /// (A flag here rather than beside each spec lets the set take over the loaded array.)
-    var isValid = true
 
     public init(
         name: String, file: String = "<memory>", location: SourceLocation = SourceLocation(line: 1, column: 1),
         product: Product, commonName: String, dnsNames: [String]? = nil, csr: String,
         dcvMethod: DCVMethod, validityYears: Int? = 1, renewBeforeDays: Int = 30
     ) {
-        self.name = name
-        self.file = file
-        self.location = location
-        self.product = product
-        self.commonName = commonName
-        self.dnsNames = dnsNames
-        self.csr = csr
-        self.sharedSettings = SharedOrderSettings(OrderSettings(dcvMethod: dcvMethod, validityYears: validityYears))
-        self.renewBeforeDays = renewBeforeDays
+        storage = Storage(Fields(
+            name: name, file: file, location: location, product: product, commonName: commonName, dnsNames: dnsNames,
+            csr: csr, sharedSettings: SharedOrderSettings(OrderSettings(dcvMethod: dcvMethod, validityYears: validityYears)),
+            renewBeforeDays: renewBeforeDays))
     }
 
     /// The order settings; setting them gives this spec a copy of its own.
     public var settings: OrderSettings {
-        get { sharedSettings.value }
-        set { sharedSettings = SharedOrderSettings(newValue) }
+        get { storage.fields.sharedSettings.value }
+        set { self.sharedSettings = SharedOrderSettings(newValue) }
     }
 
     /// The same for every spec that holds the same copy of its settings (specs the loader read
     /// with equal settings, and copies of them): what depends on the settings alone can be
     /// worked out once per identity.
-    public var settingsIdentity: ObjectIdentifier { ObjectIdentifier(sharedSettings) }
+    public var settingsIdentity: ObjectIdentifier { ObjectIdentifier(storage.fields.sharedSettings) }
 
     /// Whether the CSR must be read again (``ManifestSet/resolveCSR(_:)``) before a request can
     /// carry it: its text was not held, or it was vouched for rather than verified.
     public var needsCSRResolution: Bool {
-        (csrFile != nil && csr.isEmpty) || (vouched != nil && summary == nil)
+        (storage.fields.csrFile != nil && storage.fields.csr.isEmpty) || (storage.fields.vouched != nil && storage.fields.summary == nil)
     }
 
     /// The common name and the DNS names, in manifest order.
-    public var allNames: [String] { [commonName] + (dnsNames ?? []) }
+    public var allNames: [String] { [storage.fields.commonName] + (storage.fields.dnsNames ?? []) }
 
     /// The default `renew_before_days`.
     public static let defaultRenewBeforeDays = 30
@@ -131,7 +165,7 @@ public struct CertificateSpec: Sendable {
 /// the shared copy, and written to a copy of this spec's own.
 extension CertificateSpec {
     public subscript<Value>(dynamicMember key: WritableKeyPath<OrderSettings, Value>) -> Value {
-        get { sharedSettings.value[keyPath: key] }
+        get { storage.fields.sharedSettings.value[keyPath: key] }
         set { settings[keyPath: key] = newValue }
     }
 }

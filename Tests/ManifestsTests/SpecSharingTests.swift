@@ -1,0 +1,94 @@
+import CertCentralAPI
+import Digests
+@testable import Manifests
+import Testing
+import YAML
+
+/// A spec holds its fields by reference and copies them when changed while shared: a copy must
+/// behave as a value, whichever field is changed and whichever of the two holders changes it.
+@Suite struct SpecSharingTests {
+    static func spec() -> CertificateSpec {
+        var spec = CertificateSpec(name: "web", file: "manifests/a.yaml", location: SourceLocation(line: 3, column: 3),
+                                   product: .sslDVGeoTrust, commonName: "web.example.com", dnsNames: ["www.example.com"],
+                                   csr: "PEM", dcvMethod: .dnsTXTToken, validityYears: 1, renewBeforeDays: 30)
+        spec.csrFile = "csr/web.csr"
+        spec.csrLocation = SourceLocation(line: 5, column: 5)
+        spec.organizationUnits = ["Ops"]
+        spec.serverPlatformID = 45
+        spec.movedFrom = "old-web"
+        spec.comments = "shared"
+        return spec
+    }
+
+    /// One change to every field a spec has, each applied to one copy.
+    static let changes: [(String, @Sendable (inout CertificateSpec) -> Void)] = [
+        ("name", { $0.name = "other" }),
+        ("file", { $0.file = "manifests/b.yaml" }),
+        ("location", { $0.location = SourceLocation(line: 9, column: 1) }),
+        ("product", { $0.product = .sslDVRapidSSL }),
+        ("commonName", { $0.commonName = "other.example.com" }),
+        ("dnsNames", { $0.dnsNames?.append("api.example.com") }),
+        ("csr", { $0.csr = "" }),
+        ("csrFile", { $0.csrFile = nil }),
+        ("csrBytesDigest", { $0.csrBytesDigest = CSRBytesDigest(of: Array("other".utf8)) }),
+        ("vouchedSpecDigest", { $0.vouchedSpecDigest = "sha256:" + String(repeating: "ab", count: 32) }),
+        ("csrLocation", { $0.csrLocation = nil }),
+        ("organizationUnits", { $0.organizationUnits = nil }),
+        ("serverPlatformID", { $0.serverPlatformID = 2 }),
+        ("settings", { $0.comments = "own" }),
+        ("renewBeforeDays", { $0.renewBeforeDays = 45 }),
+        ("movedFrom", { $0.movedFrom = nil }),
+        ("csrSummary", { $0.csrSummary = CSRSummary(publicKeySHA256: "00", names: ["web.example.com"], keyDescription: "RSA 2048") }),
+        ("isValid", { $0.isValid = false }),
+    ]
+
+    /// Everything a spec says, as text: two specs print alike only when every field is alike.
+    static func text(_ spec: CertificateSpec) -> String {
+        "\(spec.name) \(spec.file) \(spec.location) \(spec.product) \(spec.commonName) \(String(describing: spec.dnsNames)) "
+            + "\(spec.csr) \(String(describing: spec.csrFile)) \(String(describing: spec.csrBytesDigest)) "
+            + "\(String(describing: spec.vouchedSpecDigest)) \(String(describing: spec.csrLocation)) "
+            + "\(String(describing: spec.organizationUnits)) \(String(describing: spec.serverPlatformID)) "
+            + "\(String(describing: spec.comments)) \(spec.renewBeforeDays) \(String(describing: spec.movedFrom)) "
+            + "\(String(describing: spec.csrSummary)) \(spec.isValid)"
+    }
+
+    @Test(arguments: changes.indices)
+    func changingACopyLeavesTheOriginal(_ index: Int) {
+        let (field, change) = Self.changes[index]
+        let original = Self.spec()
+        let before = Self.text(original)
+        var copy = original
+        change(&copy)
+        #expect(Self.text(original) == before, "changing \(field) of a copy changed the original")
+        #expect(Self.text(copy) != before, "the change to \(field) did not take")
+    }
+
+    @Test(arguments: changes.indices)
+    func changingTheOriginalLeavesACopy(_ index: Int) {
+        let (field, change) = Self.changes[index]
+        var original = Self.spec()
+        let copy = original
+        let before = Self.text(copy)
+        change(&original)
+        #expect(Self.text(copy) == before, "changing \(field) of the original changed its copy")
+        #expect(Self.text(original) != before, "the change to \(field) did not take")
+    }
+
+    /// Specs in an array are changed in place, one by one, as the loader fills in CSR outcomes;
+    /// a copy of the array taken before keeps every spec as it was.
+    @Test func anArrayCopyKeepsItsSpecs() {
+        var specs = (0..<100).map { index -> CertificateSpec in
+            var spec = Self.spec()
+            spec.name = "web-\(index)"
+            return spec
+        }
+        let kept = specs
+        for index in specs.indices where index % 2 == 0 {
+            specs[index].isValid = false
+            specs[index].renewBeforeDays = index
+        }
+        #expect(kept.allSatisfy { $0.isValid && $0.renewBeforeDays == 30 })
+        #expect(specs.indices.allSatisfy { specs[$0].isValid == ($0 % 2 == 1) })
+        #expect(specs.indices.filter { $0 % 2 == 0 }.allSatisfy { specs[$0].renewBeforeDays == $0 })
+    }
+}
