@@ -8,9 +8,12 @@ import Testing
 /// order must be those of the long way: every record whose name is in no manifest and that no
 /// rename adopts.
 @Suite struct PlannerOrphanTests {
-    /// Orphans worked out the long way, with no shortcut: the names of records in no spec and not
-    /// adopted by a spec's `moved_from` (a spec without a record of its own adopts its old name's).
-    static func expectedOrphans(_ specs: [CertificateSpec], _ records: [String: StateRecord]) -> [String] {
+    /// What the plan says beyond the certificates, worked out the long way, with no shortcut: the
+    /// records in no spec and not adopted by a spec's `moved_from` (a spec without a record of its
+    /// own adopts its old name's) are orphans, or blocked when an intent names them; an intent
+    /// for a name with neither a spec nor a record is blocked too.
+    static func expectedExtras(_ specs: [CertificateSpec], _ records: [String: StateRecord],
+                               intents: Set<String>) -> (orphans: [String], blocked: [String]) {
         let names = Set(specs.map(\.name))
         var adopted: Set<String> = []
         for spec in specs {
@@ -18,14 +21,25 @@ import Testing
                 adopted.insert(old)
             }
         }
-        return records.keys.filter { !names.contains($0) && !adopted.contains($0) }.sorted()
+        let unfound = records.keys.filter { !names.contains($0) && !adopted.contains($0) }
+        let blocked = unfound.filter(intents.contains) + intents.filter { !names.contains($0) && records[$0] == nil }
+        return (unfound.filter { !intents.contains($0) }.sorted(), blocked.sorted())
     }
 
-    static func check(_ specs: [CertificateSpec], _ records: [String: StateRecord], _ label: String) {
-        let plan = Fixture.plan(specs, Fixture.state(records))
+    static func intent(_ name: String) -> Intent {
+        Intent(id: "i-\(name)", name: name, action: .create, createdAt: "2026-11-30T10:00:00Z",
+               requestDigest: "sha256:x", commonName: "\(name).example.com", product: .sslDVGeoTrust)
+    }
+
+    static func check(_ specs: [CertificateSpec], _ records: [String: StateRecord], intents: Set<String> = [], _ label: String) {
+        let plan = Fixture.plan(specs, Fixture.state(records, intents: intents.sorted().map(Self.intent)))
+        let expected = Self.expectedExtras(specs, records, intents: intents)
+        let names = Set(specs.map(\.name))
         let orphans = plan.changes.filter { $0.action == .orphan }.map(\.name)
-        #expect(orphans == Self.expectedOrphans(specs, records), "\(label)")
-        #expect(plan.changes.count == specs.count + orphans.count, "\(label)")
+        let blocked = plan.changes.filter { $0.action == .blocked && !names.contains($0.name) }.map(\.name)
+        #expect(orphans == expected.orphans, "\(label)")
+        #expect(blocked == expected.blocked, "\(label): blocked names in no manifest")
+        #expect(plan.changes.count == specs.count + orphans.count + blocked.count, "\(label)")
         #expect(plan.changes.map(\.name) == plan.changes.map(\.name).sorted(), "\(label): changes are in name order")
     }
 
@@ -56,7 +70,7 @@ import Testing
     }
 
     /// Random small repositories: names from a small alphabet so that renames, adoptions, new
-    /// certificates and orphans all meet.
+    /// certificates, orphans and intents all meet; now and then a name written twice.
     @Test func randomRepositoriesMatchTheLongWay() {
         var generator = Steps(state: 17)
         let names = ["a", "b", "c", "d", "e", "f"]
@@ -67,12 +81,16 @@ import Testing
                 if Int.random(in: 0..<4, using: &generator) == 0 { spec.movedFrom = names.randomElement(using: &generator) }
                 specs.append(spec)
             }
+            if Int.random(in: 0..<8, using: &generator) == 0, let twice = specs.randomElement(using: &generator) { specs.append(twice) }
             if Bool.random(using: &generator) { specs.shuffle(using: &generator) }
             var records: [String: StateRecord] = [:]
             for name in names where Bool.random(using: &generator) {
                 records[name] = Fixture.record(for: Fixture.spec(name, commonName: "\(name)-\(round).example.com"))
             }
-            Self.check(specs, records, "round \(round): specs \(specs.map { "\($0.name)<-\($0.movedFrom ?? "")" }), records \(records.keys.sorted())")
+            // An intent now and then, on any name: a certificate's, a record's, or neither's.
+            let intents = Set(names.filter { _ in Int.random(in: 0..<6, using: &generator) == 0 })
+            Self.check(specs, records, intents: intents,
+                       "round \(round): specs \(specs.map { "\($0.name)<-\($0.movedFrom ?? "")" }), records \(records.keys.sorted()), intents \(intents.sorted())")
         }
     }
 }
