@@ -22,8 +22,8 @@ extension StateRecord.Fields {
     /// A record's fields as its plain members are read, in order (a field written twice keeps
     /// its last value, as in the long way).
     private struct PlainRecord {
-        var orderID: Int?, product: Product?, commonName: String?, status: OrderStatus?
-        var dnsNames: [String] = []
+        var orderID: Int?, product: Product?, commonName: UnsafeBufferPointer<UInt8>?, status: OrderStatus?
+        var dnsNames: [UnsafeBufferPointer<UInt8>] = []
         var certificateID: Int?, dcvMethod: DCVMethod?
         var spec: RecordDigest?, settings: RecordDigest?, csr: RecordDigest?
         var ordered: RecordText?, thumbprint: RecordText?, serial: RecordText?
@@ -35,7 +35,8 @@ extension StateRecord.Fields {
         /// The fields, once every required one was read.
         var fields: StateRecord.Fields? {
             guard let orderID, let product, let commonName, let status else { return nil }
-            var fields = StateRecord.Fields(orderID: orderID, product: product, commonName: commonName, dnsNames: dnsNames, status: status)
+            var fields = StateRecord.Fields(orderID: orderID, product: product,
+                                            names: RecordNames(commonName: commonName, dnsNames: dnsNames), status: status)
             fields.certificateID = certificateID
             fields.dcvMethod = dcvMethod
             (fields.spec, fields.settings, fields.csr) = (spec, settings, csr)
@@ -59,11 +60,11 @@ extension StateRecord.Fields {
                 product = known
             case .commonName?:
                 guard case .string(let bytes) = value else { return false }
-                commonName = string(bytes)
+                commonName = bytes
             case .dnsNames?:
                 switch value {
                 case .null: dnsNames = []
-                case .strings(let items): dnsNames = items.map(string)
+                case .strings(let items): dnsNames = items
                 default: return false
                 }
             case .specDigest?: return Self.optional(value, { RecordDigest(utf8: $0) }, into: &spec)

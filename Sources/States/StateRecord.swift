@@ -15,8 +15,16 @@ public struct StateRecord: Sendable, Hashable {
         public var orderID: Int
         public var certificateID: Int?
         public var product: Product
-        public var commonName: String
-        public var dnsNames: [String]
+        public var commonName: String {
+            get { names.commonName }
+            set { names.commonName = newValue }
+        }
+        public var dnsNames: [String] {
+            get { names.dnsNames }
+            set { names.dnsNames = newValue }
+        }
+        /// Both held in one block of bytes (``RecordNames``); read and written as the strings above.
+        var names: RecordNames
         /// Digest of what decides the certificate's content; nil in records written by import or by hand.
         public var specDigest: String? {
             get { spec?.text }
@@ -136,10 +144,13 @@ public struct StateRecord: Sendable, Hashable {
         }
 
         public init(orderID: Int, product: Product, commonName: String, dnsNames: [String], status: OrderStatus) {
+            self.init(orderID: orderID, product: product, names: RecordNames(commonName: commonName, dnsNames: dnsNames), status: status)
+        }
+
+        init(orderID: Int, product: Product, names: RecordNames, status: OrderStatus) {
             self.orderID = orderID
             self.product = product
-            self.commonName = commonName
-            self.dnsNames = dnsNames
+            self.names = names
             self.status = status
         }
     }
@@ -241,15 +252,15 @@ extension StateRecord.Fields {
             throw StateFormatError("\(path).product '\(productText)' is not one of the DV products (\(Product.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self.product = product
-        commonName = try field("common_name", \.stringValue, required: true, expected: "a string")!
-        let names = try field("dns_names", \.arrayValue, required: false, expected: "an array") ?? []
+        let commonName = try field("common_name", \.stringValue, required: true, expected: "a string")!
+        let items = try field("dns_names", \.arrayValue, required: false, expected: "an array") ?? []
         var dnsNames: [String] = []
-        dnsNames.reserveCapacity(names.count)
-        for name in names {
+        dnsNames.reserveCapacity(items.count)
+        for name in items {
             guard let text = name.stringValue else { throw StateFormatError("\(path).dns_names must hold strings") }
             dnsNames.append(text)
         }
-        self.dnsNames = dnsNames
+        names = RecordNames(commonName: commonName, dnsNames: dnsNames)
         spec = try field("spec_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)
         settings = try field("settings_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)
         csr = try field("csr_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)

@@ -1,0 +1,110 @@
+import Foundation
+@testable import States
+import Testing
+
+/// A record's names are held as one block of bytes (``RecordNames``): they must read back exactly
+/// as stored, however long or unusual, and compare and hash as the strings they are.
+@Suite struct RecordNamesTests {
+    static let long127 = String(repeating: "a", count: 127)
+    static let long128 = String(repeating: "b", count: 128)
+    static let long20000 = String(repeating: "c", count: 20_000)
+
+    /// Common name and DNS names that try every length boundary of the length prefix (one byte up
+    /// to 127, two up to 16,383, three past it), empty names, no DNS names and non-ASCII text.
+    static let cases: [(String, [String])] = [
+        ("www.example.com", []),
+        ("www.example.com", ["api.example.com", "www.example.com", "*.example.com"]),
+        ("", []),
+        ("", [""]),
+        ("a", ["", "b", ""]),
+        (long127, [long128, long20000, long127]),
+        (long20000, ["x"]),
+        ("bücher.example", ["漢字.example", "e\u{301}.example", "\u{0}.nul"]),
+        ("www.example.com", (0..<300).map { "host-\($0).example.com" }),
+    ]
+
+    @Test(arguments: cases.indices)
+    func namesReadBackAsStored(index: Int) {
+        let (commonName, dnsNames) = Self.cases[index]
+        let names = RecordNames(commonName: commonName, dnsNames: dnsNames)
+        #expect(names.commonName == commonName)
+        #expect(names.dnsNames == dnsNames)
+        // Byte for byte, not only equal as strings.
+        #expect(Array(names.commonName.utf8) == Array(commonName.utf8))
+        #expect(names.dnsNames.map { Array($0.utf8) } == dnsNames.map { Array($0.utf8) })
+
+        // The same names from a state file's bytes are the same value.
+        let fromBytes = Self.fromBytes(Array(commonName.utf8), dnsNames.map { Array($0.utf8) })
+        #expect(fromBytes == names && fromBytes.hashValue == names.hashValue)
+        #expect(fromBytes.commonName == commonName && fromBytes.dnsNames == dnsNames)
+    }
+
+    @Test(arguments: cases.indices)
+    func changingOneNameKeepsTheOthers(index: Int) {
+        let (commonName, dnsNames) = Self.cases[index]
+        var names = RecordNames(commonName: commonName, dnsNames: dnsNames)
+        names.commonName = "renamed.example.com"
+        #expect(names.commonName == "renamed.example.com" && names.dnsNames == dnsNames)
+        names.dnsNames.append(Self.long128)
+        #expect(names.commonName == "renamed.example.com" && names.dnsNames == dnsNames + [Self.long128])
+        names.dnsNames = []
+        #expect(names.commonName == "renamed.example.com" && names.dnsNames.isEmpty)
+    }
+
+    @Test func equalityAndHashingAreThoseOfTheStrings() {
+        // Precomposed and decomposed é are equal strings with different bytes.
+        let precomposed = RecordNames(commonName: "caf\u{E9}.example", dnsNames: ["caf\u{E9}.example"])
+        let decomposed = RecordNames(commonName: "cafe\u{301}.example", dnsNames: ["cafe\u{301}.example"])
+        #expect(precomposed == decomposed)
+        #expect(precomposed.hashValue == decomposed.hashValue)
+        // Names that differ, or differ only in where one name ends, are not equal.
+        let pairs: [((String, [String]), (String, [String]))] = [
+            (("a.example", ["b.example"]), ("a.example", ["c.example"])),
+            (("a.example", ["b.example"]), ("b.example", ["a.example"])),
+            (("a", ["bc"]), ("ab", ["c"])),
+            (("a", ["b", "c"]), ("a", ["bc"])),
+            (("a", []), ("a", [""])),
+            (("a", ["b"]), ("a", ["b", "b"])),
+        ]
+        for ((commonName1, dnsNames1), (commonName2, dnsNames2)) in pairs {
+            let first = RecordNames(commonName: commonName1, dnsNames: dnsNames1)
+            let second = RecordNames(commonName: commonName2, dnsNames: dnsNames2)
+            #expect(first != second, "\(commonName1) \(dnsNames1) vs \(commonName2) \(dnsNames2)")
+        }
+    }
+
+    @Test func malformedBytesReadAsTheRepairedStringsEveryTime() {
+        // What a hand-written state file might hold: bytes that are not UTF-8.
+        let commonName: [UInt8] = Array("www.".utf8) + [0xFF, 0xC3] + Array(".example".utf8)
+        let dnsName: [UInt8] = [0xE6, 0xBC] + Array("x".utf8)
+        let names = Self.fromBytes(commonName, [dnsName])
+        let repaired = (String(decoding: commonName, as: UTF8.self), String(decoding: dnsName, as: UTF8.self))
+        #expect(names.commonName == repaired.0 && names.dnsNames == [repaired.1])
+        #expect(names.commonName == names.commonName && names.dnsNames == names.dnsNames)
+        #expect(names == RecordNames(commonName: repaired.0, dnsNames: [repaired.1]))
+    }
+
+    @Test func aRecordsNamesAreItsFields() {
+        var record = StateRecord(orderID: 1, product: .sslDVGeoTrust, commonName: "www.example.com",
+                                 dnsNames: ["api.example.com"], status: .issued)
+        let copy = record
+        record.dnsNames.append("static.example.com")
+        record.commonName = "web.example.com"
+        #expect(record.commonName == "web.example.com" && record.dnsNames == ["api.example.com", "static.example.com"])
+        #expect(copy.commonName == "www.example.com" && copy.dnsNames == ["api.example.com"])
+        #expect(record != copy)
+        record.commonName = "www.example.com"
+        record.dnsNames = ["api.example.com"]
+        #expect(record == copy && record.hashValue == copy.hashValue)
+    }
+
+    static func fromBytes(_ commonName: [UInt8], _ dnsNames: [[UInt8]]) -> RecordNames {
+        commonName.withUnsafeBufferPointer { commonName in
+            func withPointers(_ rest: ArraySlice<[UInt8]>, _ taken: [UnsafeBufferPointer<UInt8>]) -> RecordNames {
+                guard let first = rest.first else { return RecordNames(commonName: commonName, dnsNames: taken) }
+                return first.withUnsafeBufferPointer { withPointers(rest.dropFirst(), taken + [$0]) }
+            }
+            return withPointers(dnsNames[...], [])
+        }
+    }
+}
