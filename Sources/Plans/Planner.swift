@@ -276,11 +276,12 @@ public struct Planner: Sendable {
         if productChanged {
             changes.append("product changed from \(record.product) to \(spec.product); a product change needs a new order")
         }
-        if record.commonName != spec.commonName {
+        if !record.hasCommonName(spec.commonName) {
             changes.append("common_name changed from '\(record.commonName)' to '\(spec.commonName)'")
         }
-        // The same list in the same order (the usual case) is the same set, without building one.
-        let sameList = record.dnsNames == (spec.dnsNames ?? [])
+        // The same list in the same order (the usual case) is the same set, without building one
+        // (or decoding the record's names).
+        let sameList = record.hasDNSNames(spec.dnsNames ?? [])
         let before = sameList ? [] : Set(record.dnsNames), after = sameList ? [] : Set(spec.dnsNames ?? [])
         if before != after {
             let added = after.subtracting(before).sorted().map { "+\($0)" }

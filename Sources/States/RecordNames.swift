@@ -3,8 +3,9 @@
 /// first. As a string and an array of strings, a record's names took a heap block per name and
 /// one for the list — about 340 bytes for a common name and three DNS names of 30 characters,
 /// 40 MB of a plan's peak at 100,000 records — where one block of about 150 bytes holds them
-/// here. A plan reads a record's names only for the few records it changes or finds orphaned;
-/// they are decoded then, each read making its strings anew.
+/// here. A plan compares every record's names with its certificate's as bytes
+/// (``commonNameIs(_:)``, ``dnsNamesAre(_:)``), and decodes them only for the few records it
+/// changes or finds orphaned, each read making its strings anew.
 ///
 /// Reads back exactly what was stored: the names are kept as the strings' UTF-8, or as the bytes
 /// read from the state file, which decode to the same strings (malformed bytes are repaired the
@@ -81,6 +82,35 @@ struct RecordNames: Sendable, Hashable, CustomStringConvertible {
             return names
         }
         set { self = RecordNames(commonName: commonName, dnsNames: newValue) }
+    }
+
+    /// Whether the common name is `name`, as strings compare, without making a string of it
+    /// when its bytes are `name`'s (a plan asks this of every record it finds).
+    func commonNameIs(_ name: String) -> Bool {
+        var same = false
+        forEachName { bytes in
+            same = Self.bytes(bytes, equal: name)
+            return false
+        }
+        return same || commonName == name
+    }
+
+    /// Whether the DNS names are `names`, in order, as strings compare, without making strings of
+    /// them when their bytes are those of `names`.
+    func dnsNamesAre(_ names: [String]) -> Bool {
+        var position = -1  // the common name comes first
+        var same = true
+        forEachName { bytes in
+            defer { position += 1 }
+            guard position >= 0 else { return true }
+            same = position < names.count && Self.bytes(bytes, equal: names[position])
+            return same
+        }
+        return (same && position == names.count) || dnsNames == names
+    }
+
+    private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, equal name: String) -> Bool {
+        name.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? name.utf8.elementsEqual(bytes)
     }
 
     static func == (lhs: RecordNames, rhs: RecordNames) -> Bool {

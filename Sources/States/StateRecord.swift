@@ -197,6 +197,13 @@ public struct StateRecord: Sendable, Hashable {
     }
 
 
+    /// Whether the record's common name is `name`, as strings compare (without making a string of
+    /// it when the bytes are the same: a plan asks this of every record it finds).
+    package func hasCommonName(_ name: String) -> Bool { storage.fields.names.commonNameIs(name) }
+
+    /// Whether the record's DNS names are `names`, in order, as strings compare.
+    package func hasDNSNames(_ names: [String]) -> Bool { storage.fields.names.dnsNamesAre(names) }
+
     /// The extra field that names an order renewed outside certform as another order whose names
     /// or product differ: the plan blocks the name until a person decides.
     public static let renewedElsewhereKey = "renewed_elsewhere_by_order_id"

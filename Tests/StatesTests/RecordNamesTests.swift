@@ -51,6 +51,36 @@ import Testing
         #expect(names.commonName == "renamed.example.com" && names.dnsNames.isEmpty)
     }
 
+    /// What a plan asks of every record: the answers of comparing strings, with or without the
+    /// bytes being the same.
+    @Test(arguments: cases.indices)
+    func namesCompareWithStringsAsStringsDo(index: Int) {
+        let (commonName, dnsNames) = Self.cases[index]
+        for names in [RecordNames(commonName: commonName, dnsNames: dnsNames),
+                      Self.fromBytes(Array(commonName.utf8), dnsNames.map { Array($0.utf8) })] {
+            #expect(names.commonNameIs(commonName))
+            #expect(names.dnsNamesAre(dnsNames))
+            #expect(!names.commonNameIs(commonName + "x") && !names.commonNameIs("x" + commonName))
+            #expect(!names.dnsNamesAre(dnsNames + [""]) && !names.dnsNamesAre(dnsNames + ["x"]))
+            #expect(!names.dnsNamesAre(["x"] + dnsNames))
+            if !dnsNames.isEmpty {
+                #expect(!names.dnsNamesAre(Array(dnsNames.dropLast())))
+                #expect(!names.dnsNamesAre(dnsNames.dropLast() + [dnsNames.last! + "x"]))
+                #expect(names.dnsNamesAre(dnsNames.reversed()) == (Array(dnsNames.reversed()) == dnsNames))
+            }
+        }
+        // Canonically equivalent text is the same name, as for strings.
+        let precomposed = RecordNames(commonName: "caf\u{E9}.example", dnsNames: ["a", "caf\u{E9}.example"])
+        #expect(precomposed.commonNameIs("cafe\u{301}.example"))
+        #expect(precomposed.dnsNamesAre(["a", "cafe\u{301}.example"]))
+        #expect(!precomposed.dnsNamesAre(["cafe\u{301}.example", "a"]))
+        // Bytes that are not UTF-8 are the name they decode to.
+        let malformed = Self.fromBytes([0x61, 0xFF], [[0x62, 0xC3]])
+        #expect(malformed.commonNameIs(String(decoding: [0x61, 0xFF], as: UTF8.self)))
+        #expect(malformed.dnsNamesAre([String(decoding: [0x62, 0xC3], as: UTF8.self)]))
+        #expect(!malformed.commonNameIs("a") && !malformed.dnsNamesAre(["b"]))
+    }
+
     @Test func equalityAndHashingAreThoseOfTheStrings() {
         // Precomposed and decomposed é are equal strings with different bytes.
         let precomposed = RecordNames(commonName: "caf\u{E9}.example", dnsNames: ["caf\u{E9}.example"])
