@@ -101,6 +101,18 @@ import Testing
         #expect(plain.fields == (try StateRecord.Fields(json: #require(json["web"]), path: "certificates.web")))
         #expect(plain.fields.dcvPublishedValue == "caf\u{FFFD}")
         #expect(Self.plain(Self.members(Self.written), name: #"w\u0065b"#) == nil)
+
+        // The names too, which the fast path keeps as the file's bytes (``RecordNames``).
+        var names = Array(("\"web\": {" + Self.members(Self.written.filter { !["common_name", "dns_names"].contains($0.key) })
+            + #", "common_name": "www?.example", "dns_names": ["a?.example", "b.example?"]}"#).utf8)
+        for index in names.indices where names[index] == UInt8(ascii: "?") { names[index] = 0xE9 }
+        let plainNames = try #require(names.withUnsafeBufferPointer { StateRecord.Fields.plain($0) })
+        let namesJSON = try JSONParser.parse(Array("{".utf8) + names + Array("}".utf8))
+        let longNames = try StateRecord.Fields(json: #require(namesJSON["web"]), path: "certificates.web")
+        #expect(plainNames.fields == longNames)
+        #expect(plainNames.fields.commonName == "www\u{FFFD}.example" && longNames.commonName == "www\u{FFFD}.example")
+        #expect(plainNames.fields.dnsNames == ["a\u{FFFD}.example", "b.example\u{FFFD}"])
+        #expect(plainNames.fields.dnsNames == longNames.dnsNames)
     }
 
     /// A state file read by the store, most records straight from their text, is the state the
