@@ -92,6 +92,25 @@ public enum CSRDigest {
             .withUnsafeBytes { recorded == RecordDigest(sha256: $0) }
     }
 
+    /// The same, for names as a certificate holds them: hashed as they are held when they are
+    /// ASCII and the DNS names in order (as manifests write them), without a string made.
+    static func matches(_ recorded: RecordDigest, _ bytes: CSRBytesDigest, product: Product, names: CertificateNames,
+                        specDigest: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard names.isASCIIInOrder else {
+            return matches(recorded, bytes, product: product, commonName: names.commonName, dnsNames: names.dnsNames, specDigest: specDigest)
+        }
+        return digest(bytes, product: product, specDigest: specDigest) { hasher in
+            var index = 0
+            names.forEachName { name in
+                if index > 1 { hasher.update(static: ",") }
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(name))
+                if index == 0 { hasher.update(static: "\ndns_names=") }
+                index += 1
+                return true
+            }
+        }.withUnsafeBytes { recorded == RecordDigest(sha256: $0) }
+    }
+
     static func matches(_ recorded: String, _ bytes: CSRBytesDigest, product: Product, commonName: String,
                         dnsNames: [String], specDigest: String) -> Bool {
         matches(RecordDigest(recorded), bytes, product: product, commonName: commonName, dnsNames: dnsNames, specDigest: specDigest)
@@ -104,6 +123,25 @@ public enum CSRDigest {
 
     static func digest(_ bytes: CSRBytesDigest, product: Product, commonName: String, dnsNames: [String],
                        specDigest: UnsafeBufferPointer<UInt8>) -> SHA256.Digest {
+        digest(bytes, product: product, specDigest: specDigest) { hasher in
+            func add(_ text: String) {
+                var text = text
+                text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            }
+            add(commonName)
+            add("\ndns_names=")
+            // Sorted; names are usually written, and recorded, in order already.
+            let sorted = dnsNames.count < 2 || dnsNames.indices.dropFirst().allSatisfy { dnsNames[$0 - 1] <= dnsNames[$0] }
+            for (index, name) in (sorted ? dnsNames : dnsNames.sorted()).enumerated() {
+                if index > 0 { add(",") }
+                add(name)
+            }
+        }
+    }
+
+    /// The digest, with `addNames` adding `COMMON_NAME\ndns_names=A,B`.
+    private static func digest(_ bytes: CSRBytesDigest, product: Product, specDigest: UnsafeBufferPointer<UInt8>,
+                               addNames: (inout SHA256) -> Void) -> SHA256.Digest {
         var hasher = SHA256()
         func add(_ text: String) {
             var text = text
@@ -114,14 +152,7 @@ public enum CSRDigest {
         add("\nproduct=")
         add(product.rawValue)
         add("\ncommon_name=")
-        add(commonName)
-        add("\ndns_names=")
-        // Sorted; names are usually written, and recorded, in order already.
-        let sorted = dnsNames.count < 2 || dnsNames.indices.dropFirst().allSatisfy { dnsNames[$0 - 1] <= dnsNames[$0] }
-        for (index, name) in (sorted ? dnsNames : dnsNames.sorted()).enumerated() {
-            if index > 0 { add(",") }
-            add(name)
-        }
+        addNames(&hasher)
         add("\nspec_digest=")
         hasher.update(bufferPointer: UnsafeRawBufferPointer(specDigest))
         add("\n")
@@ -166,11 +197,16 @@ public struct RecordedCSRs: Sendable {
         func vouched(by name: String) -> RecordDigest? {
             guard let record = lookup(name) else { return nil }
             let matches = record.specDigest.withUTF8 {
-                CSRDigest.matches(record.csrDigest, bytes, product: spec.product, commonName: spec.commonName,
-                                  dnsNames: spec.dnsNames ?? [], specDigest: $0)
+                CSRDigest.matches(record.csrDigest, bytes, product: spec.product, names: spec.names, specDigest: $0)
             }
             return matches ? record.specDigest : nil
         }
         return vouched(by: spec.name) ?? spec.movedFrom.flatMap(vouched(by:))
+    }
+}
+
+extension SHA256 {
+    mutating func update(static text: StaticString) {
+        update(bufferPointer: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }

@@ -53,8 +53,23 @@ public struct CertificateSpec: Sendable {
         public var location: SourceLocation
 
         public var product: Product
-        public var commonName: String
-        public var dnsNames: [String]?
+        public var commonName: String {
+            get { packedNames.commonName }
+            set { packedNames.commonName = newValue }
+        }
+        /// nil when the manifest leaves `dns_names` out.
+        public var dnsNames: [String]? {
+            get { listsDNSNames ? packedNames.dnsNames : nil }
+            set {
+                packedNames.dnsNames = newValue ?? []
+                listsDNSNames = newValue != nil
+            }
+        }
+        /// Both held in one block of bytes (``CertificateNames``, as a state record holds its own);
+        /// read and written as the strings above, each read making them anew.
+        var packedNames: CertificateNames
+        /// Whether the manifest writes `dns_names` (an empty list is written).
+        var listsDNSNames: Bool
         /// The PEM text of the CSR, from `csr` or read from `csr_file`. Empty for a `csr_file` when the
         /// loader was asked not to hold CSR text (`plan`): ``ManifestSet/resolveCSR(_:)`` reads it
         /// again for the certificates whose request needs it.
@@ -132,7 +147,8 @@ public struct CertificateSpec: Sendable {
         dcvMethod: DCVMethod, validityYears: Int? = 1, renewBeforeDays: Int = 30
     ) {
         storage = Storage(Fields(
-            name: name, file: file, location: location, product: product, commonName: commonName, dnsNames: dnsNames,
+            name: name, file: file, location: location, product: product,
+            packedNames: CertificateNames(commonName: commonName, dnsNames: dnsNames ?? []), listsDNSNames: dnsNames != nil,
             csr: csr, sharedSettings: SharedOrderSettings(OrderSettings(dcvMethod: dcvMethod, validityYears: validityYears)),
             renewBeforeDays: renewBeforeDays))
     }
@@ -155,7 +171,25 @@ public struct CertificateSpec: Sendable {
     }
 
     /// The common name and the DNS names, in manifest order.
-    public var allNames: [String] { [storage.fields.commonName] + (storage.fields.dnsNames ?? []) }
+    public var allNames: [String] {
+        var all: [String] = []
+        storage.fields.packedNames.forEachName { bytes in
+            all.append(String(decoding: bytes, as: UTF8.self))
+            return true
+        }
+        return all
+    }
+
+    /// The common name and the DNS names (an empty list when the manifest leaves `dns_names` out),
+    /// as held: compared as bytes with a state record's (`StateRecord.names`).
+    public var names: CertificateNames { storage.fields.packedNames }
+
+    /// Sets the common name and the DNS names at once (nil when the manifest leaves `dns_names`
+    /// out), packing them once.
+    mutating func setNames(commonName: String, dnsNames: [String]?) {
+        self.packedNames = CertificateNames(commonName: commonName, dnsNames: dnsNames ?? [])
+        self.listsDNSNames = dnsNames != nil
+    }
 
     /// The default `renew_before_days`.
     public static let defaultRenewBeforeDays = 30

@@ -4,8 +4,9 @@ import YAML
 extension DocumentReader {
     /// Reads dcv_emails into `settings`: which address validates which of the certificate's
     /// names (`names`).
-    func readDCVEmails(into settings: inout OrderSettings, names: [String], keys: EffectiveKeys, field: inout FieldReader) {
+    func readDCVEmails(into settings: inout OrderSettings, names allNames: @autoclosure () -> [String], keys: EffectiveKeys, field: inout FieldReader) {
         guard let value = keys[.dcvEmails] else { return }
+        let names = allNames()
         // `settings.dcvMethod` is email exactly when dcv_method is (a missing one stands in as dns-txt-token).
         if settings.dcvMethod != .email {
             field.problem("dcv_emails of \(field.owner) is only used with dcv_method 'email'", at: value.location)

@@ -44,6 +44,6 @@ extension DocumentReader {
                 names.append(dnsName)
             }
         }
-        spec.dnsNames = names
+        spec.setNames(commonName: commonName ?? "", dnsNames: names)
     }
 }

@@ -13,8 +13,18 @@ public struct Change: Sendable, Hashable {
     public var name: String
     public var action: Action
     public var product: Product
-    public var commonName: String
-    public var dnsNames: [String]
+    public var commonName: String {
+        get { names.commonName }
+        set { names.commonName = newValue }
+    }
+    public var dnsNames: [String] {
+        get { names.dnsNames }
+        set { names.dnsNames = newValue }
+    }
+    /// Both, as the certificate's spec holds them (``CertificateNames``): a plan's changes share
+    /// their specs' names rather than making strings of them, and the few that are shown decode
+    /// them.
+    public var names: CertificateNames
     /// The order in state this change concerns, when there is one.
     public var orderID: Int?
     /// The DCV method of the request, for the instructions printed after placing it (set on every change).
@@ -55,11 +65,16 @@ public struct Change: Sendable, Hashable {
 
     public init(name: String, action: Action, reasons: [String], notes: [String] = [], product: Product,
                 commonName: String, dnsNames: [String], orderID: Int? = nil) {
+        self.init(name: name, action: action, reasons: reasons, notes: notes, product: product,
+                  names: CertificateNames(commonName: commonName, dnsNames: dnsNames), orderID: orderID)
+    }
+
+    public init(name: String, action: Action, reasons: [String], notes: [String] = [], product: Product,
+                names: CertificateNames, orderID: Int? = nil) {
         self.name = name
         self.action = action
         self.product = product
-        self.commonName = commonName
-        self.dnsNames = dnsNames
+        self.names = names
         self.orderID = orderID
         if !reasons.isEmpty || !notes.isEmpty { box = Box(Details(reasons: reasons, notes: notes)) }
     }
@@ -81,16 +96,15 @@ public struct Change: Sendable, Hashable {
     }
 
     public static func == (lhs: Change, rhs: Change) -> Bool {
-        lhs.name == rhs.name && lhs.action == rhs.action && lhs.product == rhs.product && lhs.commonName == rhs.commonName
-            && lhs.dnsNames == rhs.dnsNames && lhs.orderID == rhs.orderID && lhs.dcvMethod == rhs.dcvMethod && (lhs.box === rhs.box || lhs.details == rhs.details)
+        lhs.name == rhs.name && lhs.action == rhs.action && lhs.product == rhs.product && lhs.names == rhs.names
+            && lhs.orderID == rhs.orderID && lhs.dcvMethod == rhs.dcvMethod && (lhs.box === rhs.box || lhs.details == rhs.details)
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(name)
         hasher.combine(action)
         hasher.combine(product)
-        hasher.combine(commonName)
-        hasher.combine(dnsNames)
+        hasher.combine(names)
         hasher.combine(orderID)
         hasher.combine(dcvMethod)
         hasher.combine(details)

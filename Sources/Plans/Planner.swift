@@ -183,7 +183,7 @@ public struct Planner: Sendable {
     func decide(spec: CertificateSpec, record: StateRecord?, asOf: CalendarDate,
                 activeByNames: [String: [String]], intents: [Intent]) -> Change {
         var change = Change(name: spec.name, action: .none, reasons: [], product: spec.product,
-                            commonName: spec.commonName, dnsNames: spec.dnsNames ?? [], orderID: record?.orderID)
+                            names: spec.names, orderID: record?.orderID)
         change.specDigest = SpecDigest.of(spec)
         // The settings digest is computed when a record has one to compare, or a request is made.
         change.dcvMethod = spec.dcvMethod
@@ -276,12 +276,14 @@ public struct Planner: Sendable {
         if productChanged {
             changes.append("product changed from \(record.product) to \(spec.product); a product change needs a new order")
         }
-        if !record.hasCommonName(spec.commonName) {
+        // The same bytes (the usual case) are the same names, without a string made.
+        let sameNames = record.names.hasSameBytes(as: spec.names)
+        if !sameNames && !record.hasCommonName(spec.commonName) {
             changes.append("common_name changed from '\(record.commonName)' to '\(spec.commonName)'")
         }
         // The same list in the same order (the usual case) is the same set, without building one
         // (or decoding the record's names).
-        let sameList = record.hasDNSNames(spec.dnsNames ?? [])
+        let sameList = sameNames || record.hasDNSNames(spec.dnsNames ?? [])
         let before = sameList ? [] : Set(record.dnsNames), after = sameList ? [] : Set(spec.dnsNames ?? [])
         if before != after {
             let added = after.subtracting(before).sorted().map { "+\($0)" }

@@ -36,7 +36,7 @@ extension StateRecord.Fields {
         var fields: StateRecord.Fields? {
             guard let orderID, let product, let commonName, let status else { return nil }
             var fields = StateRecord.Fields(orderID: orderID, product: product,
-                                            names: RecordNames(commonName: commonName, dnsNames: dnsNames), status: status)
+                                            names: CertificateNames(commonName: commonName, dnsNames: dnsNames), status: status)
             fields.certificateID = certificateID
             fields.dcvMethod = dcvMethod
             (fields.spec, fields.settings, fields.csr) = (spec, settings, csr)

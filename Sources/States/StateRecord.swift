@@ -23,8 +23,8 @@ public struct StateRecord: Sendable, Hashable {
             get { names.dnsNames }
             set { names.dnsNames = newValue }
         }
-        /// Both held in one block of bytes (``RecordNames``); read and written as the strings above.
-        var names: RecordNames
+        /// Both held in one block of bytes (``CertificateNames``); read and written as the strings above.
+        var names: CertificateNames
         /// Digest of what decides the certificate's content; nil in records written by import or by hand.
         public var specDigest: String? {
             get { spec?.text }
@@ -144,10 +144,10 @@ public struct StateRecord: Sendable, Hashable {
         }
 
         public init(orderID: Int, product: Product, commonName: String, dnsNames: [String], status: OrderStatus) {
-            self.init(orderID: orderID, product: product, names: RecordNames(commonName: commonName, dnsNames: dnsNames), status: status)
+            self.init(orderID: orderID, product: product, names: CertificateNames(commonName: commonName, dnsNames: dnsNames), status: status)
         }
 
-        init(orderID: Int, product: Product, names: RecordNames, status: OrderStatus) {
+        init(orderID: Int, product: Product, names: CertificateNames, status: OrderStatus) {
             self.orderID = orderID
             self.product = product
             self.names = names
@@ -196,6 +196,9 @@ public struct StateRecord: Sendable, Hashable {
         hasher.combine(storage.fields)
     }
 
+    /// The common name and the DNS names as held (``CertificateNames``): a plan compares them with
+    /// its certificate's as bytes.
+    public var names: CertificateNames { storage.fields.names }
 
     /// Whether the record's common name is `name`, as strings compare (without making a string of
     /// it when the bytes are the same: a plan asks this of every record it finds).
@@ -267,7 +270,7 @@ extension StateRecord.Fields {
             guard let text = name.stringValue else { throw StateFormatError("\(path).dns_names must hold strings") }
             dnsNames.append(text)
         }
-        names = RecordNames(commonName: commonName, dnsNames: dnsNames)
+        names = CertificateNames(commonName: commonName, dnsNames: dnsNames)
         spec = try field("spec_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)
         settings = try field("settings_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)
         csr = try field("csr_digest", \.stringValue, required: false, expected: "a string").map(RecordDigest.init)

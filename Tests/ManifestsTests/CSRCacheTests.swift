@@ -1,6 +1,8 @@
+import CertCentralAPI
 import CertformTestSupport
 import Crypto
 import Dates
+import Digests
 import Foundation
 @testable import Manifests
 import Testing
@@ -174,5 +176,35 @@ import Testing
         // The text it digests, as bench/generate.py writes it too.
         let text = "csr_blob=\(bytes.hex)\nproduct=ssl_dv_geotrust\ncommon_name=a.example\ndns_names=b.example,c.example\nspec_digest=s\n"
         #expect(base == "sha256:" + CSRInspector.hex(SHA256.hash(data: Array(text.utf8))))
+    }
+
+    /// A plan matches a certificate's recorded digest from its names as held (bytes, when they are
+    /// ASCII and in order): the answer must be that of the names as strings, in every case.
+    @Test(arguments: [
+        ("a.example", ["b.example", "c.example"]),
+        ("a.example", ["c.example", "b.example"]),
+        ("a.example", []),
+        ("a.example", ["b.example"]),
+        ("z.example", ["a-b.example", "a.example", "a.example.com"]),
+        ("caf\u{E9}.example", ["b.example"]),
+        ("a.example", ["cafe\u{301}.example", "b.example"]),
+    ])
+    func matchingFromHeldNamesIsMatchingFromStrings(commonName: String, dnsNames: [String]) {
+        let bytes = CSRBytesDigest(of: Array("csr".utf8))
+        let names = CertificateNames(commonName: commonName, dnsNames: dnsNames)
+        let recorded = RecordDigest(CSRDigest.of(bytes, product: .sslDVGeoTrust, commonName: commonName, dnsNames: dnsNames, specDigest: "s"))
+        var spec = "s", other = "t"
+        #expect(spec.withUTF8 { CSRDigest.matches(recorded, bytes, product: .sslDVGeoTrust, names: names, specDigest: $0) })
+        #expect(!other.withUTF8 { CSRDigest.matches(recorded, bytes, product: .sslDVGeoTrust, names: names, specDigest: $0) })
+        #expect(!spec.withUTF8 { CSRDigest.matches(recorded, bytes, product: .sslDVRapidSSL, names: names, specDigest: $0) })
+        // Other names: one more, one fewer, the common name swapped with a DNS name.
+        let others = [CertificateNames(commonName: commonName, dnsNames: dnsNames + ["zz.example"]),
+                      CertificateNames(commonName: commonName, dnsNames: Array(dnsNames.dropLast())),
+                      CertificateNames(commonName: dnsNames.first ?? "x.example", dnsNames: [commonName] + dnsNames.dropFirst())]
+        for names in others where names != CertificateNames(commonName: commonName, dnsNames: dnsNames) {
+            let expected = CSRDigest.matches(recorded, bytes, product: .sslDVGeoTrust, commonName: names.commonName, dnsNames: names.dnsNames, specDigest: "s")
+            #expect(spec.withUTF8 { CSRDigest.matches(recorded, bytes, product: .sslDVGeoTrust, names: names, specDigest: $0) } == expected)
+            #expect(!expected)
+        }
     }
 }

@@ -24,6 +24,24 @@ import YAML
         #expect(spec.comments == "2026-12-01")
     }
 
+    /// A spec's names as the loader packs them (``CertificateNames``): dns_names as written, in
+    /// order, `dns_names: []` apart from dns_names left out, and the same bytes a state record
+    /// holds for the same names (what a plan compares).
+    @Test(arguments: [
+        ("dns_names: [b.example.com, a.example.com]", ["b.example.com", "a.example.com"] as [String]?),
+        ("dns_names: []", [] as [String]?),
+        (nil, nil as [String]?),
+    ])
+    func namesAreReadAsWritten(line: String?, expected: [String]?) throws {
+        let fields = Kit.fields(replacing: "common_name", with: "common_name: www.example.com", adding: line.map { [$0] } ?? [])
+        let set = Kit.load(Kit.text(fields, csrNames: ["www.example.com"] + (expected ?? [])))
+        #expect(Kit.errors(set).isEmpty, "\(Kit.errors(set))")
+        let spec = try #require(set.certificates.first)
+        #expect(spec.commonName == "www.example.com" && spec.dnsNames == expected)
+        #expect(spec.allNames == ["www.example.com"] + (expected ?? []))
+        #expect(spec.names.hasSameBytes(as: CertificateNames(commonName: "www.example.com", dnsNames: expected ?? [])))
+    }
+
     @Test func defaultsApplyKeyByKeyAndMappingsAreReplacedWhole() throws {
         let csr = TestCSR.indented(Kit.csr(["a.example.com"]), by: 6)
         let text = """

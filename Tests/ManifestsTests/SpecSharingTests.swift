@@ -28,6 +28,8 @@ import YAML
         ("product", { $0.product = .sslDVRapidSSL }),
         ("commonName", { $0.commonName = "other.example.com" }),
         ("dnsNames", { $0.dnsNames?.append("api.example.com") }),
+        ("dnsNames left out", { $0.dnsNames = nil }),
+        ("dnsNames written empty", { $0.dnsNames = [] }),
         ("csr", { $0.csr = "" }),
         ("csrFile", { $0.csrFile = nil }),
         ("csrBytesDigest", { $0.csrBytesDigest = CSRBytesDigest(of: Array("other".utf8)) }),
@@ -90,5 +92,27 @@ import YAML
         #expect(kept.allSatisfy { $0.isValid && $0.renewBeforeDays == 30 })
         #expect(specs.indices.allSatisfy { specs[$0].isValid == ($0 % 2 == 1) })
         #expect(specs.indices.filter { $0 % 2 == 0 }.allSatisfy { specs[$0].renewBeforeDays == $0 })
+    }
+
+    /// A spec holds its names in one block of bytes (``CertificateNames``): each reads back as
+    /// written, `dns_names` left out stays apart from `dns_names: []`, and changing one name
+    /// keeps the others.
+    @Test func namesReadBackAsWrittenAndLeftOutIsNotEmpty() {
+        var spec = Self.spec()
+        #expect(spec.commonName == "web.example.com" && spec.dnsNames == ["www.example.com"])
+        #expect(spec.names == CertificateNames(commonName: "web.example.com", dnsNames: ["www.example.com"]))
+        spec.commonName = "other.example.com"
+        #expect(spec.commonName == "other.example.com" && spec.dnsNames == ["www.example.com"])
+        spec.dnsNames = nil
+        #expect(spec.commonName == "other.example.com" && spec.dnsNames == nil && spec.allNames == ["other.example.com"])
+        spec.dnsNames = []
+        #expect(spec.dnsNames == [] && spec.names == CertificateNames(commonName: "other.example.com", dnsNames: []))
+        spec.setNames(commonName: "a.example.com", dnsNames: ["c.example.com", "b.example.com"])
+        #expect(spec.commonName == "a.example.com" && spec.dnsNames == ["c.example.com", "b.example.com"])
+        #expect(spec.allNames == ["a.example.com", "c.example.com", "b.example.com"])
+        spec.setNames(commonName: "a.example.com", dnsNames: nil)
+        #expect(spec.dnsNames == nil)
+        let unlisted = CertificateSpec(name: "x", product: .sslDVGeoTrust, commonName: "x.example.com", csr: "", dcvMethod: .dnsTXTToken)
+        #expect(unlisted.dnsNames == nil && unlisted.allNames == ["x.example.com"])
     }
 }

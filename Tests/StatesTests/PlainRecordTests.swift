@@ -102,7 +102,7 @@ import Testing
         #expect(plain.fields.dcvPublishedValue == "caf\u{FFFD}")
         #expect(Self.plain(Self.members(Self.written), name: #"w\u0065b"#) == nil)
 
-        // The names too, which the fast path keeps as the file's bytes (``RecordNames``).
+        // The names too, which the fast path keeps as the file's bytes (``CertificateNames``).
         var names = Array(("\"web\": {" + Self.members(Self.written.filter { !["common_name", "dns_names"].contains($0.key) })
             + #", "common_name": "www?.example", "dns_names": ["a?.example", "b.example?"]}"#).utf8)
         for index in names.indices where names[index] == UInt8(ascii: "?") { names[index] = 0xE9 }

@@ -133,4 +133,18 @@ import Testing
         #expect(digest.text == text)
         #expect(digest != RecordDigest(text.uppercased()))
     }
+
+    @Test func aRecordsNamesAreItsFields() {
+        var record = StateRecord(orderID: 1, product: .sslDVGeoTrust, commonName: "www.example.com",
+                                 dnsNames: ["api.example.com"], status: .issued)
+        let copy = record
+        record.dnsNames.append("static.example.com")
+        record.commonName = "web.example.com"
+        #expect(record.commonName == "web.example.com" && record.dnsNames == ["api.example.com", "static.example.com"])
+        #expect(copy.commonName == "www.example.com" && copy.dnsNames == ["api.example.com"])
+        #expect(record != copy)
+        record.commonName = "www.example.com"
+        record.dnsNames = ["api.example.com"]
+        #expect(record == copy && record.hashValue == copy.hashValue)
+    }
 }

@@ -1,10 +1,10 @@
 import Foundation
-@testable import States
+import CertCentralAPI
 import Testing
 
-/// A record's names are held as one block of bytes (``RecordNames``): they must read back exactly
+/// A record's names are held as one block of bytes (``CertificateNames``): they must read back exactly
 /// as stored, however long or unusual, and compare and hash as the strings they are.
-@Suite struct RecordNamesTests {
+@Suite struct CertificateNamesTests {
     static let long127 = String(repeating: "a", count: 127)
     static let long128 = String(repeating: "b", count: 128)
     static let long20000 = String(repeating: "c", count: 20_000)
@@ -26,7 +26,7 @@ import Testing
     @Test(arguments: cases.indices)
     func namesReadBackAsStored(index: Int) {
         let (commonName, dnsNames) = Self.cases[index]
-        let names = RecordNames(commonName: commonName, dnsNames: dnsNames)
+        let names = CertificateNames(commonName: commonName, dnsNames: dnsNames)
         #expect(names.commonName == commonName)
         #expect(names.dnsNames == dnsNames)
         // Byte for byte, not only equal as strings.
@@ -42,7 +42,7 @@ import Testing
     @Test(arguments: cases.indices)
     func changingOneNameKeepsTheOthers(index: Int) {
         let (commonName, dnsNames) = Self.cases[index]
-        var names = RecordNames(commonName: commonName, dnsNames: dnsNames)
+        var names = CertificateNames(commonName: commonName, dnsNames: dnsNames)
         names.commonName = "renamed.example.com"
         #expect(names.commonName == "renamed.example.com" && names.dnsNames == dnsNames)
         names.dnsNames.append(Self.long128)
@@ -56,7 +56,7 @@ import Testing
     @Test(arguments: cases.indices)
     func namesCompareWithStringsAsStringsDo(index: Int) {
         let (commonName, dnsNames) = Self.cases[index]
-        for names in [RecordNames(commonName: commonName, dnsNames: dnsNames),
+        for names in [CertificateNames(commonName: commonName, dnsNames: dnsNames),
                       Self.fromBytes(Array(commonName.utf8), dnsNames.map { Array($0.utf8) })] {
             #expect(names.commonNameIs(commonName))
             #expect(names.dnsNamesAre(dnsNames))
@@ -70,7 +70,7 @@ import Testing
             }
         }
         // Canonically equivalent text is the same name, as for strings.
-        let precomposed = RecordNames(commonName: "caf\u{E9}.example", dnsNames: ["a", "caf\u{E9}.example"])
+        let precomposed = CertificateNames(commonName: "caf\u{E9}.example", dnsNames: ["a", "caf\u{E9}.example"])
         #expect(precomposed.commonNameIs("cafe\u{301}.example"))
         #expect(precomposed.dnsNamesAre(["a", "cafe\u{301}.example"]))
         #expect(!precomposed.dnsNamesAre(["cafe\u{301}.example", "a"]))
@@ -83,8 +83,8 @@ import Testing
 
     @Test func equalityAndHashingAreThoseOfTheStrings() {
         // Precomposed and decomposed é are equal strings with different bytes.
-        let precomposed = RecordNames(commonName: "caf\u{E9}.example", dnsNames: ["caf\u{E9}.example"])
-        let decomposed = RecordNames(commonName: "cafe\u{301}.example", dnsNames: ["cafe\u{301}.example"])
+        let precomposed = CertificateNames(commonName: "caf\u{E9}.example", dnsNames: ["caf\u{E9}.example"])
+        let decomposed = CertificateNames(commonName: "cafe\u{301}.example", dnsNames: ["cafe\u{301}.example"])
         #expect(precomposed == decomposed)
         #expect(precomposed.hashValue == decomposed.hashValue)
         // Names that differ, or differ only in where one name ends, are not equal.
@@ -97,8 +97,8 @@ import Testing
             (("a", ["b"]), ("a", ["b", "b"])),
         ]
         for ((commonName1, dnsNames1), (commonName2, dnsNames2)) in pairs {
-            let first = RecordNames(commonName: commonName1, dnsNames: dnsNames1)
-            let second = RecordNames(commonName: commonName2, dnsNames: dnsNames2)
+            let first = CertificateNames(commonName: commonName1, dnsNames: dnsNames1)
+            let second = CertificateNames(commonName: commonName2, dnsNames: dnsNames2)
             #expect(first != second, "\(commonName1) \(dnsNames1) vs \(commonName2) \(dnsNames2)")
         }
     }
@@ -111,27 +111,44 @@ import Testing
         let repaired = (String(decoding: commonName, as: UTF8.self), String(decoding: dnsName, as: UTF8.self))
         #expect(names.commonName == repaired.0 && names.dnsNames == [repaired.1])
         #expect(names.commonName == names.commonName && names.dnsNames == names.dnsNames)
-        #expect(names == RecordNames(commonName: repaired.0, dnsNames: [repaired.1]))
+        #expect(names == CertificateNames(commonName: repaired.0, dnsNames: [repaired.1]))
     }
 
-    @Test func aRecordsNamesAreItsFields() {
-        var record = StateRecord(orderID: 1, product: .sslDVGeoTrust, commonName: "www.example.com",
-                                 dnsNames: ["api.example.com"], status: .issued)
-        let copy = record
-        record.dnsNames.append("static.example.com")
-        record.commonName = "web.example.com"
-        #expect(record.commonName == "web.example.com" && record.dnsNames == ["api.example.com", "static.example.com"])
-        #expect(copy.commonName == "www.example.com" && copy.dnsNames == ["api.example.com"])
-        #expect(record != copy)
-        record.commonName = "www.example.com"
-        record.dnsNames = ["api.example.com"]
-        #expect(record == copy && record.hashValue == copy.hashValue)
+    @Test func sameBytesAreEqualNamesAndOtherBytesMayBeToo() {
+        let names = CertificateNames(commonName: "www.example.com", dnsNames: ["api.example.com"])
+        #expect(names.hasSameBytes(as: CertificateNames(commonName: "www.example.com", dnsNames: ["api.example.com"])))
+        #expect(!names.hasSameBytes(as: CertificateNames(commonName: "www.example.com", dnsNames: [])))
+        #expect(!names.hasSameBytes(as: CertificateNames(commonName: "www.example.co", dnsNames: ["mapi.example.com"])))
+        let precomposed = CertificateNames(commonName: "caf\u{E9}.example", dnsNames: [])
+        let decomposed = CertificateNames(commonName: "cafe\u{301}.example", dnsNames: [])
+        #expect(!precomposed.hasSameBytes(as: decomposed) && precomposed == decomposed)
     }
 
-    static func fromBytes(_ commonName: [UInt8], _ dnsNames: [[UInt8]]) -> RecordNames {
+    /// Names whose bytes may be hashed as held (``CertificateNames/isASCIIInOrder``): ASCII, and
+    /// DNS names in the order sorting their strings gives (the common name is not sorted).
+    @Test(arguments: [
+        ("z.example", ["a.example", "b.example"], true),
+        ("z.example", [], true),
+        ("z.example", ["a.example"], true),
+        ("z.example", ["a.example", "a.example"], true),
+        ("z.example", ["a.example", "a.example.com", "b"], true),
+        ("z.example", ["b.example", "a.example"], false),
+        ("z.example", ["a.example.com", "a.example"], false),
+        ("z.example", ["a-b.example", "a.example"], true),
+        ("z.example", ["a.example", "a-b.example"], false),
+        ("caf\u{E9}.example", [], false),
+        ("z.example", ["a.example", "caf\u{E9}.example"], false),
+    ])
+    func asciiInOrderIsWhatSortingTheStringsLeavesAlone(commonName: String, dnsNames: [String], expected: Bool) {
+        let names = CertificateNames(commonName: commonName, dnsNames: dnsNames)
+        #expect(names.isASCIIInOrder == expected)
+        if expected { #expect(dnsNames.sorted() == dnsNames) }
+    }
+
+    static func fromBytes(_ commonName: [UInt8], _ dnsNames: [[UInt8]]) -> CertificateNames {
         commonName.withUnsafeBufferPointer { commonName in
-            func withPointers(_ rest: ArraySlice<[UInt8]>, _ taken: [UnsafeBufferPointer<UInt8>]) -> RecordNames {
-                guard let first = rest.first else { return RecordNames(commonName: commonName, dnsNames: taken) }
+            func withPointers(_ rest: ArraySlice<[UInt8]>, _ taken: [UnsafeBufferPointer<UInt8>]) -> CertificateNames {
+                guard let first = rest.first else { return CertificateNames(commonName: commonName, dnsNames: taken) }
                 return first.withUnsafeBufferPointer { withPointers(rest.dropFirst(), taken + [$0]) }
             }
             return withPointers(dnsNames[...], [])

@@ -1,28 +1,29 @@
-/// A record's common name and DNS names, held as one run of UTF-8 bytes: each name's length (in
-/// seven-bit groups, low first, the last without the high bit), then its bytes, the common name
-/// first. As a string and an array of strings, a record's names took a heap block per name and
-/// one for the list — about 340 bytes for a common name and three DNS names of 30 characters,
-/// 40 MB of a plan's peak at 100,000 records — where one block of about 150 bytes holds them
-/// here. A plan compares every record's names with its certificate's as bytes
-/// (``commonNameIs(_:)``, ``dnsNamesAre(_:)``), and decodes them only for the few records it
-/// changes or finds orphaned, each read making its strings anew.
+/// A certificate's common name and DNS names, held as one run of UTF-8 bytes: each name's length
+/// (in seven-bit groups, low first, the last without the high bit), then its bytes, the common
+/// name first. As a string and an array of strings, a certificate's names took a heap block per
+/// name and one for the list — about 340 bytes for a common name and three DNS names of 30
+/// characters — where one block of about 150 bytes holds them here. Both a manifest's
+/// certificate (`CertificateSpec`) and a state record hold their names so: 100,000 of each held
+/// some 40 MB of names as strings at the height of a plan. A plan compares a certificate's names
+/// with its record's as bytes (``hasSameBytes(as:)``, ``commonNameIs(_:)``,
+/// ``dnsNamesAre(_:)``), and makes strings of them only where it needs text.
 ///
 /// Reads back exactly what was stored: the names are kept as the strings' UTF-8, or as the bytes
-/// read from the state file, which decode to the same strings (malformed bytes are repaired the
-/// same way on every read). Equality and hashing are those of the strings, so that two records
-/// are equal exactly when their names are.
-struct RecordNames: Sendable, Hashable, CustomStringConvertible {
+/// read from a file, which decode to the same strings (malformed bytes are repaired the same way
+/// on every read). Equality and hashing are those of the strings, so that two values are equal
+/// exactly when their names are.
+public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
     private var bytes: [UInt8]
 
-    init(commonName: String, dnsNames: [String]) {
+    public init(commonName: String, dnsNames: [String]) {
         bytes = []
         bytes.reserveCapacity(commonName.utf8.count + dnsNames.reduce(0) { $0 + $1.utf8.count } + dnsNames.count + 1)
         Self.append(commonName.utf8, to: &bytes)
         for name in dnsNames { Self.append(name.utf8, to: &bytes) }
     }
 
-    /// The names as read from a state file's text, without making strings of them.
-    init(commonName: UnsafeBufferPointer<UInt8>, dnsNames: [UnsafeBufferPointer<UInt8>]) {
+    /// The names as read from a file's bytes, without making strings of them.
+    public init(commonName: UnsafeBufferPointer<UInt8>, dnsNames: [UnsafeBufferPointer<UInt8>]) {
         bytes = []
         bytes.reserveCapacity(commonName.count + dnsNames.reduce(0) { $0 + $1.count } + dnsNames.count + 1)
         Self.append(commonName, to: &bytes)
@@ -40,7 +41,7 @@ struct RecordNames: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Calls `body` with each name's bytes in order, the common name first, until it returns false.
-    private func forEachName(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+    public func forEachName(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
         bytes.withUnsafeBufferPointer { buffer in
             var index = 0
             while index < buffer.count {
@@ -58,7 +59,7 @@ struct RecordNames: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    var commonName: String {
+    public var commonName: String {
         get {
             var name = ""
             forEachName { bytes in
@@ -67,10 +68,10 @@ struct RecordNames: Sendable, Hashable, CustomStringConvertible {
             }
             return name
         }
-        set { self = RecordNames(commonName: newValue, dnsNames: dnsNames) }
+        set { self = CertificateNames(commonName: newValue, dnsNames: dnsNames) }
     }
 
-    var dnsNames: [String] {
+    public var dnsNames: [String] {
         get {
             var names: [String] = []
             var isFirst = true
@@ -81,12 +82,12 @@ struct RecordNames: Sendable, Hashable, CustomStringConvertible {
             }
             return names
         }
-        set { self = RecordNames(commonName: commonName, dnsNames: newValue) }
+        set { self = CertificateNames(commonName: commonName, dnsNames: newValue) }
     }
 
     /// Whether the common name is `name`, as strings compare, without making a string of it
-    /// when its bytes are `name`'s (a plan asks this of every record it finds).
-    func commonNameIs(_ name: String) -> Bool {
+    /// when its bytes are `name`'s.
+    public func commonNameIs(_ name: String) -> Bool {
         var same = false
         forEachName { bytes in
             same = Self.bytes(bytes, equal: name)
@@ -97,7 +98,7 @@ struct RecordNames: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the DNS names are `names`, in order, as strings compare, without making strings of
     /// them when their bytes are those of `names`.
-    func dnsNamesAre(_ names: [String]) -> Bool {
+    public func dnsNamesAre(_ names: [String]) -> Bool {
         var position = -1  // the common name comes first
         var same = true
         forEachName { bytes in
@@ -113,15 +114,37 @@ struct RecordNames: Sendable, Hashable, CustomStringConvertible {
         name.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? name.utf8.elementsEqual(bytes)
     }
 
-    static func == (lhs: RecordNames, rhs: RecordNames) -> Bool {
+    /// Whether both hold the same bytes: then their names are equal, without a string made. (Names
+    /// may be equal with other bytes: canonically equivalent, or repaired alike; ``==`` says.)
+    public func hasSameBytes(as other: CertificateNames) -> Bool {
+        bytes == other.bytes
+    }
+
+    /// Whether every name is ASCII and the DNS names are in ascending order: then text made of
+    /// their bytes, in the order held, is the text made of the strings sorted (ASCII bytes order
+    /// as their strings do).
+    public var isASCIIInOrder: Bool {
+        var previous: UnsafeBufferPointer<UInt8>?
+        var plain = true, isFirst = true
+        forEachName { name in
+            plain = !name.contains { $0 >= 0x80 }
+            if plain, !isFirst, let previous { plain = !name.lexicographicallyPrecedes(previous) }
+            if !isFirst { previous = name }
+            isFirst = false
+            return plain
+        }
+        return plain
+    }
+
+    public static func == (lhs: CertificateNames, rhs: CertificateNames) -> Bool {
         lhs.bytes == rhs.bytes || (lhs.commonName == rhs.commonName && lhs.dnsNames == rhs.dnsNames)
     }
 
-    func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         hasher.combine(commonName)
         hasher.combine(dnsNames)
     }
 
     /// The names, so that a record prints with them rather than with their bytes.
-    var description: String { "RecordNames(commonName: \(String(reflecting: commonName)), dnsNames: \(dnsNames))" }
+    public var description: String { "CertificateNames(commonName: \(String(reflecting: commonName)), dnsNames: \(dnsNames))" }
 }
