@@ -149,14 +149,14 @@ public struct CertificateSpec: Sendable {
         storage = Storage(Fields(
             name: name, file: file, location: location, product: product,
             packedNames: CertificateNames(commonName: commonName, dnsNames: dnsNames ?? []), listsDNSNames: dnsNames != nil,
-            csr: csr, sharedSettings: SharedOrderSettings(OrderSettings(dcvMethod: dcvMethod, validityYears: validityYears)),
+            csr: csr, sharedSettings: .whole(OrderSettings(dcvMethod: dcvMethod, validityYears: validityYears)),
             renewBeforeDays: renewBeforeDays))
     }
 
     /// The order settings; setting them gives this spec a copy of its own.
     public var settings: OrderSettings {
         get { storage.fields.sharedSettings.value }
-        set { self.sharedSettings = SharedOrderSettings(newValue) }
+        set { self.sharedSettings = .whole(newValue) }
     }
 
     /// The same for every spec that holds the same copy of its settings (specs the loader read

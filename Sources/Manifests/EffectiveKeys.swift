@@ -65,7 +65,9 @@ struct EffectiveKeys {
 
     /// Where the value of each settings key is written (nil for a key not given), when all of them
     /// are written before `certificate` — in `defaults`, or behind an anchor (an alias's node
-    /// keeps its anchor's place); nil when one is written in the certificate's own entry.
+    /// keeps its anchor's place) — but for `comments` and `custom_fields`, which may be the
+    /// certificate's own (both ``ownPlace`` when one is); nil when another is written in the
+    /// certificate's entry.
     func settingsPlaces(before certificate: SourceLocation) -> [SourceLocation?]? {
         var places: [SourceLocation?] = []
         places.reserveCapacity(Self.settingsKeys.count)
@@ -74,9 +76,25 @@ struct EffectiveKeys {
                 places.append(nil)
                 continue
             }
-            if !(value.location < certificate) { return nil }
-            places.append(value.location)
+            if value.location < certificate {
+                places.append(value.location)
+            } else if key == .comments || key == .customFields {
+                places.append(Self.ownPlace)
+            } else {
+                return nil
+            }
+        }
+        // Both held over the same copy of the rest, whichever of them is the certificate's own.
+        if places[Self.commentsIndex] == Self.ownPlace || places[Self.customFieldsIndex] == Self.ownPlace {
+            (places[Self.commentsIndex], places[Self.customFieldsIndex]) = (Self.ownPlace, Self.ownPlace)
         }
         return places
     }
+
+    private static let commentsIndex = settingsKeys.firstIndex(of: .comments)!
+    private static let customFieldsIndex = settingsKeys.firstIndex(of: .customFields)!
+
+    /// The place of a `comments` or `custom_fields` written in the certificate's own entry: line 0,
+    /// which no place in a file has.
+    static let ownPlace = SourceLocation(line: 0, column: 0)
 }

@@ -101,6 +101,14 @@ import YAML
         #expect(inherited.settingsPlaces(before: SourceLocation(line: 9, column: 1)) != nil)
         // Before line 5 the inherited values are written, the own comment (line 6) is not.
         #expect(inherited.settingsPlaces(before: SourceLocation(line: 5, column: 1)) != nil)
+        // The own comment may be the certificate's own (it and custom_fields are then both
+        // marked so); any other setting of its own leaves no places.
+        let places = try #require(keys.settingsPlaces(before: SourceLocation(line: 5, column: 1)))
+        for key in [CertificateKey.comments, .customFields] {
+            #expect(places[EffectiveKeys.settingsKeys.firstIndex(of: key)!] == EffectiveKeys.ownPlace)
+        }
+        #expect(places.filter { $0 == EffectiveKeys.ownPlace }.count == 2)
+        _ = keys.set(try pairs("\n\n\n\n\n\nvalidity_years: 2\n")[0])
         #expect(keys.settingsPlaces(before: SourceLocation(line: 5, column: 1)) == nil)
     }
 

@@ -63,6 +63,20 @@ import YAML
             common_name: k.example.com
             csr_file: k.csr
             comments: *note-two
+          own-fields:
+            common_name: l.example.com
+            csr_file: l.csr
+            custom_fields: [{metadata_id: 12, value: "Invoice 1"}]
+          own-fields-and-comment:
+            common_name: m.example.com
+            csr_file: m.csr
+            comments: Team M
+            custom_fields: [{metadata_id: 12, value: "Invoice 2"}]
+          own-comment-and-validity:
+            common_name: n.example.com
+            csr_file: n.csr
+            comments: Team N
+            validity_years: 2
 
         """
 
@@ -130,6 +144,39 @@ import YAML
         #expect(one.technicalContact?.email == "ops@example.com")
     }
 
+    /// A certificate whose own settings are only `comments` and `custom_fields` holds those two
+    /// over a copy of the rest (``OwnNotesOrderSettings``), and reads them as whole settings.
+    @Test func ownCommentsAndCustomFieldsAreHeldOverTheRest() throws {
+        let specs = Self.specs()
+        let a = try #require(specs["a"])
+        let own = try #require(specs["own-comment"]), same = try #require(specs["same-comment"])
+        let fields = try #require(specs["own-fields"]), both = try #require(specs["own-fields-and-comment"])
+        // The first such certificate holds the whole copy, and one whose notes are the same
+        // shares it; the others hold their notes over it.
+        #expect(own.sharedSettings is WholeOrderSettings && same.sharedSettings === own.sharedSettings)
+        for spec in [fields, both] {
+            let notes = try #require(spec.sharedSettings as? OwnNotesOrderSettings, "\(spec.name)")
+            #expect(notes.base === own.sharedSettings)
+            #expect(spec.technicalContact == a.technicalContact && spec.validityYears == 1 && spec.dcvMethod == .dnsTXTToken)
+        }
+        #expect(same.comments == "Team C" && same.customFields == nil)
+        #expect(fields.comments == "Managed by certform" && fields.customFields == [CustomField(metadataID: 12, value: "Invoice 1")])
+        #expect(both.comments == "Team M" && both.customFields == [CustomField(metadataID: 12, value: "Invoice 2")])
+        var expected = a.settings
+        expected.comments = "Team M"
+        expected.customFields = [CustomField(metadataID: 12, value: "Invoice 2")]
+        #expect(both.settings == expected)
+        #expect(Set([own, same, fields, both].map(\.settingsIdentity)).count == 3)
+        // Another setting of its own: a whole copy.
+        let validity = try #require(specs["own-comment-and-validity"])
+        #expect(validity.sharedSettings is WholeOrderSettings && validity.validityYears == 2 && validity.comments == "Team N")
+        // Changed, a spec gets whole settings of its own, and the one it shared keeps its notes.
+        var changed = same
+        changed.comments = "changed"
+        #expect(changed.sharedSettings is WholeOrderSettings && changed.comments == "changed" && changed.technicalContact == a.technicalContact)
+        #expect(same.comments == "Team C" && own.comments == "Team C")
+    }
+
     /// The pool shares by places, but never hands out settings that differ from those asked for.
     @Test func thePoolNeverHandsOutOtherSettingsForTheSamePlaces() {
         var pool = OrderSettingsPool()
@@ -141,6 +188,14 @@ import YAML
         let a = pool.share(first, writtenAt: places), b = pool.share(second, writtenAt: places)
         #expect(a.value == first && b.value == second && a !== b)
         #expect(pool.share(first, writtenAt: nil) !== a, "a certificate's own settings are never pooled")
+        // Own notes over a copy whose other settings differ: never; a whole copy instead.
+        let own: [YAML.SourceLocation?] = [YAML.SourceLocation(line: 3, column: 5), EffectiveKeys.ownPlace]
+        let base = pool.share(first, writtenAt: own)
+        var other = second
+        other.validityYears = 3
+        let c = pool.share(other, writtenAt: own), d = pool.share(second, writtenAt: own)
+        #expect(c is WholeOrderSettings && c.value == other)
+        #expect((d as? OwnNotesOrderSettings)?.base === base && d.value == second)
     }
 
     /// The settings few certificates write read and write as the others do, and settings whose
