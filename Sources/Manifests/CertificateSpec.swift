@@ -46,13 +46,24 @@ public struct CertificateSpec: Sendable {
     /// shared (see ``subscript(dynamicMember:)``). Read and write them as the spec's own
     /// (`spec.commonName`).
     public struct Fields: Sendable {
+        // Laid out so that little is padding (Swift keeps declaration order): strings, places and
+        // references first, the one-byte fields in the bytes after the CSR's blob id, a CSR's
+        // location without an optional's byte, and what few certificates write behind one
+        // reference: 177 bytes, where they took 233.
+
         /// The certificate's identity in state.
         public var name: String
         /// The manifest file (as the loader was given its path) and where the name was written.
         public var file: String
         public var location: SourceLocation
-
-        public var product: Product
+        /// Where `csr` or `csr_file` is written, for CSR diagnostics.
+        public var csrLocation: SourceLocation? {
+            get { csrPlace.line == 0 ? nil : csrPlace }
+            set { csrPlace = newValue ?? Self.nowhere }
+        }
+        /// ``csrLocation``, line 0 for none (no place in a file has it).
+        private var csrPlace = Self.nowhere
+        private static let nowhere = SourceLocation(line: 0, column: 0)
         public var commonName: String {
             get { packedNames.commonName }
             set { packedNames.commonName = newValue }
@@ -68,8 +79,14 @@ public struct CertificateSpec: Sendable {
         /// Both held in one block of bytes (``CertificateNames``, as a state record holds its own);
         /// read and written as the strings above, each read making them anew.
         var packedNames: CertificateNames
-        /// Whether the manifest writes `dns_names` (an empty list is written).
-        var listsDNSNames: Bool
+        /// The order settings, held by reference (see ``OrderSettings``); the spec reads and writes
+        /// them one by one (`spec.comments`).
+        var sharedSettings: SharedOrderSettings
+        /// ``CertificateSpec/csrSummary`` behind a reference: a plan whose CSRs the state vouched
+        /// for holds none.
+        var summary: CSRSummaryBox?
+        /// What few certificates write, behind one reference: nil while none is set.
+        private(set) var rare: Rare?
         /// The PEM text of the CSR, from `csr` or read from `csr_file`. Empty for a `csr_file` when the
         /// loader was asked not to hold CSR text (`plan`): ``ManifestSet/resolveCSR(_:)`` reads it
         /// again for the certificates whose request needs it.
@@ -79,27 +96,81 @@ public struct CertificateSpec: Sendable {
         /// The SHA-256 of the CSR's bytes as read (the file, or the inline text), once the loader has
         /// read them.
         public var csrBytesDigest: CSRBytesDigest?
-        /// ``CertificateSpec/vouchedSpecDigest`` as the record holds it: 32 bytes, where its text
-        /// took 112 on the heap.
-        var vouched: RecordDigest?
-        /// Where `csr` or `csr_file` is written, for CSR diagnostics.
-        public var csrLocation: SourceLocation?
-        public var organizationUnits: [String]?
-        public var serverPlatformID: Int?
-        /// The order settings, held by reference (see ``OrderSettings``); the spec reads and writes
-        /// them one by one (`spec.comments`).
-        var sharedSettings: SharedOrderSettings
-        /// certform only: renew or reissue when the certificate expires within this many days.
-        public var renewBeforeDays: Int
-        /// certform only: the name this certificate had before; its state record is adopted.
-        public var movedFrom: String?
-        /// ``CertificateSpec/csrSummary`` behind a reference: a plan whose CSRs the state vouched
-        /// for holds none.
-        var summary: CSRSummaryBox?
+        public var product: Product
+        /// Whether the manifest writes `dns_names` (an empty list is written).
+        var listsDNSNames: Bool
         /// While loading: false when the entry had an error. Its CSR is still checked, so that every
         /// problem is reported, but it does not reach the ``ManifestSet``, whose specs are all valid.
         /// (A flag here rather than beside each spec lets the set take over the loaded array.)
         var isValid = true
+        /// certform only: renew or reissue when the certificate expires within this many days.
+        public var renewBeforeDays: Int {
+            get { Int(renewDays) }
+            set { renewDays = Int32(clamping: newValue) }
+        }
+        private var renewDays: Int32
+        /// ``CertificateSpec/vouchedSpecDigest`` as the record holds it: 32 bytes, where its text
+        /// took 112 on the heap.
+        var vouched: RecordDigest?
+        public var organizationUnits: [String]? {
+            get { rare?.organizationUnits }
+            set { rare = Rare(organizationUnits: newValue, serverPlatformID: serverPlatformID, movedFrom: movedFrom).orNil }
+        }
+        public var serverPlatformID: Int? {
+            get { rare?.serverPlatformID }
+            set { rare = Rare(organizationUnits: organizationUnits, serverPlatformID: newValue, movedFrom: movedFrom).orNil }
+        }
+        /// certform only: the name this certificate had before; its state record is adopted.
+        public var movedFrom: String? {
+            get { rare?.movedFrom }
+            set { rare = Rare(organizationUnits: organizationUnits, serverPlatformID: serverPlatformID, movedFrom: newValue).orNil }
+        }
+
+        /// Holds `last`'s rare fields when they are the same as these (certificates read one after
+        /// another usually write the same: a `server_platform` in `defaults`); else `last` becomes
+        /// these.
+        mutating func shareRare(with last: inout Rare?) {
+            guard let rare else { return }
+            if let last, last !== rare, last.holdsTheSame(as: rare) { self.rare = last } else { last = rare }
+        }
+
+        init(name: String, file: String, location: SourceLocation, product: Product, packedNames: CertificateNames,
+             listsDNSNames: Bool, csr: String, sharedSettings: SharedOrderSettings, renewBeforeDays: Int) {
+            self.name = name
+            self.file = file
+            self.location = location
+            self.packedNames = packedNames
+            self.sharedSettings = sharedSettings
+            self.csr = csr
+            self.product = product
+            self.listsDNSNames = listsDNSNames
+            self.renewDays = Int32(clamping: renewBeforeDays)
+        }
+    }
+
+    /// A spec's fields that few certificates write; never changed once made.
+    final class Rare: Sendable, CustomStringConvertible {
+        let organizationUnits: [String]?
+        let serverPlatformID: Int?
+        let movedFrom: String?
+
+        init(organizationUnits: [String]?, serverPlatformID: Int?, movedFrom: String?) {
+            self.organizationUnits = organizationUnits
+            self.serverPlatformID = serverPlatformID
+            self.movedFrom = movedFrom
+        }
+
+        func holdsTheSame(as other: Rare) -> Bool {
+            organizationUnits == other.organizationUnits && serverPlatformID == other.serverPlatformID && movedFrom == other.movedFrom
+        }
+
+        /// Itself, or nil when nothing is set.
+        var orNil: Rare? { organizationUnits == nil && serverPlatformID == nil && movedFrom == nil ? nil : self }
+
+        /// The fields themselves, so that a spec prints with them.
+        var description: String {
+            "Rare(organizationUnits: \(String(describing: organizationUnits)), serverPlatformID: \(String(describing: serverPlatformID)), movedFrom: \(String(describing: movedFrom)))"
+        }
     }
 
     /// Changed only while this spec is its sole holder (see ``subscript(dynamicMember:)``), so
@@ -183,6 +254,13 @@ public struct CertificateSpec: Sendable {
     /// The common name and the DNS names (an empty list when the manifest leaves `dns_names` out),
     /// as held: compared as bytes with a state record's (`StateRecord.names`).
     public var names: CertificateNames { storage.fields.packedNames }
+
+    /// Holds the rare fields of the spec read before when they are the same (see
+    /// ``Fields/shareRare(with:)``).
+    mutating func shareRare(with last: inout Rare?) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        storage.fields.shareRare(with: &last)
+    }
 
     /// Sets the common name and the DNS names at once (nil when the manifest leaves `dns_names`
     /// out), packing them once.

@@ -15,6 +15,9 @@ struct DocumentReader {
     var contacts: [SourceLocation: TechnicalContact] = [:]
     /// One copy of the order settings of the certificates that take them all from the same places.
     private var settingsPool = OrderSettingsPool()
+    /// The last certificate's rare fields (``CertificateSpec/Rare``): the next one that writes the
+    /// same (a `server_platform` in `defaults`) shares them.
+    private var lastRare: CertificateSpec.Rare?
     /// The keys of the `defaults` last applied: every certificate of a document has the same
     /// array (held here, so that its storage, which identifies it, stays its own).
     private var defaultsKeys: (pairs: [YAMLPair], keys: EffectiveKeys)?
@@ -226,6 +229,7 @@ struct DocumentReader {
         readCertformKeys(into: &spec, keys: effective, field: &field)
         readDCVEmails(into: &settings, names: spec.allNames, keys: effective, field: &field)
         spec.sharedSettings = settingsPool.share(settings, writtenAt: effective.settingsPlaces(before: nameLocation))
+        spec.shareRare(with: &lastRare)
 
         let failed = !field.problems.isEmpty || diagnostics.count > errorsBefore
             || product == nil || commonName == nil || dcvMethod == nil

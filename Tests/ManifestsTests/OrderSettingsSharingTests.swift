@@ -177,6 +177,34 @@ import YAML
         #expect(same.comments == "Team C" && own.comments == "Team C")
     }
 
+    /// The fields few certificates write are held behind one reference, shared by the
+    /// certificates read one after another that write the same (a `server_platform` in
+    /// `defaults`), and each keeps its own.
+    @Test func rareFieldsWrittenAlikeAreOneCopy() throws {
+        let text = """
+            apiVersion: certform/v1
+            defaults: {product: ssl_dv_geotrust, validity_years: 1, dcv_method: dns-txt-token, server_platform: {id: 45}}
+            certificates:
+              a: {common_name: a.example.com, csr_file: a.csr}
+              b: {common_name: b.example.com, csr_file: b.csr}
+              c: {common_name: c.example.com, csr_file: c.csr, moved_from: old-c}
+              d: {common_name: d.example.com, csr_file: d.csr, server_platform: {id: 2}}
+              e: {common_name: e.example.com, csr_file: e.csr}
+
+            """
+        let result = ManifestLoader.read(bytes: Array(text.utf8), file: "m.yaml", asOf: Kit.asOf)
+        let specs = Dictionary(uniqueKeysWithValues: result.certificates.map { ($0.name, $0) })
+        let a = try #require(specs["a"]), b = try #require(specs["b"]), c = try #require(specs["c"])
+        let d = try #require(specs["d"]), e = try #require(specs["e"])
+        #expect([a, b, c, e].allSatisfy { $0.serverPlatformID == 45 } && d.serverPlatformID == 2)
+        #expect(c.movedFrom == "old-c" && [a, b, d, e].allSatisfy { $0.movedFrom == nil })
+        #expect(a.storage.fields.rare === b.storage.fields.rare && a.storage.fields.rare != nil)
+        #expect(c.storage.fields.rare !== a.storage.fields.rare && d.storage.fields.rare !== a.storage.fields.rare)
+        var changed = b
+        changed.serverPlatformID = 7
+        #expect(changed.serverPlatformID == 7 && a.serverPlatformID == 45 && b.serverPlatformID == 45)
+    }
+
     /// The pool shares by places, but never hands out settings that differ from those asked for.
     @Test func thePoolNeverHandsOutOtherSettingsForTheSamePlaces() {
         var pool = OrderSettingsPool()
