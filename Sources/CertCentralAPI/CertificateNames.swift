@@ -41,6 +41,7 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Calls `body` with each name's bytes in order, the common name first, until it returns false.
+    /// The buffers stay valid until `forEachName` returns (one buffer holds every name).
     public func forEachName(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
         bytes.withUnsafeBufferPointer { buffer in
             var index = 0
@@ -145,6 +146,7 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(dnsNames)
     }
 
-    /// The names, so that a record prints with them rather than with their bytes.
+    /// The names, so that a certificate, a record or a change prints with them rather than with
+    /// their bytes.
     public var description: String { "CertificateNames(commonName: \(String(reflecting: commonName)), dnsNames: \(dnsNames))" }
 }

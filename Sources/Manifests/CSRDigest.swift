@@ -78,7 +78,8 @@ public enum CSRDigest {
     }
 
     /// Whether `recorded` is ``of(_:product:commonName:dnsNames:specDigest:)`` for these, without
-    /// building its text (a plan asks once per certificate).
+    /// building its text (a plan asks for the certificates whose names are not ASCII in order; the
+    /// others are matched from their bytes, ``matches(_:_:product:names:specDigest:)``).
     static func matches(_ recorded: RecordDigest, _ bytes: CSRBytesDigest, product: Product, commonName: String,
                         dnsNames: [String], specDigest: String) -> Bool {
         var specDigest = specDigest

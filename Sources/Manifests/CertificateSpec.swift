@@ -241,7 +241,7 @@ public struct CertificateSpec: Sendable {
         (storage.fields.csrFile != nil && storage.fields.csr.isEmpty) || (storage.fields.vouched != nil && storage.fields.summary == nil)
     }
 
-    /// The common name and the DNS names, in manifest order.
+    /// The common name and the DNS names, in manifest order; made anew on each read.
     public var allNames: [String] {
         var all: [String] = []
         storage.fields.packedNames.forEachName { bytes in
@@ -260,13 +260,6 @@ public struct CertificateSpec: Sendable {
     mutating func shareRare(with last: inout Rare?) {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
         storage.fields.shareRare(with: &last)
-    }
-
-    /// Sets the common name and the DNS names at once (nil when the manifest leaves `dns_names`
-    /// out), packing them once.
-    mutating func setNames(commonName: String, dnsNames: [String]?) {
-        self.packedNames = CertificateNames(commonName: commonName, dnsNames: dnsNames ?? [])
-        self.listsDNSNames = dnsNames != nil
     }
 
     /// The default `renew_before_days`.

@@ -2,10 +2,10 @@ import CertCentralAPI
 import YAML
 
 extension DocumentReader {
-    /// Checks common_name and reads dns_names into `spec`: DNS rules, the product's wildcard rule,
-    /// and no name listed twice.
-    func readNames(into spec: inout CertificateSpec, product: Product?, commonName: String?, dnsNameNodes: [YAMLNode]?,
-                   keys: EffectiveKeys, field: inout FieldReader) {
+    /// Checks common_name and reads dns_names (nil when left out): DNS rules, the product's
+    /// wildcard rule, and no name listed twice.
+    func readNames(product: Product?, commonName: String?, dnsNameNodes: [YAMLNode]?,
+                   keys: EffectiveKeys, field: inout FieldReader) -> [String]? {
         let wildcardAllowed = product?.isWildcard ?? true
         if let commonName, let cnNode = keys[.commonName] {
             if let problem = DomainName.problem(with: commonName) {
@@ -16,7 +16,7 @@ extension DocumentReader {
                 field.problem("product '\(product.rawValue)' needs a wildcard common_name such as '*.\(commonName)'", at: cnNode.location)
             }
         }
-        guard let dnsNameNodes else { return }
+        guard let dnsNameNodes else { return nil }
         var names: [String] = []
         names.reserveCapacity(dnsNameNodes.count)
         // Where each name was first written: a scan while the list is short (most are), a
@@ -44,6 +44,6 @@ extension DocumentReader {
                 names.append(dnsName)
             }
         }
-        spec.setNames(commonName: commonName ?? "", dnsNames: names)
+        return names
     }
 }

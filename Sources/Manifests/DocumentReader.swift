@@ -208,15 +208,15 @@ struct DocumentReader {
         let dnsNameNodes = effective[.dnsNames].flatMap { field.list($0, key: "dns_names") }
         let dcvMethod: DCVMethod? = effective[.dcvMethod].flatMap { field.choice($0, key: "dcv_method", of: DCVMethod.self) }
 
-        var spec = CertificateSpec(
-            name: name, file: file, location: nameLocation,
-            product: product ?? .sslDVGeoTrust, commonName: commonName ?? "", csr: "",
-            dcvMethod: dcvMethod ?? .dnsTXTToken, validityYears: nil)
         if product == nil && effective[.product] == nil { field.missing("product", at: nameLocation, hint: "one of \(Product.allCases.map(\.rawValue).joined(separator: ", "))") }
         if commonName == nil && effective[.commonName] == nil { field.missing("common_name", at: nameLocation, hint: "the DNS name to secure") }
         if dcvMethod == nil && effective[.dcvMethod] == nil { field.missing("dcv_method", at: nameLocation, hint: "one of \(DCVMethod.allCases.map(\.rawValue).joined(separator: ", "))") }
 
-        readNames(into: &spec, product: product, commonName: commonName, dnsNameNodes: dnsNameNodes, keys: effective, field: &field)
+        let dnsNames = readNames(product: product, commonName: commonName, dnsNameNodes: dnsNameNodes, keys: effective, field: &field)
+        var spec = CertificateSpec(
+            name: name, file: file, location: nameLocation,
+            product: product ?? .sslDVGeoTrust, commonName: commonName ?? "", dnsNames: dnsNames, csr: "",
+            dcvMethod: dcvMethod ?? .dnsTXTToken, validityYears: nil)
         if dcvMethod == .httpToken, spec.allNames.contains(where: DomainName.isWildcard) {
             field.problem("dcv_method 'http-token' cannot validate a wildcard name; use dns-txt-token, dns-cname-token or email", at: effective[.dcvMethod]?.location ?? nameLocation)
         }

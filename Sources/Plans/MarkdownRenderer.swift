@@ -55,7 +55,8 @@ public struct MarkdownRenderer: Sendable {
 
     func row(_ change: Change) -> String {
         let action = change.isPaid ? "**\(change.action.rawValue)** (paid)" : change.action.rawValue
-        let names = ([change.commonName] + change.dnsNames.filter { $0 != change.commonName }).map { Escape.markdown($0) }.joined(separator: "<br>")
+        let commonName = change.commonName
+        let names = ([commonName] + change.dnsNames.filter { $0 != commonName }).map { Escape.markdown($0) }.joined(separator: "<br>")
         let order = change.orderID.map { "\($0)" } ?? "—"
         return "| \(TextRenderer.symbol(change.action)) | \(Self.code(change.name)) | \(action) | \(change.product.rawValue) | \(names) | \(order) |\n"
     }

@@ -146,8 +146,7 @@ public struct Planner: Sendable {
         for (name, record) in state.certificates where !specNames.contains(name) && !adoptedOld.contains(name) {
             var change = Change(name: name, action: .orphan,
                                 reasons: ["order \(record.orderID) is in state but in no manifest; nothing will be done"],
-                                product: record.product, commonName: record.commonName, dnsNames: record.dnsNames,
-                                orderID: record.orderID)
+                                product: record.product, names: record.names, orderID: record.orderID)
             if let intents = intentsByName[name], !intents.isEmpty {
                 change.action = .blocked
                 change.reasons = intents.map(intentReason)

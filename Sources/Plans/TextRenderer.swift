@@ -52,8 +52,9 @@ public struct TextRenderer: Sendable {
 
     /// `example.com +2 names`.
     static func names(_ change: Change) -> String {
-        let extra = change.dnsNames.filter { $0 != change.commonName }.count
-        let commonName = Escape.terminal(change.commonName, limit: 253)
+        let written = change.commonName
+        let extra = change.dnsNames.filter { $0 != written }.count
+        let commonName = Escape.terminal(written, limit: 253)
         return extra == 0 ? commonName : "\(commonName) +\(extra) name\(extra == 1 ? "" : "s")"
     }
 

@@ -201,7 +201,8 @@ public struct StateRecord: Sendable, Hashable {
     public var names: CertificateNames { storage.fields.names }
 
     /// Whether the record's common name is `name`, as strings compare (without making a string of
-    /// it when the bytes are the same: a plan asks this of every record it finds).
+    /// it when the bytes are the same; a plan asks this when a record's names and its
+    /// certificate's are not the same bytes).
     package func hasCommonName(_ name: String) -> Bool { storage.fields.names.commonNameIs(name) }
 
     /// Whether the record's DNS names are `names`, in order, as strings compare.

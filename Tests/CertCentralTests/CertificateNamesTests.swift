@@ -2,7 +2,7 @@ import Foundation
 import CertCentralAPI
 import Testing
 
-/// A record's names are held as one block of bytes (``CertificateNames``): they must read back exactly
+/// A certificate's names are held as one block of bytes (``CertificateNames``): they must read back exactly
 /// as stored, however long or unusual, and compare and hash as the strings they are.
 @Suite struct CertificateNamesTests {
     static let long127 = String(repeating: "a", count: 127)

@@ -68,6 +68,19 @@ import Testing
         #expect(set.digest == uncached.digest)
     }
 
+    /// Vouched for from the names as held (their bytes, two DNS names in order) and as strings
+    /// (written out of order): the same record vouches for both, and for neither once a name differs.
+    @Test(arguments: ["[a.example.com, www.example.com]", "[www.example.com, a.example.com]"])
+    func aRecordVouchesForTwoDNSNamesInEitherOrder(written: String) throws {
+        let csr = Kit.csr(["example.com", "a.example.com", "www.example.com"])
+        let recorded = Self.record(for: csr, dnsNames: ["a.example.com", "www.example.com"])
+        let set = Repository(csr: csr, dnsNames: written).load(recorded: RecordedCSRs { _ in recorded })
+        #expect(!set.hasErrors)
+        #expect(try #require(set.certificates.first).vouchedSpecDigest == Self.specDigest)
+        let other = Repository(csr: csr, dnsNames: "[a.example.com]").load(recorded: RecordedCSRs { _ in recorded })
+        #expect(other.certificates.first?.vouchedSpecDigest == nil)
+    }
+
     @Test func theRecordOfTheOldNameVouchesForARenamedCertificate() throws {
         let csr = Kit.csr(Self.names)
         let repo = Repository(csr: csr, extra: "    moved_from: old-web")

@@ -109,11 +109,11 @@ import YAML
         #expect(spec.commonName == "other.example.com" && spec.dnsNames == nil && spec.allNames == ["other.example.com"])
         spec.dnsNames = []
         #expect(spec.dnsNames == [] && spec.names == CertificateNames(commonName: "other.example.com", dnsNames: []))
-        spec.setNames(commonName: "a.example.com", dnsNames: ["c.example.com", "b.example.com"])
+        (spec.commonName, spec.dnsNames) = ("a.example.com", ["c.example.com", "b.example.com"])
         #expect(spec.commonName == "a.example.com" && spec.dnsNames == ["c.example.com", "b.example.com"])
         #expect(spec.allNames == ["a.example.com", "c.example.com", "b.example.com"])
-        spec.setNames(commonName: "a.example.com", dnsNames: nil)
-        #expect(spec.dnsNames == nil)
+        spec.dnsNames = nil
+        #expect(spec.dnsNames == nil && spec.commonName == "a.example.com")
         let unlisted = CertificateSpec(name: "x", product: .sslDVGeoTrust, commonName: "x.example.com", csr: "", dcvMethod: .dnsTXTToken)
         #expect(unlisted.dnsNames == nil && unlisted.allNames == ["x.example.com"])
     }

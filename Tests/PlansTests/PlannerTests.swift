@@ -105,6 +105,42 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
 }
 
 @Suite struct PlannerTests {
+    /// A plan compares a certificate's names with its record's as bytes first (the usual case)
+    /// and as strings when the bytes differ: the same names in other bytes (canonically
+    /// equivalent, as a hand-edited state may hold them), another order of `dns_names`, or
+    /// `dns_names` left out against a record with none are no change; other names are one.
+    @Test(arguments: [
+        ("caf\u{E9}.example", ["www.example.com"], "cafe\u{301}.example", ["www.example.com"], true),
+        ("example.com", ["a.example.com", "caf\u{E9}.example"], "example.com", ["a.example.com", "cafe\u{301}.example"], true),
+        ("example.com", ["b.example.com", "a.example.com"], "example.com", ["a.example.com", "b.example.com"], true),
+        ("example.com", [], "example.com", [], true),
+        ("example.com", ["www.example.com"], "example.org", ["www.example.com"], false),
+        ("example.com", ["www.example.com"], "example.com", ["www.example.com", "api.example.com"], false),
+        ("example.com", ["www.example.com"], "example.com", ["www.example.co"], false),
+    ])
+    func namesCompareAsStringsWhateverTheirBytes(specName: String, specDNS: [String], recordName: String, recordDNS: [String], same: Bool) throws {
+        let spec = Fixture.spec(commonName: specName, dnsNames: specDNS)
+        var record = Fixture.record(for: spec)
+        (record.commonName, record.dnsNames) = (recordName, recordDNS)
+        let sameBytes = Array(specName.utf8) == Array(recordName.utf8) && specDNS.map { Array($0.utf8) } == recordDNS.map { Array($0.utf8) }
+        #expect(record.names.hasSameBytes(as: spec.names) == sameBytes)
+        let change = try #require(Fixture.plan([spec], Fixture.state(["web": record])).changes.first)
+        if same {
+            #expect(change.action == .none && change.reasons.isEmpty, "\(change.reasons)")
+        } else {
+            #expect(change.action == .reissue && change.reasons.contains { $0.contains("changed") }, "\(change.reasons)")
+        }
+    }
+
+    @Test func dnsNamesLeftOutAreNoneAsInTheRecord() throws {
+        var spec = Fixture.spec(dnsNames: [])
+        spec.dnsNames = nil
+        let record = Fixture.record(for: spec)
+        #expect(record.dnsNames == [] && spec.dnsNames == nil && record.names.hasSameBytes(as: spec.names))
+        let change = try #require(Fixture.plan([spec], Fixture.state(["web": record])).changes.first)
+        #expect(change.action == .none && change.reasons.isEmpty && change.dnsNames == [])
+    }
+
     @Test func renewalCarriesOrderAndThumbprintFromState() throws {
         let spec = Fixture.spec()
         let record = Fixture.record(for: spec, expiresIn: 5, orderCoversFor: 5, orderID: 6484932)
