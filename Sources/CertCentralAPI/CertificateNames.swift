@@ -121,6 +121,20 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
         bytes == other.bytes
     }
 
+    /// Whether the two hold one block of bytes (a copy of one another), not only the same bytes.
+    public func sharesBlock(with other: CertificateNames) -> Bool {
+        bytes.withUnsafeBufferPointer { mine in
+            other.bytes.withUnsafeBufferPointer { mine.baseAddress == $0.baseAddress }
+        }
+    }
+
+    /// Holds `other`'s block in place of its own when the two hold the same bytes, so that one
+    /// block serves both (a manifest's certificate and its state record, see `StateNames`).
+    /// Changes no name: the bytes are the same.
+    public mutating func share(_ other: CertificateNames) {
+        if !sharesBlock(with: other) && hasSameBytes(as: other) { self = other }
+    }
+
     /// Whether every name is ASCII and the DNS names are in ascending order: then text made of
     /// their bytes, in the order held, is the text made of the strings sorted (ASCII bytes order
     /// as their strings do).

@@ -48,13 +48,16 @@ public struct CertificateSpec: Sendable {
     public struct Fields: Sendable {
         // Laid out so that little is padding (Swift keeps declaration order): strings, places and
         // references first, the one-byte fields in the bytes after the CSR's blob id, a CSR's
-        // location without an optional's byte, and what few certificates write behind one
-        // reference: 177 bytes, where they took 233.
+        // location without an optional's byte, what few certificates write behind one reference,
+        // and the manifest and CSR directory behind another: 169 bytes, where they took 233.
 
         /// The certificate's identity in state.
         public var name: String
         /// The manifest file (as the loader was given its path) and where the name was written.
-        public var file: String
+        public var file: String {
+            get { origin.file }
+            set { origin = Origin(file: newValue, csrDirectory: origin.csrDirectory) }
+        }
         public var location: SourceLocation
         /// Where `csr` or `csr_file` is written, for CSR diagnostics.
         public var csrLocation: SourceLocation? {
@@ -91,8 +94,21 @@ public struct CertificateSpec: Sendable {
         /// loader was asked not to hold CSR text (`plan`): ``ManifestSet/resolveCSR(_:)`` reads it
         /// again for the certificates whose request needs it.
         public var csr: String
-        /// `csr_file` as written, when the CSR came from a file.
-        public var csrFile: String?
+        /// `csr_file` as written, when the CSR came from a file; made anew on each read.
+        public var csrFile: String? {
+            get { csrFileName.map { origin.csrDirectory + $0 } }
+            set {
+                let parts = newValue.map(Origin.split)
+                origin = Origin(file: origin.file, csrDirectory: parts?.directory ?? "")
+                csrFileName = parts?.name
+            }
+        }
+        /// The manifest file and the directory part of `csr_file`, behind one reference that the
+        /// certificates read one after another share (``shareOrigin(with:)``).
+        private(set) var origin: Origin
+        /// The rest of `csr_file`: a name of up to 15 bytes is held inline, where the whole path
+        /// took a heap block (8 MB at 100,000 certificates).
+        private var csrFileName: String?
         /// The SHA-256 of the CSR's bytes as read (the file, or the inline text), once the loader has
         /// read them.
         public var csrBytesDigest: CSRBytesDigest?
@@ -134,10 +150,16 @@ public struct CertificateSpec: Sendable {
             if let last, last !== rare, last.holdsTheSame(as: rare) { self.rare = last } else { last = rare }
         }
 
+        /// Holds `last`'s origin when it is the same as this one (the certificates of a file
+        /// usually keep their CSRs in one directory); else `last` becomes this one.
+        mutating func shareOrigin(with last: inout Origin?) {
+            if let last, last !== origin, last.holdsTheSame(as: origin) { origin = last } else { last = origin }
+        }
+
         init(name: String, file: String, location: SourceLocation, product: Product, packedNames: CertificateNames,
              listsDNSNames: Bool, csr: String, sharedSettings: SharedOrderSettings, renewBeforeDays: Int) {
             self.name = name
-            self.file = file
+            self.origin = Origin(file: file, csrDirectory: "")
             self.location = location
             self.packedNames = packedNames
             self.sharedSettings = sharedSettings
@@ -160,8 +182,11 @@ public struct CertificateSpec: Sendable {
             self.movedFrom = movedFrom
         }
 
+        /// Byte for byte (see ``sameBytes(_:_:)``).
         func holdsTheSame(as other: Rare) -> Bool {
-            organizationUnits == other.organizationUnits && serverPlatformID == other.serverPlatformID && movedFrom == other.movedFrom
+            serverPlatformID == other.serverPlatformID && sameBytes(movedFrom, other.movedFrom)
+                && organizationUnits?.count == other.organizationUnits?.count
+                && zip(organizationUnits ?? [], other.organizationUnits ?? []).allSatisfy(sameBytes)
         }
 
         /// Itself, or nil when nothing is set.
@@ -170,6 +195,36 @@ public struct CertificateSpec: Sendable {
         /// The fields themselves, so that a spec prints with them.
         var description: String {
             "Rare(organizationUnits: \(String(describing: organizationUnits)), serverPlatformID: \(String(describing: serverPlatformID)), movedFrom: \(String(describing: movedFrom)))"
+        }
+    }
+
+    /// The manifest file a spec was read from and the directory part of its `csr_file` (empty
+    /// for none); never changed once made.
+    final class Origin: Sendable, CustomStringConvertible {
+        let file: String
+        /// Up to and including the last `/` of `csr_file`.
+        let csrDirectory: String
+
+        init(file: String, csrDirectory: String) {
+            self.file = file
+            self.csrDirectory = csrDirectory
+        }
+
+        /// Byte for byte (see ``sameBytes(_:_:)``): `../csr/é/` composed and decomposed are two
+        /// directories.
+        func holdsTheSame(as other: Origin) -> Bool {
+            sameBytes(file, other.file) && sameBytes(csrDirectory, other.csrDirectory)
+        }
+
+        /// `path` cut after its last `/` (an empty directory when it has none).
+        static func split(_ path: String) -> (directory: String, name: String) {
+            guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
+            let cut = path.utf8.index(after: slash)
+            return (String(path[..<cut]), String(path[cut...]))
+        }
+
+        var description: String {
+            "Origin(file: \(String(reflecting: file)), csrDirectory: \(String(reflecting: csrDirectory)))"
         }
     }
 
@@ -255,11 +310,26 @@ public struct CertificateSpec: Sendable {
     /// as held: compared as bytes with a state record's (`StateRecord.names`).
     public var names: CertificateNames { storage.fields.packedNames }
 
-    /// Holds the rare fields of the spec read before when they are the same (see
-    /// ``Fields/shareRare(with:)``).
-    mutating func shareRare(with last: inout Rare?) {
+    /// Holds `names` (a state record's, see ``StateNames``) in place of its own when they are the
+    /// same bytes. A spec whose fields are shared keeps its own: a copy of the fields would cost
+    /// more than the names.
+    mutating func shareNames(_ names: CertificateNames) {
+        guard isKnownUniquelyReferenced(&storage) else { return }
+        storage.fields.packedNames.share(names)
+    }
+
+    /// What the spec read before holds that the next may share.
+    struct Previous {
+        var rare: Rare?
+        var origin: Origin?
+    }
+
+    /// Holds the rare fields and the origin of the spec read before when they are the same (see
+    /// ``Fields/shareRare(with:)``, ``Fields/shareOrigin(with:)``).
+    mutating func shareWithPrevious(_ previous: inout Previous) {
         if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        storage.fields.shareRare(with: &last)
+        storage.fields.shareRare(with: &previous.rare)
+        storage.fields.shareOrigin(with: &previous.origin)
     }
 
     /// The default `renew_before_days`.
@@ -273,4 +343,12 @@ extension CertificateSpec {
         get { storage.fields.sharedSettings.value[keyPath: key] }
         set { settings[keyPath: key] = newValue }
     }
+}
+
+/// Whether two strings are the same bytes. Swift's `==` holds canonically equivalent strings
+/// equal (`é` composed and decomposed), but a path names a file by its bytes and a value is sent
+/// as written: what one certificate shares with another must be its own bytes.
+func sameBytes(_ one: String?, _ other: String?) -> Bool {
+    guard let one, let other else { return one == nil && other == nil }
+    return one.utf8.count == other.utf8.count && one.utf8.elementsEqual(other.utf8)
 }

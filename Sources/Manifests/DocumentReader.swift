@@ -15,9 +15,10 @@ struct DocumentReader {
     var contacts: [SourceLocation: TechnicalContact] = [:]
     /// One copy of the order settings of the certificates that take them all from the same places.
     private var settingsPool = OrderSettingsPool()
-    /// The last certificate's rare fields (``CertificateSpec/Rare``): the next one that writes the
-    /// same (a `server_platform` in `defaults`) shares them.
-    private var lastRare: CertificateSpec.Rare?
+    /// The last certificate's rare fields (``CertificateSpec/Rare``) and origin: the next one
+    /// that writes the same (a `server_platform` in `defaults`, a CSR in the same directory)
+    /// shares them.
+    private var previous = CertificateSpec.Previous()
     /// The keys of the `defaults` last applied: every certificate of a document has the same
     /// array (held here, so that its storage, which identifies it, stays its own).
     private var defaultsKeys: (pairs: [YAMLPair], keys: EffectiveKeys)?
@@ -229,7 +230,7 @@ struct DocumentReader {
         readCertformKeys(into: &spec, keys: effective, field: &field)
         readDCVEmails(into: &settings, names: spec.allNames, keys: effective, field: &field)
         spec.sharedSettings = settingsPool.share(settings, writtenAt: effective.settingsPlaces(before: nameLocation))
-        spec.shareRare(with: &lastRare)
+        spec.shareWithPrevious(&previous)
 
         let failed = !field.problems.isEmpty || diagnostics.count > errorsBefore
             || product == nil || commonName == nil || dcvMethod == nil

@@ -25,6 +25,8 @@ final class EntryDecoder: @unchecked Sendable {
     private struct Decoding {
         let file: String
         let asOf: CalendarDate
+        /// A state's names, for the certificates made (see ``StateNames``).
+        var names: NameSharing
         var defaults: [YAMLPair] = []
         var current: (index: Int, streamed: DocumentReader.Streamed)?
         var streamed: [Int: DocumentReader.Streamed] = [:]
@@ -59,9 +61,16 @@ final class EntryDecoder: @unchecked Sendable {
                 }
                 guard recorded.isUsed else { return }
             }
-            if let spec = current!.streamed.reader.read(entry: pair, defaults: defaults) {
-                current!.streamed.specs.append(spec)
-            }
+            guard var spec = current!.streamed.reader.read(entry: pair, defaults: defaults) else { return }
+            if names.cameNow() { shareNamesOfEarlierSpecs() }
+            names.share(&spec)
+            current!.streamed.specs.append(spec)
+        }
+
+        /// The certificates made before the state's names came, given them.
+        mutating func shareNamesOfEarlierSpecs() {
+            for index in streamed.keys { names.share(&streamed[index]!.specs) }
+            names.share(&current!.streamed.specs)
         }
 
         mutating func finishDocument() {
@@ -79,13 +88,18 @@ final class EntryDecoder: @unchecked Sendable {
     private let onThread: Bool
     /// Written only by the decoding thread until `finish()` returns.
     private var decoding: Decoding
-    var streamed: [Int: DocumentReader.Streamed] { decoding.streamed }
+    /// What was decoded, moved out (after ``finish()``): the decoder lives on with its thread for a
+    /// while, and specs it still held could not be changed in place (``StateNames``).
+    func takeStreamed() -> [Int: DocumentReader.Streamed] {
+        defer { decoding.streamed = [:] }
+        return decoding.streamed
+    }
     /// Problems found in recorded values, and the first error in one (after ``finish()``).
     var problems: [YAMLError] { decoding.problems }
     var failure: YAMLError? { decoding.failure }
 
-    init(file: String, asOf: CalendarDate, onThread: Bool = true) {
-        decoding = Decoding(file: file, asOf: asOf)
+    init(file: String, asOf: CalendarDate, onThread: Bool = true, names: StateNames? = nil) {
+        decoding = Decoding(file: file, asOf: asOf, names: NameSharing(names))
         self.onThread = onThread
         guard onThread else { return }
         let thread = Thread { [self] in

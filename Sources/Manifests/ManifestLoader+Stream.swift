@@ -10,7 +10,8 @@ extension ManifestLoader {
     /// whole). A file that must be read again — libyaml stopped at an error, whose place is
     /// found in the whole text, or `defaults` written after `certificates` — is read whole, and
     /// then both its certificates and its digest come from that second reading.
-    static func streamFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, hasher: inout SHA256) -> FileRead {
+    static func streamFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, hasher: inout SHA256,
+                           names: StateNames? = nil) -> FileRead {
         let path = shownPath(found.relative, directory: directory)
         let stream: FileStream
         switch FileStream.open(found.realPath, limit: manifestSizeLimit, followsSymlinks: false) {
@@ -21,12 +22,12 @@ extension ManifestLoader {
         update(&hashing.hasher, with: Array(found.relative.utf8))
         // The length first, as for a file read whole; a file whose length changes is refused.
         update(&hashing.hasher, length: stream.size)
-        let outcome = read(file: path, asOf: asOf, decodesOnThread: true, parse: { (streaming) throws(YAMLError) in
+        let outcome = read(file: path, asOf: asOf, decodesOnThread: true, names: names, parse: { (streaming) throws(YAMLError) in
             try YAMLParser.parse(reading: hashing.read(into:), streaming: streaming)
         })
         if let error = stream.error { return FileRead(path: path, bytes: .failure(error)) }
         guard case .read(let certificates, let diagnostics) = outcome else {
-            var file = readFile(found, directory: directory, asOf: asOf, decodesOnThread: true)
+            var file = readFile(found, directory: directory, asOf: asOf, decodesOnThread: true, names: names)
             if case .success(let bytes?) = file.bytes {
                 update(&hasher, with: Array(found.relative.utf8))
                 update(&hasher, with: bytes)

@@ -68,7 +68,10 @@ public struct ReadManifests {
     /// The manifests' bytes so far; the CSR files are added when they are read.
     var hasher: SHA256
     /// Git's index of the repository, when the loader ``ManifestLoader/usesGitIndex``.
-    var gitIndex: GitIndex?
+    var gitIndex: GitIndex? = nil
+    /// The first file whose certificates may not yet hold their records' names (see
+    /// ``ManifestLoader/stateNames``); those from here on are given them in ``ManifestLoader/check(_:recorded:)``.
+    var namesDueFrom = 0
 }
 
 /// Loads every `*.yaml` / `*.yml` file under a directory (recursively, sorted by path), applies
@@ -96,6 +99,9 @@ public struct ManifestLoader: Sendable {
     /// The index is read before the manifests, so that its bytes are freed before the manifests and
     /// the state fill memory (at 100,000 CSR files it is 9 MB, read beside a plan's largest).
     public var usesGitIndex = false
+    /// A state's names, for certificates to share their records' (``StateNames``); `plan` hands
+    /// them over when it has read the state.
+    public var stateNames: StateNames?
 
     public init(directory: String, asOf: CalendarDate, checksCSRs: Bool = true, readsCSRFiles: Bool = true, keepsCSRText: Bool = true) {
         self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
@@ -139,14 +145,21 @@ public struct ManifestLoader: Sendable {
         let sideBySide = forced ?? (cores > 1 && listing.files.count > 1 && 2 * (listing.files.map(\.size).max() ?? 0) <= total)
         // A few files at a time, so that only their bytes are held until they are hashed, in order.
         let batchSize = sideBySide ? 2 * cores : 1
+        // The files read before the state's names came are given them between batches: those
+        // of a batch begun after they came were given them by their readers.
+        var names = NameSharing(stateNames), namesDueFrom = 0
         for start in stride(from: 0, to: listing.files.count, by: batchSize) {
+            let namesCame = names.isAvailable
+            if namesCame {
+                for file in namesDueFrom..<certificates.count { names.share(&certificates[file]) }
+            }
             let batch = Array(listing.files[start..<min(start + batchSize, listing.files.count)])
             // One at a time, a file is read a piece at a time and hashed as it is read.
             let read = sideBySide
                 ? ConcurrentMap.map(batch, serialBelow: 2) { [directory, asOf] found in
-                    Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false)
+                    Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false, names: stateNames)
                 }
-                : [Self.streamFile(batch[0], directory: directory, asOf: asOf, hasher: &hasher)]
+                : [Self.streamFile(batch[0], directory: directory, asOf: asOf, hasher: &hasher, names: stateNames)]
             for (found, file) in zip(batch, read) {
                 files.append(file.path)
                 switch file.bytes {
@@ -161,8 +174,10 @@ public struct ManifestLoader: Sendable {
                 certificates.append(file.certificates)
                 diagnostics += file.diagnostics
             }
+            if namesCame { namesDueFrom = certificates.count }
         }
-        return ReadManifests(root: root, certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher, gitIndex: gitIndex)
+        return ReadManifests(root: root, certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher,
+                             gitIndex: gitIndex, namesDueFrom: namesDueFrom)
     }
 
     /// One manifest file read and decoded: its path as diagnostics name it, its bytes (for the
@@ -174,11 +189,12 @@ public struct ManifestLoader: Sendable {
         var diagnostics: [Diagnostic] = []
     }
 
-    static func readFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, decodesOnThread: Bool) -> FileRead {
+    static func readFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, decodesOnThread: Bool,
+                         names: StateNames? = nil) -> FileRead {
         let path = shownPath(found.relative, directory: directory)
         var file = FileRead(path: path, bytes: FileBytes.read(found.realPath, limit: manifestSizeLimit, followsSymlinks: false).map { $0 })
         if case .success(let bytes?) = file.bytes {
-            (file.certificates, file.diagnostics) = read(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread)
+            (file.certificates, file.diagnostics) = read(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread, names: names)
         }
         return file
     }
@@ -213,6 +229,10 @@ public struct ManifestLoader: Sendable {
                     return directory?.canonical.flatMap { index.blobID(inCanonicalDirectory: $0, name: name) }
                 }
             })
+        if read.namesDueFrom < read.certificates.count {
+            var names = NameSharing(stateNames)
+            for file in read.namesDueFrom..<read.certificates.count { names.share(&read.certificates[file]) }
+        }
         // Moved, not copied: `finish` frees each file's specs once it has checked them.
         let certificates = read.certificates
         read.certificates = []
@@ -288,8 +308,9 @@ public struct ManifestLoader: Sendable {
         }
     }
 
-    static func read(bytes: [UInt8], file: String, asOf: CalendarDate, decodesOnThread: Bool = true) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic]) {
-        switch read(file: file, asOf: asOf, decodesOnThread: decodesOnThread, parse: { (streaming) throws(YAMLError) in
+    static func read(bytes: [UInt8], file: String, asOf: CalendarDate, decodesOnThread: Bool = true,
+                     names: StateNames? = nil) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic]) {
+        switch read(file: file, asOf: asOf, decodesOnThread: decodesOnThread, names: names, parse: { (streaming) throws(YAMLError) in
             try YAMLParser.parse(bytes, streaming: streaming)
         }) {
         case .read(let certificates, let diagnostics): return (certificates, diagnostics)
@@ -310,14 +331,14 @@ public struct ManifestLoader: Sendable {
     }
 
     /// Decodes a file that `parse` reads with the streaming it is given.
-    static func read(file: String, asOf: CalendarDate, decodesOnThread: Bool,
+    static func read(file: String, asOf: CalendarDate, decodesOnThread: Bool, names: StateNames? = nil,
                      parse: (YAMLStreaming) throws(YAMLError) -> YAMLFile) -> StreamedRead {
         // The entries of `certificates` are decoded as the parser reaches them, on a second
         // thread unless other files keep the cores busy. With a second thread, the parsing thread
         // only records each entry's events, and the other makes them into a tree, decodes it and
         // frees it: a tree freed by another thread than the one that made it cost the parsing
         // thread malloc's lock (see BENCHMARKS.md). A large manifest is never held whole.
-        let decoder = EntryDecoder(file: file, asOf: asOf, onThread: decodesOnThread)
+        let decoder = EntryDecoder(file: file, asOf: asOf, onThread: decodesOnThread, names: names)
         var parsed: YAMLFile
         let (streaming, flush) = streaming(to: decoder, recording: decodesOnThread)
         do {
@@ -337,7 +358,7 @@ public struct ManifestLoader: Sendable {
         }
         if let failure = decoder.failure { return .failed(failure) }
         parsed.problems += decoder.problems
-        let streamed = decoder.streamed
+        let streamed = decoder.takeStreamed()
         for (index, entry) in streamed where !entry.sawDefaults && DocumentReader.hasDefaults(parsed.documents[index]) {
             return .readWholeAgain
         }

@@ -12,4 +12,11 @@ extension State {
             return RecordedCSR(csrDigest: csrDigest, specDigest: specDigest)
         }
     }
+
+    /// Each record's names, by certificate name, for the manifests' certificates to share
+    /// (``StateNames``): the record of a certificate's own name only, as the planner pairs them.
+    public var recordNames: StateNames.Lookup {
+        let records = certificates
+        return { name in records[name]?.names }
+    }
 }

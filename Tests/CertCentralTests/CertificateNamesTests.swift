@@ -124,6 +124,21 @@ import Testing
         #expect(!precomposed.hasSameBytes(as: decomposed) && precomposed == decomposed)
     }
 
+    /// `share` takes the other's block only when the bytes are the same, and changes no name.
+    @Test func namesShareABlockOnlyWithTheSameBytes() {
+        var names = CertificateNames(commonName: "www.example.com", dnsNames: ["api.example.com"])
+        let copy = names, same = CertificateNames(commonName: "www.example.com", dnsNames: ["api.example.com"])
+        #expect(names.sharesBlock(with: copy) && !names.sharesBlock(with: same))
+        names.share(same)
+        #expect(names.sharesBlock(with: same) && !names.sharesBlock(with: copy) && names == copy)
+        let decomposed = CertificateNames(commonName: "cafe\u{301}.example", dnsNames: [])
+        var precomposed = CertificateNames(commonName: "caf\u{E9}.example", dnsNames: [])
+        precomposed.share(decomposed)
+        #expect(!precomposed.sharesBlock(with: decomposed) && precomposed.commonName == "caf\u{E9}.example")
+        names.share(CertificateNames(commonName: "www.example.com", dnsNames: []))
+        #expect(names.sharesBlock(with: same) && names.dnsNames == ["api.example.com"])
+    }
+
     /// Names whose bytes may be hashed as held (``CertificateNames/isASCIIInOrder``): ASCII, and
     /// DNS names in the order sorting their strings gives (the common name is not sorted).
     @Test(arguments: [

@@ -32,6 +32,8 @@ import YAML
         ("dnsNames written empty", { $0.dnsNames = [] }),
         ("csr", { $0.csr = "" }),
         ("csrFile", { $0.csrFile = nil }),
+        ("csrFile's directory", { $0.csrFile = "keys/web.csr" }),
+        ("csrFile's name", { $0.csrFile = "csr/web2.csr" }),
         ("csrBytesDigest", { $0.csrBytesDigest = CSRBytesDigest(of: Array("other".utf8)) }),
         ("vouchedSpecDigest", { $0.vouchedSpecDigest = "sha256:" + String(repeating: "ab", count: 32) }),
         ("csrLocation", { $0.csrLocation = nil }),
@@ -122,6 +124,49 @@ import YAML
     /// held behind one reference, and a spec without them holds none: each reads back as set,
     /// alone or together, and clearing them all leaves a spec that prints as one that never had
     /// them.
+    /// `csr_file` is held as a directory shared with the certificates around it and a name:
+    /// whatever is written reads back as written, and changing the manifest's path keeps it.
+    @Test(arguments: ["../csr/web.csr", "web.csr", "/etc/ssl/web.csr", "csr/", "a/b/c/a-name-longer-than-fifteen-bytes.csr",
+                      "d\u{E9}j\u{E0}/vu.csr", "./x", ""])
+    func aCSRFileReadsBackAsWritten(path: String) {
+        var spec = Self.spec()
+        spec.csrFile = path
+        #expect(spec.csrFile == path)
+        spec.file = "manifests/moved.yaml"
+        #expect(spec.csrFile == path && spec.file == "manifests/moved.yaml")
+        spec.csrFile = nil
+        #expect(spec.csrFile == nil && spec.file == "manifests/moved.yaml")
+    }
+
+    /// The certificates of a file whose CSRs are in one directory hold one origin; another
+    /// directory starts another.
+    @Test func certificatesReadOneAfterAnotherShareTheirOrigin() {
+        var lines = ["apiVersion: certform/v1", "defaults:", "  product: ssl_dv_geotrust", "  dcv_method: dns-txt-token", "certificates:"]
+        for (index, directory) in ["../csr/", "../csr/", "../csr/", "../keys/", "../keys/"].enumerated() {
+            lines += ["  c\(index):", "    common_name: h\(index).example.com", "    csr_file: \(directory)c\(index).csr"]
+        }
+        let specs = ManifestLoader.read(bytes: Array(lines.joined(separator: "\n").utf8), file: "m.yaml", asOf: Kit.asOf).certificates
+        #expect(specs.map(\.csrFile) == ["../csr/c0.csr", "../csr/c1.csr", "../csr/c2.csr", "../keys/c3.csr", "../keys/c4.csr"])
+        let origins = specs.map { ObjectIdentifier($0.storage.fields.origin) }
+        #expect(origins[0] == origins[1] && origins[1] == origins[2] && origins[3] == origins[4] && origins[2] != origins[3])
+    }
+
+    /// What certificates share is compared byte for byte: canonically equivalent spellings
+    /// (`é` composed and decomposed), which Swift's `==` holds equal, are each kept as written.
+    @Test func certificatesShareOnlyTheSameBytes() {
+        let (composed, decomposed) = ("caf\u{E9}", "cafe\u{301}")
+        var lines = ["apiVersion: certform/v1", "defaults:", "  product: ssl_dv_geotrust", "  dcv_method: dns-txt-token", "certificates:"]
+        for (index, spelling) in [composed, decomposed, decomposed].enumerated() {
+            lines += ["  c\(index):", "    common_name: h\(index).example.com", "    csr_file: ../\(spelling)/c\(index).csr",
+                      "    organization_units: [\(spelling)]"]
+        }
+        let specs = ManifestLoader.read(bytes: Array(lines.joined(separator: "\n").utf8), file: "m.yaml", asOf: Kit.asOf).certificates
+        let written = [composed, decomposed, decomposed]
+        #expect(specs.map { Array($0.csrFile!.utf8) } == written.enumerated().map { Array("../\($1)/c\($0).csr".utf8) })
+        #expect(specs.map { $0.organizationUnits!.map { Array($0.utf8) } } == written.map { [Array($0.utf8)] })
+        #expect(specs[1].storage.fields.origin === specs[2].storage.fields.origin && specs[0].storage.fields.origin !== specs[1].storage.fields.origin)
+    }
+
     @Test func rareFieldsReadBackAsSetAndClearedLeaveNone() {
         var spec = CertificateSpec(name: "web", product: .sslDVGeoTrust, commonName: "web.example.com", csr: "PEM", dcvMethod: .dnsTXTToken)
         let plain = Self.text(spec)
@@ -141,8 +186,9 @@ import YAML
         #expect(Self.text(spec) == plain)
         spec.renewBeforeDays = 365
         #expect(spec.renewBeforeDays == 365)
-        // 177 bytes; they took 233 before they were laid out (a spec's storage, once per
-        // certificate: 6 MB at 100,000).
-        #expect(MemoryLayout<CertificateSpec.Fields>.size <= 177, "\(MemoryLayout<CertificateSpec.Fields>.size)")
+        // 169 bytes; they took 233 before they were laid out (a spec's storage, once per
+        // certificate: 6 MB at 100,000), and 177 before the manifest's path and the CSR's
+        // directory went behind one shared reference.
+        #expect(MemoryLayout<CertificateSpec.Fields>.size <= 169, "\(MemoryLayout<CertificateSpec.Fields>.size)")
     }
 }

@@ -64,6 +64,29 @@ import Testing
         #expect(cachedSet.certificates.count { $0.vouchedSpecDigest != nil } == vouchable)
     }
 
+    /// `plan` hands the state's names to the loader (``StateNames``): the certificates whose names
+    /// are their records' bytes hold the records' blocks, and the plan is the same, byte for byte.
+    @Test func certificatesHoldingTheirRecordsNamesPlanTheSame() {
+        let repo = GeneratedRepository(count: 40)
+        var state = repo.orderedState()
+        // A record with other names: its certificate keeps a block of its own.
+        state.certificates["cert-05"]!.dnsNames = ["other.example.com"]
+        let names = StateNames()
+        names.provide(state.recordNames)
+        var loader = ManifestLoader(directory: repo.manifests, asOf: CalendarDate(Self.asOf), keepsCSRText: false)
+        loader.stateNames = names
+        let set = loader.check(loader.read(), recorded: state.recordedCSRs)
+        let shared = Planner().plan(manifests: set.certificates, state: state, asOf: Self.asOf, manifestsDigest: set.digest,
+                                    fileCount: set.files.count, resolveCSR: set.resolveCSR)
+        let (_, alone) = Self.cachedPlan(repo.manifests, state)
+        #expect(Self.rendered(shared) == Self.rendered(alone))
+        #expect(shared.changes.first { $0.name == "cert-05" }?.action == alone.changes.first { $0.name == "cert-05" }?.action)
+        #expect(set.certificates.count == 40)
+        for spec in set.certificates {
+            #expect(spec.names.sharesBlock(with: state.certificates[spec.name]!.names) == (spec.name != "cert-05"), "\(spec.name)")
+        }
+    }
+
     @Test func aGeneratedRepositoryPlansTheSameWithAndWithoutTheCache() throws {
         let repo = GeneratedRepository(count: 40)
         let state = repo.orderedState()

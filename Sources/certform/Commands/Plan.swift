@@ -54,13 +54,20 @@ struct PlanCommand: AsyncParsableCommand {
         defer { timings.report() }
         // The state is read concurrently while the manifests load (most of which is libyaml on
         // one core); a large state then costs little extra time.
-        let stateOptions = self.stateOptions
+        // Once read, the state's names are handed to the manifests' reader, so that a certificate
+        // and its record hold one copy of the same names.
+        let stateOptions = self.stateOptions, stateNames = StateNames()
         let stateTask = Task { () async -> Result<(State, LockInfo?), StateError> in
-            do throws(StateError) { return .success(try await Self.readState(stateOptions)) } catch { return .failure(error) }
+            do throws(StateError) {
+                let read = try await Self.readState(stateOptions)
+                stateNames.provide(read.0.recordNames)
+                return .success(read)
+            } catch { return .failure(error) }
         }
         // CSR text is read again only for the requests the plan makes (ManifestSet.resolveCSR).
         var loader = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOf), keepsCSRText: false)
         loader.usesGitIndex = true
+        loader.stateNames = stateNames
         var read: ReadManifests? = timings.measure("load manifests") { loader.read() }
         let stateResult = await timings.measure("load state (rest)") { await stateTask.value }
         // A CSR whose bytes a state record vouches for is not verified again (SPEC §3).

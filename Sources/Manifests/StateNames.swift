@@ -1,0 +1,67 @@
+import CertCentralAPI
+import Synchronization
+
+/// The names of a state's records, handed to the loader once the state is read: `plan` reads the
+/// state beside the manifests, and the state is usually read first. A certificate whose names
+/// are the same bytes as its record's then holds the record's block (``CertificateNames``)
+/// rather than one of its own: at 100,000 certificates the manifests' copies were 19 MB at the
+/// height of a plan. Nothing is compared differently: the two held the same bytes.
+///
+/// The readers look for the names as they make each certificate, and the certificates made
+/// before the names came are given them then (by the file's reader, or by the loader between
+/// files, or at the latest by ``ManifestLoader/check(_:recorded:)``).
+public final class StateNames: Sendable {
+    /// The names of the record of a certificate's name, if there is one.
+    public typealias Lookup = @Sendable (_ name: String) -> CertificateNames?
+
+    private let lookup = Mutex<Lookup?>(nil)
+
+    public init() {}
+
+    /// Hands over the state's names; the loader's readers use them from then on.
+    public func provide(_ lookup: @escaping Lookup) {
+        self.lookup.withLock { $0 = lookup }
+    }
+
+    /// The names, once provided.
+    var current: Lookup? {
+        lookup.withLock { $0 }
+    }
+}
+
+/// One reader's use of ``StateNames``: waits for them (a look per certificate until they come),
+/// then gives each certificate its record's block where the bytes are the same.
+struct NameSharing {
+    private let source: StateNames?
+    private var lookup: StateNames.Lookup?
+
+    init(_ source: StateNames?) {
+        self.source = source
+    }
+
+    /// Whether the names have come; true from the first time it is, never false after.
+    var isAvailable: Bool {
+        mutating get {
+            if lookup == nil, let source { lookup = source.current }
+            return lookup != nil
+        }
+    }
+
+    /// Whether the names came since the last look: the certificates made before are then due
+    /// theirs (``share(_:)`` each).
+    mutating func cameNow() -> Bool {
+        lookup == nil && isAvailable
+    }
+
+    /// Gives `spec` its record's block when its names are the same bytes (and the names have come).
+    mutating func share(_ spec: inout CertificateSpec) {
+        guard isAvailable, let names = lookup?(spec.name) else { return }
+        spec.shareNames(names)
+    }
+
+    /// ``share(_:)`` for every certificate of `specs`.
+    mutating func share(_ specs: inout [CertificateSpec]) {
+        guard isAvailable else { return }
+        for index in specs.indices { share(&specs[index]) }
+    }
+}
