@@ -1,5 +1,6 @@
 import CertCentralAPI
 import Digests
+import Files
 import YAML
 
 /// What certform learned from a certificate's CSR: enough to tell whether a new CSR changes the
@@ -109,6 +110,8 @@ public struct CertificateSpec: Sendable {
         /// The rest of `csr_file`: a name of up to 15 bytes is held inline, where the whole path
         /// took a heap block (8 MB at 100,000 certificates).
         private var csrFileName: String?
+        /// Whether the CSR comes from a `csr_file` (without putting its path together).
+        var hasCSRFile: Bool { csrFileName != nil }
         /// The SHA-256 of the CSR's bytes as read (the file, or the inline text), once the loader has
         /// read them.
         public var csrBytesDigest: CSRBytesDigest?
@@ -218,9 +221,8 @@ public struct CertificateSpec: Sendable {
 
         /// `path` cut after its last `/` (an empty directory when it has none).
         static func split(_ path: String) -> (directory: String, name: String) {
-            guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
-            let cut = path.utf8.index(after: slash)
-            return (String(path[..<cut]), String(path[cut...]))
+            guard let (directory, name) = PathBytes.lastSlash(path) else { return ("", path) }
+            return (directory + "/", String(name))
         }
 
         var description: String {
@@ -293,7 +295,7 @@ public struct CertificateSpec: Sendable {
     /// Whether the CSR must be read again (``ManifestSet/resolveCSR(_:)``) before a request can
     /// carry it: its text was not held, or it was vouched for rather than verified.
     public var needsCSRResolution: Bool {
-        (storage.fields.csrFile != nil && storage.fields.csr.isEmpty) || (storage.fields.vouched != nil && storage.fields.summary == nil)
+        (storage.fields.hasCSRFile && storage.fields.csr.isEmpty) || (storage.fields.vouched != nil && storage.fields.summary == nil)
     }
 
     /// The common name and the DNS names, in manifest order; made anew on each read.

@@ -5,8 +5,8 @@ import YAML
 /// Decodes streamed `certificates` entries in the order they were sent: on a thread of its own
 /// (`onThread`), so that the model is built while libyaml parses on the caller's, or else at
 /// once, on the caller's thread, when other files keep the other cores busy. ``send(_:)`` hands
-/// over a message; ``finish()`` waits until every message is decoded, after which ``streamed``
-/// holds the result.
+/// over a message; ``finish()`` waits until every message is decoded, after which
+/// ``takeStreamed()`` hands over the result.
 final class EntryDecoder: @unchecked Sendable {
     enum Message {
         case begin(Int, defaults: [YAMLPair], sawDefaults: Bool)
@@ -69,7 +69,10 @@ final class EntryDecoder: @unchecked Sendable {
 
         /// The certificates made before the state's names came, given them.
         mutating func shareNamesOfEarlierSpecs() {
-            for index in streamed.keys { names.share(&streamed[index]!.specs) }
+            // The keys first: walking the dictionary's keys (or its values' indices) while
+            // changing its values would copy it, and then every spec in it, which would then have
+            // two holders and keep its own names.
+            for index in Array(streamed.keys) { names.share(&streamed[index]!.specs) }
             names.share(&current!.streamed.specs)
         }
 

@@ -150,9 +150,7 @@ public struct ManifestLoader: Sendable {
         var names = NameSharing(stateNames), namesDueFrom = 0
         for start in stride(from: 0, to: listing.files.count, by: batchSize) {
             let namesCame = names.isAvailable
-            if namesCame {
-                for file in namesDueFrom..<certificates.count { names.share(&certificates[file]) }
-            }
+            if namesCame { names.share(&certificates, from: namesDueFrom) }
             let batch = Array(listing.files[start..<min(start + batchSize, listing.files.count)])
             // One at a time, a file is read a piece at a time and hashed as it is read.
             let read = sideBySide
@@ -229,10 +227,8 @@ public struct ManifestLoader: Sendable {
                     return directory?.canonical.flatMap { index.blobID(inCanonicalDirectory: $0, name: name) }
                 }
             })
-        if read.namesDueFrom < read.certificates.count {
-            var names = NameSharing(stateNames)
-            for file in read.namesDueFrom..<read.certificates.count { names.share(&read.certificates[file]) }
-        }
+        var names = NameSharing(stateNames)
+        names.share(&read.certificates, from: read.namesDueFrom)
         // Moved, not copied: `finish` frees each file's specs once it has checked them.
         let certificates = read.certificates
         read.certificates = []
@@ -315,7 +311,7 @@ public struct ManifestLoader: Sendable {
         }) {
         case .read(let certificates, let diagnostics): return (certificates, diagnostics)
         case .failed(let error): return ([], [.error(error.message, file: file, at: error.location)])
-        case .readWholeAgain: return readWhole(bytes: bytes, file: file, asOf: asOf)
+        case .readWholeAgain: return readWhole(bytes: bytes, file: file, asOf: asOf, names: names)
         }
     }
 
@@ -397,10 +393,15 @@ public struct ManifestLoader: Sendable {
                            entry: { add($0, .made($1)) }, recorded: { add($0, .recorded($1)) }), flush)
     }
 
-    /// Reads a file as whole trees, without streaming.
-    static func readWhole(bytes: [UInt8], file: String, asOf: CalendarDate) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic]) {
+    /// Reads a file as whole trees, without streaming; its certificates are then given the state's
+    /// names, if they have come.
+    static func readWhole(bytes: [UInt8], file: String, asOf: CalendarDate,
+                          names: StateNames? = nil) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic]) {
         do {
-            return decode(try YAMLParser.parse(bytes), file: file, asOf: asOf, streamed: [:])
+            var read = decode(try YAMLParser.parse(bytes), file: file, asOf: asOf, streamed: [:])
+            var sharing = NameSharing(names)
+            sharing.share(&read.certificates)
+            return read
         } catch {
             return ([], [.error(error.message, file: file, at: error.location)])
         }

@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// The readers look for the names as they make each certificate, and the certificates made
 /// before the names came are given them then (by the file's reader, or by the loader between
-/// files, or at the latest by ``ManifestLoader/check(_:recorded:)``).
+/// files, or at the latest by ``ManifestLoader/check(_:recorded:)``). A file read again as one
+/// tree (``ManifestLoader/readWhole(bytes:file:asOf:names:)``) is given them once it is read.
 public final class StateNames: Sendable {
     /// The names of the record of a certificate's name, if there is one.
     public typealias Lookup = @Sendable (_ name: String) -> CertificateNames?
@@ -63,5 +64,11 @@ struct NameSharing {
     mutating func share(_ specs: inout [CertificateSpec]) {
         guard isAvailable else { return }
         for index in specs.indices { share(&specs[index]) }
+    }
+
+    /// ``share(_:)`` for every certificate of the files `files[from...]` (each file's certificates).
+    mutating func share(_ files: inout [[CertificateSpec]], from first: Int) {
+        guard isAvailable, first < files.count else { return }
+        for file in first..<files.count { share(&files[file]) }
     }
 }

@@ -97,6 +97,49 @@ import Testing
         Self.expectShared(specs)
     }
 
+    /// Two documents, the names coming in the second: the first document's certificates, done
+    /// before they came, are given theirs too.
+    @Test(arguments: [false, true])
+    func namesThatComeInALaterDocumentReachTheEarlierOnes(decodesOnThread: Bool) {
+        let lines = Self.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let second = lines.firstIndex { $0 == "  c300:" }!
+        let header = lines.prefix { $0 != "  c0:" }
+        let text = (lines[..<second] + ["---"] + header + lines[second...]).joined(separator: "\n")
+        let names = StateNames()
+        let seen = Mutex(0)
+        let read = ManifestLoader.read(file: "m.yaml", asOf: Kit.asOf, decodesOnThread: decodesOnThread, names: names) { streaming throws(YAMLError) in
+            var streaming = streaming
+            let entry = streaming.entry
+            streaming.entry = { document, pair in
+                if seen.withLock({ $0 += 1; return $0 }) == 450 { names.provide { Self.records[$0] } }
+                entry(document, pair)
+            }
+            if let recorded = streaming.recorded {
+                streaming.recorded = { document, entry in
+                    if seen.withLock({ $0 += 1; return $0 }) == 450 { names.provide { Self.records[$0] } }
+                    recorded(document, entry)
+                }
+            }
+            return try YAMLParser.parse(Array(text.utf8), streaming: streaming)
+        }
+        guard case .read(let specs, let diagnostics) = read else {
+            Issue.record("the file was not read as a stream: \(read)")
+            return
+        }
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        Self.expectShared(specs)
+    }
+
+    /// A file read again as one tree (`defaults` written after `certificates`) is given the names too.
+    @Test func aFileReadAsOneTreeIsGivenTheNames() {
+        let lines = Self.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let defaults = lines.firstIndex { $0 == "defaults:" }!, certificates = lines.firstIndex { $0 == "certificates:" }!
+        let text = (lines[..<defaults] + lines[certificates...] + lines[defaults..<certificates]).joined(separator: "\n") + "\n"
+        let result = ManifestLoader.read(bytes: Array(text.utf8), file: "m.yaml", asOf: Kit.asOf, names: Self.provided())
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        Self.expectShared(result.certificates)
+    }
+
     /// Names that come after every file was read are given by the check, before the set is made.
     @Test func namesThatComeAfterTheReadAreGivenByTheCheck() throws {
         let dir = TemporaryDirectory()
