@@ -153,6 +153,19 @@ public struct CertificateSpec: Sendable {
             if let last, last !== rare, last.holdsTheSame(as: rare) { self.rare = last } else { last = rare }
         }
 
+        /// Sets `csr_file` to `path`, holding `last`'s origin when it is this manifest's and
+        /// `path`'s directory, so that nothing is made but the name (the usual case: the
+        /// certificates of a file keep their CSRs in one directory).
+        mutating func setCSRFile(_ path: String, sharing last: Origin?) {
+            let cut = PathBytes.lastSlash(path).map { path.utf8.index(after: $0.directory.endIndex) } ?? path.utf8.startIndex
+            guard let last, sameBytes(last.file, origin.file), last.csrDirectory.utf8.elementsEqual(path.utf8[..<cut]) else {
+                csrFile = path
+                return
+            }
+            origin = last
+            csrFileName = String(Substring(path.utf8[cut...]))
+        }
+
         /// Holds `last`'s origin when it is the same as this one (the certificates of a file
         /// usually keep their CSRs in one directory); else `last` becomes this one.
         mutating func shareOrigin(with last: inout Origin?) {
@@ -324,6 +337,12 @@ public struct CertificateSpec: Sendable {
     struct Previous {
         var rare: Rare?
         var origin: Origin?
+    }
+
+    /// ``Fields/setCSRFile(_:sharing:)`` with the origin of the spec read before.
+    mutating func setCSRFile(_ path: String, sharing previous: Previous) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        storage.fields.setCSRFile(path, sharing: previous.origin)
     }
 
     /// Holds the rare fields and the origin of the spec read before when they are the same (see

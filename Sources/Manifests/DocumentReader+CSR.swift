@@ -18,7 +18,7 @@ extension DocumentReader {
             if let path = field.string(fileNode, key: "csr_file") {
                 // Only the path here: ManifestLoader reads the file once every manifest is read,
                 // together with the CSR checks, on every core (see ManifestLoader.inspectCSRs).
-                spec.csrFile = path
+                spec.setCSRFile(path, sharing: previous)
                 spec.csrLocation = fileNode.location
             }
         }

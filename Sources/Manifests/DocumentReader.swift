@@ -18,7 +18,7 @@ struct DocumentReader {
     /// The last certificate's rare fields (``CertificateSpec/Rare``) and origin: the next one
     /// that writes the same (a `server_platform` in `defaults`, a CSR in the same directory)
     /// shares them.
-    private var previous = CertificateSpec.Previous()
+    private(set) var previous = CertificateSpec.Previous()
     /// The keys of the `defaults` last applied: every certificate of a document has the same
     /// array (held here, so that its storage, which identifies it, stays its own).
     private var defaultsKeys: (pairs: [YAMLPair], keys: EffectiveKeys)?
