@@ -158,7 +158,7 @@ public struct CertificateSpec: Sendable {
         /// certificates of a file keep their CSRs in one directory).
         mutating func setCSRFile(_ path: String, sharing last: Origin?) {
             let cut = PathBytes.lastSlash(path).map { path.utf8.index(after: $0.directory.endIndex) } ?? path.utf8.startIndex
-            guard let last, sameBytes(last.file, origin.file), last.csrDirectory.utf8.elementsEqual(path.utf8[..<cut]) else {
+            guard let last, sameBytes(last.file, origin.file), PathBytes.same(last.csrDirectory, Substring(path.utf8[..<cut])) else {
                 csrFile = path
                 return
             }
@@ -371,5 +371,5 @@ extension CertificateSpec {
 /// as written: what one certificate shares with another must be its own bytes.
 func sameBytes(_ one: String?, _ other: String?) -> Bool {
     guard let one, let other else { return one == nil && other == nil }
-    return one.utf8.count == other.utf8.count && one.utf8.elementsEqual(other.utf8)
+    return PathBytes.same(one, other)
 }

@@ -47,7 +47,7 @@ extension ManifestLoader {
         let canonical: [UInt8]?
 
         func holds(_ manifest: String, _ written: Substring) -> Bool {
-            self.written.utf8.elementsEqual(written.utf8) && self.manifest.utf8.elementsEqual(manifest.utf8)
+            PathBytes.same(self.written, written) && PathBytes.same(self.manifest, manifest)
         }
     }
 
@@ -92,12 +92,13 @@ extension ManifestLoader {
     /// Reports each certificate name defined more than once, at both places; returns those names.
     static func duplicateNames(in parts: [[CertificateSpec]], diagnostics: inout [Diagnostic]) -> Set<String> {
         // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
-        var positions: [(part: Int32, index: Int32)] = []
-        positions.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        var listed: [(part: Int32, index: Int32)] = []
+        listed.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         for part in parts.indices {
-            for index in parts[part].indices { positions.append((Int32(part), Int32(index))) }
+            for index in parts[part].indices { listed.append((Int32(part), Int32(index))) }
         }
-        func specAt(_ position: Int) -> CertificateSpec { parts[Int(positions[position].part)][Int(positions[position].index)] }
+        let positions = listed
+        @Sendable func specAt(_ position: Int) -> CertificateSpec { parts[Int(positions[position].part)][Int(positions[position].index)] }
         var duplicated = Set<String>()
         RepeatedKeys.forEach(count: positions.count, key: { specAt($0).name }) { repeated, first in
             let spec = specAt(repeated), other = specAt(first)
@@ -212,7 +213,7 @@ extension ManifestLoader {
                 // A CSR file counts in the digest by its blob id, known with or without reading it.
                 if let csrFile = part[index].csrFile, let blob = outcome.digest {
                     let file = part[index].file
-                    if !file.utf8.elementsEqual(manifest.utf8) {
+                    if !PathBytes.same(file, manifest) {
                         manifest = file
                         hashedCSRFiles.removeAll(keepingCapacity: true)
                     }

@@ -15,18 +15,27 @@ public final class StateNames: Sendable {
     /// The names of the record of a certificate's name, if there is one.
     public typealias Lookup = @Sendable (_ name: String) -> CertificateNames?
 
-    private let lookup = Mutex<Lookup?>(nil)
+    /// Set once. An atomic load rather than a lock: every reader looks once per certificate until
+    /// the names come (most of a large read, when the state is read last), and readers taking one
+    /// lock on every core were about half of what sharing the names cost loading (BENCHMARKS.md).
+    private let lookup = AtomicLazyReference<Provided>()
+
+    private final class Provided: Sendable {
+        let lookup: Lookup
+        init(_ lookup: @escaping Lookup) { self.lookup = lookup }
+    }
 
     public init() {}
 
-    /// Hands over the state's names; the loader's readers use them from then on.
+    /// Hands over the state's names; the loader's readers use them from then on. The first names
+    /// provided are the ones used.
     public func provide(_ lookup: @escaping Lookup) {
-        self.lookup.withLock { $0 = lookup }
+        _ = self.lookup.storeIfNil(Provided(lookup))
     }
 
     /// The names, once provided.
     var current: Lookup? {
-        lookup.withLock { $0 }
+        lookup.load()?.lookup
     }
 }
 

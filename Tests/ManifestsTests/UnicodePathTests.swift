@@ -187,4 +187,20 @@ import Testing
         #expect(PathBytes.lastSlash("x") == nil)
         #expect(PathBytes.lastSlash("/x").map { [String($0.directory), String($0.name)] } == ["", "x"])
     }
+
+    /// `PathBytes.same` compares bytes, whatever holds them: two spellings of é are equal strings
+    /// but other bytes; small (inline) and large strings, substrings, and empty ones.
+    @Test func sameBytesMeansTheSameUTF8() {
+        let long = "../csr/group-000/directory-with-a-long-name/"
+        #expect(PathBytes.same("caf\(Self.composed)", "caf\(Self.composed)"))
+        #expect(!PathBytes.same("caf\(Self.composed)", "caf\(Self.decomposed)"))
+        #expect("caf\(Self.composed)" == "caf\(Self.decomposed)")
+        #expect(PathBytes.same(long, String(long.utf8.map { Character(UnicodeScalar($0)) })))
+        #expect(!PathBytes.same(long, long.dropLast()))
+        #expect(!PathBytes.same(long, long.replacingOccurrences(of: "000", with: "001")))
+        #expect(PathBytes.same(long.dropLast(), Substring(long.dropLast())))
+        #expect(PathBytes.same(Substring(long.utf8.prefix(7)), "../csr/"))
+        #expect(PathBytes.same("", long.prefix(0)) && !PathBytes.same("", "a") && !PathBytes.same("a", ""))
+        #expect(PathKey(long + "x.csr") == PathKey(long + "x.csr") && PathKey("caf\(Self.composed)") != PathKey("caf\(Self.decomposed)"))
+    }
 }
