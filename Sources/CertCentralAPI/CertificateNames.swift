@@ -115,6 +115,28 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
         name.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? name.utf8.elementsEqual(bytes)
     }
 
+    /// A hash of the common name's bytes, and whether two common names have the same bytes: a
+    /// look-up by common name without a string made per certificate. A valid common name is
+    /// lowercase ASCII (SPEC §2.2), whose bytes compare as its text does.
+    public var commonNameBytesHash: Int {
+        var hasher = Hasher()
+        withCommonName { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize()
+    }
+
+    public func commonNameHasSameBytes(as other: CertificateNames) -> Bool {
+        withCommonName { mine in other.withCommonName { mine.elementsEqual($0) } }
+    }
+
+    private func withCommonName<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var result: Result?
+        forEachName { bytes in
+            result = body(bytes)
+            return false
+        }
+        return result!
+    }
+
     /// Whether both hold the same bytes: then their names are equal, without a string made. (Names
     /// may be equal with other bytes: canonically equivalent, or repaired alike; ``==`` says.)
     public func hasSameBytes(as other: CertificateNames) -> Bool {

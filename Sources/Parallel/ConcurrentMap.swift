@@ -8,22 +8,26 @@ public enum ConcurrentMap {
     /// Fewer than `serialBelow` items are mapped on this thread: for light items (the default),
     /// handing out 63 of them costs more than it saves; a few heavy ones (whole files) are worth it.
     public static func map<Element: Sendable, Result: Sendable>(_ items: [Element], serialBelow: Int = 64, _ transform: @Sendable (Element) -> Result) -> [Result] {
+        items.withUnsafeBufferPointer { input in
+            nonisolated(unsafe) let input = input
+            return map(indices: items.count, serialBelow: serialBelow) { transform(input[$0]) }
+        }
+    }
+
+    /// `transform` of each index of `0..<count`, in order, as ``map(_:serialBelow:_:)``.
+    public static func map<Result: Sendable>(indices count: Int, serialBelow: Int = 64, _ transform: @Sendable (Int) -> Result) -> [Result] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        if items.count < max(serialBelow, 2) || cores < 2 { return items.map(transform) }
-        let chunks = min(items.count, cores * 8)
-        return [Result](unsafeUninitializedCapacity: items.count) { buffer, initialized in
+        if count < max(serialBelow, 2) || cores < 2 { return (0..<count).map(transform) }
+        let chunks = min(count, cores * 8)
+        return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
             // Each index is written by exactly one chunk, so the writes never overlap.
             nonisolated(unsafe) let output = buffer
-            items.withUnsafeBufferPointer { input in
-                nonisolated(unsafe) let input = input
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    let range = (items.count * chunk / chunks)..<(items.count * (chunk + 1) / chunks)
-                    for index in range {
-                        (output.baseAddress! + index).initialize(to: transform(input[index]))
-                    }
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
+                    (output.baseAddress! + index).initialize(to: transform(index))
                 }
             }
-            initialized = items.count
+            initialized = count
         }
     }
 }

@@ -160,6 +160,23 @@ import Testing
         if expected { #expect(dnsNames.sorted() == dnsNames) }
     }
 
+    /// Common names looked up by their bytes (the shared-common-name check): same bytes, same
+    /// hash; a name that is a prefix of another, or differs in its last byte, is another name.
+    @Test func commonNamesCompareAndHashByTheirBytes() {
+        let long = "a-common-name-longer-than-fifteen-bytes.example.com"
+        let one = CertificateNames(commonName: long, dnsNames: ["x.example"])
+        let same = Self.fromBytes(Array(long.utf8), [Array("y.example".utf8)])
+        #expect(one.commonNameHasSameBytes(as: same) && one.commonNameBytesHash == same.commonNameBytesHash)
+        for other in [String(long.dropLast()), String(long.dropLast()) + "n", long + ".", "x.example"] {
+            let names = CertificateNames(commonName: other, dnsNames: [long])
+            #expect(!one.commonNameHasSameBytes(as: names) && !names.commonNameHasSameBytes(as: one), "\(other)")
+        }
+        let short = CertificateNames(commonName: "a.example", dnsNames: [])
+        #expect(short.commonNameHasSameBytes(as: CertificateNames(commonName: "a.example", dnsNames: [long])))
+        #expect(!short.commonNameHasSameBytes(as: CertificateNames(commonName: "caf\u{E9}.example", dnsNames: [])))
+        #expect(!CertificateNames(commonName: "caf\u{E9}.example", dnsNames: []).commonNameHasSameBytes(as: CertificateNames(commonName: "cafe\u{301}.example", dnsNames: [])))
+    }
+
     static func fromBytes(_ commonName: [UInt8], _ dnsNames: [[UInt8]]) -> CertificateNames {
         commonName.withUnsafeBufferPointer { commonName in
             func withPointers(_ rest: ArraySlice<[UInt8]>, _ taken: [UnsafeBufferPointer<UInt8>]) -> CertificateNames {

@@ -284,6 +284,24 @@ import YAML
         #expect(diagnostics.map(\.message) == expected)
     }
 
+    /// Repeated keys are found as a dictionary of first places finds them, whether the hashes are
+    /// worked out on every core (10,000 keys) or on this thread (500), and when different keys
+    /// share a hash (by their length here: only `equal` tells them apart then).
+    @Test(arguments: [(10_000, false), (500, false), (500, true)])
+    func repeatedKeysAreThoseADictionaryFinds(count: Int, collides: Bool) {
+        let keys = (0..<count).map { "k\($0 * 7 % (count * 2 / 3))" }
+        var found: [[Int]] = []
+        RepeatedKeys.forEach(count: count, hash: { collides ? keys[$0].utf8.count % 2 : keys[$0].hashValue }, equal: { keys[$0] == keys[$1] }) {
+            found.append([$0, $1])
+        }
+        var first: [String: Int] = [:], expected: [[Int]] = []
+        for (position, key) in keys.enumerated() {
+            if let earlier = first[key] { expected.append([position, earlier]) } else { first[key] = position }
+        }
+        #expect(!expected.isEmpty)
+        #expect(found == expected)
+    }
+
     /// Among thousands in several files, each name defined again is reported at both places, in
     /// the order the certificates come, as a dictionary of first places reports them.
     @Test func namesDefinedTwiceAmongThousandsAreReportedAtBothPlaces() {
