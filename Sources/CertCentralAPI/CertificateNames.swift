@@ -61,14 +61,7 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var commonName: String {
-        get {
-            var name = ""
-            forEachName { bytes in
-                name = String(decoding: bytes, as: UTF8.self)
-                return false
-            }
-            return name
-        }
+        get { withCommonName { String(decoding: $0, as: UTF8.self) } }
         set { self = CertificateNames(commonName: newValue, dnsNames: dnsNames) }
     }
 
@@ -89,12 +82,7 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
     /// Whether the common name is `name`, as strings compare, without making a string of it
     /// when its bytes are `name`'s.
     public func commonNameIs(_ name: String) -> Bool {
-        var same = false
-        forEachName { bytes in
-            same = Self.bytes(bytes, equal: name)
-            return false
-        }
-        return same || commonName == name
+        withCommonName { Self.bytes($0, equal: name) } || commonName == name
     }
 
     /// Whether the DNS names are `names`, in order, as strings compare, without making strings of
@@ -134,7 +122,7 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
             result = body(bytes)
             return false
         }
-        return result!
+        return result ?? body(UnsafeBufferPointer(start: nil, count: 0))
     }
 
     /// Whether both hold the same bytes: then their names are equal, without a string made. (Names

@@ -49,6 +49,7 @@ public enum PathBytes {
     /// texts by canonical equivalence). One `memcmp`: the generic `elementsEqual` over two UTF-8
     /// views walked them a byte at a time through their indices, and was about 1 % of loading
     /// 100,000 certificates, which compare their manifest's and CSR directory's paths.
+    @inlinable
     public static func same(_ one: some StringProtocol, _ other: some StringProtocol) -> Bool {
         let count = one.utf8.count
         guard count == other.utf8.count else { return false }

@@ -295,7 +295,10 @@ public struct ManifestLoader: Sendable {
                       csrFiles: CSRFiles(read: { _, _ in .failure(CSRFileError(reason: "csr_file is not available for in-memory manifests")) }))
     }
 
-    /// Warns about each certificate that has the common name of an earlier one.
+    /// Warns about each certificate that has the common name of an earlier one. `checked` are
+    /// valid certificates (``finish(certificates:diagnostics:files:hasher:recorded:csrFiles:)``
+    /// removes the others first): their common names are lowercase ASCII, whose bytes compare as
+    /// their text does.
     static func warnAboutSharedCommonNames(in checked: [CertificateSpec], diagnostics: inout [Diagnostic]) {
         // By position: a spec is large, and copying each one costs more than the look-up. By the
         // names' bytes: a string made of each common name was about a third of this check.

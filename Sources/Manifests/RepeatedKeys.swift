@@ -17,8 +17,9 @@ enum RepeatedKeys {
     /// on one core once every manifest is read, and hashing 100,000 keys there was most of it.
     static func forEach(count: Int, hash: @Sendable (Int) -> Int, equal: (Int, Int) -> Bool, _ body: (_ repeated: Int, _ first: Int) -> Void) {
         precondition(count < Int(Int32.max), "positions fit in 32 bits")
-        // 32 bits of each hash are enough to pick a slot and to skip most comparisons, and the
-        // table is made when a plan's memory is at its height (0.4 MB at 100,000, not 0.8).
+        // The hashes add to a plan's memory at its height (it is reached while these checks run):
+        // 32 bits of each are enough to pick a slot and to skip most comparisons, 0.4 MB at
+        // 100,000 where whole hashes would take 0.8.
         let hashes = ConcurrentMap.map(indices: count, serialBelow: 4096) { UInt32(truncatingIfNeeded: hash($0)) }
         var capacity = 16
         while capacity < 2 * count { capacity *= 2 }

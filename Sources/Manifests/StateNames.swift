@@ -16,8 +16,9 @@ public final class StateNames: Sendable {
     public typealias Lookup = @Sendable (_ name: String) -> CertificateNames?
 
     /// Set once. An atomic load rather than a lock: every reader looks once per certificate until
-    /// the names come (most of a large read, when the state is read last), and readers taking one
-    /// lock on every core were about half of what sharing the names cost loading (BENCHMARKS.md).
+    /// the names come (most of a large read, when the state is read last), and readers taking a
+    /// lock shared by every core were about half of what sharing the names cost loading
+    /// (BENCHMARKS.md).
     private let lookup = AtomicLazyReference<Provided>()
 
     private final class Provided: Sendable {
@@ -63,9 +64,12 @@ struct NameSharing {
         lookup == nil && isAvailable
     }
 
-    /// Gives `spec` its record's block when its names are the same bytes (and the names have come).
-    mutating func share(_ spec: inout CertificateSpec) {
-        guard isAvailable, let names = lookup?(spec.name) else { return }
+    /// Gives `spec` its record's block when its names are the same bytes, once this reader has
+    /// seen the names come (``isAvailable``, ``cameNow()``). It does not look for them itself:
+    /// names found here, after a reader's `cameNow()` said no, would never be new to the next
+    /// `cameNow()`, and the certificates made before would keep their own blocks.
+    func share(_ spec: inout CertificateSpec) {
+        guard let names = lookup?(spec.name) else { return }
         spec.shareNames(names)
     }
 

@@ -175,6 +175,10 @@ import Testing
         #expect(short.commonNameHasSameBytes(as: CertificateNames(commonName: "a.example", dnsNames: [long])))
         #expect(!short.commonNameHasSameBytes(as: CertificateNames(commonName: "caf\u{E9}.example", dnsNames: [])))
         #expect(!CertificateNames(commonName: "caf\u{E9}.example", dnsNames: []).commonNameHasSameBytes(as: CertificateNames(commonName: "cafe\u{301}.example", dnsNames: [])))
+        // Equal text, other bytes of the same length.
+        let above = CertificateNames(commonName: "\u{1E0A}\u{323}.example", dnsNames: [])
+        let below = CertificateNames(commonName: "\u{1E0C}\u{307}.example", dnsNames: [])
+        #expect(above.commonName == below.commonName && !above.commonNameHasSameBytes(as: below))
     }
 
     static func fromBytes(_ commonName: [UInt8], _ dnsNames: [[UInt8]]) -> CertificateNames {

@@ -130,6 +130,28 @@ import Testing
         Self.expectShared(specs)
     }
 
+    /// The names coming between a reader's look (`cameNow`) and the certificate it is making:
+    /// that certificate is not given them yet, and the reader's next look still finds them new,
+    /// so that it gives the certificates made before theirs. (Sharing once looked for the names
+    /// itself: a reader that found them there was never told they had come, and kept the
+    /// certificates made before with their own blocks, as a test here once caught.)
+    @Test func namesComingBetweenTheLookAndTheCertificateAreStillNewToTheNextLook() {
+        let names = StateNames()
+        var sharing = NameSharing(names)
+        let record = Self.records["c0"]!
+        var spec = CertificateSpec(name: "c0", product: .sslDVGeoTrust, commonName: "h0.example.com",
+                                   dnsNames: ["a0.example.com"], csr: "", dcvMethod: .dnsTXTToken)
+        let before = sharing.cameNow()
+        names.provide { Self.records[$0] }
+        sharing.share(&spec)
+        #expect(!before && !spec.names.sharesBlock(with: record))
+        let cameNow = sharing.cameNow()
+        sharing.share(&spec)
+        let cameAgain = sharing.cameNow()
+        #expect(cameNow && !cameAgain)
+        #expect(spec.names.sharesBlock(with: record))
+    }
+
     /// A file read again as one tree (`defaults` written after `certificates`) is given the names too.
     @Test func aFileReadAsOneTreeIsGivenTheNames() {
         let lines = Self.text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -201,6 +201,11 @@ import Testing
         #expect(PathBytes.same(long.dropLast(), Substring(long.dropLast())))
         #expect(PathBytes.same(Substring(long.utf8.prefix(7)), "../csr/"))
         #expect(PathBytes.same("", long.prefix(0)) && !PathBytes.same("", "a") && !PathBytes.same("a", ""))
+        // Equal text, other bytes of the same length: D with a dot above then one below, and
+        // the other way round (5 bytes each).
+        let above = "x/\u{1E0A}\u{323}", below = "x/\u{1E0C}\u{307}"
+        #expect(above == below && above.utf8.count == below.utf8.count)
+        #expect(!PathBytes.same(above, below) && PathBytes.same(above, String(above)))
         #expect(PathKey(long + "x.csr") == PathKey(long + "x.csr") && PathKey("caf\(Self.composed)") != PathKey("caf\(Self.decomposed)"))
     }
 }
