@@ -185,8 +185,8 @@ private struct Event: Sendable {
     var kind: Kind
     var location: SourceLocation
     /// The anchor and tag, which few events have, behind one reference: every entry's events are
-    /// copied out of libyaml, recorded and read again, and two optional strings were two
-    /// reference counts and 32 bytes on every copy.
+    /// copied out of libyaml, recorded and read again, and two optional strings were 32 bytes,
+    /// and up to two reference counts, on every copy (an event with either now takes one).
     private var marks: Marks?
 
     final class Marks: Sendable {
