@@ -136,7 +136,7 @@ public struct YAMLRecordedEntry: Sendable {
     /// False for an entry whose key repeats an earlier one (reported as a problem): its value
     /// must still be assembled, for the anchors it defines and the errors it holds, but not used.
     public let isUsed: Bool
-    fileprivate let events: [Event]
+    fileprivate let events: RecordedEvents
     /// The error that stopped the recording (the entry is then not used): the assembler throws
     /// it when the events run out, unless it finds an earlier one in them.
     fileprivate let stop: YAMLError?
@@ -165,47 +165,11 @@ public final class YAMLAssembler: @unchecked Sendable {
 
     /// The entry's key and its value made into a node.
     public func pair(_ entry: YAMLRecordedEntry) throws(YAMLError) -> YAMLPair {
-        reader.replay = entry.events[...]
+        reader.replay = RecordedEvents.Reading(entry.events)
         reader.replayStop = entry.stop
         defer { reader.replay = nil }
         let first = try reader.next()
         return YAMLPair(key: entry.key, value: try reader.readNode(first, depth: depth).node)
-    }
-}
-
-/// One event, copied out of libyaml's structure so that the structure can be reused.
-private struct Event: Sendable {
-    enum Kind: Sendable {
-        case streamStart, streamEnd, documentStart, documentEnd
-        case alias(anchor: String)
-        case scalar(value: String, style: ScalarStyle)
-        case sequenceStart, sequenceEnd, mappingStart, mappingEnd
-    }
-
-    var kind: Kind
-    var location: SourceLocation
-    /// The anchor and tag, which few events have, behind one reference: every entry's events are
-    /// copied out of libyaml, recorded and read again, and two optional strings were 32 bytes,
-    /// and up to two reference counts, on every copy (an event with either now takes one).
-    private var marks: Marks?
-
-    final class Marks: Sendable {
-        let anchor: String?
-        let tag: String?
-
-        init(anchor: String?, tag: String?) {
-            self.anchor = anchor
-            self.tag = tag
-        }
-    }
-
-    var anchor: String? { marks?.anchor }
-    var tag: String? { marks?.tag }
-
-    init(kind: Kind, location: SourceLocation, anchor: String? = nil, tag: String? = nil) {
-        self.kind = kind
-        self.location = location
-        marks = anchor == nil && tag == nil ? nil : Marks(anchor: anchor, tag: tag)
     }
 }
 
@@ -215,7 +179,7 @@ private struct EventReader {
     let parser: UnsafeMutablePointer<yaml_parser_t>?
     let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
     /// The recorded events being assembled, instead of libyaml's.
-    var replay: ArraySlice<Event>?
+    var replay: RecordedEvents.Reading?
     /// Anchors defined inside recorded values, with their sizes: the parser counts aliases to
     /// them, but cannot resolve one to a node.
     var recordedAnchorSizes: [String: Int] = [:]
@@ -435,17 +399,14 @@ private struct EventReader {
     /// far are handed over too, ending with the error: an earlier one in them (a merge key of the
     /// wrong kind in a mapping closed before) is the assembler's to find.
     mutating func record(key: YAMLNode, depth: Int, names: inout StreamedNames) throws(YAMLError) -> Int {
-        var events: [Event] = []
-        // Most entries hold fewer events (a large one about 60): one allocation, not six.
-        events.reserveCapacity(64)
+        var events = RecordedEvents()
         // The collections open in the value: each one's anchor and expanded size so far.
         var open: [(anchor: String?, size: Int)] = []
         var size = 0
         do throws(YAMLError) {
             repeat {
-                let event = try next()
-                events.append(event)
-                if let done = try recordedNode(event, depth: depth, open: &open) {
+                try nextRaw { (raw) throws(YAMLError) in try events.append(raw) }
+                if let done = try recordedNode(events, at: events.count - 1, depth: depth, open: &open) {
                     if let anchor = done.anchor { recordedAnchorSizes[anchor] = done.size }
                     if open.isEmpty { size = done.size } else { open[open.count - 1].size += done.size }
                 }
@@ -467,32 +428,35 @@ private struct EventReader {
         return size
     }
 
-    /// One recorded event: the node it completes (its anchor and size), if it completes one.
-    private mutating func recordedNode(_ event: Event, depth: Int, open: inout [(anchor: String?, size: Int)]) throws(YAMLError) -> (anchor: String?, size: Int)? {
-        switch event.kind {
+    /// The event recorded last, at `index` of `events`: the node it completes (its anchor and
+    /// size), if it completes one.
+    private mutating func recordedNode(_ events: RecordedEvents, at index: Int, depth: Int, open: inout [(anchor: String?, size: Int)]) throws(YAMLError) -> (anchor: String?, size: Int)? {
+        let (kind, location) = events.kind(at: index)
+        switch kind {
         case .sequenceEnd, .mappingEnd:
             return open.removeLast()
         default:
             break
         }
         if depth + open.count > YAMLParser.maximumDepth {
-            throw YAMLError.tooDeep(at: event.location)
+            throw YAMLError.tooDeep(at: location)
         }
-        switch event.kind {
-        case .alias(let anchor):
+        switch kind {
+        case .alias:
             // The latest definition: in a value recorded before, or else the parser's own.
+            let anchor = events.text(at: index)
             guard let size = recordedAnchorSizes[anchor] ?? anchors[anchor]?.size else {
-                throw YAMLError.unknownAlias(anchor, at: event.location)
+                throw YAMLError.unknownAlias(anchor, at: location)
             }
-            try countAlias(size, at: event.location)
+            try countAlias(size, at: location)
             return (nil, size)
         case .sequenceStart, .mappingStart:
             parsedNodes += 1
-            open.append((event.anchor, 1))
+            open.append((events.anchor(at: index), 1))
             return nil
         default:
             parsedNodes += 1
-            return (event.anchor, 1)
+            return (events.anchor(at: index), 1)
         }
     }
 
@@ -564,11 +528,17 @@ private struct EventReader {
     /// The next event, copied out; libyaml's own error becomes a ``YAMLError`` at its mark.
     mutating func next() throws(YAMLError) -> Event {
         if replay != nil {
-            guard let recorded = replay!.popFirst() else {
+            guard let recorded = replay!.next() else {
                 throw replayStop ?? YAMLError("malformed YAML event stream (a recorded value ends early)", at: SourceLocation(line: 1, column: 1))
             }
             return recorded
         }
+        return try nextRaw { Event($0) }
+    }
+
+    /// libyaml's next event, shown in place to `body` (its text is libyaml's, valid only until
+    /// `body` returns); libyaml's own error becomes a ``YAMLError`` at its mark.
+    func nextRaw<Result>(_ body: (RawEvent) throws(YAMLError) -> Result) throws(YAMLError) -> Result {
         guard let parser, yaml_parser_parse(parser, event) == 1 else {
             throw parserError()
         }
@@ -576,43 +546,47 @@ private struct EventReader {
         let raw = event.pointee
         let at = location(raw.start_mark)
         switch raw.type {
-        case YAML_STREAM_START_EVENT: return Event(kind: .streamStart, location: at)
-        case YAML_STREAM_END_EVENT: return Event(kind: .streamEnd, location: at)
-        case YAML_DOCUMENT_START_EVENT: return Event(kind: .documentStart, location: at)
-        case YAML_DOCUMENT_END_EVENT: return Event(kind: .documentEnd, location: at)
+        case YAML_STREAM_START_EVENT: return try body(RawEvent(kind: .streamStart, location: at))
+        case YAML_STREAM_END_EVENT: return try body(RawEvent(kind: .streamEnd, location: at))
+        case YAML_DOCUMENT_START_EVENT: return try body(RawEvent(kind: .documentStart, location: at))
+        case YAML_DOCUMENT_END_EVENT: return try body(RawEvent(kind: .documentEnd, location: at))
         case YAML_ALIAS_EVENT:
-            return Event(kind: .alias(anchor: string(raw.data.alias.anchor) ?? ""), location: at)
+            return try body(RawEvent(kind: .alias, location: at, text: Self.text(raw.data.alias.anchor)))
         case YAML_SCALAR_EVENT:
-            return scalarEvent(raw, at: at)
+            let scalar = raw.data.scalar
+            return try body(RawEvent(kind: .scalar, location: at, style: Self.style(scalar.style),
+                                     text: UnsafeBufferPointer(start: scalar.value, count: scalar.value == nil ? 0 : scalar.length),
+                                     marks: .of(anchor: string(scalar.anchor), tag: tag(scalar.tag))))
         case YAML_SEQUENCE_START_EVENT:
             let start = raw.data.sequence_start
-            return Event(kind: .sequenceStart, location: at, anchor: string(start.anchor), tag: tag(start.tag))
-        case YAML_SEQUENCE_END_EVENT: return Event(kind: .sequenceEnd, location: at)
+            return try body(RawEvent(kind: .sequenceStart, location: at, marks: .of(anchor: string(start.anchor), tag: tag(start.tag))))
+        case YAML_SEQUENCE_END_EVENT: return try body(RawEvent(kind: .sequenceEnd, location: at))
         case YAML_MAPPING_START_EVENT:
             let start = raw.data.mapping_start
-            return Event(kind: .mappingStart, location: at, anchor: string(start.anchor), tag: tag(start.tag))
-        case YAML_MAPPING_END_EVENT: return Event(kind: .mappingEnd, location: at)
+            return try body(RawEvent(kind: .mappingStart, location: at, marks: .of(anchor: string(start.anchor), tag: tag(start.tag))))
+        case YAML_MAPPING_END_EVENT: return try body(RawEvent(kind: .mappingEnd, location: at))
         default:
-            return Event(kind: .streamEnd, location: at)
+            return try body(RawEvent(kind: .streamEnd, location: at))
         }
     }
 
-    /// A scalar event: its text, how it was written, its anchor and tag.
-    func scalarEvent(_ raw: yaml_event_t, at location: SourceLocation) -> Event {
-        let scalar = raw.data.scalar
-        let value = scalar.value.map {
-            String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self)
-        } ?? ""
-        let style: ScalarStyle
-        switch scalar.style {
-        case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-        case YAML_LITERAL_SCALAR_STYLE: style = .literal
-        case YAML_FOLDED_SCALAR_STYLE: style = .folded
-        default: style = .plain
+    /// How a scalar was written.
+    static func style(_ style: yaml_scalar_style_t) -> ScalarStyle {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: return .literal
+        case YAML_FOLDED_SCALAR_STYLE: return .folded
+        default: return .plain
         }
-        return Event(kind: .scalar(value: value, style: style), location: location,
-                     anchor: string(scalar.anchor), tag: tag(scalar.tag))
+    }
+
+    /// The bytes of a C string of libyaml's, without its terminating zero (none for nil).
+    static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> UnsafeBufferPointer<UInt8> {
+        guard let pointer else { return UnsafeBufferPointer(start: nil, count: 0) }
+        var count = 0
+        while pointer[count] != 0 { count += 1 }
+        return UnsafeBufferPointer(start: pointer, count: count)
     }
 
     func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

@@ -126,6 +126,31 @@ import Testing
         laughs + "x-before: \(fiveE)\ncertificates:\n  a: {k: 1}\n  c: \(fiveE)\n",
         laughs + "x-use: \(fiveE)\ncertificates:\n  a: {k: 1}\n---\ncertificates:\n  a: {" + laughsInline + ", big: \(fiveE)}\n",
         laughs + "certificates:\n  a: {k: 1}\n  b: [\(fiveE), \(fiveE)]\n",
+        // Texts of every length, style and script side by side in one entry's buffer, with
+        // anchors and tags on scalars and collections, long anchor names, and empty values.
+        """
+        x: &a-rather-long-anchor-name-of-forty-bytes {k: v}
+        certificates:
+          one:
+            short: a
+            empty: ""
+            plain: a plain value longer than fifteen bytes
+            single: 'single ''quoted'' and long enough to be stored'
+            double: "double \\"quoted\\" \\u00e9t\\u00e9 \\U0001F512 ende"
+            literal: |
+              line one, é and 日本語
+              line two
+            folded: >
+              folded
+              text
+            tagged: !!str 0012
+            anchored: &an-anchor-on-a-scalar-longer-than-sixteen value
+            again: *an-anchor-on-a-scalar-longer-than-sixteen
+            list: &list-anchor !custom [é, "日本語の文字列は長い", '', ~]
+            map: !!map &map-anchor {ключ: значение, "": x}
+            alias: *a-rather-long-anchor-name-of-forty-bytes
+          two: {list: *list-anchor, map: *map-anchor, n: 日本}
+        """,
         // Nothing streamed: an anchored mapping, a scalar, an empty document.
         "certificates: &c {a: 1}\nx: *c\n",
         "certificates: text\n",
@@ -137,6 +162,51 @@ import Testing
         let expected = Self.streamed(text)
         #expect(Self.recorded(text) == expected)
         #expect(expected.contains("entry") || expected.hasPrefix("error") || !text.contains("certificates:\n"))
+    }
+
+    /// An entry's events give back, one by one, the kinds, places, styles, texts, anchors and
+    /// tags they were recorded with, each text from its own place in the shared buffer.
+    @Test func recordedEventsGiveBackWhatWasRecorded() throws {
+        let written: [(EventKind, String, ScalarStyle, anchor: String?, tag: String?)] = [
+            (.mappingStart, "", .plain, "m", "tag:yaml.org,2002:map"),
+            (.scalar, "key", .plain, nil, nil),
+            (.scalar, "", .doubleQuoted, nil, nil),
+            (.scalar, "a value longer than fifteen bytes, with é and 日本", .literal, nil, "tag:yaml.org,2002:str"),
+            (.alias, "an-anchor-name", .plain, nil, nil),
+            (.sequenceStart, "", .plain, "s", nil),
+            (.scalar, "x", .singleQuoted, "only-an-anchor", nil),
+            (.sequenceEnd, "", .plain, nil, nil),
+            (.mappingEnd, "", .plain, nil, nil),
+        ]
+        var events = RecordedEvents()
+        for (index, (kind, text, style, anchor, tag)) in written.enumerated() {
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBufferPointer { buffer in
+                try events.append(RawEvent(kind: kind, location: SourceLocation(line: index + 1, column: 2 * index + 1), style: style,
+                                           text: buffer, marks: .of(anchor: anchor, tag: tag)))
+            }
+        }
+        #expect(events.count == written.count)
+        var reading = RecordedEvents.Reading(events)
+        for (index, (kind, text, style, anchor, tag)) in written.enumerated() {
+            let next = reading.next()
+            let event = try #require(next)
+            #expect(events.kind(at: index) == (kind, SourceLocation(line: index + 1, column: 2 * index + 1)))
+            #expect(event.location == SourceLocation(line: index + 1, column: 2 * index + 1))
+            #expect(events.text(at: index) == text)
+            #expect(event.anchor == anchor && events.anchor(at: index) == anchor)
+            #expect(event.tag == tag)
+            switch event.kind {
+            case .scalar(let value, let madeStyle): #expect(kind == .scalar && value == text && madeStyle == style)
+            case .alias(let name): #expect(kind == .alias && name == text)
+            case .mappingStart: #expect(kind == .mappingStart)
+            case .mappingEnd: #expect(kind == .mappingEnd)
+            case .sequenceStart: #expect(kind == .sequenceStart)
+            case .sequenceEnd: #expect(kind == .sequenceEnd)
+            default: Issue.record("unexpected \(event.kind) at \(index)")
+            }
+        }
+        #expect(reading.next() == nil)
     }
 
     /// The alias cases above are refused, where the parser alone refuses them.

@@ -1,0 +1,162 @@
+/// What kind of event libyaml reported, without its text.
+enum EventKind: UInt8, Sendable {
+    case streamStart, streamEnd, documentStart, documentEnd
+    case alias, scalar
+    case sequenceStart, sequenceEnd, mappingStart, mappingEnd
+}
+
+/// One event, copied out of libyaml's structure so that the structure can be reused.
+struct Event: Sendable {
+    enum Kind: Sendable {
+        case streamStart, streamEnd, documentStart, documentEnd
+        case alias(anchor: String)
+        case scalar(value: String, style: ScalarStyle)
+        case sequenceStart, sequenceEnd, mappingStart, mappingEnd
+    }
+
+    var kind: Kind
+    var location: SourceLocation
+    /// The anchor and tag, which few events have, behind one reference: two optional strings
+    /// were 32 bytes, and up to two reference counts, on every copy of every event (an event
+    /// with either now takes one).
+    private var marks: Marks?
+
+    final class Marks: Sendable {
+        let anchor: String?
+        let tag: String?
+
+        init(anchor: String?, tag: String?) {
+            self.anchor = anchor
+            self.tag = tag
+        }
+
+        /// The marks of an event that has an anchor or a tag, or nil.
+        static func of(anchor: String?, tag: String?) -> Marks? {
+            anchor == nil && tag == nil ? nil : Marks(anchor: anchor, tag: tag)
+        }
+    }
+
+    var anchor: String? { marks?.anchor }
+    var tag: String? { marks?.tag }
+
+    init(kind: Kind, location: SourceLocation, marks: Marks? = nil) {
+        self.kind = kind
+        self.location = location
+        self.marks = marks
+    }
+
+    /// The event `raw` shows, its text made into a string.
+    init(_ raw: RawEvent) {
+        let kind: Kind
+        switch raw.kind {
+        case .streamStart: kind = .streamStart
+        case .streamEnd: kind = .streamEnd
+        case .documentStart: kind = .documentStart
+        case .documentEnd: kind = .documentEnd
+        case .alias: kind = .alias(anchor: String(decoding: raw.text, as: UTF8.self))
+        case .scalar: kind = .scalar(value: String(decoding: raw.text, as: UTF8.self), style: raw.style)
+        case .sequenceStart: kind = .sequenceStart
+        case .sequenceEnd: kind = .sequenceEnd
+        case .mappingStart: kind = .mappingStart
+        case .mappingEnd: kind = .mappingEnd
+        }
+        self.init(kind: kind, location: raw.location, marks: raw.marks)
+    }
+}
+
+/// An event read in place, in libyaml's structure or in ``RecordedEvents``: its text (a
+/// scalar's value, an alias's anchor) is valid only as long as what holds it.
+struct RawEvent {
+    var kind: EventKind
+    var location: SourceLocation
+    var style: ScalarStyle = .plain
+    var text = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    var marks: Event.Marks?
+}
+
+/// The events of one recorded entry (see ``YAMLAssembler``): a record of fixed size per event,
+/// holding no reference, and the texts of its scalars and aliases one after another in a single
+/// buffer. The parser records them; strings are made from them only when they are assembled,
+/// on the decoding thread. Made by the parser, each string was an allocation on the thread that
+/// is the longer of the two, a retain and a release for every copy of its event, and a free on
+/// the other thread (which, in glibc, takes the lock of the parser's arena).
+struct RecordedEvents: Sendable {
+    private struct Record: Sendable {
+        var location: SourceLocation
+        var textStart: UInt32
+        var textCount: UInt32
+        var kind: EventKind
+        var style: ScalarStyle
+    }
+
+    private var records: [Record] = []
+    private var text: [UInt8] = []
+    /// Anchors and tags, which few events have, by the index of their event.
+    private var marks: [Int: Event.Marks] = [:]
+
+    init() {
+        // A large entry holds about 60 events and 700 bytes of text: one allocation each.
+        records.reserveCapacity(64)
+        text.reserveCapacity(1024)
+    }
+
+    var count: Int { records.count }
+
+    /// Adds `raw`, copying its text.
+    mutating func append(_ raw: RawEvent) throws(YAMLError) {
+        // The texts of one entry would pass 4 GiB only in an input far beyond any manifest's limit.
+        guard let start = UInt32(exactly: text.count), let count = UInt32(exactly: raw.text.count),
+              UInt32.max - start >= count else {
+            throw YAMLError("a value holds more than 4 GiB of text", at: raw.location)
+        }
+        if let marks = raw.marks { self.marks[records.count] = marks }
+        records.append(Record(location: raw.location, textStart: start, textCount: count, kind: raw.kind, style: raw.style))
+        text.append(contentsOf: raw.text)
+    }
+
+    /// What kind the event at `index` is, and where.
+    func kind(at index: Int) -> (EventKind, SourceLocation) {
+        (records[index].kind, records[index].location)
+    }
+
+    /// The anchor of the event at `index`, if it defines one.
+    func anchor(at index: Int) -> String? {
+        marks.isEmpty ? nil : marks[index]?.anchor
+    }
+
+    /// The text of the event at `index` (a scalar's value, an alias's anchor), made into a string.
+    func text(at index: Int) -> String {
+        withText(at: index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The event at `index`, its text made into a string.
+    func event(at index: Int) -> Event {
+        let record = records[index]
+        return withText(at: index) { text in
+            Event(RawEvent(kind: record.kind, location: record.location, style: record.style, text: text,
+                           marks: marks.isEmpty ? nil : marks[index]))
+        }
+    }
+
+    private func withText<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let start = Int(records[index].textStart), count = Int(records[index].textCount)
+        return text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + count])) }
+    }
+
+    /// The events made one after another, for the assembler.
+    struct Reading {
+        let events: RecordedEvents
+        var position = 0
+
+        init(_ events: RecordedEvents) {
+            self.events = events
+        }
+
+        /// The next event, or nil when they have all been read.
+        mutating func next() -> Event? {
+            guard position < events.count else { return nil }
+            defer { position += 1 }
+            return events.event(at: position)
+        }
+    }
+}
