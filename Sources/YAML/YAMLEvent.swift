@@ -65,7 +65,8 @@ struct Event: Sendable {
 }
 
 /// An event read in place, in libyaml's structure or in ``RecordedEvents``: its text (a
-/// scalar's value, an alias's anchor) is valid only as long as what holds it.
+/// scalar's value, an alias's anchor) points into what holds it, so a `RawEvent` must not outlive
+/// the call it is handed to (copy it with ``Event/init(_:)`` or ``RecordedEvents/append(_:)``).
 struct RawEvent {
     var kind: EventKind
     var location: SourceLocation
@@ -121,25 +122,28 @@ struct RecordedEvents: Sendable {
 
     /// The anchor of the event at `index`, if it defines one.
     func anchor(at index: Int) -> String? {
-        marks.isEmpty ? nil : marks[index]?.anchor
+        marks(at: index)?.anchor
+    }
+
+    private func marks(at index: Int) -> Event.Marks? {
+        marks.isEmpty ? nil : marks[index]
     }
 
     /// The text of the event at `index` (a scalar's value, an alias's anchor), made into a string.
     func text(at index: Int) -> String {
-        withText(at: index) { String(decoding: $0, as: UTF8.self) }
+        withText(records[index]) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The event at `index`, its text made into a string.
     func event(at index: Int) -> Event {
         let record = records[index]
-        return withText(at: index) { text in
-            Event(RawEvent(kind: record.kind, location: record.location, style: record.style, text: text,
-                           marks: marks.isEmpty ? nil : marks[index]))
+        return withText(record) { text in
+            Event(RawEvent(kind: record.kind, location: record.location, style: record.style, text: text, marks: marks(at: index)))
         }
     }
 
-    private func withText<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        let start = Int(records[index].textStart), count = Int(records[index].textCount)
+    private func withText<Result>(_ record: Record, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let start = Int(record.textStart), count = Int(record.textCount)
         return text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + count])) }
     }
 

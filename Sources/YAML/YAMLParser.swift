@@ -537,7 +537,8 @@ private struct EventReader {
     }
 
     /// libyaml's next event, shown in place to `body` (its text is libyaml's, valid only until
-    /// `body` returns); libyaml's own error becomes a ``YAMLError`` at its mark.
+    /// `body` returns: `body` copies what it keeps, and never returns the `RawEvent`); libyaml's
+    /// own error becomes a ``YAMLError`` at its mark.
     func nextRaw<Result>(_ body: (RawEvent) throws(YAMLError) -> Result) throws(YAMLError) -> Result {
         guard let parser, yaml_parser_parse(parser, event) == 1 else {
             throw parserError()
@@ -556,14 +557,14 @@ private struct EventReader {
             let scalar = raw.data.scalar
             return try body(RawEvent(kind: .scalar, location: at, style: Self.style(scalar.style),
                                      text: UnsafeBufferPointer(start: scalar.value, count: scalar.value == nil ? 0 : scalar.length),
-                                     marks: .of(anchor: string(scalar.anchor), tag: tag(scalar.tag))))
+                                     marks: marks(anchor: scalar.anchor, tag: scalar.tag)))
         case YAML_SEQUENCE_START_EVENT:
             let start = raw.data.sequence_start
-            return try body(RawEvent(kind: .sequenceStart, location: at, marks: .of(anchor: string(start.anchor), tag: tag(start.tag))))
+            return try body(RawEvent(kind: .sequenceStart, location: at, marks: marks(anchor: start.anchor, tag: start.tag)))
         case YAML_SEQUENCE_END_EVENT: return try body(RawEvent(kind: .sequenceEnd, location: at))
         case YAML_MAPPING_START_EVENT:
             let start = raw.data.mapping_start
-            return try body(RawEvent(kind: .mappingStart, location: at, marks: .of(anchor: string(start.anchor), tag: tag(start.tag))))
+            return try body(RawEvent(kind: .mappingStart, location: at, marks: marks(anchor: start.anchor, tag: start.tag)))
         case YAML_MAPPING_END_EVENT: return try body(RawEvent(kind: .mappingEnd, location: at))
         default:
             return try body(RawEvent(kind: .streamEnd, location: at))
@@ -589,8 +590,13 @@ private struct EventReader {
         return UnsafeBufferPointer(start: pointer, count: count)
     }
 
+    /// An event's anchor and tag, made into strings when it has either.
+    func marks(anchor: UnsafeMutablePointer<yaml_char_t>?, tag pointer: UnsafeMutablePointer<yaml_char_t>?) -> Event.Marks? {
+        .of(anchor: string(anchor), tag: tag(pointer))
+    }
+
     func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
-        pointer.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+        pointer.map { String(decoding: Self.text($0), as: UTF8.self) }
     }
 
     /// The tag, or nil for the non-specific `!` that libyaml reports for plain nodes.

@@ -209,6 +209,62 @@ import Testing
         #expect(reading.next() == nil)
     }
 
+    /// Read whole or recorded, every scalar comes out with its exact text (a NUL inside kept),
+    /// style and tag (the non-specific `!` none), and an alias as the node its anchor names: the
+    /// two ways share how libyaml's event is read, so comparing them alone would miss a mistake
+    /// there.
+    @Test func scalarsComeOutExactlyWhetherReadWholeOrRecorded() throws {
+        let text = """
+        certificates:
+          one:
+            plain: no
+            single: 'it''s'
+            double: "a\\0b\\u00e9"
+            literal: |
+              line one
+            folded: >
+              folded
+              text
+            nonspecific: ! 12
+            str: !!str 12
+            custom: !mine x
+            anchored: &a-long-anchor-name-here v
+            alias: *a-long-anchor-name-here
+            empty: ""
+        """
+        let expected: [(String, String, ScalarStyle, String?)] = [
+            ("plain", "no", .plain, nil), ("single", "it's", .singleQuoted, nil),
+            ("double", "a\u{0}b\u{E9}", .doubleQuoted, nil), ("literal", "line one\n", .literal, nil),
+            ("folded", "folded text\n", .folded, nil), ("nonspecific", "12", .plain, nil),
+            ("str", "12", .plain, YAMLNode.stringTag), ("custom", "x", .plain, "!mine"),
+            ("anchored", "v", .plain, nil), ("alias", "v", .plain, nil), ("empty", "", .doubleQuoted, nil),
+        ]
+        let whole = try #require(try YAMLParser.parse(text).documents.first?["certificates"]?["one"])
+        var recorded: YAMLNode?
+        var assembler: YAMLAssembler?
+        _ = try YAMLParser.parse(Array(text.utf8), streaming: .recording(
+            key: "certificates", begin: { _, _ in }, assembly: { _, made in assembler = made }, entry: { _, _ in },
+            recorded: { _, entry in recorded = try? assembler!.pair(entry).value }))
+        for value in [whole, try #require(recorded)] {
+            guard case .mapping(let pairs) = value.kind else {
+                Issue.record("not a mapping: \(value)")
+                continue
+            }
+            #expect(pairs.map { $0.key.scalarValue } == expected.map(\.0))
+            for (pair, (key, text, style, tag)) in zip(pairs, expected) {
+                guard case .scalar(let madeText, let madeStyle) = pair.value.kind else {
+                    Issue.record("\(key) is not a scalar: \(pair.value)")
+                    continue
+                }
+                #expect(Array(madeText.utf8) == Array(text.utf8), "\(key)")
+                #expect(madeStyle == style, "\(key)")
+                #expect(pair.value.tag == tag, "\(key)")
+            }
+            #expect(value["alias"]?.location == value["anchored"]?.location)
+            #expect(value["double"]?.scalarValue?.utf8.count == 5)
+        }
+    }
+
     /// The alias cases above are refused, where the parser alone refuses them.
     @Test func aliasesAreCountedAcrossTheParserAndTheEntries() {
         let refused = Self.same.filter { $0.contains("*e") }
