@@ -18,12 +18,26 @@ public struct YAMLNode: Sendable {
     public var kind: Kind
     public var location: SourceLocation
     /// The resolved tag, when the document wrote one (`!!str` becomes `tag:yaml.org,2002:str`).
-    public var tag: String?
+    public var tag: String? {
+        get { taggedAs?.tag }
+        set { taggedAs = newValue.map(Tag.init) }
+    }
+
+    /// The tag, which few nodes have, behind one reference: a node is 40 bytes rather than 48,
+    /// and every tree of every entry is made of them.
+    private var taggedAs: Tag?
+
+    /// Prints as its text, so that a printed node (tests compare trees by it) shows its tag.
+    private final class Tag: Sendable, CustomStringConvertible {
+        let tag: String
+        init(_ tag: String) { self.tag = tag }
+        var description: String { tag.debugDescription }
+    }
 
     public init(_ kind: Kind, location: SourceLocation, tag: String? = nil) {
         self.kind = kind
         self.location = location
-        self.tag = tag
+        taggedAs = tag.map(Tag.init)
     }
 
     /// The scalar's text, for a scalar node.

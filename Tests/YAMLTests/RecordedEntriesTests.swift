@@ -261,6 +261,8 @@ import Testing
                 #expect(pair.value.tag == tag, "\(key)")
             }
             #expect(value["alias"]?.location == value["anchored"]?.location)
+            // Trees are compared by their printed form, tags included.
+            #expect("\(value)".contains("\"tag:yaml.org,2002:str\"") && "\(value)".contains("\"!mine\""))
             #expect(value["double"]?.scalarValue?.utf8.count == 5)
         }
     }

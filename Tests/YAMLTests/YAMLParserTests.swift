@@ -83,6 +83,15 @@ extension YAMLNode {
         #expect(root["plain"]?.isExplicitString == false)
     }
 
+    /// Every tree is made of nodes: the rare tag is held behind a reference, not inline.
+    @Test func aNodeIsFortyBytes() throws {
+        #expect(MemoryLayout<YAMLNode>.size <= 40, "\(MemoryLayout<YAMLNode>.size)")
+        var node = YAMLNode(.scalar("12", .plain), location: SourceLocation(line: 1, column: 1), tag: YAMLNode.stringTag)
+        #expect(node.tag == YAMLNode.stringTag && node.isExplicitString)
+        node.tag = nil
+        #expect(node.tag == nil && !node.isExplicitString)
+    }
+
     @Test func anchorsAndAliases() throws {
         let root = try document("""
         base: &contact {first_name: Jim, email: jim@example.com}
