@@ -123,7 +123,11 @@ def measure_floors(tools, data, manifests, files, runs):
     print(f"  C read of every CSR file     {figures['read']:8.3f} s   ({out.split(' bytes')[0]} bytes: open, fstat, read, close)", flush=True)
     _, _, out, _ = measure([os.path.join(tools["bin"], "certform-load-bench"), manifests, "--runs", str(runs)], 1,
                            lambda rc, out, err: rc == 0 and "ratio" in out)
-    found = dict(re.findall(r"^\s+(libyaml events only|certform load|of which checks|ratio load/libyaml)\s+([0-9.]+)", out, re.M))
+    labels = ("libyaml events only", "certform load", "of which checks", "ratio load/libyaml")
+    found = dict(re.findall(r"^\s+(" + "|".join(labels) + r")\s+([0-9.]+)", out, re.M))
+    missing = [label for label in labels if label not in found]
+    if missing:
+        sys.exit(f"certform-load-bench printed no {', '.join(repr(label) for label in missing)} line: rebuild it (swift build -c release)")
     figures["load ratio"] = float(found["ratio load/libyaml"])
     print(f"  in-process libyaml events    {float(found['libyaml events only']):8.3f} s")
     print(f"  in-process certform load     {float(found['certform load']):8.3f} s   (into the validated model, no CSR checks)")

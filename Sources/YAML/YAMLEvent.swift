@@ -39,7 +39,7 @@ struct Event: Sendable {
     var anchor: String? { marks?.anchor }
     var tag: String? { marks?.tag }
 
-    init(kind: Kind, location: SourceLocation, marks: Marks? = nil) {
+    init(kind: Kind, location: SourceLocation, marks: Marks?) {
         self.kind = kind
         self.location = location
         self.marks = marks
@@ -80,7 +80,7 @@ struct RawEvent {
 /// buffer. The parser records them; strings are made from them only when they are assembled,
 /// on the decoding thread. Made by the parser, each string was an allocation on the thread that
 /// is the longer of the two, a retain and a release for every copy of its event, and a free on
-/// the other thread (which, in glibc, takes the lock of the parser's arena).
+/// the other thread (which, in glibc, can take the lock of the parser's arena).
 struct RecordedEvents: Sendable {
     private struct Record: Sendable {
         var location: SourceLocation
