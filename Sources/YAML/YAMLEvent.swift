@@ -23,11 +23,13 @@ struct Event: Sendable {
 
     final class Marks: Sendable {
         let anchor: String?
-        let tag: String?
+        /// Boxed as a node holds it, so that the node made from this event shares the box.
+        let taggedAs: YAMLNode.Tag?
+        var tag: String? { taggedAs?.tag }
 
         init(anchor: String?, tag: String?) {
             self.anchor = anchor
-            self.tag = tag
+            taggedAs = tag.map(YAMLNode.Tag.init)
         }
 
         /// The marks of an event that has an anchor or a tag, or nil.
@@ -38,6 +40,7 @@ struct Event: Sendable {
 
     var anchor: String? { marks?.anchor }
     var tag: String? { marks?.tag }
+    var taggedAs: YAMLNode.Tag? { marks?.taggedAs }
 
     init(kind: Kind, location: SourceLocation, marks: Marks?) {
         self.kind = kind

@@ -24,20 +24,26 @@ public struct YAMLNode: Sendable {
     }
 
     /// The tag, which few nodes have, behind one reference: a node is 40 bytes rather than 48,
-    /// and every tree of every entry is made of them.
+    /// and every tree of every entry is made of them. The parser hands over its event's box.
     private var taggedAs: Tag?
 
-    /// Prints as its text, so that a printed node (tests compare trees by it) shows its tag.
-    private final class Tag: Sendable, CustomStringConvertible {
+    /// A tag behind a reference. Prints as its text, so that a printed node (tests compare trees
+    /// by it) shows its tag.
+    final class Tag: Sendable, CustomStringConvertible {
         let tag: String
         init(_ tag: String) { self.tag = tag }
         var description: String { tag.debugDescription }
     }
 
     public init(_ kind: Kind, location: SourceLocation, tag: String? = nil) {
+        self.init(kind, location: location, taggedAs: tag.map(Tag.init))
+    }
+
+    /// A node with the tag its event holds, the box shared rather than made again.
+    init(_ kind: Kind, location: SourceLocation, taggedAs: Tag?) {
         self.kind = kind
         self.location = location
-        taggedAs = tag.map(Tag.init)
+        self.taggedAs = taggedAs
     }
 
     /// The scalar's text, for a scalar node.

@@ -253,7 +253,7 @@ private struct EventReader {
             return try resolveAlias(anchor, at: event.location)
         case .scalar(let value, let style):
             parsedNodes += 1
-            result = (YAMLNode(.scalar(value, style), location: event.location, tag: event.tag), 1)
+            result = (YAMLNode(.scalar(value, style), location: event.location, taggedAs: event.taggedAs), 1)
         case .sequenceStart:
             parsedNodes += 1
             result = try readSequence(event, depth: depth)
@@ -308,7 +308,7 @@ private struct EventReader {
             size += child.size
         }
         let items = Self.take(&itemStack, from: base, leaving: Self.filler)
-        return (YAMLNode(.sequence(items), location: start.location, tag: start.tag), size)
+        return (YAMLNode(.sequence(items), location: start.location, taggedAs: start.taggedAs), size)
     }
 
     /// What takes the place of a node moved off a stack: an empty plain scalar holds no storage,
@@ -368,7 +368,7 @@ private struct EventReader {
         }
         try merge(merges, streams: streams, keys: &keys, streamedNames: &streamedNames)
         let pairs = Self.take(&pairStack, from: keys.base, leaving: YAMLPair(key: Self.filler, value: Self.filler))
-        return (YAMLNode(.mapping(pairs), location: start.location, tag: start.tag), size)
+        return (YAMLNode(.mapping(pairs), location: start.location, taggedAs: start.taggedAs), size)
     }
 
     /// Reads the value of a mapping's pair; the mapping under the top-level `streaming.key` (the
