@@ -85,7 +85,7 @@ struct RawEvent {
 /// is the longer of the two, a retain and a release for every copy of its event, and a free on
 /// the other thread (which, in glibc, can take the lock of the parser's arena).
 struct RecordedEvents: Sendable {
-    private struct Record: Sendable {
+    fileprivate struct Record: Sendable {
         var location: SourceLocation
         var textStart: UInt32
         var textCount: UInt32
@@ -93,10 +93,10 @@ struct RecordedEvents: Sendable {
         var style: ScalarStyle
     }
 
-    private var records: [Record] = []
-    private var text: [UInt8] = []
+    fileprivate private(set) var records: [Record] = []
+    fileprivate private(set) var text: [UInt8] = []
     /// Anchors and tags, which few events have, by the index of their event.
-    private var marks: [Int: Event.Marks] = [:]
+    fileprivate private(set) var marks: [Int: Event.Marks] = [:]
 
     init() {
         // A large entry holds about 60 events and 700 bytes of text: one allocation each.
@@ -164,6 +164,77 @@ struct RecordedEvents: Sendable {
             guard position < events.count else { return nil }
             defer { position += 1 }
             return events.event(at: position)
+        }
+    }
+}
+
+/// Makes the node of recorded events straight from their records, when they are plain: no
+/// anchor, tag or alias, no merge key, and no mapping with a key written twice or with more than
+/// 16 keys — nearly every entry. For anything else it answers nil, and the assembler's reader
+/// makes the node event by event, as the parser would have, with the problems it finds. Both
+/// make the same node from plain events (`RecordedEntriesTests`); this one skips making an
+/// ``Event`` per event and the reader's bookkeeping, which was a third of decoding a large
+/// manifest. Its stacks are kept from one entry to the next.
+struct PlainAssembly {
+    private var items: [YAMLNode] = []
+    private var pairs: [YAMLPair] = []
+
+    /// Past this many keys a mapping is left to the reader, which indexes them to find one written twice.
+    static let maximumKeys = 16
+
+    /// The node `events` make, whose value would be at `depth`, or nil when they are not plain.
+    mutating func node(of events: RecordedEvents, depth: Int) -> YAMLNode? {
+        guard events.marks.isEmpty, !events.records.isEmpty else { return nil }
+        let made = events.records.withUnsafeBufferPointer { records in
+            events.text.withUnsafeBufferPointer { text in
+                var position = 0
+                let node = make(records, text, at: &position, depth: depth)
+                return position == records.count ? node : nil
+            }
+        }
+        if made == nil {
+            items.removeAll(keepingCapacity: true)
+            pairs.removeAll(keepingCapacity: true)
+        }
+        return made
+    }
+
+    private mutating func make(_ records: UnsafeBufferPointer<RecordedEvents.Record>, _ text: UnsafeBufferPointer<UInt8>,
+                               at position: inout Int, depth: Int) -> YAMLNode? {
+        guard position < records.count, depth <= YAMLParser.maximumDepth else { return nil }
+        let record = records[position]
+        position += 1
+        switch record.kind {
+        case .scalar:
+            let start = Int(record.textStart)
+            let value = String(decoding: UnsafeBufferPointer(rebasing: text[start..<start + Int(record.textCount)]), as: UTF8.self)
+            return YAMLNode(.scalar(value, record.style), location: record.location, taggedAs: nil)
+        case .sequenceStart:
+            let base = items.count
+            while position < records.count, records[position].kind != .sequenceEnd {
+                guard let item = make(records, text, at: &position, depth: depth + 1) else { return nil }
+                items.append(item)
+            }
+            guard position < records.count else { return nil }
+            position += 1
+            return YAMLNode(.sequence(NodeStacks.take(&items, from: base, leaving: NodeStacks.filler)), location: record.location, taggedAs: nil)
+        case .mappingStart:
+            let base = pairs.count
+            while position < records.count, records[position].kind != .mappingEnd {
+                guard pairs.count - base < Self.maximumKeys, let key = make(records, text, at: &position, depth: depth + 1) else { return nil }
+                if let name = key.scalarValue {
+                    // A merge key (no tag here says otherwise) or a key written twice: the reader's.
+                    if name == "<<" { return nil }
+                    for index in base..<pairs.count where pairs[index].key.scalarValue == name { return nil }
+                }
+                guard let value = make(records, text, at: &position, depth: depth + 1) else { return nil }
+                pairs.append(YAMLPair(key: key, value: value))
+            }
+            guard position < records.count else { return nil }
+            position += 1
+            return YAMLNode(.mapping(NodeStacks.take(&pairs, from: base, leaving: NodeStacks.pairFiller)), location: record.location, taggedAs: nil)
+        default:
+            return nil
         }
     }
 }

@@ -149,7 +149,12 @@ public struct YAMLRecordedEntry: Sendable {
 /// whole document). Used by one thread at a time.
 public final class YAMLAssembler: @unchecked Sendable {
     private var reader: EventReader
+    private var plain = PlainAssembly()
     private let depth: Int
+    /// False to make every value event by event (tests hold both ways to the same nodes).
+    var makesPlainNodes = true
+    /// How many values were made straight from their records (``PlainAssembly``).
+    private(set) var plainEntries = 0
 
     fileprivate init(anchors: [String: EventReader.Anchored], depth: Int) {
         reader = EventReader(parser: nil, input: UnsafeBufferPointer(start: nil, count: 0))
@@ -165,6 +170,10 @@ public final class YAMLAssembler: @unchecked Sendable {
 
     /// The entry's key and its value made into a node.
     public func pair(_ entry: YAMLRecordedEntry) throws(YAMLError) -> YAMLPair {
+        if makesPlainNodes, entry.stop == nil, let value = plain.node(of: entry.events, depth: depth) {
+            plainEntries += 1
+            return YAMLPair(key: entry.key, value: value)
+        }
         reader.replay = RecordedEvents.Reading(entry.events)
         reader.replayStop = entry.stop
         defer { reader.replay = nil }
@@ -307,30 +316,8 @@ private struct EventReader {
             itemStack.append(child.node)
             size += child.size
         }
-        let items = Self.take(&itemStack, from: base, leaving: Self.filler)
+        let items = NodeStacks.take(&itemStack, from: base, leaving: NodeStacks.filler)
         return (YAMLNode(.sequence(items), location: start.location, taggedAs: start.taggedAs), size)
-    }
-
-    /// What takes the place of a node moved off a stack: an empty plain scalar holds no storage,
-    /// so destroying it costs nothing.
-    static let filler = YAMLNode(.scalar("", .plain), location: SourceLocation(line: 0, column: 0))
-
-    /// The elements of `stack` from `base` on, moved (not copied) into an array of their own; the
-    /// stack is cut back to `base`. Copying each child, then destroying it on the stack, was a
-    /// retain and a release per node — a tenth of reading a large manifest.
-    static func take<Element>(_ stack: inout [Element], from base: Int, leaving filler: Element) -> [Element] {
-        let count = stack.count - base
-        let taken = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            stack.withUnsafeMutableBufferPointer { source in
-                guard count > 0, let from = source.baseAddress.map({ $0 + base }) else { return }
-                buffer.baseAddress!.moveInitialize(from: from, count: count)
-                // The moved-from slots get a filler, which removeSubrange below destroys.
-                from.initialize(repeating: filler, count: count)
-            }
-            initialized = count
-        }
-        stack.removeSubrange(base...)
-        return taken
     }
 
     /// Reads a mapping, from its start event to its end, with its merge keys applied; returns it
@@ -367,7 +354,7 @@ private struct EventReader {
             keys.add(YAMLPair(key: key.node, value: value.node), name: name, to: &pairStack)
         }
         try merge(merges, streams: streams, keys: &keys, streamedNames: &streamedNames)
-        let pairs = Self.take(&pairStack, from: keys.base, leaving: YAMLPair(key: Self.filler, value: Self.filler))
+        let pairs = NodeStacks.take(&pairStack, from: keys.base, leaving: NodeStacks.pairFiller)
         return (YAMLNode(.mapping(pairs), location: start.location, taggedAs: start.taggedAs), size)
     }
 

@@ -26,16 +26,19 @@ import Testing
 
     /// Entries recorded by the parser and assembled as each arrives, as the loader's decoding
     /// thread does; "whole read" when the parser asks for one.
-    static func recorded(_ text: String) -> String {
+    static func recorded(_ text: String, plain: Bool = true, plainEntries: inout Int) -> String {
         var sent: [String] = []
         var assembler: YAMLAssembler?
         var problems: [YAMLError] = []
         var failure: YAMLError?
+        var madePlain = 0
         let streaming = YAMLStreaming.recording(
             key: "certificates",
             begin: { document, before in sent.append("begin \(document) \(before.map(\.key))") },
             assembly: { _, made in
                 problems += assembler?.problems ?? []
+                madePlain += assembler?.plainEntries ?? 0
+                made.makesPlainNodes = plain
                 assembler = made
             },
             entry: { document, pair in if failure == nil { sent.append("entry \(document) \(pair)") } },
@@ -48,6 +51,7 @@ import Testing
                     failure = error
                 }
             })
+        defer { plainEntries = madePlain + (assembler?.plainEntries ?? 0) }
         do throws(YAMLError) {
             let file = try YAMLParser.parse(Array(text.utf8), streaming: streaming)
             if let failure { return "error \(failure) \(sent)" }
@@ -56,6 +60,11 @@ import Testing
             if error.needsWholeRead { return "whole read" }
             return "error \(failure ?? error) \(sent)"
         }
+    }
+
+    static func recorded(_ text: String) -> String {
+        var plainEntries = 0
+        return recorded(text, plainEntries: &plainEntries)
     }
 
     /// Anchors that each stand for ten times the one before: `*e` is 111,111 nodes.
@@ -162,6 +171,62 @@ import Testing
         let expected = Self.streamed(text)
         #expect(Self.recorded(text) == expected)
         #expect(expected.contains("entry") || expected.hasPrefix("error") || !text.contains("certificates:\n"))
+    }
+
+    /// Entries without anchors, tags or aliases, and how many of them are plain enough to be made
+    /// straight from their records (``PlainAssembly``); the others are left to the reader.
+    static let plain: [(text: String, plainEntries: Int)] = [
+        // Every style and script, nested and empty collections, null values: all five plain.
+        ("""
+        certificates:
+          a:
+            plain: a plain value longer than fifteen bytes
+            single: 'it''s quoted, and long enough to be stored'
+            double: "tab\\tand \\u00e9 \\U0001F512 ende"
+            literal: |
+              line one, é and 日本語
+              line two
+            folded: >
+              folded
+              text
+            empty: ""
+            none: ~
+            bare:
+            list: [x, [y, [z]], {k: v}, [], {}]
+            ключ: значение
+          b: [a, list]
+          c: scalar
+          d: {}
+          e: []
+        """, 5),
+        // A merge key, a quoted "<<", keys written twice (also as two spellings of "é", which
+        // compare equal), more than 16 keys: the reader's. Keys that are collections, exactly 16
+        // keys, and what follows: plain.
+        ("""
+        certificates:
+          merge: {<<: {k: v}, j: w}
+          quoted-merge: {"<<": v, k: w}
+          twice: {k: 1, k: 2}
+          nested-twice: {a: [{k: 1, k: 2}]}
+          canonical: {"\\u00e9": 1, "e\\u0301": 2}
+          complex-keys: {? [a, b] : v, ? {k: v} : w}
+          many: {\((1...17).map { "k\($0): \($0)" }.joined(separator: ", "))}
+          sixteen: {\((1...16).map { "k\($0): \($0)" }.joined(separator: ", "))}
+          after: {k: v}
+        """, 3),
+        // 198 levels inside the entry: the deepest the parser allows, made plain.
+        ("certificates:\n  deep: " + String(repeating: "[", count: 198) + String(repeating: "]", count: 198) + "\n", 1),
+    ]
+
+    @Test(arguments: plain)
+    func plainEntriesAreMadeAsTheReaderMakesThem(_ text: String, plainEntries: Int) {
+        let expected = Self.streamed(text)
+        var madePlain = 0, madeByReader = 0
+        #expect(Self.recorded(text, plainEntries: &madePlain) == expected)
+        #expect(Self.recorded(text, plain: false, plainEntries: &madeByReader) == expected)
+        #expect(madePlain == plainEntries)
+        #expect(madeByReader == 0)
+        #expect(expected.contains("entry"))
     }
 
     /// An entry's events give back, one by one, the kinds, places, styles, texts, anchors and
