@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 import Dates
 import Files
 import YAML
@@ -18,10 +19,11 @@ extension ManifestLoader {
         case .failure(let error): return FileRead(path: path, bytes: .failure(error))
         case .success(let opened): stream = opened
         }
-        let hashing = HashingInput(hasher, stream: stream)
-        update(&hashing.hasher, with: Array(found.relative.utf8))
+        var prefixed = hasher
+        update(&prefixed, with: Array(found.relative.utf8))
         // The length first, as for a file read whole; a file whose length changes is refused.
-        update(&hashing.hasher, length: stream.size)
+        update(&prefixed, length: stream.size)
+        let hashing = HashingInput(prefixed, stream: stream)
         let outcome = read(file: path, asOf: asOf, decodesOnThread: true, names: names, parse: { (streaming) throws(YAMLError) in
             try YAMLParser.parse(reading: hashing.read(into:), streaming: streaming)
         })
@@ -35,24 +37,51 @@ extension ManifestLoader {
             }
             return file
         }
-        hasher = hashing.hasher
+        hasher = hashing.finish()
         return FileRead(path: path, bytes: .success(nil), certificates: certificates, diagnostics: diagnostics)
     }
 
-    /// A file's bytes for libyaml, each piece added to the digest as it passes.
-    final class HashingInput {
-        var hasher: SHA256
+    /// A file's bytes for libyaml, each piece added to the digest as it passes — on a thread of
+    /// its own, a megabyte at a time: hashing was 3% of the parsing thread, the longer of a large
+    /// manifest's two, while the decoding thread had time to spare. ``finish()`` waits for it.
+    /// The piece being gathered is the parsing thread's; the hasher is the queue's until then.
+    final class HashingInput: @unchecked Sendable {
+        private var hasher: SHA256
         let stream: FileStream
+        private var piece: [UInt8] = []
+        private let queue = DispatchQueue(label: "certform.manifest-digest")
+        /// At most this many pieces wait to be hashed, so that a file is never held whole.
+        private let room = DispatchSemaphore(value: 4)
+        let pieceSize: Int
 
-        init(_ hasher: SHA256, stream: FileStream) {
+        init(_ hasher: SHA256, stream: FileStream, pieceSize: Int = 1 << 20) {
             self.hasher = hasher
             self.stream = stream
+            self.pieceSize = pieceSize
         }
 
         func read(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
             guard let count = stream.read(into: buffer) else { return nil }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer.prefix(count)))
+            if piece.isEmpty { piece.reserveCapacity(pieceSize) }
+            piece.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer.prefix(count)))
+            if piece.count >= pieceSize { send() }
             return count
+        }
+
+        private func send() {
+            let full = piece
+            piece = []
+            room.wait()
+            queue.async { [self] in
+                hasher.update(data: full)
+                room.signal()
+            }
+        }
+
+        /// The digest so far, with every byte read: waits until the last piece is hashed.
+        func finish() -> SHA256 {
+            if !piece.isEmpty { send() }
+            return queue.sync { hasher }
         }
     }
 }

@@ -30,6 +30,25 @@ import Testing
         #expect(stream.error == nil)
     }
 
+    /// The digest of a streamed file is worked out on another thread, piece after piece; with
+    /// many small pieces (more than may wait at once), it is still the digest of every byte in
+    /// order, and the reader still gets every byte.
+    @Test func aStreamedFileIsHashedInOrderOnAnotherThread() throws {
+        let dir = TemporaryDirectory()
+        // 48 reads of 4,093 bytes, each sending a piece, then 500 bytes left for `finish`.
+        let bytes = (0..<48 * 4_093 + 500).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        let path = dir.write("a.yaml", Data(bytes))
+        let stream = try FileStream.open(path, limit: 1 << 20, followsSymlinks: false).get()
+        var prefixed = SHA256()
+        prefixed.update(data: Array("prefix".utf8))
+        let hashing = ManifestLoader.HashingInput(prefixed, stream: stream, pieceSize: 1_000)
+        var read: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4_093)
+        while let count = buffer.withUnsafeMutableBytes({ hashing.read(into: $0) }), count > 0 { read += buffer.prefix(count) }
+        #expect(read == bytes)
+        #expect(Array(hashing.finish().finalize()) == Array(SHA256.hash(data: Array("prefix".utf8) + bytes)))
+    }
+
     @Test func whatAWholeReadRefusesIsRefusedBeforeOpening() throws {
         let dir = TemporaryDirectory()
         let path = dir.write("a.yaml", "0123456789")

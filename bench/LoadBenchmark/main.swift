@@ -66,6 +66,8 @@ let bytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(a
 let asOf = CalendarDate(year: 2026, month: 12, day: 1)!
 
 if let profile {
+    // Every run's model is kept until the end, so that a profile of the load does not show it freed.
+    var kept: [ManifestSet] = []
     for _ in 0..<runs {
         if profile == "csr" {
             // Every CSR of the generated repository, checked on one core.
@@ -77,10 +79,10 @@ if let profile {
         } else if profile == "tree" {
             for file in files { _ = try? YAMLParser.parse([UInt8](FileManager.default.contents(atPath: file)!)) }
         } else {
-            _ = ManifestLoader(directory: directory, asOf: asOf, checksCSRs: false, readsCSRFiles: false).load()
+            kept.append(ManifestLoader(directory: directory, asOf: asOf, checksCSRs: false, readsCSRFiles: false).load())
         }
     }
-    exit(0)
+    withExtendedLifetime(kept) { exit(0) }
 }
 
 var libyamlTimes: [Double] = [], treeTimes: [Double] = [], loadTimes: [Double] = [], checkTimes: [Double] = []
