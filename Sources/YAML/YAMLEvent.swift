@@ -169,12 +169,13 @@ struct RecordedEvents: Sendable {
 }
 
 /// Makes the node of recorded events straight from their records, when they are plain: no
-/// anchor, tag or alias, no merge key, and no mapping with a key written twice or with more than
-/// 16 keys — nearly every entry. For anything else it answers nil, and the assembler's reader
-/// makes the node event by event, as the parser would have, with the problems it finds. Both
-/// make the same node from plain events (`RecordedEntriesTests`); this one skips making an
-/// ``Event`` per event and the reader's bookkeeping, which was a third of decoding a large
-/// manifest. Its stacks are kept from one entry to the next.
+/// anchor or tag, no alias but to a node made before (`anchored`), no merge key, and no mapping
+/// with a key written twice or with more than 16 keys — nearly every entry. For anything else it
+/// answers nil, and the assembler's reader makes the node event by event, as the parser would
+/// have, with the problems it finds. Both make the same node from plain events
+/// (`RecordedEntriesTests`); this one skips making an ``Event`` per event and the reader's
+/// bookkeeping, which was a third of decoding a large manifest. Its stacks are kept from one
+/// entry to the next.
 struct PlainAssembly {
     private var items: [YAMLNode] = []
     private var pairs: [YAMLPair] = []
@@ -183,12 +184,13 @@ struct PlainAssembly {
     static let maximumKeys = 16
 
     /// The node `events` make, whose value would be at `depth`, or nil when they are not plain.
-    mutating func node(of events: RecordedEvents, depth: Int) -> YAMLNode? {
+    /// `anchored` gives the node an alias stands for (the latest defined under its name).
+    mutating func node(of events: RecordedEvents, depth: Int, anchored: (String) -> YAMLNode?) -> YAMLNode? {
         guard events.marks.isEmpty, !events.records.isEmpty else { return nil }
         let made = events.records.withUnsafeBufferPointer { records in
             events.text.withUnsafeBufferPointer { text in
                 var position = 0
-                let node = make(records, text, at: &position, depth: depth)
+                let node = make(records, text, at: &position, depth: depth, anchored: anchored)
                 return position == records.count ? node : nil
             }
         }
@@ -200,19 +202,19 @@ struct PlainAssembly {
     }
 
     private mutating func make(_ records: UnsafeBufferPointer<RecordedEvents.Record>, _ text: UnsafeBufferPointer<UInt8>,
-                               at position: inout Int, depth: Int) -> YAMLNode? {
+                               at position: inout Int, depth: Int, anchored: (String) -> YAMLNode?) -> YAMLNode? {
         guard position < records.count, depth <= YAMLParser.maximumDepth else { return nil }
         let record = records[position]
         position += 1
         switch record.kind {
         case .scalar:
-            let start = Int(record.textStart)
-            let value = String(decoding: UnsafeBufferPointer(rebasing: text[start..<start + Int(record.textCount)]), as: UTF8.self)
-            return YAMLNode(.scalar(value, record.style), location: record.location, taggedAs: nil)
+            return YAMLNode(.scalar(Self.string(record, text), record.style), location: record.location, taggedAs: nil)
+        case .alias:
+            return anchored(Self.string(record, text))
         case .sequenceStart:
             let base = items.count
             while position < records.count, records[position].kind != .sequenceEnd {
-                guard let item = make(records, text, at: &position, depth: depth + 1) else { return nil }
+                guard let item = make(records, text, at: &position, depth: depth + 1, anchored: anchored) else { return nil }
                 items.append(item)
             }
             guard position < records.count else { return nil }
@@ -221,13 +223,13 @@ struct PlainAssembly {
         case .mappingStart:
             let base = pairs.count
             while position < records.count, records[position].kind != .mappingEnd {
-                guard pairs.count - base < Self.maximumKeys, let key = make(records, text, at: &position, depth: depth + 1) else { return nil }
+                guard pairs.count - base < Self.maximumKeys, let key = make(records, text, at: &position, depth: depth + 1, anchored: anchored) else { return nil }
                 if let name = key.scalarValue {
                     // A merge key (no tag here says otherwise) or a key written twice: the reader's.
                     if name == "<<" { return nil }
                     for index in base..<pairs.count where pairs[index].key.scalarValue == name { return nil }
                 }
-                guard let value = make(records, text, at: &position, depth: depth + 1) else { return nil }
+                guard let value = make(records, text, at: &position, depth: depth + 1, anchored: anchored) else { return nil }
                 pairs.append(YAMLPair(key: key, value: value))
             }
             guard position < records.count else { return nil }
@@ -236,5 +238,10 @@ struct PlainAssembly {
         default:
             return nil
         }
+    }
+
+    private static func string(_ record: RecordedEvents.Record, _ text: UnsafeBufferPointer<UInt8>) -> String {
+        let start = Int(record.textStart)
+        return String(decoding: UnsafeBufferPointer(rebasing: text[start..<start + Int(record.textCount)]), as: UTF8.self)
     }
 }

@@ -170,7 +170,8 @@ public final class YAMLAssembler: @unchecked Sendable {
 
     /// The entry's key and its value made into a node.
     public func pair(_ entry: YAMLRecordedEntry) throws(YAMLError) -> YAMLPair {
-        if makesPlainNodes, entry.stop == nil, let value = plain.node(of: entry.events, depth: depth) {
+        if makesPlainNodes, entry.stop == nil,
+           let value = plain.node(of: entry.events, depth: depth, anchored: { self.reader.anchors[$0]?.node }) {
             plainEntries += 1
             return YAMLPair(key: entry.key, value: value)
         }

@@ -214,6 +214,19 @@ import Testing
           sixteen: {\((1...16).map { "k\($0): \($0)" }.joined(separator: ", "))}
           after: {k: v}
         """, 3),
+        // Aliases, to a node anchored before the mapping or in an entry before (the latest
+        // definition), also as a key: plain. An entry that defines an anchor, and one whose key
+        // through an alias repeats another: the reader's.
+        ("""
+        x: &team {name: a}
+        k: &key keyname
+        certificates:
+          one: {contact: *team, list: [*team, *key]}
+          two: {contact: &team {name: b}}
+          three: {contact: *team}
+          four: {*key : v, other: w}
+          five: {*key : v, keyname: w}
+        """, 3),
         // 198 levels inside the entry: the deepest the parser allows, made plain.
         ("certificates:\n  deep: " + String(repeating: "[", count: 198) + String(repeating: "]", count: 198) + "\n", 1),
     ]
