@@ -57,6 +57,10 @@ public struct YAMLNode: Sendable {
         guard case .scalar(let value, .plain) = kind, tag == nil || tag == YAMLNode.nullTag else {
             return false
         }
+        // Asked of nearly every value: a length no null has answers without comparing texts (no
+        // other spelling of these words is canonically equal to them, as String's == compares).
+        let length = value.utf8.count
+        guard length == 0 || length == 1 || length == 4 else { return false }
         switch value {
         case "", "~", "null", "Null", "NULL": return true
         default: return false

@@ -501,7 +501,8 @@ private struct EventReader {
     }
 
     func isMergeKey(_ node: YAMLNode) -> Bool {
-        guard case .scalar("<<", let style) = node.kind else { return false }
+        // Asked of every key: its length first, which rules out nearly all of them.
+        guard case .scalar(let name, let style) = node.kind, name.utf8.count == 2, name == "<<" else { return false }
         return (style == .plain && node.tag == nil) || node.tag == YAMLNode.mergeTag
     }
 

@@ -83,6 +83,19 @@ extension YAMLNode {
         #expect(root["plain"]?.isExplicitString == false)
     }
 
+    /// Null is a plain `~`, `null`, `Null`, `NULL` or nothing, untagged or tagged `!!null`; any
+    /// other text, of the same length or not, quoted, or tagged otherwise, is not.
+    @Test func nullIsOnlyItsFiveSpellings() throws {
+        let null = ["", "~", "null", "Null", "NULL"].map { YAMLNode(.scalar($0, .plain), location: SourceLocation(line: 1, column: 1)) }
+            + [YAMLNode(.scalar("null", .plain), location: SourceLocation(line: 1, column: 1), tag: YAMLNode.nullTag)]
+        let notNull = ["x", "-", "nil", "none", "nuLL", "NUll", "nulls", "null ", "~~", "\u{2212}"].map { YAMLNode(.scalar($0, .plain), location: SourceLocation(line: 1, column: 1)) }
+            + [YAMLNode(.scalar("null", .doubleQuoted), location: SourceLocation(line: 1, column: 1)),
+               YAMLNode(.scalar("~", .plain), location: SourceLocation(line: 1, column: 1), tag: YAMLNode.stringTag),
+               YAMLNode(.sequence([]), location: SourceLocation(line: 1, column: 1))]
+        for node in null { #expect(node.isNull, "\(node)") }
+        for node in notNull { #expect(!node.isNull, "\(node)") }
+    }
+
     /// Every tree is made of nodes: the rare tag is held behind a reference, not inline.
     @Test func aNodeIsFortyBytes() throws {
         #expect(MemoryLayout<YAMLNode>.size <= 40, "\(MemoryLayout<YAMLNode>.size)")
