@@ -10,7 +10,7 @@ import YAML
 final class EntryDecoder: @unchecked Sendable {
     enum Message {
         case begin(Int, defaults: [YAMLPair], sawDefaults: Bool)
-        /// The assembler of the document's recorded entries (when the parser records them).
+        /// The assembler of the document's recorded entries.
         case assembly(YAMLAssembler)
         case entries(Int, [Entry])
     }

@@ -62,7 +62,8 @@ extension ManifestLoader {
 
         func read(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
             guard let count = stream.read(into: buffer) else { return nil }
-            if piece.isEmpty { piece.reserveCapacity(pieceSize) }
+            // Room for the read that passes the piece's size, so that the piece never grows.
+            if piece.isEmpty, count > 0 { piece.reserveCapacity(pieceSize + buffer.count) }
             piece.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer.prefix(count)))
             if piece.count >= pieceSize { send() }
             return count

@@ -335,9 +335,11 @@ public struct ManifestLoader: Sendable {
     static func read(file: String, asOf: CalendarDate, decodesOnThread: Bool, names: StateNames? = nil,
                      parse: (YAMLStreaming) throws(YAMLError) -> YAMLFile) -> StreamedRead {
         // The entries of `certificates` are decoded as the parser reaches them, on a second
-        // thread unless other files keep the cores busy. The parsing thread only records each
-        // entry's events; the decoder makes them into a tree (a plain entry straight from its
-        // records, see PlainAssembly), decodes it and frees it: a tree freed by another thread
+        // thread unless other files keep the cores busy. The parser only records each entry's
+        // events; the decoder makes them into a tree (a plain entry straight from its records,
+        // see PlainAssembly), decodes it and frees it. With a second thread, that keeps the
+        // parsing thread (the longer of the two) to libyaml and recording, and what one thread
+        // makes and the other frees to a few buffers an entry: a tree freed by another thread
         // than the one that made it cost the parsing thread malloc's lock (see BENCHMARKS.md).
         // A large manifest is never held whole.
         let decoder = EntryDecoder(file: file, asOf: asOf, onThread: decodesOnThread, names: names)

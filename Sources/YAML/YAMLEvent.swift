@@ -80,10 +80,11 @@ struct RawEvent {
 
 /// The events of one recorded entry (see ``YAMLAssembler``): a record of fixed size per event,
 /// holding no reference, and the texts of its scalars and aliases one after another in a single
-/// buffer. The parser records them; strings are made from them only when they are assembled,
-/// on the decoding thread. Made by the parser, each string was an allocation on the thread that
-/// is the longer of the two, a retain and a release for every copy of its event, and a free on
-/// the other thread (which, in glibc, can take the lock of the parser's arena).
+/// buffer. The parser records them; strings are made from them only when they are assembled
+/// (on the decoding thread, for a file read alone). Made by the parser, each string was an
+/// allocation on the thread that is the longer of the two, a retain and a release for every copy
+/// of its event, and a free on the other thread (which, in glibc, can take the lock of the
+/// parser's arena).
 struct RecordedEvents: Sendable {
     fileprivate struct Record: Sendable {
         var location: SourceLocation

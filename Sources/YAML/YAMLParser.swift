@@ -112,7 +112,7 @@ public struct YAMLStreaming {
 
     /// Streams like ``init(key:begin:entry:)``, except that the value of each entry is not made
     /// into a node by the parser: its events are recorded and sent to `recorded`, to be made into
-    /// a node elsewhere (on another thread) by the ``YAMLAssembler`` that `assembly` receives when
+    /// a node later (in the loader, on a second thread for a file read alone) by the ``YAMLAssembler`` that `assembly` receives when
     /// the streamed mapping starts, entry after entry in the order they are sent. Entries that
     /// come from merge keys (`<<`) still go to `entry`, made. The parser throws an error whose
     /// ``YAMLError/needsWholeRead`` is true when an anchor is defined or used in a way only a

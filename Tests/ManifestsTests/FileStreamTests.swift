@@ -36,7 +36,7 @@ import Testing
     @Test func aStreamedFileIsHashedInOrderOnAnotherThread() throws {
         let dir = TemporaryDirectory()
         // 48 reads of 4,093 bytes, each sending a piece, then 500 bytes left for `finish`.
-        let bytes = (0..<48 * 4_093 + 500).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }
+        let bytes = (0..<48 * 4_093 + 500).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) }
         let path = dir.write("a.yaml", Data(bytes))
         let stream = try FileStream.open(path, limit: 1 << 20, followsSymlinks: false).get()
         var prefixed = SHA256()

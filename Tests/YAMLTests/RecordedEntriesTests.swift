@@ -3,7 +3,7 @@ import Testing
 @testable import YAML
 
 /// A streamed mapping whose entries are recorded by the parser and made into nodes by a
-/// ``YAMLAssembler`` (on another thread, in the loader) reads as the parser alone reads it:
+/// ``YAMLAssembler`` (later, and on a second thread for a file the loader reads alone) reads as the parser alone reads it:
 /// entries, anchors, merge keys, locations, problems and errors alike; where it cannot, the
 /// parser says to read the file again whole.
 @Suite struct RecordedEntriesTests {
@@ -227,8 +227,9 @@ import Testing
           four: {*key : v, other: w}
           five: {*key : v, keyname: w}
         """, 3),
-        // 198 levels inside the entry: the deepest the parser allows, made plain.
-        ("certificates:\n  deep: " + String(repeating: "[", count: 198) + String(repeating: "]", count: 198) + "\n", 1),
+        // The deepest list the parser allows: the entry's value is at depth 2, its innermost
+        // list at 200, the limit. Made plain.
+        ("certificates:\n  deep: " + String(repeating: "[", count: 199) + String(repeating: "]", count: 199) + "\n", 1),
     ]
 
     @Test(arguments: plain)
