@@ -76,6 +76,12 @@ final class EntryDecoder: @unchecked Sendable {
             names.share(&current!.streamed.specs)
         }
 
+        /// Gives the buffers of the entries decoded so far back to the parser (see
+        /// ``YAMLAssembler/recycle()``); call it once the messages that brought them are gone.
+        func recycle() {
+            assembler?.recycle()
+        }
+
         mutating func finishDocument() {
             if let current { streamed[current.index] = current.streamed }
             current = nil
@@ -106,9 +112,7 @@ final class EntryDecoder: @unchecked Sendable {
         self.onThread = onThread
         guard onThread else { return }
         let thread = Thread { [self] in
-            while let messages = next() {
-                for message in messages { decoding.handle(message) }
-            }
+            while handleNext() { decoding.recycle() }
             decoding.finishDocument()
             done.signal()
         }
@@ -130,6 +134,21 @@ final class EntryDecoder: @unchecked Sendable {
         queue.append(message)
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Handles the messages queued so far, and lets them go; false once finished and drained.
+    private func handleNext() -> Bool {
+        guard let messages = next() else { return false }
+        for message in messages { decoding.handle(message) }
+        return true
+    }
+
+    /// Gives the buffers of the entries decoded so far back to the parser, when they are decoded
+    /// at once on the caller's thread: call it once the caller no longer holds what it sent.
+    /// (The decoding thread does it itself.)
+    func recycle() {
+        guard !onThread else { return }
+        decoding.recycle()
     }
 
     /// Waits until everything sent is decoded. Call once.

@@ -385,6 +385,7 @@ public struct ManifestLoader: Sendable {
         func flush() {
             if !batch.entries.isEmpty { decoder.send(.entries(batch.document, batch.entries)) }
             batch.entries = []
+            decoder.recycle()
         }
         func add(_ document: Int, _ entry: EntryDecoder.Entry) {
             if document != batch.document { flush() }

@@ -23,13 +23,21 @@ struct StreamedNames {
 
     /// Records `name`, not recorded yet, as written at `location`.
     mutating func insert(_ name: String, at location: SourceLocation) {
+        let first = insertUnlessRecorded(name, at: location)
+        precondition(first == nil, "a name is recorded once")
+    }
+
+    /// Records `name` as written at `location`, unless it was recorded before: then where it was
+    /// first written. One look-up for a streamed key, where asking and then inserting took two.
+    mutating func insertUnlessRecorded(_ name: String, at location: SourceLocation) -> SourceLocation? {
         if 2 * (ends.count + 1) > table.count { grow() }
         let (slot, found) = find(name)
-        precondition(found == nil, "a name is recorded once")
+        if let found { return locations[found] }
         table[slot] = Int32(ends.count)
         bytes.append(contentsOf: name.utf8)
         ends.append(bytes.count)
         locations.append(location)
+        return nil
     }
 
     /// The slot of `name`, or of the free slot where it would go, and its position if recorded.

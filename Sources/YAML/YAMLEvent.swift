@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What kind of event libyaml reported, without its text.
 enum EventKind: UInt8, Sendable {
     case streamStart, streamEnd, documentStart, documentEnd
@@ -107,6 +109,13 @@ struct RecordedEvents: Sendable {
 
     var count: Int { records.count }
 
+    /// Empties the events and keeps their buffers' room, to record another entry in them.
+    mutating func removeAll() {
+        records.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
+        if !marks.isEmpty { marks.removeAll() }
+    }
+
     /// Adds `raw`, copying its text.
     mutating func append(_ raw: RawEvent) throws(YAMLError) {
         // The texts of one entry would pass 4 GiB only in an input far beyond any manifest's limit.
@@ -165,6 +174,30 @@ struct RecordedEvents: Sendable {
             guard position < events.count else { return nil }
             defer { position += 1 }
             return events.event(at: position)
+        }
+    }
+}
+
+/// The buffers of entries already made into nodes, given back for the parser to record later
+/// entries in: an entry's two buffers were otherwise allocated on the parsing thread and freed on
+/// the decoding one, for every entry. Events are given back only once nothing else holds them,
+/// so that the parser empties and fills them in place (an array still shared would be copied
+/// first, which is correct, only slower).
+final class RecordingPool: Sendable {
+    private let spare = Mutex<[RecordedEvents]>([])
+    /// More than the entries a parser can be ahead of its decoder (a few batches of 256).
+    static let maximumSpare = 4096
+
+    /// Events to record an entry in: given back ones, emptied, or new.
+    func take() -> RecordedEvents {
+        guard var events = spare.withLock({ $0.popLast() }) else { return RecordedEvents() }
+        events.removeAll()
+        return events
+    }
+
+    func giveBack(_ events: [RecordedEvents]) {
+        spare.withLock { spare in
+            spare.append(contentsOf: events.prefix(max(0, Self.maximumSpare - spare.count)))
         }
     }
 }

@@ -156,11 +156,26 @@ public final class YAMLAssembler: @unchecked Sendable {
     /// How many values were made straight from their records (``PlainAssembly``).
     private(set) var plainEntries = 0
 
-    fileprivate init(anchors: [String: EventReader.Anchored], depth: Int) {
+    /// Where the events of the entries made go back to, for the parser (see ``recycle()``).
+    private let pool: RecordingPool
+    /// The events of the entries made since ``recycle()`` was last called.
+    private var made: [RecordedEvents] = []
+
+    fileprivate init(anchors: [String: EventReader.Anchored], depth: Int, pool: RecordingPool) {
         reader = EventReader(parser: nil, input: UnsafeBufferPointer(start: nil, count: 0))
         reader.anchors = anchors
         reader.countsAliases = false
         self.depth = depth
+        self.pool = pool
+    }
+
+    /// Gives the buffers of the entries made so far back to the parser, to record later entries
+    /// in. Call it once nothing else holds those entries (the batch that brought them is gone),
+    /// or their buffers are copied before they are reused.
+    public func recycle() {
+        guard !made.isEmpty else { return }
+        pool.giveBack(made)
+        made.removeAll(keepingCapacity: true)
     }
 
     deinit { reader.release() }
@@ -170,6 +185,7 @@ public final class YAMLAssembler: @unchecked Sendable {
 
     /// The entry's key and its value made into a node.
     public func pair(_ entry: YAMLRecordedEntry) throws(YAMLError) -> YAMLPair {
+        made.append(entry.events)
         if makesPlainNodes, entry.stop == nil,
            let value = plain.node(of: entry.events, depth: depth, anchored: { self.reader.anchors[$0]?.node }) {
             plainEntries += 1
@@ -209,6 +225,8 @@ private struct EventReader {
     /// The children of the lists and mappings being read, innermost last.
     var itemStack: [YAMLNode] = []
     var pairStack: [YAMLPair] = []
+    /// The buffers recorded entries are recorded in, given back once made into nodes.
+    let recordingPool = RecordingPool()
     var streaming: YAMLStreaming?
     var documentIndex = 0
     var problems: [YAMLError] = []
@@ -370,7 +388,7 @@ private struct EventReader {
             guard let beginAssembly = streaming.beginAssembly else {
                 return try readMapping(valueEvent, depth: depth + 1, streams: true)
             }
-            beginAssembly(documentIndex, YAMLAssembler(anchors: anchors, depth: depth + 2))
+            beginAssembly(documentIndex, YAMLAssembler(anchors: anchors, depth: depth + 2, pool: recordingPool))
             isRecording = true
             defer { isRecording = false }
             return try readMapping(valueEvent, depth: depth + 1, streams: true)
@@ -387,7 +405,7 @@ private struct EventReader {
     /// far are handed over too, ending with the error: an earlier one in them (a merge key of the
     /// wrong kind in a mapping closed before) is the assembler's to find.
     mutating func record(key: YAMLNode, depth: Int, names: inout StreamedNames) throws(YAMLError) -> Int {
-        var events = RecordedEvents()
+        var events = recordingPool.take()
         // The collections open in the value: each one's anchor and expanded size so far.
         var open: [(anchor: String?, size: Int)] = []
         var size = 0
@@ -404,13 +422,9 @@ private struct EventReader {
             throw error
         }
         var isUsed = true
-        if let name = key.scalarValue {
-            if let first = names[name] {
-                reportDuplicate(name, first: first, at: key.location)
-                isUsed = false
-            } else {
-                names.insert(name, at: key.location)
-            }
+        if let name = key.scalarValue, let first = names.insertUnlessRecorded(name, at: key.location) {
+            reportDuplicate(name, first: first, at: key.location)
+            isUsed = false
         }
         streaming!.recorded!(documentIndex, YAMLRecordedEntry(key: key, isUsed: isUsed, events: events, stop: nil))
         return size
@@ -451,12 +465,9 @@ private struct EventReader {
     /// Hands a streamed entry to `streaming.entry`, unless its key repeats an earlier one: only
     /// the names are kept, to find duplicates; the entry itself goes.
     mutating func stream(key: YAMLNode, name: String?, value: YAMLNode, names: inout StreamedNames) {
-        if let name {
-            if let first = names[name] {
-                reportDuplicate(name, first: first, at: key.location)
-                return
-            }
-            names.insert(name, at: key.location)
+        if let name, let first = names.insertUnlessRecorded(name, at: key.location) {
+            reportDuplicate(name, first: first, at: key.location)
+            return
         }
         streaming!.entry(documentIndex, YAMLPair(key: key, value: value))
     }

@@ -43,6 +43,9 @@ import Testing
             },
             entry: { document, pair in if failure == nil { sent.append("entry \(document) \(pair)") } },
             recorded: { document, entry in
+                // The entries made before go back to the parser, which records the next ones in
+                // their buffers, as the loader's decoder gives them back after each batch.
+                assembler?.recycle()
                 guard failure == nil else { return }
                 do throws(YAMLError) {
                     let pair = try assembler!.pair(entry)
@@ -241,6 +244,33 @@ import Testing
         #expect(madePlain == plainEntries)
         #expect(madeByReader == 0)
         #expect(expected.contains("entry"))
+    }
+
+    /// Events given back are emptied before they are recorded in again: kinds, texts, anchors
+    /// and tags of the entry before do not show through, however long it was.
+    @Test func recycledEventsRecordAfreshInPlace() throws {
+        let pool = RecordingPool()
+        var first = pool.take()
+        let long = Array(repeating: UInt8(ascii: "x"), count: 5_000)
+        for index in 0..<100 {
+            try long.withUnsafeBufferPointer { text in
+                try first.append(RawEvent(kind: .scalar, location: SourceLocation(line: index + 1, column: 1), text: text,
+                                          marks: .of(anchor: "a\(index)", tag: "!t")))
+            }
+        }
+        pool.giveBack([first])
+        _ = consume first
+        var again = pool.take()
+        #expect(again.count == 0)
+        try Array("short".utf8).withUnsafeBufferPointer { text in
+            try again.append(RawEvent(kind: .scalar, location: SourceLocation(line: 7, column: 3), style: .singleQuoted, text: text))
+        }
+        #expect(again.count == 1)
+        #expect(again.text(at: 0) == "short")
+        #expect(again.anchor(at: 0) == nil)
+        #expect(again.event(at: 0).tag == nil)
+        #expect(again.kind(at: 0).1 == SourceLocation(line: 7, column: 3))
+        #expect(pool.take().count == 0, "an empty pool makes new events")
     }
 
     /// An entry's events give back, one by one, the kinds, places, styles, texts, anchors and

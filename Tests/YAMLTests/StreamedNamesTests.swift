@@ -21,6 +21,22 @@ import Testing
         }
     }
 
+    /// Recording a name that may have been recorded gives back where it was first written, and
+    /// records it only the first time: what asking and then recording gave.
+    @Test func recordingUnlessRecordedAnswersAsAskingFirst() {
+        var names = StreamedNames()
+        var asked = StreamedNames()
+        let written = (0..<5_000).map { "cert-\($0 * 7_919 % 3_000)" } + ["caf\u{E9}", "cafe\u{301}", "", "", "x"]
+        for (index, name) in written.enumerated() {
+            let location = YAML.SourceLocation(line: index + 1, column: 1)
+            let expected = asked[name]
+            if expected == nil { asked.insert(name, at: location) }
+            #expect(names.insertUnlessRecorded(name, at: location) == expected, "\(name.debugDescription)")
+        }
+        #expect(names["cert-2999"] == asked["cert-2999"] && names["cert-2999"] != nil)
+        #expect(names["cafe\u{301}"] == YAML.SourceLocation(line: 5_001, column: 1))
+    }
+
     /// Two spellings of one name in Unicode (é as one character, or e and a combining accent) are
     /// one name, as they are to a dictionary and to the reader of a whole tree.
     @Test func canonicallyEquivalentSpellingsAreOneName() {
