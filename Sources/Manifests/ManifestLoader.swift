@@ -338,10 +338,11 @@ public struct ManifestLoader: Sendable {
         // thread unless other files keep the cores busy. The parser only records each entry's
         // events; the decoder makes them into a tree (a plain entry straight from its records,
         // see PlainAssembly), decodes it and frees it. With a second thread, that keeps the
-        // parsing thread (the longer of the two) to libyaml and recording, and what one thread
-        // makes and the other frees to a few buffers an entry: a tree freed by another thread
-        // than the one that made it cost the parsing thread malloc's lock (see BENCHMARKS.md).
-        // A large manifest is never held whole.
+        // parsing thread (the longer of the two) to libyaml and recording, and nothing an entry
+        // needs is made on one thread and freed on the other: its tree is made and freed by the
+        // decoder, and its events' buffers go back to the parser to record later entries in
+        // (RecordingPool; in glibc a free on another thread can take the maker's arena lock, see
+        // BENCHMARKS.md). A large manifest is never held whole.
         let decoder = EntryDecoder(file: file, asOf: asOf, onThread: decodesOnThread, names: names)
         var parsed: YAMLFile
         let (streaming, flush) = streaming(to: decoder)

@@ -109,6 +109,12 @@ struct RecordedEvents: Sendable {
 
     var count: Int { records.count }
 
+    /// The room in the events' buffers: records, and bytes of text.
+    var recordCapacity: Int { records.capacity }
+    var textCapacity: Int { text.capacity }
+    /// The bytes of text the events hold.
+    var textCount: Int { text.count }
+
     /// Empties the events and keeps their buffers' room, to record another entry in them.
     mutating func removeAll() {
         records.removeAll(keepingCapacity: true)
@@ -180,13 +186,16 @@ struct RecordedEvents: Sendable {
 
 /// The buffers of entries already made into nodes, given back for the parser to record later
 /// entries in: an entry's two buffers were otherwise allocated on the parsing thread and freed on
-/// the decoding one, for every entry. Events are given back only once nothing else holds them,
-/// so that the parser empties and fills them in place (an array still shared would be copied
-/// first, which is correct, only slower).
+/// the decoding one, for every entry. Events should be given back once nothing else holds them,
+/// so that the parser empties and fills them in place; one still held elsewhere is copied before
+/// it is written to (arrays copy on write), which is correct, only slower.
 final class RecordingPool: Sendable {
     private let spare = Mutex<[RecordedEvents]>([])
     /// More than the entries a parser can be ahead of its decoder (a few batches of 256).
     static let maximumSpare = 4096
+    /// The buffers of an entry larger than this are not kept: every buffer in use would grow to
+    /// the largest entry's size and stay so until the end of the file.
+    static let maximumRecords = 1_024, maximumText = 64 << 10
 
     /// Events to record an entry in: given back ones, emptied, or new.
     func take() -> RecordedEvents {
@@ -195,9 +204,16 @@ final class RecordingPool: Sendable {
         return events
     }
 
-    func giveBack(_ events: [RecordedEvents]) {
+    /// Takes the events out of `events`, which is left empty: moved under the lock, so that no
+    /// other copy of one is left to make the parser copy it.
+    func giveBack(_ events: inout [RecordedEvents]) {
         spare.withLock { spare in
-            spare.append(contentsOf: events.prefix(max(0, Self.maximumSpare - spare.count)))
+            while let given = events.popLast() {
+                if spare.count < Self.maximumSpare, given.recordCapacity <= Self.maximumRecords,
+                   given.textCapacity <= Self.maximumText {
+                    spare.append(given)
+                }
+            }
         }
     }
 }

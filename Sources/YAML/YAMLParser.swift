@@ -146,7 +146,9 @@ public struct YAMLRecordedEntry: Sendable {
 /// as the parser would have: with the anchors defined before the mapping and in the values
 /// before, merge keys and duplicate-key problems. The parser has already refused what it would
 /// have refused in these values (depth, unknown aliases, the alias budget, counted once for the
-/// whole document). Used by one thread at a time.
+/// whole document). Used by one thread at a time. It keeps the events of the entries it made
+/// until ``recycle()`` gives them back to the parser: call it after every batch, or a document's
+/// recorded entries are all held until the assembler goes.
 public final class YAMLAssembler: @unchecked Sendable {
     private var reader: EventReader
     private var plain = PlainAssembly()
@@ -174,8 +176,7 @@ public final class YAMLAssembler: @unchecked Sendable {
     /// or their buffers are copied before they are reused.
     public func recycle() {
         guard !made.isEmpty else { return }
-        pool.giveBack(made)
-        made.removeAll(keepingCapacity: true)
+        pool.giveBack(&made)
     }
 
     deinit { reader.release() }
@@ -183,7 +184,8 @@ public final class YAMLAssembler: @unchecked Sendable {
     /// Problems found in the values assembled so far (keys written twice inside them).
     public var problems: [YAMLError] { reader.problems }
 
-    /// The entry's key and its value made into a node.
+    /// The entry's key and its value made into a node. The entry's events are kept for
+    /// ``recycle()``.
     public func pair(_ entry: YAMLRecordedEntry) throws(YAMLError) -> YAMLPair {
         made.append(entry.events)
         if makesPlainNodes, entry.stop == nil,

@@ -86,6 +86,8 @@ import YAML
                 lines += ["  c\(document)-\(String(format: "%04d", index)):", "    common_name: h\(index).d\(document).example.com",
                           "    csr_file: x.csr", "    dcv_method: dns-txt-token"]
                 if document != 1 { lines += ["    product: ssl_dv_geotrust", "    validity_years: 1"] }
+                // Now and then an anchor and a tag, in buffers that later entries are recorded in.
+                if index % 97 == 0 { lines += ["    comments: !!str &n\(index) note \(index)"] }
             }
         }
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
@@ -95,6 +97,11 @@ import YAML
         #expect(result.certificates.map(\.name) == [300, 300, 2_500].enumerated().flatMap { d, count in (0..<count).map { "c\(d)-\(String(format: "%04d", $0))" } })
         #expect(result.certificates.allSatisfy { $0.isValid })
         #expect(result.certificates[300].product == .sslDVRapidSSL && result.certificates[300].validityYears == 2)
+        #expect(result.certificates[97].comments == "note 97")
+        // Decoded on the parsing thread, as a file read alongside others is: the same.
+        let inline = ManifestLoader.read(bytes: bytes, file: "many.yaml", asOf: Kit.asOf, decodesOnThread: false)
+        #expect(inline.certificates.map { "\($0)" } == result.certificates.map { "\($0)" })
+        #expect(inline.diagnostics.map { "\($0)" } == result.diagnostics.map { "\($0)" })
     }
 
     @Test func defaultsWrittenAfterCertificatesStillApply() throws {

@@ -251,26 +251,39 @@ import Testing
     @Test func recycledEventsRecordAfreshInPlace() throws {
         let pool = RecordingPool()
         var first = pool.take()
-        let long = Array(repeating: UInt8(ascii: "x"), count: 5_000)
+        let long = Array(repeating: UInt8(ascii: "x"), count: 200)
         for index in 0..<100 {
             try long.withUnsafeBufferPointer { text in
                 try first.append(RawEvent(kind: .scalar, location: SourceLocation(line: index + 1, column: 1), text: text,
                                           marks: .of(anchor: "a\(index)", tag: "!t")))
             }
         }
-        pool.giveBack([first])
+        var given = [first]
         _ = consume first
+        pool.giveBack(&given)
+        #expect(given.isEmpty)
         var again = pool.take()
-        #expect(again.count == 0)
+        // The same buffers, emptied: room for 100 records and 20,000 bytes, where new events have
+        // room for 64 and 1,024.
+        #expect(again.count == 0 && again.textCount == 0)
+        #expect(again.recordCapacity >= 100 && again.textCapacity >= 20_000)
         try Array("short".utf8).withUnsafeBufferPointer { text in
             try again.append(RawEvent(kind: .scalar, location: SourceLocation(line: 7, column: 3), style: .singleQuoted, text: text))
         }
-        #expect(again.count == 1)
+        #expect(again.count == 1 && again.textCount == 5)
         #expect(again.text(at: 0) == "short")
         #expect(again.anchor(at: 0) == nil)
         #expect(again.event(at: 0).tag == nil)
         #expect(again.kind(at: 0).1 == SourceLocation(line: 7, column: 3))
         #expect(pool.take().count == 0, "an empty pool makes new events")
+        // An entry's buffers past the size kept are let go rather than kept for every entry.
+        var huge = [again]
+        _ = consume again
+        try Array(repeating: UInt8(ascii: "y"), count: RecordingPool.maximumText).withUnsafeBufferPointer { text in
+            try huge[0].append(RawEvent(kind: .scalar, location: SourceLocation(line: 1, column: 1), text: text))
+        }
+        pool.giveBack(&huge)
+        #expect(pool.take().textCapacity < RecordingPool.maximumText)
     }
 
     /// An entry's events give back, one by one, the kinds, places, styles, texts, anchors and
