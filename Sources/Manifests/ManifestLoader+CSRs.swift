@@ -35,16 +35,17 @@ extension ManifestLoader {
         var identify: (@Sendable (CertificateSpec, String, inout CSRDirectory?) -> CSRBytesDigest?)? = nil
     }
 
-    /// The canonical path, with its last `/`, of the directory where the csr_files that one
-    /// manifest names in one directory (`../csr` of `../csr/web.csr`) lie — or nil, when they are
-    /// not identified without reading them. Worked out the long way for the first such file, and
-    /// kept for the files after it: a run of certificates usually names one directory, and the
-    /// long way (a path resolved, its directory looked up, a new string) was most of identifying a
-    /// file. Manifest and directory are compared as bytes, as the file system compares them.
+    /// The directory where the csr_files that one manifest names in one directory (`../csr` of
+    /// `../csr/web.csr`) lie, by its canonical path and opened (``GitIndex/Directory``) — or nil,
+    /// when they are not identified without reading them. Worked out the long way for the first
+    /// such file, and kept for the files after it: a run of certificates usually names one
+    /// directory, and the long way (a path resolved, its directory looked up, a new string) was
+    /// most of identifying a file. Manifest and directory are compared as bytes, as the file
+    /// system compares them.
     struct CSRDirectory {
         let manifest: String
         let written: Substring
-        let canonical: [UInt8]?
+        let opened: GitIndex.Directory?
 
         func holds(_ manifest: String, _ written: Substring) -> Bool {
             PathBytes.same(self.written, written) && PathBytes.same(self.manifest, manifest)

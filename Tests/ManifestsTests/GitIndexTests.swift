@@ -78,6 +78,32 @@ import Testing
         #expect(index.blobID(ofCanonicalPath: root + "/csr/a.csr") == nil)
     }
 
+    /// Files asked about in an opened directory get the whole path's answer, edits and links
+    /// included; so do those of a directory that could not be opened, asked by whole paths.
+    @Test(arguments: [true, false])
+    func filesInADirectoryAreAnsweredAsByTheirWholePaths(opened: Bool) throws {
+        let dir = try Self.repository(Self.files)
+        let root = try Self.root(dir)
+        let index = try #require(GitIndex.load(worktree: root))
+        let csr = GitIndex.Directory(canonical: Array((root + "/csr/").utf8), opening: opened)
+        let deep = GitIndex.Directory(canonical: Array((root + "/csr/deep/").utf8), opening: opened)
+        #expect((csr.descriptor >= 0) == opened && (deep.descriptor >= 0) == opened)
+        #expect(index.blobID(in: csr, name: "a.csr")?.hex == (try Self.git(dir, ["hash-object", "csr/a.csr"])))
+        #expect(index.blobID(in: deep, name: "b.csr")?.hex == (try Self.git(dir, ["hash-object", "csr/deep/b.csr"])))
+        for absent in ["missing.csr", "deep", "b.csr"] { #expect(index.blobID(in: csr, name: absent[...]) == nil, "\(absent)") }
+        // Edited in place (size and modification time restored), and replaced by a link.
+        let before = try FileManager.default.attributesOfItem(atPath: root + "/csr/deep/b.csr")[.modificationDate] as! Date
+        dir.write("csr/deep/b.csr", String(repeating: "c", count: 80))
+        try FileManager.default.setAttributes([.modificationDate: before], ofItemAtPath: root + "/csr/deep/b.csr")
+        try FileManager.default.removeItem(atPath: root + "/csr/a.csr")
+        try FileManager.default.createSymbolicLink(atPath: root + "/csr/a.csr", withDestinationPath: root + "/manifests/certs.yaml")
+        #expect(index.blobID(in: deep, name: "b.csr") == nil)
+        #expect(index.blobID(in: csr, name: "a.csr") == nil)
+        #expect(index.blobID(in: GitIndex.Directory(canonical: Array((root + "/manifests/").utf8), opening: opened), name: "certs.yaml") != nil)
+        // A path that is not a directory opens nothing.
+        #expect(GitIndex.Directory(canonical: Array((root + "/manifests/certs.yaml/").utf8)).descriptor == -1)
+    }
+
     @Test func aRacilyCleanEntryIsNotTrusted() throws {
         let dir = try Self.repository(Self.files)
         let root = try Self.root(dir)
