@@ -212,7 +212,7 @@ extension ManifestLoader {
                 if outcome.summary != nil { counts.verified += 1 }
                 if outcome.vouched != nil { counts.vouched += 1 }
                 // A CSR file counts in the digest by its blob id, known with or without reading it.
-                if let csrFile = part[index].csrFile, let blob = outcome.digest {
+                if let blob = outcome.digest, let csrFile = part[index].csrFile {
                     let file = part[index].file
                     if !PathBytes.same(file, manifest) {
                         manifest = file
@@ -229,7 +229,9 @@ extension ManifestLoader {
                     part[index].isValid = false
                     continue
                 }
-                guard part[index].isValid else { continue }
+                // Written only when there is something to write: each write asks whether the spec's
+                // fields are shared, and a load without CSR checks has nothing to write.
+                guard part[index].isValid, outcome.digest != nil || outcome.summary != nil || outcome.vouched != nil || outcome.text != nil else { continue }
                 if let text = outcome.text, keepsCSRText { part[index].csr = text }
                 part[index].csrBytesDigest = outcome.digest
                 part[index].csrSummary = outcome.summary
