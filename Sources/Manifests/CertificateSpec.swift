@@ -112,6 +112,9 @@ public struct CertificateSpec: Sendable {
         private var csrFileName: String?
         /// Whether the CSR comes from a `csr_file` (without putting its path together).
         var hasCSRFile: Bool { csrFileName != nil }
+        /// `csr_file` as held: its directory part (up to its last `/`, or empty) and the rest,
+        /// whose bytes one after the other are ``csrFile``'s — without putting them together.
+        var csrFileParts: (directory: String, name: String)? { csrFileName.map { (origin.csrDirectory, $0) } }
         /// The SHA-256 of the CSR's bytes as read (the file, or the inline text), once the loader has
         /// read them.
         public var csrBytesDigest: CSRBytesDigest?
@@ -276,6 +279,8 @@ public struct CertificateSpec: Sendable {
         get { storage.fields.vouched?.text }
         set { self.vouched = newValue.map(RecordDigest.init) }
     }
+    /// ``Fields/csrFileParts``, read without a key path (it cannot be written).
+    var csrFileParts: (directory: String, name: String)? { storage.fields.csrFileParts }
     /// Filled in when CSR checks ran.
     public var csrSummary: CSRSummary? {
         get { storage.fields.summary?.value }

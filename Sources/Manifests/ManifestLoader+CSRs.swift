@@ -11,8 +11,10 @@ import Synchronization
 extension ManifestLoader {
     /// The outcome of reading and checking one certificate's CSR.
     struct CSROutcome: Sendable {
-        /// The text read from `csr_file`, until it is hashed into the manifests' digest.
+        /// The text read from `csr_file`, until its spec has it (``complete(_:with:keepsCSRText:)``).
         var text: String?
+        /// Whether `csr_file` was read.
+        var read = false
         var digest: CSRBytesDigest?
         var summary: CSRSummary?
         /// The spec digest of the record that vouched for the CSR, when one did.
@@ -63,7 +65,7 @@ extension ManifestLoader {
         var parts = duplicated.isEmpty ? certificates : certificates.map { $0.filter { !duplicated.contains($0.name) } }
         _ = consume certificates
         var hasher = hasher
-        var collector = Collector(keepsCSRText: keepsCSRText)
+        var collector = Collector()
         var checked: [CertificateSpec] = []
         if parts.count > 1 { checked.reserveCapacity(parts.reduce(0) { $0 + $1.count }) }
         for partIndex in parts.indices {
@@ -71,8 +73,8 @@ extension ManifestLoader {
             swap(&part, &parts[partIndex])
             for start in stride(from: 0, to: part.count, by: Self.csrBatch) {
                 let range = start..<min(start + Self.csrBatch, part.count)
-                let outcomes = inspectCSRs(of: part, range, recorded: recorded, csrFiles: csrFiles)
-                collector.add(&part, range, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
+                let outcomes = inspectCSRs(of: &part, range, recorded: recorded, csrFiles: csrFiles)
+                collector.add(part, range, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
             }
             part.removeAll { !$0.isValid }
             if parts.count == 1 { checked = part } else { checked.append(contentsOf: part) }
@@ -111,67 +113,95 @@ extension ManifestLoader {
     }
 
     /// Reads the csr_file of each certificate in `range` of `part` and checks its CSR, on every
-    /// core; one outcome per certificate.
-    func inspectCSRs(of part: [CertificateSpec], _ range: Range<Int>, recorded: RecordedCSRs?, csrFiles: CSRFiles) -> [CSROutcome] {
-        let checksCSRs = self.checksCSRs
-        return Self.concurrentMap(part, range, context: nil as CSRDirectory?) { spec, directory -> CSROutcome in
-            var outcome = CSROutcome()
-            var pem = spec.csr
-            if let written = spec.csrFile {
-                // A committed file unchanged since git hashed it, whose bytes a record vouches for,
-                // is not even read (one lstat instead of four system calls and a hash).
-                if checksCSRs, let recorded, let known = csrFiles.identify?(spec, written, &directory),
-                   let vouched = recorded.vouchedSpecDigest(for: spec, bytes: known) {
-                    outcome.digest = known
-                    outcome.vouched = vouched
-                    outcome.fromIndex = true
-                    return outcome
-                }
-                switch csrFiles.read(spec, written) {
-                case .success(let text?):
-                    outcome.text = text
-                    outcome.digest = Self.digest(of: text)
-                    pem = text
-                case .success(nil):
-                    break
-                case .failure(let failure):
-                    outcome.problem = "cannot read csr_file '\(written)' of certificate '\(spec.name)': \(failure.reason)"
-                    return outcome
-                }
-            }
-            guard !pem.isEmpty else { return outcome }
-            let digest = outcome.digest ?? Self.digest(of: pem)
-            outcome.digest = digest
-            guard checksCSRs else { return outcome }
-            if let recorded, let vouched = recorded.vouchedSpecDigest(for: spec, bytes: digest) {
-                outcome.vouched = vouched
-                return outcome
-            }
-            switch CSRInspector.inspect(pem: pem, declaredNames: spec.allNames) {
-            case .success(let summary): outcome.summary = summary
-            case .failure(let failure): outcome.problem = Self.csrProblem(failure, of: spec)
-            }
+    /// core, and completes each spec with what was learned (or marks it invalid); one outcome per
+    /// certificate, for ``Collector`` to count, hash and report in order.
+    func inspectCSRs(of part: inout [CertificateSpec], _ range: Range<Int>, recorded: RecordedCSRs?, csrFiles: CSRFiles) -> [CSROutcome] {
+        let checksCSRs = self.checksCSRs, keepsCSRText = self.keepsCSRText
+        return Self.concurrentUpdate(&part, range, context: nil as CSRDirectory?) { spec, directory -> CSROutcome in
+            var outcome = Self.inspectCSR(of: spec, recorded: recorded, csrFiles: csrFiles, checksCSRs: checksCSRs, directory: &directory)
+            Self.complete(&spec, with: outcome, keepsCSRText: keepsCSRText)
+            outcome.text = nil
             return outcome
         }
     }
 
-    /// `transform` of the spec of each entry in `range` of `entries`, in order, on every core; the
-    /// specs are read in place, not copied. Each run of entries done on one thread starts with its
-    /// own copy of `context`, which `transform` may change as it goes.
-    static func concurrentMap<Result: Sendable, Context: Sendable>(_ entries: [CertificateSpec], _ range: Range<Int>, context: Context,
-                                                                   _ transform: @Sendable (borrowing CertificateSpec, inout Context) -> Result) -> [Result] {
+    /// The spec with its CSR outcome: invalid with a problem; otherwise, when valid, its CSR's
+    /// digest, summary, voucher and (when kept) text. Written only when there is something to
+    /// write: each write asks whether the spec's fields are shared, and a load without CSR checks
+    /// has nothing to write.
+    static func complete(_ spec: inout CertificateSpec, with outcome: CSROutcome, keepsCSRText: Bool) {
+        if outcome.problem != nil {
+            spec.isValid = false
+            return
+        }
+        guard spec.isValid, outcome.digest != nil || outcome.summary != nil || outcome.vouched != nil || outcome.text != nil else { return }
+        if let text = outcome.text, keepsCSRText { spec.csr = text }
+        spec.csrBytesDigest = outcome.digest
+        spec.csrSummary = outcome.summary
+        spec.vouched = outcome.vouched
+    }
+
+    /// One certificate's CSR: identified from git's index and vouched for by its record, or read
+    /// and vouched for, or verified.
+    static func inspectCSR(of spec: borrowing CertificateSpec, recorded: RecordedCSRs?, csrFiles: CSRFiles, checksCSRs: Bool,
+                           directory: inout CSRDirectory?) -> CSROutcome {
+        var outcome = CSROutcome()
+        var pem = spec.csr
+        if let written = spec.csrFile {
+            // A committed file unchanged since git hashed it, whose bytes a record vouches for,
+            // is not even read (one lstat instead of four system calls and a hash).
+            if checksCSRs, let recorded, let known = csrFiles.identify?(spec, written, &directory),
+               let vouched = recorded.vouchedSpecDigest(for: spec, bytes: known) {
+                outcome.digest = known
+                outcome.vouched = vouched
+                outcome.fromIndex = true
+                return outcome
+            }
+            switch csrFiles.read(spec, written) {
+            case .success(let text?):
+                outcome.text = text
+                outcome.read = true
+                outcome.digest = Self.digest(of: text)
+                pem = text
+            case .success(nil):
+                break
+            case .failure(let failure):
+                outcome.problem = "cannot read csr_file '\(written)' of certificate '\(spec.name)': \(failure.reason)"
+                return outcome
+            }
+        }
+        guard !pem.isEmpty else { return outcome }
+        let digest = outcome.digest ?? Self.digest(of: pem)
+        outcome.digest = digest
+        guard checksCSRs else { return outcome }
+        if let recorded, let vouched = recorded.vouchedSpecDigest(for: spec, bytes: digest) {
+            outcome.vouched = vouched
+            return outcome
+        }
+        switch CSRInspector.inspect(pem: pem, declaredNames: spec.allNames) {
+        case .success(let summary): outcome.summary = summary
+        case .failure(let failure): outcome.problem = Self.csrProblem(failure, of: spec)
+        }
+        return outcome
+    }
+
+    /// `transform` of each spec in `range` of `entries`, in order, on every core, each spec
+    /// changed in place (never copied) by the one thread that has it. Each run of entries done on
+    /// one thread starts with its own copy of `context`, which `transform` may change as it goes.
+    static func concurrentUpdate<Result: Sendable, Context: Sendable>(_ entries: inout [CertificateSpec], _ range: Range<Int>, context: Context,
+                                                                      _ transform: @Sendable (inout CertificateSpec, inout Context) -> Result) -> [Result] {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let count = range.count
         let chunks = count < 64 || cores < 2 ? 1 : min(count, cores * 8)
         return [Result](unsafeUninitializedCapacity: count) { buffer, initialized in
-            // Each index is written by exactly one chunk, so the writes never overlap.
+            // Each index is written, in both buffers, by exactly one chunk: the writes never overlap.
             nonisolated(unsafe) let output = buffer
-            entries.withUnsafeBufferPointer { input in
-                nonisolated(unsafe) let input = input
+            entries.withUnsafeMutableBufferPointer { specs in
+                nonisolated(unsafe) let specs = specs
                 DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                     var context = context
                     for offset in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-                        (output.baseAddress! + offset).initialize(to: transform(input[range.lowerBound + offset], &context))
+                        (output.baseAddress! + offset).initialize(to: transform(&specs[range.lowerBound + offset], &context))
                     }
                 }
             }
@@ -190,58 +220,79 @@ extension ManifestLoader {
         return text.withUTF8 { CSRBytesDigest(of: UnsafeRawBufferPointer($0)) }
     }
 
-    /// Puts each CSR outcome into its certificate, in place, and marks those with a CSR problem
-    /// invalid, reporting each problem. The digest covers every CSR file once per manifest that
-    /// names it, in the order the manifests name them.
+    /// Counts the CSR outcomes, hashes them into the manifests' digest and reports each problem,
+    /// in the certificates' order (their specs were completed as they were inspected). The digest
+    /// covers every CSR file once per manifest that names it, in the order the manifests name them.
     struct Collector {
-        let keepsCSRText: Bool
         /// The csr_files hashed so far, by what the manifest wrote, in the manifest being added.
-        var hashedCSRFiles = Set<PathKey>()
+        var hashedCSRFiles = Set<CSRFileKey>()
         var manifest = ""
         var counts = CSRCounts()
 
-        init(keepsCSRText: Bool) {
-            self.keepsCSRText = keepsCSRText
-        }
+        /// The digest's parts, put in the hasher a batch at a time: three small updates per
+        /// certificate cost more than hashing their bytes.
+        private var pending: [UInt8] = []
 
-        mutating func add(_ part: inout [CertificateSpec], _ range: Range<Int>, outcomes: [CSROutcome],
+        mutating func add(_ part: [CertificateSpec], _ range: Range<Int>, outcomes: [CSROutcome],
                           hasher: inout SHA256, diagnostics: inout [Diagnostic]) {
+            defer {
+                hasher.update(data: pending)
+                pending.removeAll(keepingCapacity: true)
+            }
             for (index, outcome) in zip(range, outcomes) {
-                if outcome.text != nil { counts.read += 1 }
+                if outcome.read { counts.read += 1 }
                 if outcome.fromIndex { counts.knownFromIndex += 1 }
                 if outcome.summary != nil { counts.verified += 1 }
                 if outcome.vouched != nil { counts.vouched += 1 }
                 // A CSR file counts in the digest by its blob id, known with or without reading it.
-                if let blob = outcome.digest, let csrFile = part[index].csrFile {
+                if let blob = outcome.digest, let csrFile = part[index].csrFileParts {
                     let file = part[index].file
                     if !PathBytes.same(file, manifest) {
                         manifest = file
                         hashedCSRFiles.removeAll(keepingCapacity: true)
+                        // A manifest's certificates are in one part: room for all of theirs at once.
+                        hashedCSRFiles.reserveCapacity(part.count)
                     }
-                    if hashedCSRFiles.insert(PathKey(csrFile)).inserted {
-                        update(&hasher, with: file)
-                        update(&hasher, with: csrFile)
-                        blob.withHex { ManifestLoader.update(&hasher, with: UnsafeRawBufferPointer($0)) }
+                    if hashedCSRFiles.insert(CSRFileKey(directory: csrFile.directory, name: csrFile.name)).inserted {
+                        append(file)
+                        append(csrFile.directory, csrFile.name)
+                        blob.withHex { append(UnsafeRawBufferPointer($0)) }
                     }
                 }
                 if let problem = outcome.problem {
                     diagnostics.append(.error(problem, file: part[index].file, at: part[index].csrLocation ?? part[index].location))
-                    part[index].isValid = false
-                    continue
                 }
-                // Written only when there is something to write: each write asks whether the spec's
-                // fields are shared, and a load without CSR checks has nothing to write.
-                guard part[index].isValid, outcome.digest != nil || outcome.summary != nil || outcome.vouched != nil || outcome.text != nil else { continue }
-                if let text = outcome.text, keepsCSRText { part[index].csr = text }
-                part[index].csrBytesDigest = outcome.digest
-                part[index].csrSummary = outcome.summary
-                part[index].vouched = outcome.vouched
             }
         }
 
-        func update(_ hasher: inout SHA256, with text: String) {
-            var text = text
-            text.withUTF8 { ManifestLoader.update(&hasher, with: UnsafeRawBufferPointer($0)) }
+        /// A part of the digest after its length, as ``ManifestLoader/update(_:with:)`` puts it:
+        /// here the bytes of `text` and then of `more`, as one part.
+        private mutating func append(_ text: String, _ more: String = "") {
+            withUnsafeBytes(of: UInt64(text.utf8.count + more.utf8.count).bigEndian) { pending.append(contentsOf: $0) }
+            pending.append(contentsOf: text.utf8)
+            pending.append(contentsOf: more.utf8)
+        }
+
+        private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { pending.append(contentsOf: $0) }
+            pending.append(contentsOf: bytes)
+        }
+    }
+
+    /// A `csr_file` as a set's key, by its two parts (``CertificateSpec/Fields/csrFileParts``):
+    /// equal when their bytes are, as ``PathKey`` compares a whole path. Two paths are split the
+    /// same way at their last `/`, so the parts are equal exactly when the paths are.
+    struct CSRFileKey: Hashable {
+        let directory: String
+        let name: String
+
+        static func == (lhs: CSRFileKey, rhs: CSRFileKey) -> Bool {
+            PathBytes.same(lhs.name, rhs.name) && PathBytes.same(lhs.directory, rhs.directory)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            PathKey(directory).hash(into: &hasher)
+            PathKey(name).hash(into: &hasher)
         }
     }
 

@@ -1,5 +1,6 @@
 import CertCentralAPI
 import CertformTestSupport
+import Crypto
 import Dates
 import Foundation
 @testable import Manifests
@@ -240,6 +241,44 @@ import YAML
         #expect(loader.load().digest == first)
         dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))
         #expect(loader.load().digest != first)
+    }
+
+    /// The manifests' digest, worked out here from its definition: each manifest's path and
+    /// bytes, then, manifest by manifest and in their certificates' order, the first naming of
+    /// each csr_file (as written) with its blob id, every part after its length. A CSR file named
+    /// twice in one manifest counts once there, and again in another manifest that names it.
+    @Test func theDigestIsOfEachManifestThenEachCSRFileOncePerManifest() throws {
+        let dir = TemporaryDirectory()
+        dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))
+        dir.write("csr/b.csr", TestCSR.make(commonName: "b.example.com"))
+        let one = manifest("a1", commonName: "a.example.com") + "\n" + manifest("a2", commonName: "a.example.com").split(separator: "\n").dropFirst(2).joined(separator: "\n")
+            + "\n" + manifest("b1", commonName: "b.example.com", csrFile: "../csr/b.csr").split(separator: "\n").dropFirst(2).joined(separator: "\n")
+            + "\n" + manifest("b2", commonName: "b.example.com", csrFile: "../csr/./b.csr").split(separator: "\n").dropFirst(2).joined(separator: "\n") + "\n"
+        let two = manifest("z", commonName: "a.example.com") + "\n"
+        dir.write("manifests/one.yaml", one)
+        dir.write("manifests/two.yaml", two)
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf).load()
+        #expect(set.certificates.map(\.name) == ["a1", "a2", "b1", "b2", "z"], "\(set.diagnostics)")
+        var expected = SHA256()
+        func add(_ bytes: [UInt8]) {
+            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { expected.update(bufferPointer: $0) }
+            expected.update(data: bytes)
+        }
+        func blob(_ path: String) -> [UInt8] {
+            Array(CSRBytesDigest(of: FileManager.default.contents(atPath: dir.path + "/" + path)!).hex.utf8)
+        }
+        for (name, text) in [("one.yaml", one), ("two.yaml", two)] {
+            add(Array(name.utf8))
+            add(Array(text.utf8))
+        }
+        let (first, second) = (dir.path + "/manifests/one.yaml", dir.path + "/manifests/two.yaml")
+        for (file, written, path) in [(first, "../csr/a.csr", "csr/a.csr"), (first, "../csr/b.csr", "csr/b.csr"),
+                                      (first, "../csr/./b.csr", "csr/b.csr"), (second, "../csr/a.csr", "csr/a.csr")] {
+            add(Array(file.utf8))
+            add(Array(written.utf8))
+            add(blob(path))
+        }
+        #expect(set.digest == "sha256:" + expected.finalize().map { String(format: "%02x", $0) }.joined())
     }
 
     @Test func missingCSRFile() {
