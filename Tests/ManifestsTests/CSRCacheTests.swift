@@ -201,6 +201,15 @@ import Testing
         ("z.example", ["a-b.example", "a.example", "a.example.com"]),
         ("caf\u{E9}.example", ["b.example"]),
         ("a.example", ["cafe\u{301}.example", "b.example"]),
+        // Names whose bytes are hashed as held only when sorting their strings leaves them alone.
+        ("z.example", ["a.example", "a.example"]),
+        ("z.example", ["a.example", "a.example.com", "b"]),
+        ("z.example", ["a.example.com", "a.example"]),
+        ("z.example", ["a-b.example", "a.example"]),
+        ("z.example", ["a.example", "a-b.example"]),
+        ("z.example", ["a.example", "caf\u{E9}.example"]),
+        // More than the kilobyte put together on the stack: made the long way.
+        ("a.example", (10..<40).map { "host\($0)-" + String(repeating: "x", count: 50) + ".example" }),
     ])
     func matchingFromHeldNamesIsMatchingFromStrings(commonName: String, dnsNames: [String]) {
         let bytes = CSRBytesDigest(of: Array("csr".utf8))
