@@ -260,6 +260,34 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         #expect(plan.changes.map(\.name) == ["a", "b", "c", "d"])
     }
 
+    /// Among thousands (the records found are counted on every core), a certificate without a
+    /// record is still a create, one that adopts an old record is not, and every record that no
+    /// certificate finds is still an orphan: one more or one fewer found would hide the orphans
+    /// or the blocked creates.
+    @Test(arguments: [false, true])
+    func recordsFoundAmongThousandsLeaveEveryOrphanAndCreate(renames: Bool) {
+        var specs: [CertificateSpec] = []
+        var records: [String: StateRecord] = [:]
+        for index in 0..<6_000 {
+            let name = String(format: "c%05d", index)
+            var spec = Fixture.spec(name, commonName: "\(name).example.com", dnsNames: [], key: "k\(index)")
+            switch index % 10 {
+            case 0: break  // no record: a create
+            case 1 where renames:
+                spec.movedFrom = "old-\(name)"
+                records["old-\(name)"] = Fixture.record(for: Fixture.spec("old-\(name)", commonName: "\(name).example.com", dnsNames: [], key: "k\(index)"), orderID: index)
+            default: records[name] = Fixture.record(for: spec, orderID: index)
+            }
+            specs.append(spec)
+        }
+        for index in 0..<7 { records["gone-\(index)"] = Fixture.record(for: Fixture.spec("gone-\(index)", commonName: "gone\(index).example.com", dnsNames: []), orderID: 90_000 + index) }
+        let plan = Fixture.plan(specs, Fixture.state(records))
+        #expect(plan.summary[.create] == 600)
+        #expect(plan.summary[.orphan] == 7)
+        #expect(plan.summary[.none] == 5_400)
+        #expect(plan.changes.filter { $0.movedFrom != nil }.count == (renames ? 600 : 0))
+    }
+
     @Test func planningIsLinearInPractice() {
         // 5,000 certificates with a matching state plan in one pass (no quadratic lookups).
         var specs: [CertificateSpec] = []
