@@ -91,7 +91,8 @@ package struct GitIndex: Sendable {
         let canonical: [UInt8]
         let descriptor: Int32
 
-        /// `opening: false` leaves it unopened, as when opening fails (for tests).
+        /// `opening: false` leaves it unopened, as when opening fails (``GitIndex/directory(canonical:)``
+        /// for a directory outside the worktree, and tests).
         init(canonical: [UInt8], opening: Bool = true) {
             self.canonical = canonical
             guard opening else {
@@ -114,6 +115,15 @@ package struct GitIndex: Sendable {
         deinit {
             if descriptor >= 0 { close(descriptor) }
         }
+    }
+
+    /// The directory at `canonical` (its canonical path's bytes, with its last `/`), opened only
+    /// when it lies in the worktree: no index entry is outside it, so a directory elsewhere (a
+    /// csr_file written `../../../somewhere/x.csr`) is never opened, only asked by whole paths.
+    func directory(canonical: [UInt8]) -> Directory {
+        let inside = root == "/" || (canonical.count > root.utf8.count && canonical.starts(with: root.utf8)
+            && canonical[root.utf8.count] == UInt8(ascii: "/"))
+        return Directory(canonical: canonical, opening: inside)
     }
 
     /// ``blobID(ofCanonicalPath:)`` of the file `name` (one component: no `/`, not `.` or `..`)

@@ -149,7 +149,8 @@ extension ManifestLoader {
         var pem = spec.csr
         if let written = spec.csrFile {
             // A committed file unchanged since git hashed it, whose bytes a record vouches for,
-            // is not even read (one lstat instead of four system calls and a hash).
+            // is not even read (one status call, relative to its opened directory, instead of
+            // four system calls and a hash).
             if checksCSRs, let recorded, let known = csrFiles.identify?(spec, written, &directory),
                let vouched = recorded.vouchedSpecDigest(for: spec, bytes: known) {
                 outcome.digest = known
@@ -186,7 +187,8 @@ extension ManifestLoader {
     }
 
     /// `transform` of each spec in `range` of `entries`, in order, on every core, each spec
-    /// changed in place (never copied) by the one thread that has it. Each run of entries done on
+    /// changed in place by the one thread that has it (its fields copied only if they are
+    /// shared, as an array's elements would be). Each run of entries done on
     /// one thread starts with its own copy of `context`, which `transform` may change as it goes.
     static func concurrentUpdate<Result: Sendable, Context: Sendable>(_ entries: inout [CertificateSpec], _ range: Range<Int>, context: Context,
                                                                       _ transform: @Sendable (inout CertificateSpec, inout Context) -> Result) -> [Result] {
@@ -229,8 +231,8 @@ extension ManifestLoader {
         var manifest = ""
         var counts = CSRCounts()
 
-        /// The digest's parts, put in the hasher a batch at a time: three small updates per
-        /// certificate cost more than hashing their bytes.
+        /// The digest's parts, put in the hasher a batch at a time: six small updates per
+        /// certificate (three parts, each its length and its bytes) cost more than hashing them.
         private var pending: [UInt8] = []
 
         mutating func add(_ part: [CertificateSpec], _ range: Range<Int>, outcomes: [CSROutcome],

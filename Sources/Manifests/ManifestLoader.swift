@@ -222,7 +222,7 @@ public struct ManifestLoader: Sendable {
                     if directory?.holds(spec.file, writtenDirectory) != true {
                         // The long way's answer ends with "/" and the name: what is before is the directory's.
                         directory = CSRDirectory(manifest: spec.file, written: writtenDirectory,
-                                                 opened: canonical().map { GitIndex.Directory(canonical: Array($0.utf8.dropLast(name.utf8.count))) })
+                                                 opened: canonical().map { index.directory(canonical: Array($0.utf8.dropLast(name.utf8.count))) })
                     }
                     return directory?.opened.flatMap { index.blobID(in: $0, name: name) }
                 }

@@ -78,8 +78,9 @@ import Testing
         #expect(index.blobID(ofCanonicalPath: root + "/csr/a.csr") == nil)
     }
 
-    /// Files asked about in an opened directory get the whole path's answer, edits and links
-    /// included; so do those of a directory that could not be opened, asked by whole paths.
+    /// Files asked about in an opened directory get the whole path's answer, for a file edited in
+    /// place and one replaced by a link too; so do those of a directory that could not be opened,
+    /// asked by whole paths.
     @Test(arguments: [true, false])
     func filesInADirectoryAreAnsweredAsByTheirWholePaths(opened: Bool) throws {
         let dir = try Self.repository(Self.files)
@@ -102,6 +103,24 @@ import Testing
         #expect(index.blobID(in: GitIndex.Directory(canonical: Array((root + "/manifests/").utf8), opening: opened), name: "certs.yaml") != nil)
         // A path that is not a directory opens nothing.
         #expect(GitIndex.Directory(canonical: Array((root + "/manifests/certs.yaml/").utf8)).descriptor == -1)
+    }
+
+    /// Only a directory in the worktree is opened: one outside it, or beside it with a name the
+    /// worktree's starts, is asked by whole paths (and has no entries).
+    @Test func onlyDirectoriesInTheWorktreeAreOpened() throws {
+        let dir = try Self.repository(Self.files)
+        let root = try Self.root(dir)
+        try FileManager.default.createDirectory(atPath: root + "-beside", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root + "-beside") }
+        let index = try #require(GitIndex.load(worktree: root))
+        #expect(index.directory(canonical: Array((root + "/csr/").utf8)).descriptor >= 0)
+        #expect(index.directory(canonical: Array((root + "/").utf8)).descriptor >= 0)
+        for outside in ["/etc/", "/", root + "-beside/", try RealPath.resolve(root + "/..").get() + "/"] {
+            let directory = index.directory(canonical: Array(outside.utf8))
+            #expect(directory.descriptor == -1, "\(outside)")
+            #expect(index.blobID(in: directory, name: "a.csr") == nil)
+        }
+        #expect(index.blobID(in: index.directory(canonical: Array((root + "/csr/").utf8)), name: "a.csr") != nil)
     }
 
     @Test func aRacilyCleanEntryIsNotTrusted() throws {

@@ -281,6 +281,39 @@ import YAML
         #expect(set.digest == "sha256:" + expected.finalize().map { String(format: "%02x", $0) }.joined())
     }
 
+    /// The same definition over more CSR files than one batch of CSR checks (4,096), a csr_file
+    /// named again in a later batch (counted once), and one written without a directory.
+    @Test func theDigestCoversCSRFilesAcrossBatches() throws {
+        let dir = TemporaryDirectory()
+        var text = "apiVersion: certform/v1\ncertificates:\n"
+        var named: [String] = []
+        for index in 0..<4_100 {
+            let written = index == 4_099 ? "../csr/n0.csr" : index == 4_098 ? "bare.csr" : "../csr/n\(index).csr"
+            if index < 4_098 { dir.write("csr/n\(index).csr", "csr \(index)\n") } else if index == 4_098 { dir.write("manifests/bare.csr", "bare\n") }
+            text += "  c\(index):\n    product: ssl_dv_geotrust\n    common_name: c\(index).example.com\n    validity_years: 1\n"
+                + "    dcv_method: dns-txt-token\n    csr_file: \(written)\n"
+            named.append(written)
+        }
+        dir.write("manifests/all.yaml", text)
+        let set = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf, checksCSRs: false).load()
+        #expect(set.certificates.count == 4_100, "\(set.diagnostics.prefix(3))")
+        var expected = SHA256()
+        func add(_ bytes: [UInt8]) {
+            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { expected.update(bufferPointer: $0) }
+            expected.update(data: bytes)
+        }
+        add(Array("all.yaml".utf8))
+        add(Array(text.utf8))
+        let file = dir.path + "/manifests/all.yaml"
+        for written in named.dropLast() {
+            let path = dir.path + (written == "bare.csr" ? "/manifests/bare.csr" : "/" + written.dropFirst(3))
+            add(Array(file.utf8))
+            add(Array(written.utf8))
+            add(Array(CSRBytesDigest(of: FileManager.default.contents(atPath: path)!).hex.utf8))
+        }
+        #expect(set.digest == "sha256:" + expected.finalize().map { String(format: "%02x", $0) }.joined())
+    }
+
     @Test func missingCSRFile() {
         let dir = TemporaryDirectory()
         let path = dir.write("manifests/a.yaml", manifest("a", commonName: "a.example.com", csrFile: "../csr/missing.csr"))
