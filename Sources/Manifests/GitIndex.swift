@@ -101,15 +101,10 @@ package struct GitIndex: Sendable {
             }
             // Read permission is needed; a directory without it is asked by whole paths.
             let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
-            // Without its last `/`, which would have a symbolic link followed.
-            let path = canonical.count > 1 && canonical.last == UInt8(ascii: "/") ? canonical.dropLast() : canonical[...]
-            descriptor = path.withContiguousStorageIfAvailable { bytes in
-                withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { text in
-                    for (index, byte) in bytes.enumerated() { text[index] = CChar(bitPattern: byte) }
-                    text[bytes.count] = 0
-                    return open(text.baseAddress!, flags)
-                }
-            } ?? -1
+            // Without its last `/`, which would have a symbolic link followed; then a NUL.
+            var path = canonical.count > 1 && canonical.last == UInt8(ascii: "/") ? Array(canonical.dropLast()) : canonical
+            path.append(0)
+            descriptor = path.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), flags) }
         }
 
         deinit {
@@ -121,9 +116,17 @@ package struct GitIndex: Sendable {
     /// when it lies in the worktree: no index entry is outside it, so a directory elsewhere (a
     /// csr_file written `../../../somewhere/x.csr`) is never opened, only asked by whole paths.
     func directory(canonical: [UInt8]) -> Directory {
-        let inside = root == "/" || (canonical.count > root.utf8.count && canonical.starts(with: root.utf8)
-            && canonical[root.utf8.count] == UInt8(ascii: "/"))
-        return Directory(canonical: canonical, opening: inside)
+        Directory(canonical: canonical, opening: canonical.withUnsafeBufferPointer { worktreePrefix(of: $0) } != nil)
+    }
+
+    /// How many bytes of `path` are the worktree's root and the `/` after it, when `path` lies in
+    /// the worktree; nil otherwise.
+    private func worktreePrefix(of path: UnsafeBufferPointer<UInt8>) -> Int? {
+        var root = root
+        let prefix = root == "/" ? 1 : root.utf8.count + 1
+        guard path.count >= prefix, let base = path.baseAddress, base[prefix - 1] == UInt8(ascii: "/"),
+              prefix == 1 || root.withUTF8({ memcmp($0.baseAddress!, base, $0.count) == 0 }) else { return nil }
+        return prefix
     }
 
     /// ``blobID(ofCanonicalPath:)`` of the file `name` (one component: no `/`, not `.` or `..`)
@@ -153,10 +156,7 @@ package struct GitIndex: Sendable {
     /// takes the file's `lstat` (0 when it could).
     func blobID(ofCanonicalPath path: UnsafeBufferPointer<UInt8>,
                 status: (inout stat) -> Int32) -> CSRBytesDigest? {
-        var root = root
-        let prefix = root == "/" ? 1 : root.utf8.count + 1
-        guard path.count > prefix, let base = path.baseAddress, base[prefix - 1] == UInt8(ascii: "/"),
-              prefix == 1 || root.withUTF8({ memcmp($0.baseAddress!, base, $0.count) == 0 }),
+        guard let prefix = worktreePrefix(of: path), path.count > prefix,
               let entry = entries[UnsafeBufferPointer(rebasing: path[prefix...])] else { return nil }
         var info = stat()
         guard status(&info) == 0 else { return nil }
