@@ -160,13 +160,25 @@ public struct CertificateSpec: Sendable {
         /// `path`'s directory, so that nothing is made but the name (the usual case: the
         /// certificates of a file keep their CSRs in one directory).
         mutating func setCSRFile(_ path: String, sharing last: Origin?) {
-            let cut = PathBytes.lastSlash(path).map { path.utf8.index(after: $0.directory.endIndex) } ?? path.utf8.startIndex
-            guard let last, sameBytes(last.file, origin.file), PathBytes.same(last.csrDirectory, Substring(path.utf8[..<cut])) else {
+            guard let last, last === origin || sameBytes(last.file, origin.file) else {
+                csrFile = path
+                return
+            }
+            var bytes = path
+            let name = last.csrDirectory.utf8.withContiguousStorageIfAvailable { directory in
+                bytes.withUTF8 { path -> String? in
+                    // The name starts after the last `/` (the directory ends with it), or at 0.
+                    let cut = path.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+                    guard cut == directory.count, path[..<cut].elementsEqual(directory) else { return nil }
+                    return String(decoding: UnsafeBufferPointer(rebasing: path[cut...]), as: UTF8.self)
+                }
+            }
+            guard let name = name ?? nil else {
                 csrFile = path
                 return
             }
             origin = last
-            csrFileName = String(Substring(path.utf8[cut...]))
+            csrFileName = name
         }
 
         /// Holds `last`'s origin when it is the same as this one (the certificates of a file

@@ -19,13 +19,14 @@ extension DocumentReader {
         guard let dnsNameNodes else { return nil }
         var names: [String] = []
         names.reserveCapacity(dnsNameNodes.count)
-        // Where each name was first written: a scan while the list is short (most are), a
-        // dictionary beyond.
-        var seenLocations: [SourceLocation] = []
+        // Where a name was first written: a scan while the list is short (most are), a
+        // dictionary beyond. A name is kept where it is first written, so the first item that
+        // writes it is where.
         var seen: [String: SourceLocation]? = dnsNameNodes.count > 16 ? [:] : nil
         func first(_ name: String) -> SourceLocation? {
             if let seen { return seen[name] }
-            return names.firstIndex(of: name).map { seenLocations[$0] }
+            guard names.contains(name) else { return nil }
+            return dnsNameNodes.first { !$0.isNull && $0.scalarValue == name }?.location
         }
         for item in dnsNameNodes {
             guard let dnsName = field.string(item, key: "dns_names") else { continue }
@@ -40,7 +41,6 @@ extension DocumentReader {
                 field.problem("duplicate name '\(dnsName)' in dns_names (first at line \(first.line))", at: item.location)
             } else {
                 seen?[dnsName] = item.location
-                seenLocations.append(item.location)
                 names.append(dnsName)
             }
         }

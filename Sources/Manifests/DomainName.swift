@@ -17,26 +17,33 @@ public enum DomainName {
         var index = 0
         if bytes.count >= 2, bytes[0] == UInt8(ascii: "*"), bytes[1] == UInt8(ascii: ".") { index = 2 }
         guard bytes.count <= 253, index < bytes.count else { return false }
-        var labels = 1, labelLength = 0, previous: UInt8 = UInt8(ascii: ".")
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
-                labels += 1
-                labelLength = 0
-            } else if (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) {
-                labelLength += 1
-            } else if byte == UInt8(ascii: "-"), previous != UInt8(ascii: ".") {
-                labelLength += 1
-            } else {
-                return false
+        // Label by label: each byte is a lowercase letter, a digit or '-' (one test of a bit in a
+        // table of the 128 ASCII bytes), and only a label's ends are looked at again.
+        let (low, high) = labelBytes
+        var labels = 0
+        while true {
+            let start = index
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte < 128, (byte < 64 ? low : high) & (1 << UInt64(byte & 63)) != 0 else { break }
+                index += 1
             }
-            guard labelLength <= 63 else { return false }
-            previous = byte
+            let length = index - start
+            guard length > 0, length <= 63, bytes[start] != UInt8(ascii: "-"), bytes[index - 1] != UInt8(ascii: "-") else { return false }
+            labels += 1
+            if index == bytes.count { return labels >= 2 }
+            guard bytes[index] == UInt8(ascii: ".") else { return false }
             index += 1
         }
-        return labels >= 2 && labelLength > 0 && previous != UInt8(ascii: "-")
     }
+
+    /// The bytes a label is made of — `a`–`z`, `0`–`9` and `-` — as bits of two words (bytes
+    /// 0–63, then 64–127).
+    private static let labelBytes: (UInt64, UInt64) = {
+        var words: [UInt64] = [0, 0]
+        for byte in Array("abcdefghijklmnopqrstuvwxyz0123456789-".utf8) { words[Int(byte >> 6)] |= 1 << UInt64(byte & 63) }
+        return (words[0], words[1])
+    }()
 
     /// ``problem(with:)`` rule by rule.
     static func slowProblem(with name: String) -> String? {

@@ -68,25 +68,22 @@ struct EffectiveKeys {
     /// keeps its anchor's place) — but for `comments` and `custom_fields`, which may be the
     /// certificate's own (both ``ownPlace`` when one is); nil when another is written in the
     /// certificate's entry.
-    func settingsPlaces(before certificate: SourceLocation) -> [SourceLocation?]? {
-        var places: [SourceLocation?] = []
-        places.reserveCapacity(Self.settingsKeys.count)
-        for key in Self.settingsKeys {
-            guard let value = value(at: key.ordinal) else {
-                places.append(nil)
-                continue
-            }
+    func settingsPlaces(before certificate: SourceLocation) -> SettingsPlaces? {
+        var places = SettingsPlaces()
+        for (index, key) in Self.settingsKeys.enumerated() {
+            guard let value = value(at: key.ordinal) else { continue }
             if value.location < certificate {
-                places.append(value.location)
+                places.append(value.location, at: index)
             } else if key == .comments || key == .customFields {
-                places.append(Self.ownPlace)
+                places.append(Self.ownPlace, at: index)
             } else {
                 return nil
             }
         }
         // Both held over the same copy of the rest, whichever of them is the certificate's own.
         if places[Self.commentsIndex] == Self.ownPlace || places[Self.customFieldsIndex] == Self.ownPlace {
-            (places[Self.commentsIndex], places[Self.customFieldsIndex]) = (Self.ownPlace, Self.ownPlace)
+            places[Self.commentsIndex] = Self.ownPlace
+            places[Self.customFieldsIndex] = Self.ownPlace
         }
         return places
     }
@@ -97,4 +94,77 @@ struct EffectiveKeys {
     /// The place of a `comments` or `custom_fields` written in the certificate's own entry: line 0,
     /// which no place in a file has.
     static let ownPlace = SourceLocation(line: 0, column: 0)
+}
+
+/// Where each of ``EffectiveKeys/settingsKeys`` is written (nil for a key not given): which keys
+/// are given, then their places, in one array hashed as one run of bytes. Held as an array of
+/// 18 optional places it was hashed one field at a time, for every certificate of a manifest.
+struct SettingsPlaces: Hashable, ExpressibleByArrayLiteral {
+    /// Bit `index` of the first element set for each key given; then, for each, its line above
+    /// its column.
+    private var packed: [UInt64]
+
+    init() {
+        packed = [0]
+        packed.reserveCapacity(1 + EffectiveKeys.settingsKeys.count)
+    }
+
+    /// The places given, in the order of ``EffectiveKeys/settingsKeys``; the rest absent.
+    init(arrayLiteral places: SourceLocation?...) {
+        self.init()
+        for (index, place) in places.enumerated() { self[index] = place }
+    }
+
+    private var given: UInt64 { packed[0] }
+
+    /// Where the given place of key `index` is held: after the mark and the places of the keys
+    /// before it.
+    private func slot(_ index: Int) -> Int {
+        1 + (given & ((1 << UInt64(index)) - 1)).nonzeroBitCount
+    }
+
+    private static func pack(_ place: SourceLocation) -> UInt64 {
+        UInt64(UInt32(clamping: place.line)) << 32 | UInt64(UInt32(clamping: place.column))
+    }
+
+    /// Gives key `index`, which must come after every key given so far, its place.
+    mutating func append(_ place: SourceLocation, at index: Int) {
+        precondition(given >> UInt64(index) == 0, "places are appended in the keys' order")
+        packed[0] |= 1 << UInt64(index)
+        packed.append(Self.pack(place))
+    }
+
+    subscript(index: Int) -> SourceLocation? {
+        get {
+            guard given & (1 << UInt64(index)) != 0 else { return nil }
+            let value = packed[slot(index)]
+            return SourceLocation(line: Int(value >> 32), column: Int(value & 0xFFFF_FFFF))
+        }
+        set {
+            let bit: UInt64 = 1 << UInt64(index), slot = slot(index)
+            switch (given & bit != 0, newValue) {
+            case (true, let place?): packed[slot] = Self.pack(place)
+            case (true, nil):
+                packed.remove(at: slot)
+                packed[0] &= ~bit
+            case (false, let place?):
+                packed.insert(Self.pack(place), at: slot)
+                packed[0] |= bit
+            case (false, nil): break
+            }
+        }
+    }
+
+    /// Whether some key is given `place`.
+    func contains(_ place: SourceLocation) -> Bool {
+        packed.dropFirst().contains(Self.pack(place))
+    }
+
+    static func == (lhs: SettingsPlaces, rhs: SettingsPlaces) -> Bool {
+        lhs.packed == rhs.packed
+    }
+
+    func hash(into hasher: inout Hasher) {
+        packed.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }

@@ -36,7 +36,7 @@ struct FieldReader {
 
     /// A plain decimal integer.
     mutating func integer(_ node: YAMLNode, key: String) -> Int? {
-        if case .scalar(let value, .plain) = node.kind, !node.isExplicitString, Self.isDecimal(value), let number = Int(value) {
+        if case .scalar(let value, .plain) = node.kind, !node.isExplicitString, let number = Self.decimal(value) {
             return number
         }
         wrongType(key, expected: "a decimal integer", found: node)
@@ -78,6 +78,7 @@ struct FieldReader {
             return nil
         }
         var result = FieldObject()
+        result.values.reserveCapacity(pairs.count)
         for pair in pairs {
             guard let name = pair.key.scalarValue else {
                 problem("keys of '\(key)' must be strings", at: pair.key.location)
@@ -92,10 +93,23 @@ struct FieldReader {
         return result
     }
 
-    static func isDecimal(_ text: String) -> Bool {
-        var bytes = Substring(text).utf8[...]
-        if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
-        return !bytes.isEmpty && bytes.count <= 18 && bytes.allSatisfy { (48...57).contains($0) }
+    /// The value of an optional sign and 1–18 decimal digits (so that it never overflows), or nil.
+    static func decimal(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            var index = 0
+            let negative = bytes.first == UInt8(ascii: "-")
+            if negative || bytes.first == UInt8(ascii: "+") { index = 1 }
+            guard bytes.count > index, bytes.count - index <= 18 else { return nil }
+            var value = 0
+            while index < bytes.count {
+                let digit = Int(bytes[index]) &- 48
+                guard digit >= 0 && digit <= 9 else { return nil }
+                value = value &* 10 &+ digit
+                index += 1
+            }
+            return negative ? -value : value
+        }
     }
 }
 

@@ -172,12 +172,12 @@ final class OwnNotesOrderSettings: SharedOrderSettings, @unchecked Sendable {
 /// its own and costs nothing here. At 100,000 certificates, settings held inline in every spec
 /// were a tenth of a plan's memory.
 struct OrderSettingsPool {
-    private var shared: [[SourceLocation?]: WholeOrderSettings] = [:]
+    private var shared: [SettingsPlaces: WholeOrderSettings] = [:]
 
     /// `places`: where each settings key's value is written, ``EffectiveKeys/ownPlace`` for
     /// `comments` and `custom_fields` written in the certificate's own entry, or nil when another
     /// key is the certificate's own (see ``EffectiveKeys/settingsPlaces(before:)``).
-    mutating func share(_ settings: OrderSettings, writtenAt places: [SourceLocation?]?) -> SharedOrderSettings {
+    mutating func share(_ settings: OrderSettings, writtenAt places: SettingsPlaces?) -> SharedOrderSettings {
         guard let places else { return WholeOrderSettings(settings) }
         // The same places give the same settings (but for what is the certificate's own);
         // compared all the same, as a guard, and cheap: the strings of equal settings share

@@ -59,10 +59,19 @@ public struct YAMLNode: Sendable {
         }
         // Asked of nearly every value: a length no null has answers without comparing texts (no
         // other spelling of these words is canonically equal to them, as String's == compares).
-        let length = value.utf8.count
-        guard length == 0 || length == 1 || length == 4 else { return false }
-        switch value {
-        case "", "~", "null", "Null", "NULL": return true
+        // The bytes then say it (nor can other bytes of these lengths be canonically equal to
+        // them), without a comparison of strings for every value of four bytes, such as `true`.
+        var bytes = value.utf8.makeIterator()
+        switch value.utf8.count {
+        case 0: return true
+        case 1: return bytes.next() == UInt8(ascii: "~")
+        case 4:
+            let first = bytes.next()!, rest = (bytes.next()!, bytes.next()!, bytes.next()!)
+            switch first {
+            case UInt8(ascii: "n"), UInt8(ascii: "N"): return rest == (UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l"))
+                || (first == UInt8(ascii: "N") && rest == (UInt8(ascii: "U"), UInt8(ascii: "L"), UInt8(ascii: "L")))
+            default: return false
+            }
         default: return false
         }
     }

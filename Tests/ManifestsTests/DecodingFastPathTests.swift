@@ -41,7 +41,8 @@ import YAML
         var texts: [String] = [""]
         // Every text of up to five characters of eight, and of up to seven of the four that
         // valid names are made of.
-        for (alphabet, longest) in [(["a", "0", "-", ".", "*", "Z", "_", "é"], 5), (["a", "0", "-", "."], 7)] {
+        for (alphabet, longest) in [(["a", "0", "-", ".", "*", "Z", "_", "é"], 5), (["a", "0", "-", "."], 7),
+                                    (["z", "9", "/", ":", "`", "{", "@", "\u{7F}", "."], 4)] {
             var level: [String] = [""]
             for _ in 1...longest {
                 level = level.flatMap { prefix in alphabet.map { prefix + $0 } }
@@ -72,6 +73,62 @@ import YAML
         // Both answers occur many times: the corpus is not all one kind.
         #expect(valid > 1_000)
         #expect(texts.count - valid > 10_000)
+    }
+
+    /// Integers are read in one pass as an optional sign and 1–18 decimal digits were read
+    /// before: checked, then given to `Int(_:)`.
+    @Test func integersAreReadAsCheckedThenConverted() {
+        func before(_ text: String) -> Int? {
+            var bytes = Substring(text).utf8[...]
+            if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+            guard !bytes.isEmpty && bytes.count <= 18 && bytes.allSatisfy({ (48...57).contains($0) }) else { return nil }
+            return Int(text)
+        }
+        var texts = ["", "+", "-", "0", "-0", "+0", "007", "+-1", "--1", "1-", " 1", "1 ", "1_000", "0x10", "1e3", "1.0",
+                     "١", "１", "9223372036854775807", "-9223372036854775808", "/", ":", "\u{0}"]
+        for digits in 16...20 {
+            let nines = String(repeating: "9", count: digits)
+            texts += [nines, "-" + nines, "+" + nines]
+        }
+        for first in ["", "+", "-", "a"] {
+            for second in ["0", "5", "9", "/", ":"] {
+                for third in ["", "1", "x"] { texts.append(first + second + third) }
+            }
+        }
+        var numbers = 0
+        for text in texts {
+            #expect(FieldReader.decimal(text) == before(text), "\(text.debugDescription)")
+            if before(text) != nil { numbers += 1 }
+        }
+        #expect(numbers > 30 && texts.count - numbers > 40)
+    }
+
+    /// Settings places read back as set, in any order of setting, and equal places hash alike
+    /// however they were made.
+    @Test func settingsPlacesReadBackAsSet() {
+        let count = EffectiveKeys.settingsKeys.count
+        let place = { (index: Int) in SourceLocation(line: 3 * index + 1, column: index + 2) }
+        var forward = SettingsPlaces(), backward = SettingsPlaces(), appended = SettingsPlaces()
+        let given = [0, 2, 5, 6, 17].filter { $0 < count }
+        for index in given { forward[index] = place(index) }
+        for index in given.reversed() { backward[index] = place(index) }
+        for index in given { appended.append(place(index), at: index) }
+        for index in 0..<count {
+            let expected = given.contains(index) ? place(index) : nil
+            #expect(forward[index] == expected && backward[index] == expected && appended[index] == expected)
+        }
+        #expect(forward == backward && forward == appended && forward.hashValue == backward.hashValue)
+        #expect(forward.contains(place(5)) && !forward.contains(place(4)))
+        var changed = forward
+        changed[5] = nil
+        #expect(changed != forward && changed[5] == nil && changed[6] == place(6))
+        changed[5] = place(5)
+        #expect(changed == forward && changed.hashValue == forward.hashValue)
+        changed[5] = SourceLocation(line: 1, column: 1)
+        #expect(changed != forward && changed[5] == SourceLocation(line: 1, column: 1))
+        let literal: SettingsPlaces = [nil, EffectiveKeys.ownPlace, place(2)]
+        #expect(literal[0] == nil && literal[1] == EffectiveKeys.ownPlace && literal[2] == place(2) && literal[3] == nil)
+        #expect(SettingsPlaces() != literal && SettingsPlaces() == [])
     }
 
     /// Own values override inherited ones key by key, a later own value the earlier, and null
@@ -107,7 +164,7 @@ import YAML
         for key in [CertificateKey.comments, .customFields] {
             #expect(places[EffectiveKeys.settingsKeys.firstIndex(of: key)!] == EffectiveKeys.ownPlace)
         }
-        #expect(places.filter { $0 == EffectiveKeys.ownPlace }.count == 2)
+        #expect(EffectiveKeys.settingsKeys.indices.filter { places[$0] == EffectiveKeys.ownPlace }.count == 2)
         _ = keys.set(try pairs("\n\n\n\n\n\nvalidity_years: 2\n")[0])
         #expect(keys.settingsPlaces(before: SourceLocation(line: 5, column: 1)) == nil)
     }

@@ -208,7 +208,7 @@ import YAML
     /// The pool shares by places, but never hands out settings that differ from those asked for.
     @Test func thePoolNeverHandsOutOtherSettingsForTheSamePlaces() {
         var pool = OrderSettingsPool()
-        let places: [YAML.SourceLocation?] = [YAML.SourceLocation(line: 3, column: 5), nil]
+        let places: SettingsPlaces = [YAML.SourceLocation(line: 3, column: 5), nil]
         var first = OrderSettings(dcvMethod: .dnsTXTToken, validityYears: 1)
         first.comments = "first"
         var second = first
@@ -217,7 +217,7 @@ import YAML
         #expect(a.value == first && b.value == second && a !== b)
         #expect(pool.share(first, writtenAt: nil) !== a, "a certificate's own settings are never pooled")
         // Own notes over a copy whose other settings differ: never; a whole copy instead.
-        let own: [YAML.SourceLocation?] = [YAML.SourceLocation(line: 3, column: 5), EffectiveKeys.ownPlace]
+        let own: SettingsPlaces = [YAML.SourceLocation(line: 3, column: 5), EffectiveKeys.ownPlace]
         let base = pool.share(first, writtenAt: own)
         var other = second
         other.validityYears = 3

@@ -142,7 +142,10 @@ import YAML
         var lines = ["apiVersion: certform/v1", "defaults:", "  product: ssl_dv_geotrust", "  dcv_method: dns-txt-token", "certificates:"]
         // The last name starts with a combining mark, which joins the `/` before it into one
         // character: the name is still cut at the byte after the `/`.
-        let paths = ["../csr/c0.csr", "../csr/c1.csr", "../csr/c2.csr", "../keys/c3.csr", "../keys/\u{301}c4.csr"]
+        // Then names without a directory, a directory below the last, and one whose name
+        // starts with the last's.
+        let paths = ["../csr/c0.csr", "../csr/c1.csr", "../csr/c2.csr", "../keys/c3.csr", "../keys/\u{301}c4.csr",
+                     "c5.csr", "c6.csr", "../keys/sub/c7.csr", "../keys/c8.csr", "../keysX/c9.csr"]
         for (index, path) in paths.enumerated() {
             lines += ["  c\(index):", "    common_name: h\(index).example.com", "    csr_file: \"\(path)\""]
         }
@@ -150,6 +153,8 @@ import YAML
         #expect(specs.map { $0.csrFile.map { Array($0.utf8) } } == paths.map { Array($0.utf8) })
         let origins = specs.map { ObjectIdentifier($0.storage.fields.origin) }
         #expect(origins[0] == origins[1] && origins[1] == origins[2] && origins[3] == origins[4] && origins[2] != origins[3])
+        #expect(origins[5] == origins[6] && Set(origins[4...9]).count == 5)
+        #expect(specs[8].storage.fields.origin.csrDirectory == "../keys/" && specs[6].storage.fields.origin.csrDirectory == "")
     }
 
     /// What certificates share is compared byte for byte: canonically equivalent spellings

@@ -94,6 +94,21 @@ extension YAMLNode {
                YAMLNode(.sequence([]), location: SourceLocation(line: 1, column: 1))]
         for node in null { #expect(node.isNull, "\(node)") }
         for node in notNull { #expect(!node.isNull, "\(node)") }
+        // Every text of up to four characters near the spellings, and four-byte texts that are
+        // not four characters, answered as a comparison of strings answers.
+        var texts = ["\u{2212}~", "n\u{FC}l", "\u{1F600}", "\u{4E00}x", "~\u{301}", "nul\u{301}"]
+        var level = [""]
+        for _ in 1...4 {
+            level = level.flatMap { prefix in ["n", "N", "u", "U", "l", "L", "~", "x"].map { prefix + $0 } }
+            texts += level
+        }
+        var found = 0
+        for text in texts {
+            let spelled = ["", "~", "null", "Null", "NULL"].contains(text)
+            #expect(YAMLNode(.scalar(text, .plain), location: SourceLocation(line: 1, column: 1)).isNull == spelled, "\(text)")
+            if spelled { found += 1 }
+        }
+        #expect(found == 4 && texts.count > 4_000)
     }
 
     /// Every tree is made of nodes: the rare tag is held behind a reference, not inline.
