@@ -55,6 +55,7 @@ extension DocumentReader {
     func readCustomFields(into settings: inout OrderSettings, keys: EffectiveKeys, field: inout FieldReader) {
         guard let value = keys[.customFields], let items = field.list(value, key: "custom_fields") else { return }
         var fields: [CustomField] = []
+        fields.reserveCapacity(items.count)
         for item in items {
             guard let object = field.object(item, key: "custom_fields entry", allowed: ["metadata_id", "value"]) else { continue }
             let id = object["metadata_id"].flatMap { field.integer($0, key: "custom_fields.metadata_id") }

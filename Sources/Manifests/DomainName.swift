@@ -105,7 +105,14 @@ public enum DomainName {
         return nil
     }
 
-    public static func isWildcard(_ name: String) -> Bool { name.hasPrefix("*.") }
+    public static func isWildcard(_ name: String) -> Bool {
+        // The bytes answer as `hasPrefix` does (no character is canonically `*` or `.` but
+        // those), unless a non-ASCII byte follows, which may join the `.` to a combining mark.
+        var bytes = name.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "*"), bytes.next() == UInt8(ascii: ".") else { return false }
+        guard let third = bytes.next(), third >= 0x80 else { return true }
+        return name.hasPrefix("*.")
+    }
 
     /// The name without its wildcard label.
     public static func base(of name: String) -> String {

@@ -50,6 +50,14 @@ struct EffectiveKeys {
         return inherited[ordinal]
     }
 
+    /// Where the value of the key at `ordinal` is written, null included (the node not copied).
+    private func location(at ordinal: Int) -> SourceLocation? {
+        if ownKeys & (1 << UInt64(ordinal)) != 0 {
+            for index in own.indices where own[index].ordinal == ordinal { return own[index].node.location }
+        }
+        return inherited[ordinal]?.location
+    }
+
     /// The value, unless it is absent or null (null unsets a default).
     subscript(key: CertificateKey) -> YAMLNode? {
         guard let value = value(at: key.ordinal), !value.isNull else { return nil }
@@ -71,9 +79,9 @@ struct EffectiveKeys {
     func settingsPlaces(before certificate: SourceLocation) -> SettingsPlaces? {
         var places = SettingsPlaces()
         for (index, key) in Self.settingsKeys.enumerated() {
-            guard let value = value(at: key.ordinal) else { continue }
-            if value.location < certificate {
-                places.append(value.location, at: index)
+            guard let location = location(at: key.ordinal) else { continue }
+            if location < certificate {
+                places.append(location, at: index)
             } else if key == .comments || key == .customFields {
                 places.append(Self.ownPlace, at: index)
             } else {
@@ -105,8 +113,9 @@ struct SettingsPlaces: Hashable, ExpressibleByArrayLiteral {
     private var packed: [UInt64]
 
     init() {
-        packed = [0]
+        packed = []
         packed.reserveCapacity(1 + EffectiveKeys.settingsKeys.count)
+        packed.append(0)
     }
 
     /// The places given, in the order of ``EffectiveKeys/settingsKeys``; the rest absent.

@@ -141,6 +141,9 @@ final class WholeOrderSettings: SharedOrderSettings, @unchecked Sendable {
     }
 
     override var value: OrderSettings { settings }
+
+    /// Whether these are `other`, compared where they are held (not copied out first).
+    func holds(_ other: OrderSettings) -> Bool { settings == other }
 }
 
 /// A certificate's own `comments` and `custom_fields` over settings that hold the rest.
@@ -183,7 +186,7 @@ struct OrderSettingsPool {
         // compared all the same, as a guard, and cheap: the strings of equal settings share
         // their storage.
         if let existing = shared[places] {
-            if existing.settings == settings { return existing }
+            if existing.holds(settings) { return existing }
             if places.contains(EffectiveKeys.ownPlace) {
                 let own = OwnNotesOrderSettings(over: existing, with: settings)
                 if own.value == settings { return own }

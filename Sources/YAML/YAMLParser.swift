@@ -594,7 +594,8 @@ private struct EventReader {
 
     /// An event's anchor and tag, made into strings when it has either.
     func marks(anchor: UnsafeMutablePointer<yaml_char_t>?, tag pointer: UnsafeMutablePointer<yaml_char_t>?) -> Event.Marks? {
-        .of(anchor: string(anchor), tag: tag(pointer))
+        if anchor == nil && pointer == nil { return nil }  // nearly every event
+        return .of(anchor: string(anchor), tag: tag(pointer))
     }
 
     func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

@@ -75,6 +75,24 @@ import YAML
         #expect(texts.count - valid > 10_000)
     }
 
+    /// A wildcard is told from its bytes as `hasPrefix("*.")` tells it, combining marks after the
+    /// dot included.
+    @Test func wildcardsAreToldAsByPrefix() {
+        var texts = ["", "*", ".", "*.", "**.", "*..", "*.a", "*.\u{301}", "*.\u{301}a", "*\u{301}.a", "*.é", "*.\u{200D}a",
+                     "*.\u{E9}", "\u{FF0A}.a", "*\u{FF0E}a", "a*.b", " *.a"]
+        for first in ["*", "a", "."] {
+            for second in [".", "*", "a"] {
+                for third in ["", "a", ".", "\u{301}", "\u{308}b", "é", "\u{1F600}"] { texts.append(first + second + third) }
+            }
+        }
+        var wildcards = 0
+        for text in texts {
+            #expect(DomainName.isWildcard(text) == text.hasPrefix("*."), "\(text.debugDescription)")
+            if text.hasPrefix("*.") { wildcards += 1 }
+        }
+        #expect(wildcards > 5 && texts.count - wildcards > 40)
+    }
+
     /// Integers are read in one pass as an optional sign and 1–18 decimal digits were read
     /// before: checked, then given to `Int(_:)`.
     @Test func integersAreReadAsCheckedThenConverted() {
