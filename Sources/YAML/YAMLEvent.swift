@@ -227,8 +227,8 @@ final class RecordingPool: Sendable {
 /// bookkeeping, which was a third of decoding a large manifest. Its stacks are kept from one
 /// entry to the next.
 struct PlainAssembly {
-    private var items: [YAMLNode] = []
-    private var pairs: [YAMLPair] = []
+    private let items = MovingStack<YAMLNode>()
+    private let pairs = MovingStack<YAMLPair>()
 
     /// Past this many keys a mapping is left to the reader, which indexes them to find one written twice.
     static let maximumKeys = 16
@@ -245,8 +245,8 @@ struct PlainAssembly {
             }
         }
         if made == nil {
-            items.removeAll(keepingCapacity: true)
-            pairs.removeAll(keepingCapacity: true)
+            items.removeAll()
+            pairs.removeAll()
         }
         return made
     }
@@ -265,11 +265,11 @@ struct PlainAssembly {
             let base = items.count
             while position < records.count, records[position].kind != .sequenceEnd {
                 guard let item = make(records, text, at: &position, depth: depth + 1, anchored: anchored) else { return nil }
-                items.append(item)
+                items.push(item)
             }
             guard position < records.count else { return nil }
             position += 1
-            return YAMLNode(.sequence(NodeStacks.take(&items, from: base, leaving: NodeStacks.filler)), location: record.location, taggedAs: nil)
+            return YAMLNode(.sequence(items.take(from: base)), location: record.location, taggedAs: nil)
         case .mappingStart:
             let base = pairs.count
             while position < records.count, records[position].kind != .mappingEnd {
@@ -280,11 +280,11 @@ struct PlainAssembly {
                     for index in base..<pairs.count where pairs[index].key.scalarValue == name { return nil }
                 }
                 guard let value = make(records, text, at: &position, depth: depth + 1, anchored: anchored) else { return nil }
-                pairs.append(YAMLPair(key: key, value: value))
+                pairs.push(YAMLPair(key: key, value: value))
             }
             guard position < records.count else { return nil }
             position += 1
-            return YAMLNode(.mapping(NodeStacks.take(&pairs, from: base, leaving: NodeStacks.pairFiller)), location: record.location, taggedAs: nil)
+            return YAMLNode(.mapping(pairs.take(from: base)), location: record.location, taggedAs: nil)
         default:
             return nil
         }

@@ -143,3 +143,57 @@ enum NodeStacks {
         return taken
     }
 }
+
+/// A stack of the children of the lists and mappings being made, whose top run is moved into an
+/// array of its own when its collection ends (``PlainAssembly``'s, kept from one entry to the
+/// next). Unlike an `Array` stack (``NodeStacks``), a child moved out leaves nothing behind to
+/// fill its place and then destroy, and the array is made with `reserveCapacity`, whose storage
+/// type is known where it is called: `Array(unsafeUninitializedCapacity:)` looks it up in the
+/// runtime's table of generic types on every call.
+final class MovingStack<Element>: @unchecked Sendable {  // used by one thread at a time
+    private var storage: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 64) {
+        storage = .allocate(capacity: capacity)
+        self.capacity = capacity
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    /// The element at `index` (below ``count``), read in place.
+    subscript(index: Int) -> Element {
+        unsafeAddress { UnsafePointer(storage + index) }
+    }
+
+    func push(_ element: consuming Element) {
+        if count == capacity {
+            let grown = UnsafeMutablePointer<Element>.allocate(capacity: 2 * capacity)
+            grown.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+            storage = grown
+            capacity *= 2
+        }
+        (storage + count).initialize(to: element)
+        count += 1
+    }
+
+    /// The elements from `base` on, moved out in order; the stack is cut back to `base`.
+    func take(from base: Int) -> [Element] {
+        var taken: [Element] = []
+        taken.reserveCapacity(count - base)
+        for index in base..<count { taken.append((storage + index).move()) }
+        count = base
+        return taken
+    }
+
+    /// Destroys every element (after a give-up half way through a value).
+    func removeAll() {
+        storage.deinitialize(count: count)
+        count = 0
+    }
+}
