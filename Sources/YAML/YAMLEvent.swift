@@ -131,7 +131,7 @@ struct RecordedEvents: Sendable {
         }
         if let marks = raw.marks { self.marks[records.count] = marks }
         records.append(Record(location: raw.location, textStart: start, textCount: count, kind: raw.kind, style: raw.style))
-        text.append(contentsOf: raw.text)
+        if count > 0 { text.append(contentsOf: raw.text) }  // a third of the events have none
     }
 
     /// What kind the event at `index` is, and where.

@@ -211,6 +211,9 @@ private struct EventReader {
     /// Anchors defined inside recorded values, with their sizes: the parser counts aliases to
     /// them, but cannot resolve one to a node.
     var recordedAnchorSizes: [String: Int] = [:]
+    /// The collections open in the value being recorded (see ``record(key:depth:names:)``),
+    /// kept from one entry to the next so that their room is not allocated again for each.
+    private var openWhileRecording: [(anchor: String?, size: Int)] = []
     /// False for the assembler: the parser counted every alias of the values it recorded.
     var countsAliases = true
     /// The error that stopped the recording of the value being assembled, if one did.
@@ -409,7 +412,10 @@ private struct EventReader {
     mutating func record(key: YAMLNode, depth: Int, names: inout StreamedNames) throws(YAMLError) -> Int {
         var events = recordingPool.take()
         // The collections open in the value: each one's anchor and expanded size so far.
-        var open: [(anchor: String?, size: Int)] = []
+        var open = openWhileRecording
+        openWhileRecording = []
+        open.removeAll(keepingCapacity: true)
+        defer { openWhileRecording = open }
         var size = 0
         do throws(YAMLError) {
             repeat {
