@@ -57,10 +57,9 @@ public struct YAMLNode: Sendable {
         guard case .scalar(let value, .plain) = kind, tag == nil || tag == YAMLNode.nullTag else {
             return false
         }
-        // Asked of nearly every value: a length no null has answers without comparing texts (no
-        // other spelling of these words is canonically equal to them, as String's == compares).
-        // The bytes then say it (nor can other bytes of these lengths be canonically equal to
-        // them), without a comparison of strings for every value of four bytes, such as `true`.
+        // Asked of nearly every value, so answered from the length and the bytes, without
+        // comparing strings (a four-byte `true` was compared with three spellings): no other
+        // bytes are canonically equal to these words, as String's == would compare them.
         var bytes = value.utf8.makeIterator()
         switch value.utf8.count {
         case 0: return true
@@ -156,8 +155,8 @@ final class MovingStack<Element>: @unchecked Sendable {  // used by one thread a
     private(set) var count = 0
 
     init(capacity: Int = 64) {
-        storage = .allocate(capacity: capacity)
-        self.capacity = capacity
+        self.capacity = max(capacity, 1)  // doubled as it fills
+        storage = .allocate(capacity: self.capacity)
     }
 
     deinit {
@@ -167,7 +166,10 @@ final class MovingStack<Element>: @unchecked Sendable {  // used by one thread a
 
     /// The element at `index` (below ``count``), read in place.
     subscript(index: Int) -> Element {
-        unsafeAddress { UnsafePointer(storage + index) }
+        unsafeAddress {
+            assert(index >= 0 && index < count, "an element of the stack")
+            return UnsafePointer(storage + index)
+        }
     }
 
     func push(_ element: consuming Element) {

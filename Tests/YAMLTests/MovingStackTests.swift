@@ -36,5 +36,9 @@ import Testing
             stack.push(Box(2))
         }
         #expect(Box.alive == before, "the stack's last elements go with it")
+        // A stack made with no room grows as one with room does.
+        let empty = MovingStack<Int>(capacity: 0)
+        for value in 0..<3 { empty.push(value) }
+        #expect(empty.take(from: 0) == [0, 1, 2])
     }
 }
