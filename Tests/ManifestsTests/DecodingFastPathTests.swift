@@ -93,6 +93,35 @@ import YAML
         #expect(wildcards > 5 && texts.count - wildcards > 40)
     }
 
+    /// A name written twice points at the item that first wrote it: not an earlier null, not a
+    /// quoted `null` after a plain one, and a canonically equal spelling counts as the same name.
+    @Test func aRepeatedDNSNamePointsAtItsFirstItem() {
+        let items = [
+            "null",                              // line 7: null, no name
+            "'null'",                            // line 8: the name "null" (not a DNS name)
+            "b.example.com",                     // line 9
+            "\"caf\u{E9}.example.com\"",          // line 10 (not punycode: reported, still listed)
+            "{x: 1}",                            // line 11: not a string
+            "b.example.com",                     // line 12: again, first at 9
+            "\"cafe\u{301}.example.com\"",        // line 13: the same name as line 10
+            "'null'",                            // line 14: first at 8
+            "example.com",                       // line 15: the common name
+            "b.example.com",                     // line 16: first at 9
+        ]
+        let text = (["apiVersion: certform/v1", "certificates:", "  web:", "    product: ssl_dv_geotrust",
+                     "    common_name: example.com", "    dns_names:"]
+                    + items.map { "      - \($0)" } + ["    csr_file: a.csr", "    validity_years: 1", "    dcv_method: dns-txt-token"])
+            .joined(separator: "\n")
+        let result = ManifestLoader.read(bytes: Array(text.utf8), file: "m.yaml", asOf: Kit.asOf)
+        let repeats = result.diagnostics.compactMap { diagnostic -> [Int]? in
+            guard diagnostic.message.contains("duplicate name"), let location = diagnostic.location,
+                  let first = diagnostic.message.split(separator: " ").last.flatMap({ Int($0.dropLast()) }) else { return nil }
+            return [location.line, first]
+        }
+        #expect(repeats == [[12, 9], [13, 10], [14, 8], [16, 9]], "\(result.diagnostics.map(\.message))")
+        #expect(result.diagnostics.contains { $0.location?.line == 15 && $0.message.contains("repeats the common_name") })
+    }
+
     /// Integers are read in one pass as an optional sign and 1–18 decimal digits were read
     /// before: checked, then given to `Int(_:)`.
     @Test func integersAreReadAsCheckedThenConverted() {
