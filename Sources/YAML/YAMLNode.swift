@@ -116,39 +116,12 @@ public struct YAMLFile: Sendable {
     public var problems: [YAMLError]
 }
 
-/// The children of the lists and mappings being made, gathered on stacks shared by every level,
-/// so that each list and mapping is allocated once, at its final size.
-enum NodeStacks {
-    /// What takes the place of a node moved off a stack: an empty plain scalar holds no storage,
-    /// so destroying it costs nothing.
-    static let filler = YAMLNode(.scalar("", .plain), location: SourceLocation(line: 0, column: 0))
-    static let pairFiller = YAMLPair(key: filler, value: filler)
-
-    /// The elements of `stack` from `base` on, moved (not copied) into an array of their own; the
-    /// stack is cut back to `base`. Copying each child, then destroying it on the stack, was a
-    /// retain and a release per node — a tenth of reading a large manifest.
-    static func take<Element>(_ stack: inout [Element], from base: Int, leaving filler: Element) -> [Element] {
-        let count = stack.count - base
-        let taken = [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-            stack.withUnsafeMutableBufferPointer { source in
-                guard count > 0, let from = source.baseAddress.map({ $0 + base }) else { return }
-                buffer.baseAddress!.moveInitialize(from: from, count: count)
-                // The moved-from slots get a filler, which removeSubrange below destroys.
-                from.initialize(repeating: filler, count: count)
-            }
-            initialized = count
-        }
-        stack.removeSubrange(base...)
-        return taken
-    }
-}
-
-/// A stack of the children of the lists and mappings being made, whose top run is moved into an
-/// array of its own when its collection ends (``PlainAssembly``'s, kept from one entry to the
-/// next). Unlike an `Array` stack (``NodeStacks``), a child moved out leaves nothing behind to
-/// fill its place and then destroy, and the array is made with `reserveCapacity`, whose storage
-/// type is known where it is called: `Array(unsafeUninitializedCapacity:)` looks it up in the
-/// runtime's table of generic types on every call.
+/// A stack of the children of the lists and mappings being made, shared by every level, whose
+/// top run is moved into an array of its own, allocated once at its final size, when its
+/// collection ends (the parser's and ``PlainAssembly``'s, kept from one value to the next).
+/// Each child is moved out once: an `Array` stack had to leave a filler in each child's place
+/// and then destroy it, and `Array(unsafeUninitializedCapacity:)` looks its storage type up in
+/// the runtime's table of generic types on every call, where `reserveCapacity` knows it.
 final class MovingStack<Element>: @unchecked Sendable {  // used by one thread at a time
     private var storage: UnsafeMutablePointer<Element>
     private var capacity: Int
@@ -191,6 +164,11 @@ final class MovingStack<Element>: @unchecked Sendable {  // used by one thread a
         for index in base..<count { taken.append((storage + index).move()) }
         count = base
         return taken
+    }
+
+    /// Copies of the elements from `base` on, which stay on the stack.
+    func copy(from base: Int) -> [Element] {
+        Array(UnsafeBufferPointer(start: storage + base, count: count - base))
     }
 
     /// Destroys every element (after a give-up half way through a value).

@@ -228,8 +228,8 @@ private struct EventReader {
         var size: Int
     }
     /// The children of the lists and mappings being read, innermost last.
-    var itemStack: [YAMLNode] = []
-    var pairStack: [YAMLPair] = []
+    let itemStack = MovingStack<YAMLNode>()
+    let pairStack = MovingStack<YAMLPair>()
     /// The buffers recorded entries are recorded in, given back once made into nodes.
     let recordingPool = RecordingPool()
     var streaming: YAMLStreaming?
@@ -337,10 +337,10 @@ private struct EventReader {
             let item = try next()
             if case .sequenceEnd = item.kind { break }
             let child = try readNode(item, depth: depth + 1)
-            itemStack.append(child.node)
+            itemStack.push(child.node)
             size += child.size
         }
-        let items = NodeStacks.take(&itemStack, from: base, leaving: NodeStacks.filler)
+        let items = itemStack.take(from: base)
         return (YAMLNode(.sequence(items), location: start.location, taggedAs: start.taggedAs), size)
     }
 
@@ -375,10 +375,10 @@ private struct EventReader {
                 reportDuplicate(name, first: first, at: key.node.location)
                 continue
             }
-            keys.add(YAMLPair(key: key.node, value: value.node), name: name, to: &pairStack)
+            keys.add(YAMLPair(key: key.node, value: value.node), name: name, to: pairStack)
         }
         try merge(merges, streams: streams, keys: &keys, streamedNames: &streamedNames)
-        let pairs = NodeStacks.take(&pairStack, from: keys.base, leaving: NodeStacks.pairFiller)
+        let pairs = pairStack.take(from: keys.base)
         return (YAMLNode(.mapping(pairs), location: start.location, taggedAs: start.taggedAs), size)
     }
 
@@ -388,7 +388,7 @@ private struct EventReader {
         let valueEvent = try next()
         if depth == 0, let streaming, case .mappingStart = valueEvent.kind, valueEvent.anchor == nil,
            key.scalarValue == streaming.key, keys.firstLocation(of: streaming.key, in: pairStack) == nil {
-            streaming.begin(documentIndex, Array(pairStack[keys.base...]))
+            streaming.begin(documentIndex, pairStack.copy(from: keys.base))
             parsedNodes += 1
             guard let beginAssembly = streaming.beginAssembly else {
                 return try readMapping(valueEvent, depth: depth + 1, streams: true)
@@ -505,7 +505,7 @@ private struct EventReader {
                         continue
                     }
                     if keys.firstLocation(of: name, in: pairStack) == nil {
-                        keys.add(pair, name: name, to: &pairStack)
+                        keys.add(pair, name: name, to: pairStack)
                     }
                 }
             }
@@ -663,7 +663,7 @@ private struct KeyIndex {
     }
 
     /// Where `name` is first a key of the mapping, if it is one.
-    func firstLocation(of name: String, in stack: [YAMLPair]) -> SourceLocation? {
+    func firstLocation(of name: String, in stack: MovingStack<YAMLPair>) -> SourceLocation? {
         if let index { return index[name] }
         // By position: iterating the pairs copied each one, its value's tree retained and released.
         for position in base..<stack.count where stack[position].key.scalarValue == name { return stack[position].key.location }
@@ -671,8 +671,8 @@ private struct KeyIndex {
     }
 
     /// Adds `pair` to the mapping; past 16 pairs, the names are indexed.
-    mutating func add(_ pair: YAMLPair, name: String?, to stack: inout [YAMLPair]) {
-        stack.append(pair)
+    mutating func add(_ pair: YAMLPair, name: String?, to stack: MovingStack<YAMLPair>) {
+        stack.push(pair)
         guard let name else { return }
         index?[name] = pair.key.location
         if index == nil, stack.count - base > 16 {

@@ -21,6 +21,11 @@ import Testing
             let stack = MovingStack<Box>(capacity: 2)
             for value in 0..<5 { stack.push(Box(value)) }  // grows twice
             #expect(stack.count == 5 && stack[3].value == 3)
+            do {
+                let copied = stack.copy(from: 3)
+                #expect(copied.map(\.value) == [3, 4] && stack.count == 5 && stack[4] === copied[1], "copied, still held")
+                #expect(Box.alive - before == 5)
+            }
             var taken = stack.take(from: 2)
             #expect(taken.map(\.value) == [2, 3, 4] && stack.count == 2)
             #expect(isKnownUniquelyReferenced(&taken[0]), "moved, not copied")
