@@ -55,55 +55,101 @@ extension ManifestLoader {
     }
 
     /// Reads and checks every CSR, reports each problem, and returns the set. `certificates` holds
-    /// the certificates of each file. Their specs are never held twice over (27 MB at 100,000):
-    /// each file's array is completed in place and its invalid specs removed; the only file's
-    /// array becomes the set's, and with many files each is moved into the set and freed.
-    func finish(certificates: consuming [[CertificateSpec]], diagnostics: [Diagnostic], files: [String],
+    /// the certificates of each file, and `keys` what the checks need of them, when they were
+    /// worked out as each file was read (``CheckKeys``; worked out here otherwise). Their specs
+    /// are never held twice over (27 MB at 100,000): each file's array is completed in place and
+    /// its invalid specs removed; the only file's array becomes the set's, and with many files each
+    /// is moved into the set and freed.
+    func finish(certificates: consuming [[CertificateSpec]], keys: [CheckKeys]? = nil, diagnostics: [Diagnostic], files: [String],
                 hasher: SHA256, recorded: RecordedCSRs? = nil, csrFiles: CSRFiles) -> ManifestSet {
         var diagnostics = diagnostics
-        let duplicated = Self.duplicateNames(in: certificates, diagnostics: &diagnostics)
-        var parts = duplicated.isEmpty ? certificates : certificates.map { $0.filter { !duplicated.contains($0.name) } }
-        _ = consume certificates
+        var parts = consume certificates
+        var keys = keys ?? []
+        if keys.count != parts.count || zip(keys, parts).contains(where: { $0.names.count != $1.count }) {
+            keys = parts.map(CheckKeys.init(of:))
+        }
+        let duplicated = Self.duplicateNames(in: parts, hashes: keys.flatMap(\.names), diagnostics: &diagnostics)
+        if !duplicated.isEmpty {
+            parts = parts.map { $0.filter { !duplicated.contains($0.name) } }
+            keys = parts.map(CheckKeys.init(of:))
+        }
         var hasher = hasher
         var collector = Collector()
-        var checked: [CertificateSpec] = []
+        var checked = CheckedSpecs()
         if parts.count > 1 { checked.reserveCapacity(parts.reduce(0) { $0 + $1.count }) }
         for partIndex in parts.indices {
             var part: [CertificateSpec] = []
             swap(&part, &parts[partIndex])
+            var invalid = keys[partIndex].invalid
             for start in stride(from: 0, to: part.count, by: Self.csrBatch) {
                 let range = start..<min(start + Self.csrBatch, part.count)
                 let outcomes = inspectCSRs(of: &part, range, recorded: recorded, csrFiles: csrFiles)
+                invalid += outcomes.count { $0.problem != nil }
                 collector.add(part, range, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
             }
-            part.removeAll { !$0.isValid }
-            if parts.count == 1 { checked = part } else { checked.append(contentsOf: part) }
+            checked.add(part, keys[partIndex], anyInvalid: invalid > 0, only: parts.count == 1)
         }
         let counts = collector.counts
-        Self.warnAboutSharedCommonNames(in: checked, diagnostics: &diagnostics)
-        // Manifests are usually written in order; checking that first is linear.
-        if !checked.indices.dropFirst().allSatisfy({ checked[$0 - 1].name < checked[$0].name }) {
-            checked.sort { $0.name < $1.name }
-        }
+        var specs = checked.specs
+        checked.specs = []
+        Self.warnAboutSharedCommonNames(in: specs, hashes: checked.commonNames, diagnostics: &diagnostics)
+        if !checked.inOrder { specs.sort { $0.name < $1.name } }
         diagnostics.sort()
-        var set = ManifestSet(certificates: checked, diagnostics: diagnostics, files: files,
+        var set = ManifestSet(certificates: specs, diagnostics: diagnostics, files: files,
                               digest: "sha256:" + CSRInspector.hex(hasher.finalize()))
         set.csrCounts = counts
         return set
     }
 
-    /// Reports each certificate name defined more than once, at both places; returns those names.
-    static func duplicateNames(in parts: [[CertificateSpec]], diagnostics: inout [Diagnostic]) -> Set<String> {
-        // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them.
-        var listed: [(part: Int32, index: Int32)] = []
-        listed.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for part in parts.indices {
-            for index in parts[part].indices { listed.append((Int32(part), Int32(index))) }
+    /// The valid certificates of every file, in the files' order, with each one's common name's
+    /// hash (``CheckKeys``), and whether their names are in order: each file's were, and each
+    /// file's first comes after the file before's last. Manifests are usually written in order,
+    /// and then they need no sorting.
+    struct CheckedSpecs {
+        var specs: [CertificateSpec] = []
+        var commonNames: [UInt32] = []
+        var inOrder = true
+
+        mutating func reserveCapacity(_ count: Int) {
+            specs.reserveCapacity(count)
+            commonNames.reserveCapacity(count)
         }
-        let positions = listed
-        @Sendable func specAt(_ position: Int) -> CertificateSpec { parts[Int(positions[position].part)][Int(positions[position].index)] }
+
+        /// Adds `part`'s valid specs (all of them, unless `anyInvalid`); `only` for the only file,
+        /// whose array becomes the set's.
+        mutating func add(_ part: consuming [CertificateSpec], _ keys: CheckKeys, anyInvalid: Bool, only: Bool) {
+            var part = part
+            var hashes = keys.commonNames
+            if anyInvalid {
+                hashes = part.indices.filter { part[$0].isValid }.map { hashes[$0] }
+                part.removeAll { !$0.isValid }
+            }
+            inOrder = inOrder && keys.inOrder
+            if inOrder, let last = specs.last, let first = part.first, !(last.name < first.name) { inOrder = false }
+            if only { specs = part } else { specs.append(contentsOf: part) }
+            commonNames += hashes
+        }
+    }
+
+    /// Reports each certificate name defined more than once, at both places; returns those names.
+    /// `hashes` are the names' (``CheckKeys/names``, every file's one after another), worked out
+    /// here when not given.
+    static func duplicateNames(in parts: [[CertificateSpec]], hashes: [UInt32]? = nil, diagnostics: inout [Diagnostic]) -> Set<String> {
+        // Positions, not copies: a spec is large, and a manifest may hold 100,000 of them. A
+        // position is found in its file by the position each file starts at (only the keys whose
+        // hashes are the same are looked at).
+        let starts = parts.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        func specAt(_ position: Int) -> CertificateSpec {
+            var low = 0, high = starts.count - 1  // the part holding it: starts[low] <= position < starts[low + 1]
+            while high - low > 1 {
+                let middle = (low + high) / 2
+                if starts[middle] <= position { low = middle } else { high = middle }
+            }
+            return parts[low][position - starts[low]]
+        }
         var duplicated = Set<String>()
-        RepeatedKeys.forEach(count: positions.count, key: { specAt($0).name }) { repeated, first in
+        let hashes = hashes ?? parts.flatMap { CheckKeys(of: $0).names }
+        RepeatedKeys.forEach(hashes: hashes, equal: { specAt($0).name == specAt($1).name }) { repeated, first in
             let spec = specAt(repeated), other = specAt(first)
             diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(other.file):\(other.location.line):\(other.location.column)", file: spec.file, at: spec.location))
             diagnostics.append(.error("certificate '\(spec.name)' is defined twice: also at \(spec.file):\(spec.location.line):\(spec.location.column)", file: other.file, at: other.location))

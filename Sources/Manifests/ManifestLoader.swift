@@ -62,6 +62,8 @@ public struct ReadManifests {
     var root: RepositoryRoot?
     /// The certificates of each file, in order (not joined: that would copy every spec).
     var certificates: [[CertificateSpec]]
+    /// What the checks after the read need of each file's certificates (``CheckKeys``).
+    var keys: [CheckKeys] = []
     var diagnostics: [Diagnostic]
     /// The manifest files read, as for ``ManifestSet/files``.
     public var files: [String]
@@ -135,7 +137,7 @@ public struct ManifestLoader: Sendable {
         let gitIndex = usesGitIndex && readsCSRFiles && !keepsCSRText ? GitIndex.load(worktree: root.path) : nil
         var hasher = SHA256()
         var files: [String] = []
-        var certificates: [[CertificateSpec]] = []
+        var certificates: [[CertificateSpec]] = [], keys: [CheckKeys] = []
         var diagnostics = listing.diagnostics
         // Many files of a like size are read side by side, each on one core (parse and decode in
         // turn). A file that holds most of the bytes is read alone, parsed on one core while its
@@ -155,7 +157,9 @@ public struct ManifestLoader: Sendable {
             // One at a time, a file is read a piece at a time and hashed as it is read.
             let read = sideBySide
                 ? ConcurrentMap.map(batch, serialBelow: 2) { [directory, asOf] found in
-                    Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false, names: stateNames)
+                    var file = Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false, names: stateNames)
+                    file.keys = CheckKeys(of: file.certificates)  // on this core, while the specs are in its cache
+                    return file
                 }
                 : [Self.streamFile(batch[0], directory: directory, asOf: asOf, hasher: &hasher, names: stateNames)]
             for (found, file) in zip(batch, read) {
@@ -169,12 +173,13 @@ public struct ManifestLoader: Sendable {
                 case .failure(let error):
                     diagnostics.append(.error(ManifestWalk.message(.file(error)), file: file.path, at: nil))
                 }
+                keys.append(file.keys ?? CheckKeys(of: file.certificates))
                 certificates.append(file.certificates)
                 diagnostics += file.diagnostics
             }
             if namesCame { namesDueFrom = certificates.count }
         }
-        return ReadManifests(root: root, certificates: certificates, diagnostics: diagnostics, files: files, hasher: hasher,
+        return ReadManifests(root: root, certificates: certificates, keys: keys, diagnostics: diagnostics, files: files, hasher: hasher,
                              gitIndex: gitIndex, namesDueFrom: namesDueFrom)
     }
 
@@ -185,6 +190,8 @@ public struct ManifestLoader: Sendable {
         var bytes: Result<[UInt8]?, FileReadError>
         var certificates: [CertificateSpec] = []
         var diagnostics: [Diagnostic] = []
+        /// Worked out by the reader of files read side by side; otherwise once the file is read.
+        var keys: CheckKeys?
     }
 
     static func readFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, decodesOnThread: Bool,
@@ -232,7 +239,7 @@ public struct ManifestLoader: Sendable {
         // Moved, not copied: `finish` frees each file's specs once it has checked them.
         let certificates = read.certificates
         read.certificates = []
-        var set = finish(certificates: consume certificates, diagnostics: read.diagnostics, files: read.files, hasher: read.hasher,
+        var set = finish(certificates: consume certificates, keys: read.keys, diagnostics: read.diagnostics, files: read.files, hasher: read.hasher,
                          recorded: recorded, csrFiles: files)
         set.root = root
         return set
@@ -299,11 +306,12 @@ public struct ManifestLoader: Sendable {
     /// valid certificates (``finish(certificates:diagnostics:files:hasher:recorded:csrFiles:)``
     /// removes the others first): their common names are lowercase ASCII, whose bytes compare as
     /// their text does.
-    static func warnAboutSharedCommonNames(in checked: [CertificateSpec], diagnostics: inout [Diagnostic]) {
+    /// `hashes` are their common names' (``CheckKeys/commonNames``), worked out here when not given.
+    static func warnAboutSharedCommonNames(in checked: [CertificateSpec], hashes: [UInt32]? = nil, diagnostics: inout [Diagnostic]) {
         // By position: a spec is large, and copying each one costs more than the look-up. By the
         // names' bytes: a string made of each common name was about a third of this check.
-        RepeatedKeys.forEach(count: checked.count, hash: { checked[$0].names.commonNameBytesHash },
-                             equal: { checked[$0].names.commonNameHasSameBytes(as: checked[$1].names) }) { repeated, first in
+        let hashes = hashes ?? CheckKeys(of: checked).commonNames
+        RepeatedKeys.forEach(hashes: hashes, equal: { checked[$0].names.commonNameHasSameBytes(as: checked[$1].names) }) { repeated, first in
             let spec = checked[repeated]
             diagnostics.append(.warning("certificates '\(checked[first].name)' and '\(spec.name)' both have common_name '\(spec.commonName)' (a likely duplicate purchase)", file: spec.file, at: spec.location))
         }

@@ -16,11 +16,16 @@ enum RepeatedKeys {
     /// on every core, and keys are compared only where the hashes are the same: this check runs
     /// on one core once every manifest is read, and hashing 100,000 keys there was most of it.
     static func forEach(count: Int, hash: @Sendable (Int) -> Int, equal: (Int, Int) -> Bool, _ body: (_ repeated: Int, _ first: Int) -> Void) {
-        precondition(count < Int(Int32.max), "positions fit in 32 bits")
         // The hashes add to a plan's memory at its height (it is reached while these checks run):
         // 32 bits of each are enough to pick a slot and to skip most comparisons, 0.4 MB at
         // 100,000 where whole hashes would take 0.8.
-        let hashes = ConcurrentMap.map(indices: count, serialBelow: 4096) { UInt32(truncatingIfNeeded: hash($0)) }
+        forEach(hashes: ConcurrentMap.map(indices: count, serialBelow: 4096) { UInt32(truncatingIfNeeded: hash($0)) }, equal: equal, body)
+    }
+
+    /// The same, with each position's hash worked out already (``CheckKeys``).
+    static func forEach(hashes: [UInt32], equal: (Int, Int) -> Bool, _ body: (_ repeated: Int, _ first: Int) -> Void) {
+        let count = hashes.count
+        precondition(count < Int(Int32.max), "positions fit in 32 bits")
         var capacity = 16
         while capacity < 2 * count { capacity *= 2 }
         let mask = capacity - 1

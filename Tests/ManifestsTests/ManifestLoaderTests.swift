@@ -375,15 +375,19 @@ import YAML
     }
 
     /// Among thousands in several files, each name defined again is reported at both places, in
-    /// the order the certificates come, as a dictionary of first places reports them.
+    /// the order the certificates come, as a dictionary of first places reports them (files
+    /// without certificates among them: a position is found in its file by where each file starts).
     @Test func namesDefinedTwiceAmongThousandsAreReportedAtBothPlaces() {
-        let parts = (0..<7).map { part in
+        var parts = (0..<7).map { part in
             (0..<700).map { index in
                 CertificateSpec(name: "c\((part * 700 + index) * 13 % 3_000)", file: "m\(part).yaml",
                                 location: YAML.SourceLocation(line: index + 1, column: 3), product: .sslDVGeoTrust,
                                 commonName: "a.example.com", csr: "", dcvMethod: .dnsTXTToken)
             }
         }
+        parts.insert([], at: 0)
+        parts.insert([], at: 4)
+        parts.append([])
         var diagnostics: [Diagnostic] = []
         let duplicated = ManifestLoader.duplicateNames(in: parts, diagnostics: &diagnostics)
         var first: [String: CertificateSpec] = [:]
@@ -406,6 +410,61 @@ import YAML
         #expect(!set.hasErrors)
         #expect(set.diagnostics.map(\.headline) == ["\(second):3:3: warning: certificates 'one' and 'two' both have common_name 'a.example.com' (a likely duplicate purchase)"])
         #expect(set.certificates.count == 2)
+    }
+
+    /// The checks after the read take each file's names, common names, validity and order as
+    /// its reader worked them out (``CheckKeys``): read side by side or one by one, certificates
+    /// read with an error or whose CSR cannot be read are left out before common names are
+    /// compared (a shared one is reported between the valid ones only, across the left-out ones),
+    /// and names out of order — within a file, or only from one file to the next — come out sorted.
+    @Test(arguments: [true, false], [["x", "m", "n"], ["m", "n", "x"]])
+    func theChecksAfterTheReadFollowEachFilesKeys(sideBySide: Bool, firstFile: [String]) {
+        let dir = TemporaryDirectory()
+        let commonNames = ["m": "shared.example.com", "b": "b.example.com", "d": "shared.example.com", "e": "shared.example.com"]
+        func entry(_ name: String, product: String = "ssl_dv_geotrust", csr: String? = nil) -> String {
+            let commonName = commonNames[name] ?? "\(name).example.com"
+            if csr == nil { dir.write("csr/\(name).csr", TestCSR.make(commonName: commonName)) }
+            return """
+              \(name):
+                product: \(product)
+                common_name: \(commonName)
+                validity_years: 1
+                dcv_method: dns-txt-token
+                csr_file: ../csr/\(csr ?? name).csr
+
+            """
+        }
+        func file(_ entries: [String]) -> String { "apiVersion: certform/v1\ncertificates:\n" + entries.joined() }
+        dir.write("manifests/1.yaml", file(firstFile.map { entry($0) }))
+        let second = dir.write("manifests/2.yaml", file([entry("b", product: "nope"), entry("d", csr: "missing"), entry("e"), entry("f")]))
+        dir.write("manifests/3.yaml", file([entry("a")]))
+        let loader = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf)
+        let set = loader.check(loader.read(sideBySide: sideBySide))
+        #expect(set.certificates.map(\.name) == ["a", "e", "f", "m", "n", "x"])
+        #expect(set.diagnostics.filter { $0.severity == .warning }.map(\.headline) == [
+            "\(second):15:3: warning: certificates 'm' and 'e' both have common_name 'shared.example.com' (a likely duplicate purchase)",
+        ])
+        #expect(set.diagnostics.filter { $0.severity == .error }.count == 2)
+    }
+
+    /// What a file's reader works out for the checks after the read, on this thread (a file of a
+    /// few certificates) and on every core (5,000), is what each spec says.
+    @Test(arguments: [7, 5_000])
+    func checkKeysAreWhatEachSpecSays(count: Int) {
+        let specs = (0..<count).map { index in
+            var spec = CertificateSpec(name: "c\(index % 3 == 2 && index > count / 2 ? index - 2 : index)", product: .sslDVGeoTrust,
+                                       commonName: "n\(index % 5).example.com", csr: "", dcvMethod: .dnsTXTToken)
+            spec.isValid = index % 4 != 1
+            return spec
+        }
+        let keys = CheckKeys(of: specs)
+        #expect(keys.names == specs.map { UInt32(truncatingIfNeeded: $0.name.hashValue) })
+        #expect(keys.commonNames == specs.map { UInt32(truncatingIfNeeded: $0.names.commonNameBytesHash) })
+        #expect(keys.invalid == specs.count { !$0.isValid } && keys.invalid > 0)
+        #expect(keys.inOrder == specs.indices.dropFirst().allSatisfy { specs[$0 - 1].name < specs[$0].name })
+        #expect(!keys.inOrder)
+        let ordered = CheckKeys(of: specs.sorted { $0.name < $1.name }.enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
+        #expect(ordered.inOrder)
     }
 
     @Test func emptyFileIsAWarning() {
