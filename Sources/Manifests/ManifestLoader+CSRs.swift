@@ -60,15 +60,17 @@ extension ManifestLoader {
     /// are never held twice over (27 MB at 100,000): each file's array is completed in place and
     /// its invalid specs removed; the only file's array becomes the set's, and with many files each
     /// is moved into the set and freed.
-    func finish(certificates: consuming [[CertificateSpec]], keys: [CheckKeys]? = nil, diagnostics: [Diagnostic], files: [String],
+    func finish(certificates: consuming [[CertificateSpec]], keys: consuming [CheckKeys]? = nil, diagnostics: [Diagnostic], files: [String],
                 hasher: SHA256, recorded: RecordedCSRs? = nil, csrFiles: CSRFiles) -> ManifestSet {
         var diagnostics = diagnostics
         var parts = consume certificates
-        var keys = keys ?? []
+        var keys = (consume keys) ?? []
         if keys.count != parts.count || zip(keys, parts).contains(where: { $0.names.count != $1.count }) {
             keys = parts.map(CheckKeys.init(of:))
         }
-        let duplicated = Self.duplicateNames(in: parts, hashes: keys.flatMap(\.names), diagnostics: &diagnostics)
+        let names = keys.flatMap(\.names)
+        for index in keys.indices { keys[index].names = [] }
+        let duplicated = Self.duplicateNames(in: parts, hashes: consume names, diagnostics: &diagnostics)
         if !duplicated.isEmpty {
             parts = parts.map { $0.filter { !duplicated.contains($0.name) } }
             keys = parts.map(CheckKeys.init(of:))

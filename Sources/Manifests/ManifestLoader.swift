@@ -236,10 +236,12 @@ public struct ManifestLoader: Sendable {
             })
         var names = NameSharing(stateNames)
         names.share(&read.certificates, from: read.namesDueFrom)
-        // Moved, not copied: `finish` frees each file's specs once it has checked them.
-        let certificates = read.certificates
+        // Moved, not copied: `finish` frees each file's specs once it has checked them, and the
+        // names' hashes once it has looked for names defined twice.
+        let certificates = read.certificates, keys = read.keys
         read.certificates = []
-        var set = finish(certificates: consume certificates, keys: read.keys, diagnostics: read.diagnostics, files: read.files, hasher: read.hasher,
+        read.keys = []
+        var set = finish(certificates: consume certificates, keys: consume keys, diagnostics: read.diagnostics, files: read.files, hasher: read.hasher,
                          recorded: recorded, csrFiles: files)
         set.root = root
         return set
