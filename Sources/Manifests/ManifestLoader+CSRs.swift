@@ -74,6 +74,7 @@ extension ManifestLoader {
         if !duplicated.isEmpty {
             parts = parts.map { $0.filter { !duplicated.contains($0.name) } }
             keys = parts.map(CheckKeys.init(of:))
+            for index in keys.indices { keys[index].names = [] }
         }
         var hasher = hasher
         var collector = Collector()
@@ -89,7 +90,8 @@ extension ManifestLoader {
                 invalid += outcomes.count { $0.problem != nil }
                 collector.add(part, range, outcomes: outcomes, hasher: &hasher, diagnostics: &diagnostics)
             }
-            checked.add(part, keys[partIndex], anyInvalid: invalid > 0, only: parts.count == 1)
+            checked.add(consume part, keys[partIndex], anyInvalid: invalid > 0, only: parts.count == 1)
+            keys[partIndex].commonNames = []
         }
         let counts = collector.counts
         var specs = checked.specs
@@ -120,7 +122,6 @@ extension ManifestLoader {
         /// Adds `part`'s valid specs (all of them, unless `anyInvalid`); `only` for the only file,
         /// whose array becomes the set's.
         mutating func add(_ part: consuming [CertificateSpec], _ keys: CheckKeys, anyInvalid: Bool, only: Bool) {
-            var part = part
             var hashes = keys.commonNames
             if anyInvalid {
                 hashes = part.indices.filter { part[$0].isValid }.map { hashes[$0] }
@@ -129,7 +130,7 @@ extension ManifestLoader {
             inOrder = inOrder && keys.inOrder
             if inOrder, let last = specs.last, let first = part.first, !(last.name < first.name) { inOrder = false }
             if only { specs = part } else { specs.append(contentsOf: part) }
-            commonNames += hashes
+            if only { commonNames = hashes } else { commonNames += hashes }
         }
     }
 

@@ -419,8 +419,52 @@ import YAML
     /// and names out of order — within a file, or only from one file to the next — come out sorted.
     @Test(arguments: [true, false], [["x", "m", "n"], ["m", "n", "x"]])
     func theChecksAfterTheReadFollowEachFilesKeys(sideBySide: Bool, firstFile: [String]) {
+        let checks = ChecksAfterTheRead()
+        checks.write("1.yaml", firstFile.map { checks.entry($0) })
+        let second = checks.write("2.yaml", [checks.entry("b", product: "nope"), checks.entry("d", csr: "missing"), checks.entry("e"), checks.entry("f")])
+        checks.write("3.yaml", [checks.entry("a")])
+        let set = checks.load(sideBySide: sideBySide)
+        #expect(set.certificates.map(\.name) == ["a", "e", "f", "m", "n", "x"])
+        #expect(set.diagnostics.filter { $0.severity == .warning }.map(\.headline) == [
+            "\(second):15:3: warning: certificates 'm' and 'e' both have common_name 'shared.example.com' (a likely duplicate purchase)",
+        ])
+        #expect(set.diagnostics.filter { $0.severity == .error }.count == 2)
+    }
+
+    /// Each way a certificate becomes invalid leaves it out on its own — read with an error, or a
+    /// CSR file that cannot be read — and the shared common name after it is still reported.
+    @Test(arguments: [true, false], [false, true])
+    func eachKindOfInvalidCertificateIsLeftOutAlone(sideBySide: Bool, readWithAnError: Bool) {
+        let checks = ChecksAfterTheRead()
+        checks.write("1.yaml", [checks.entry("m")])
+        let invalid = readWithAnError ? checks.entry("d", product: "nope") : checks.entry("d", csr: "missing")
+        let second = checks.write("2.yaml", [invalid, checks.entry("e")])
+        let set = checks.load(sideBySide: sideBySide)
+        #expect(set.certificates.map(\.name) == ["e", "m"])
+        #expect(set.diagnostics.filter { $0.severity == .warning }.map(\.headline) == [
+            "\(second):9:3: warning: certificates 'm' and 'e' both have common_name 'shared.example.com' (a likely duplicate purchase)",
+        ])
+        #expect(set.diagnostics.filter { $0.severity == .error }.count == 1)
+    }
+
+    /// Names out of order within one file come out sorted when the files themselves follow each
+    /// other in order.
+    @Test(arguments: [true, false])
+    func namesOutOfOrderWithinAFileComeOutSorted(sideBySide: Bool) {
+        let checks = ChecksAfterTheRead()
+        checks.write("1.yaml", [checks.entry("c"), checks.entry("b")])
+        checks.write("2.yaml", [checks.entry("d")])
+        let set = checks.load(sideBySide: sideBySide)
+        #expect(set.diagnostics.isEmpty, "\(set.diagnostics)")
+        #expect(set.certificates.map(\.name) == ["b", "c", "d"])
+    }
+
+    /// Manifests for the checks after the read: entries `m`, `d` and `e` share a common name;
+    /// each entry has a CSR file of its own unless told otherwise.
+    struct ChecksAfterTheRead {
         let dir = TemporaryDirectory()
-        let commonNames = ["m": "shared.example.com", "b": "b.example.com", "d": "shared.example.com", "e": "shared.example.com"]
+        let commonNames = ["m": "shared.example.com", "d": "shared.example.com", "e": "shared.example.com"]
+
         func entry(_ name: String, product: String = "ssl_dv_geotrust", csr: String? = nil) -> String {
             let commonName = commonNames[name] ?? "\(name).example.com"
             if csr == nil { dir.write("csr/\(name).csr", TestCSR.make(commonName: commonName)) }
@@ -434,17 +478,16 @@ import YAML
 
             """
         }
-        func file(_ entries: [String]) -> String { "apiVersion: certform/v1\ncertificates:\n" + entries.joined() }
-        dir.write("manifests/1.yaml", file(firstFile.map { entry($0) }))
-        let second = dir.write("manifests/2.yaml", file([entry("b", product: "nope"), entry("d", csr: "missing"), entry("e"), entry("f")]))
-        dir.write("manifests/3.yaml", file([entry("a")]))
-        let loader = ManifestLoader(directory: dir.path + "/manifests", asOf: asOf)
-        let set = loader.check(loader.read(sideBySide: sideBySide))
-        #expect(set.certificates.map(\.name) == ["a", "e", "f", "m", "n", "x"])
-        #expect(set.diagnostics.filter { $0.severity == .warning }.map(\.headline) == [
-            "\(second):15:3: warning: certificates 'm' and 'e' both have common_name 'shared.example.com' (a likely duplicate purchase)",
-        ])
-        #expect(set.diagnostics.filter { $0.severity == .error }.count == 2)
+
+        @discardableResult
+        func write(_ file: String, _ entries: [String]) -> String {
+            dir.write("manifests/" + file, "apiVersion: certform/v1\ncertificates:\n" + entries.joined())
+        }
+
+        func load(sideBySide: Bool) -> ManifestSet {
+            let loader = ManifestLoader(directory: dir.path + "/manifests", asOf: CalendarDate("2026-11-29")!)
+            return loader.check(loader.read(sideBySide: sideBySide))
+        }
     }
 
     /// What a file's reader works out for the checks after the read, on this thread (a file of a
