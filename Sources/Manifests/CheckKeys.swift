@@ -6,7 +6,7 @@ import Parallel
 /// the core that read it while its specs are still in the cache. Worked out after every manifest
 /// was read, each of those checks walked all the specs again, and every walk missed the cache once
 /// a spec: 32 of the 60 ms of those checks at 100,000 certificates.
-struct CheckKeys: Sendable {
+struct CheckKeys: Sendable, Equatable {
     /// The hash of each spec's name (`String.hashValue`, cut to 32 bits), in the file's order.
     var names: [UInt32]
     /// The hash of each spec's common name (``CertificateNames/commonNameBytesHash``, cut to 32 bits).
@@ -16,13 +16,19 @@ struct CheckKeys: Sendable {
     /// Whether each name sorts after the one before it.
     var inOrder: Bool
 
-    /// A large file's on every core (one pass for all four, where each check had a pass of its own);
-    /// a file of fewer than 4,096 certificates on this thread.
-    init(of specs: [CertificateSpec]) {
+    /// No certificates yet: ``append(_:after:)`` adds each as it is made (a large file's decoding
+    /// thread, which has time to spare, does that while the parser reads on).
+    init() {
         names = []
         commonNames = []
         invalid = 0
         inOrder = true
+    }
+
+    /// A large file's on every core (one pass for all four, where each check had a pass of its own);
+    /// a file of fewer than 4,096 certificates on this thread.
+    init(of specs: [CertificateSpec]) {
+        self.init()
         names.reserveCapacity(specs.count)
         commonNames.reserveCapacity(specs.count)
         guard specs.count >= 4096 else {
@@ -30,6 +36,11 @@ struct CheckKeys: Sendable {
             return
         }
         for key in ConcurrentMap.map(indices: specs.count, serialBelow: 4096, { Self.key(specs, $0) }) { add(key) }
+    }
+
+    /// Adds `spec`, which comes after `previous` (nil for the first).
+    mutating func append(_ spec: CertificateSpec, after previous: CertificateSpec?) {
+        add(Self.key(of: spec, after: previous))
     }
 
     private mutating func add(_ key: Key) {
@@ -40,10 +51,13 @@ struct CheckKeys: Sendable {
     }
 
     private static func key(_ specs: [CertificateSpec], _ index: Int) -> Key {
-        let spec = specs[index]
-        return Key(name: UInt32(truncatingIfNeeded: spec.name.hashValue),
-                   commonName: UInt32(truncatingIfNeeded: spec.names.commonNameBytesHash),
-                   isValid: spec.isValid, follows: index == 0 || specs[index - 1].name < spec.name)
+        key(of: specs[index], after: index == 0 ? nil : specs[index - 1])
+    }
+
+    private static func key(of spec: CertificateSpec, after previous: CertificateSpec?) -> Key {
+        Key(name: UInt32(truncatingIfNeeded: spec.name.hashValue),
+            commonName: UInt32(truncatingIfNeeded: spec.names.commonNameBytesHash),
+            isValid: spec.isValid, follows: previous.map { $0.name < spec.name } ?? true)
     }
 
     private struct Key {

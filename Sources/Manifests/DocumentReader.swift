@@ -50,6 +50,8 @@ struct DocumentReader {
     /// if the document turns out to be one certform reads.
     struct Streamed {
         var specs: [CertificateSpec] = []
+        /// What the checks after the read need of `specs`, worked out as each is made.
+        var keys = CheckKeys()
         var reader: DocumentReader
         /// Whether `defaults` was written before `certificates` (or not at all, as far as known
         /// then); when it comes after, the entries were read without it and must be read again.

@@ -64,6 +64,7 @@ final class EntryDecoder: @unchecked Sendable {
             guard var spec = current!.streamed.reader.read(entry: pair, defaults: defaults) else { return }
             if names.cameNow() { shareNamesOfEarlierSpecs() }
             names.share(&spec)
+            current!.streamed.keys.append(spec, after: current!.streamed.specs.last)
             current!.streamed.specs.append(spec)
         }
 

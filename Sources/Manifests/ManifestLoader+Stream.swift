@@ -28,7 +28,7 @@ extension ManifestLoader {
             try YAMLParser.parse(reading: hashing.read(into:), streaming: streaming)
         })
         if let error = stream.error { return FileRead(path: path, bytes: .failure(error)) }
-        guard case .read(let certificates, let diagnostics) = outcome else {
+        guard case .read(let certificates, let diagnostics, let keys) = outcome else {
             var file = readFile(found, directory: directory, asOf: asOf, decodesOnThread: true, names: names)
             if case .success(let bytes?) = file.bytes {
                 update(&hasher, with: Array(found.relative.utf8))
@@ -38,7 +38,7 @@ extension ManifestLoader {
             return file
         }
         hasher = hashing.finish()
-        return FileRead(path: path, bytes: .success(nil), certificates: certificates, diagnostics: diagnostics)
+        return FileRead(path: path, bytes: .success(nil), certificates: certificates, diagnostics: diagnostics, keys: keys)
     }
 
     /// A file's bytes for libyaml, each piece added to the digest as it passes — on a thread of

@@ -158,7 +158,8 @@ public struct ManifestLoader: Sendable {
             let read = sideBySide
                 ? ConcurrentMap.map(batch, serialBelow: 2) { [directory, asOf] found in
                     var file = Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false, names: stateNames)
-                    file.keys = CheckKeys(of: file.certificates)  // on this core, while the specs are in its cache
+                    // On this core, while the specs are in its cache, unless the decoder did as it made them.
+                    if file.keys == nil { file.keys = CheckKeys(of: file.certificates) }
                     return file
                 }
                 : [Self.streamFile(batch[0], directory: directory, asOf: asOf, hasher: &hasher, names: stateNames)]
@@ -190,7 +191,8 @@ public struct ManifestLoader: Sendable {
         var bytes: Result<[UInt8]?, FileReadError>
         var certificates: [CertificateSpec] = []
         var diagnostics: [Diagnostic] = []
-        /// Worked out by the reader of files read side by side; otherwise once the file is read.
+        /// Worked out by the decoder as it made each spec, or by the reader of files read side by
+        /// side once the file is read; otherwise once the file is handed over.
         var keys: CheckKeys?
     }
 
@@ -199,7 +201,7 @@ public struct ManifestLoader: Sendable {
         let path = shownPath(found.relative, directory: directory)
         var file = FileRead(path: path, bytes: FileBytes.read(found.realPath, limit: manifestSizeLimit, followsSymlinks: false).map { $0 })
         if case .success(let bytes?) = file.bytes {
-            (file.certificates, file.diagnostics) = read(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread, names: names)
+            (file.certificates, file.diagnostics, file.keys) = readWithKeys(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread, names: names)
         }
         return file
     }
@@ -321,18 +323,30 @@ public struct ManifestLoader: Sendable {
 
     static func read(bytes: [UInt8], file: String, asOf: CalendarDate, decodesOnThread: Bool = true,
                      names: StateNames? = nil) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic]) {
+        let read = readWithKeys(bytes: bytes, file: file, asOf: asOf, decodesOnThread: decodesOnThread, names: names)
+        return (read.certificates, read.diagnostics)
+    }
+
+    /// ``read(bytes:file:asOf:decodesOnThread:names:)``, with the certificates' ``CheckKeys``
+    /// when the decoder worked them out.
+    static func readWithKeys(bytes: [UInt8], file: String, asOf: CalendarDate, decodesOnThread: Bool,
+                             names: StateNames?) -> (certificates: [CertificateSpec], diagnostics: [Diagnostic], keys: CheckKeys?) {
         switch read(file: file, asOf: asOf, decodesOnThread: decodesOnThread, names: names, parse: { (streaming) throws(YAMLError) in
             try YAMLParser.parse(bytes, streaming: streaming)
         }) {
-        case .read(let certificates, let diagnostics): return (certificates, diagnostics)
-        case .failed(let error): return ([], [.error(error.message, file: file, at: error.location)])
-        case .readWholeAgain: return readWhole(bytes: bytes, file: file, asOf: asOf, names: names)
+        case .read(let certificates, let diagnostics, let keys): return (certificates, diagnostics, keys)
+        case .failed(let error): return ([], [.error(error.message, file: file, at: error.location)], nil)
+        case .readWholeAgain:
+            let whole = readWhole(bytes: bytes, file: file, asOf: asOf, names: names)
+            return (whole.certificates, whole.diagnostics, nil)
         }
     }
 
     /// What a streamed read of one file came to.
     enum StreamedRead {
-        case read([CertificateSpec], [Diagnostic])
+        /// The certificates, the diagnostics, and the certificates' ``CheckKeys`` when the
+        /// decoder worked them out (the certificates are one document's, all streamed).
+        case read([CertificateSpec], [Diagnostic], CheckKeys?)
         /// libyaml stopped at an error.
         case failed(YAMLError)
         /// The file must be read again as one tree (rare, and only for such a file): `defaults`
@@ -378,7 +392,16 @@ public struct ManifestLoader: Sendable {
             return .readWholeAgain
         }
         let (certificates, diagnostics) = decode(parsed, file: file, asOf: asOf, streamed: streamed)
-        return .read(certificates, diagnostics)
+        return .read(certificates, diagnostics, streamedKeys(of: certificates, streamed))
+    }
+
+    /// The keys the decoder worked out, when `certificates` are exactly the specs it made: the
+    /// only document's, with no entry made otherwise — the same array, not a copy that another
+    /// entry or document was added to (nil otherwise: worked out again from the certificates).
+    static func streamedKeys(of certificates: [CertificateSpec], _ streamed: [Int: DocumentReader.Streamed]) -> CheckKeys? {
+        guard streamed.count == 1, let only = streamed.first?.value, only.keys.names.count == certificates.count else { return nil }
+        func storage(_ specs: [CertificateSpec]) -> UnsafePointer<CertificateSpec>? { specs.withUnsafeBufferPointer { $0.baseAddress } }
+        return storage(only.specs) == storage(certificates) ? only.keys : nil
     }
 
     /// Where the parser sends the entries of `certificates`: to `decoder`, 256 at a time, their

@@ -89,7 +89,7 @@ import Testing
             }
             return try YAMLParser.parse(Array(Self.text.utf8), streaming: streaming)
         }
-        guard case .read(let specs, let diagnostics) = read else {
+        guard case .read(let specs, let diagnostics, _) = read else {
             Issue.record("the file was not read as a stream: \(read)")
             return
         }
@@ -122,7 +122,7 @@ import Testing
             }
             return try YAMLParser.parse(Array(text.utf8), streaming: streaming)
         }
-        guard case .read(let specs, let diagnostics) = read else {
+        guard case .read(let specs, let diagnostics, _) = read else {
             Issue.record("the file was not read as a stream: \(read)")
             return
         }

@@ -36,6 +36,37 @@ import YAML
         }
     }
 
+    /// The keys the decoder works out as it makes each certificate (``CheckKeys``) are those of
+    /// the certificates the file comes to — on the decoding thread or inline — for every shipped
+    /// and corpus manifest, and for one whose names are out of order and some entries invalid;
+    /// when the certificates are not just the decoder's (two documents), none are handed over.
+    @Test(arguments: [true, false])
+    func theDecodersKeysAreThoseOfTheCertificates(decodesOnThread: Bool) throws {
+        var texts: [(String, [UInt8])] = []
+        for folder in ["manifests", "Tests/Corpus/broken", "Tests/Corpus/schema"] {
+            let directory = Self.root.appendingPathComponent(folder).path
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+                texts.append((name, [UInt8](try #require(FileManager.default.contents(atPath: "\(directory)/\(name)")))))
+            }
+        }
+        let entries = (0..<300).map { index in
+            "  c\(index * 7 % 300):\n    common_name: n\(index % 40).example.com\n    product: \(index % 9 == 4 ? "nope" : "ssl_dv_geotrust")\n"
+        }
+        let document = "apiVersion: certform/v1\ndefaults: {validity_years: 1, dcv_method: dns-txt-token, csr: x}\ncertificates:\n"
+        texts.append(("generated.yaml", Array((document + entries.joined()).utf8)))
+        texts.append(("two.yaml", Array((document + entries[..<150].joined() + "---\n" + document + entries[150...].joined()).utf8)))
+        var handedOver = 0
+        for (name, bytes) in texts {
+            let read = ManifestLoader.readWithKeys(bytes: bytes, file: name, asOf: Kit.asOf, decodesOnThread: decodesOnThread, names: nil)
+            guard let keys = read.keys else { continue }
+            handedOver += 1
+            #expect(keys == CheckKeys(of: read.certificates), "\(name)")
+            if name == "generated.yaml" { #expect(!keys.inOrder && keys.invalid > 0 && keys.names.count == 300) }
+        }
+        #expect(handedOver > 20)
+        #expect(ManifestLoader.readWithKeys(bytes: texts.last!.1, file: "two.yaml", asOf: Kit.asOf, decodesOnThread: decodesOnThread, names: nil).keys == nil)
+    }
+
     @Test func aSpecPrintsWithItsSettings() throws {
         // `locale` is one of the settings held apart (OrderSettings.Rare): it must print too, or
         // the comparisons above would not see it.
