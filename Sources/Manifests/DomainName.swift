@@ -5,8 +5,9 @@ public enum DomainName {
     public static func problem(with name: String) -> String? {
         // Nearly every name passes: one tight pass says so, and only a name it doubts is looked
         // at rule by rule, for the message.
-        var copy = name
-        if copy.withUTF8(isPlainValid) { return nil }
+        // Read in place (a native or small string always is): `withUTF8` needs a copy of the
+        // string to call it on, and a copy of a name of more than 15 bytes retains it.
+        if name.utf8.withContiguousStorageIfAvailable(isPlainValid) == true { return nil }
         return slowProblem(with: name)
     }
 
