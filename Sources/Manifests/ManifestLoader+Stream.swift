@@ -38,7 +38,8 @@ extension ManifestLoader {
             return file
         }
         hasher = hashing.finish()
-        return FileRead(path: path, bytes: .success(nil), certificates: certificates, diagnostics: diagnostics, keys: keys)
+        return FileRead(path: path, bytes: .success(nil), certificates: certificates, diagnostics: diagnostics,
+                        keys: keys ?? CheckKeys(of: certificates))
     }
 
     /// A file's bytes for libyaml, each piece added to the digest as it passes — on a thread of

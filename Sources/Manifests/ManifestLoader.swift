@@ -157,10 +157,7 @@ public struct ManifestLoader: Sendable {
             // One at a time, a file is read a piece at a time and hashed as it is read.
             let read = sideBySide
                 ? ConcurrentMap.map(batch, serialBelow: 2) { [directory, asOf] found in
-                    var file = Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false, names: stateNames)
-                    // On this core, while the specs are in its cache, unless the decoder did as it made them.
-                    if file.keys == nil { file.keys = CheckKeys(of: file.certificates) }
-                    return file
+                    Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false, names: stateNames)
                 }
                 : [Self.streamFile(batch[0], directory: directory, asOf: asOf, hasher: &hasher, names: stateNames)]
             for (found, file) in zip(batch, read) {
@@ -174,7 +171,7 @@ public struct ManifestLoader: Sendable {
                 case .failure(let error):
                     diagnostics.append(.error(ManifestWalk.message(.file(error)), file: file.path, at: nil))
                 }
-                keys.append(file.keys ?? CheckKeys(of: file.certificates))
+                keys.append(file.keys)
                 certificates.append(file.certificates)
                 diagnostics += file.diagnostics
             }
@@ -191,9 +188,10 @@ public struct ManifestLoader: Sendable {
         var bytes: Result<[UInt8]?, FileReadError>
         var certificates: [CertificateSpec] = []
         var diagnostics: [Diagnostic] = []
-        /// Worked out by the decoder as it made each spec, or by the reader of files read side by
-        /// side once the file is read; otherwise once the file is handed over.
-        var keys: CheckKeys?
+        /// What the checks after the read need of `certificates`: the decoder's, worked out as it
+        /// made each spec, or else worked out by the file's reader once it is read, on the core
+        /// that read it, while its specs are in that core's cache.
+        var keys = CheckKeys()
     }
 
     static func readFile(_ found: ManifestWalk.Found, directory: String, asOf: CalendarDate, decodesOnThread: Bool,
@@ -201,7 +199,9 @@ public struct ManifestLoader: Sendable {
         let path = shownPath(found.relative, directory: directory)
         var file = FileRead(path: path, bytes: FileBytes.read(found.realPath, limit: manifestSizeLimit, followsSymlinks: false).map { $0 })
         if case .success(let bytes?) = file.bytes {
-            (file.certificates, file.diagnostics, file.keys) = readWithKeys(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread, names: names)
+            let read = readWithKeys(bytes: bytes, file: path, asOf: asOf, decodesOnThread: decodesOnThread, names: names)
+            (file.certificates, file.diagnostics) = (read.certificates, read.diagnostics)
+            file.keys = read.keys ?? CheckKeys(of: read.certificates)
         }
         return file
     }
