@@ -43,20 +43,22 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
     /// Calls `body` with each name's bytes in order, the common name first, until it returns false.
     /// The buffers stay valid until `forEachName` returns (one buffer holds every name).
     public func forEachName(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = 0
-            while index < buffer.count {
-                var length = 0, shift = 0
-                while buffer[index] & 0x80 != 0 {
-                    length |= Int(buffer[index] & 0x7F) << shift
-                    shift += 7
-                    index += 1
-                }
-                length |= Int(buffer[index]) << shift
+        bytes.withUnsafeBufferPointer { Self.forEachName(in: $0, body) }
+    }
+
+    private static func forEachName(in buffer: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        var index = 0
+        while index < buffer.count {
+            var length = 0, shift = 0
+            while buffer[index] & 0x80 != 0 {
+                length |= Int(buffer[index] & 0x7F) << shift
+                shift += 7
                 index += 1
-                guard body(UnsafeBufferPointer(rebasing: buffer[index..<(index + length)])) else { return }
-                index += length
             }
+            length |= Int(buffer[index]) << shift
+            index += 1
+            guard body(UnsafeBufferPointer(rebasing: buffer[index..<(index + length)])) else { return }
+            index += length
         }
     }
 
@@ -145,20 +147,33 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
         if !sharesBlock(with: other) && hasSameBytes(as: other) { self = other }
     }
 
-    /// Whether every name is ASCII and the DNS names are in ascending order: then text made of
-    /// their bytes, in the order held, is the text made of the strings sorted (ASCII bytes order
-    /// as their strings do).
-    public var isASCIIInOrder: Bool {
-        var previous: UnsafeBufferPointer<UInt8>?
-        var plain = true, isFirst = true
-        forEachName { name in
-            plain = !name.contains { $0 >= 0x80 }
-            if plain, !isFirst, let previous { plain = !name.lexicographicallyPrecedes(previous) }
-            if !isFirst { previous = name }
-            isFirst = false
-            return plain
+    /// Calls `body` with the common name's bytes and the DNS names' bytes in the order sorting
+    /// their strings gives, when every name is ASCII — whose bytes order as their strings do, so
+    /// that text made of these bytes is the text made of the strings sorted — without making a
+    /// string of any; returns whether it did. False, `body` not called, when a name is not ASCII.
+    /// The buffers are valid only within `body`. (Not generic: a plan calls it for every
+    /// certificate, from another module, which would not specialise it.)
+    public func withASCIINamesSorted(_ body: (UnsafeBufferPointer<UInt8>, [UnsafeBufferPointer<UInt8>]) -> Void) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var common = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            var dnsNames: [UnsafeBufferPointer<UInt8>] = []
+            var ascii = true, inOrder = true, isFirst = true
+            Self.forEachName(in: buffer) { name in
+                for byte in name where byte >= 0x80 { ascii = false }
+                if isFirst {
+                    common = name
+                    isFirst = false
+                } else {
+                    if let last = dnsNames.last, name.lexicographicallyPrecedes(last) { inOrder = false }
+                    dnsNames.append(name)
+                }
+                return ascii
+            }
+            guard ascii else { return false }
+            if !inOrder { dnsNames.sort { $0.lexicographicallyPrecedes($1) } }
+            body(common, dnsNames)
+            return true
         }
-        return plain
     }
 
     public static func == (lhs: CertificateNames, rhs: CertificateNames) -> Bool {

@@ -93,23 +93,26 @@ public enum CSRDigest {
             .withUnsafeBytes { recorded == RecordDigest(sha256: $0) }
     }
 
-    /// The same, for names as a certificate holds them: hashed as they are held when they are
-    /// ASCII and the DNS names in order (as manifests write them), without a string made.
+    /// The same, for names as a certificate holds them: hashed from their bytes when they are
+    /// ASCII (the DNS names sorted as their bytes, which is as their strings sort), without a
+    /// string made.
     static func matches(_ recorded: RecordDigest, _ bytes: CSRBytesDigest, product: Product, names: CertificateNames,
                         specDigest: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard names.isASCIIInOrder else {
+        var held: SHA256.Digest?
+        let ascii = names.withASCIINamesSorted { commonName, dnsNames in
+            held = digest(bytes, product: product, specDigest: specDigest) { hasher in
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(commonName))
+                hasher.update(static: "\ndns_names=")
+                for (index, name) in dnsNames.enumerated() {
+                    if index > 0 { hasher.update(static: ",") }
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(name))
+                }
+            }
+        }
+        guard ascii, let held else {
             return matches(recorded, bytes, product: product, commonName: names.commonName, dnsNames: names.dnsNames, specDigest: specDigest)
         }
-        return digest(bytes, product: product, specDigest: specDigest) { hasher in
-            var index = 0
-            names.forEachName { name in
-                if index > 1 { hasher.update(static: ",") }
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(name))
-                if index == 0 { hasher.update(static: "\ndns_names=") }
-                index += 1
-                return true
-            }
-        }.withUnsafeBytes { recorded == RecordDigest(sha256: $0) }
+        return held.withUnsafeBytes { recorded == RecordDigest(sha256: $0) }
     }
 
     static func matches(_ recorded: String, _ bytes: CSRBytesDigest, product: Product, commonName: String,
