@@ -322,6 +322,23 @@ public struct CertificateSpec: Sendable {
     /// worked out once per identity.
     public var settingsIdentity: ObjectIdentifier { ObjectIdentifier(storage.fields.sharedSettings) }
 
+    /// When the spec's settings are its own `comments` and `custom_fields` over a copy of the
+    /// rest that other specs share (the loader holds a certificate with a comment of its own so):
+    /// that copy's identity, and the spec's `comments` and `custom_fields`. What depends on the
+    /// rest of the settings can be worked out once per identity. Nil when the settings are held
+    /// whole (``settingsIdentity`` then tells copies apart).
+    public var ownNotes: (sharedIdentity: ObjectIdentifier, comments: String?, customFields: [CustomField]?)? {
+        storage.fields.sharedSettings.ownNotes.map { (ObjectIdentifier($0.shared), $0.comments, $0.customFields) }
+    }
+
+    /// The DCV method, read where it is held: a certificate's settings are asked for it in every
+    /// plan, and through ``subscript(dynamicMember:)`` a spec with its own notes put its whole
+    /// settings together for it.
+    public var dcvMethod: DCVMethod {
+        get { storage.fields.sharedSettings.dcvMethod }
+        set { settings.dcvMethod = newValue }
+    }
+
     /// Whether the CSR must be read again (``ManifestSet/resolveCSR(_:)``) before a request can
     /// carry it: its text was not held, or it was vouched for rather than verified.
     public var needsCSRResolution: Bool {

@@ -130,6 +130,13 @@ class SharedOrderSettings: @unchecked Sendable, CustomStringConvertible {
 
     /// The settings themselves, so that a spec prints (and compares in tests) with them.
     var description: String { String(describing: value) }
+
+    /// The DCV method, without the settings put together (``OwnNotesOrderSettings/value`` makes a copy).
+    var dcvMethod: DCVMethod { value.dcvMethod }
+
+    /// For ``OwnNotesOrderSettings``, the copy shared under its own notes and those notes; nil
+    /// for settings held whole.
+    var ownNotes: (shared: WholeOrderSettings, comments: String?, customFields: [CustomField]?)? { nil }
 }
 
 /// The whole settings.
@@ -141,6 +148,8 @@ final class WholeOrderSettings: SharedOrderSettings, @unchecked Sendable {
     }
 
     override var value: OrderSettings { settings }
+
+    override var dcvMethod: DCVMethod { settings.dcvMethod }
 
     /// Whether these are `other`, compared where they are held (not copied out first).
     func holds(_ other: OrderSettings) -> Bool { settings == other }
@@ -163,6 +172,12 @@ final class OwnNotesOrderSettings: SharedOrderSettings, @unchecked Sendable {
         settings.comments = comments
         settings.customFields = customFields
         return settings
+    }
+
+    override var dcvMethod: DCVMethod { base.settings.dcvMethod }
+
+    override var ownNotes: (shared: WholeOrderSettings, comments: String?, customFields: [CustomField]?)? {
+        (base, comments, customFields)
     }
 }
 

@@ -14,6 +14,9 @@ public struct Planner: Sendable {
     /// The settings digest of each distinct copy of order settings being planned (see
     /// ``settingsDigests(_:)``); the specs that hold them outlive the plan, so the keys stay theirs.
     private var settingsDigests: [ObjectIdentifier: String] = [:]
+    /// The parts of the settings that certificates with their own notes share
+    /// (``CertificateSpec/ownNotes``), by the shared copy's identity.
+    private var sharedParts: [ObjectIdentifier: SettingsWriter.Parts] = [:]
 
     public init() {}
 
@@ -43,7 +46,7 @@ public struct Planner: Sendable {
         let activeByNames = found < specs.count ? Self.activeOrdersByNames(state, except: adoptedOld) : [:]
 
         var planner = self
-        planner.settingsDigests = Self.settingsDigests(specs)
+        (planner.settingsDigests, planner.sharedParts) = Self.settingsDigests(specs)
         // Each certificate's decision is independent of the others' (and most of the work is its
         // digests), so they are made on every core.
         var changes = ConcurrentMap.map(specs) { [planner, adopted, activeByNames, intentsByName] spec in
@@ -90,18 +93,23 @@ public struct Planner: Sendable {
     /// The settings digest of each copy of order settings that several of `specs` share, by its
     /// identity: most settings come from `defaults`, so the loader shares one copy among many
     /// certificates, and its digest is worked out once rather than once per certificate. A copy
-    /// of a certificate's own is worked out when it is decided, and not held beyond.
-    static func settingsDigests(_ specs: [CertificateSpec]) -> [ObjectIdentifier: String] {
+    /// of a certificate's own is worked out when it is decided, and not held beyond. And for
+    /// certificates whose own settings are only `comments` and `custom_fields` over a shared copy
+    /// of the rest (``CertificateSpec/ownNotes``; on lean manifests, those with a comment of their
+    /// own), that copy's parts, written once (``SettingsWriter/Parts``).
+    static func settingsDigests(_ specs: [CertificateSpec]) -> ([ObjectIdentifier: String], [ObjectIdentifier: SettingsWriter.Parts]) {
         // Positions, not copies of the specs: on lean manifests most certificates have settings
         // of their own, and a copy of each spec was the plan's largest allocation (53 MB).
         // The identities are read on every core (each is behind its spec's reference); the
         // table is made at its full size at once.
-        let identities = ConcurrentMap.map(specs, serialBelow: 4096) { $0.settingsIdentity }
+        let identities = ConcurrentMap.map(specs, serialBelow: 4096) { ($0.settingsIdentity, $0.ownNotes?.sharedIdentity) }
         var first: [ObjectIdentifier: Int] = [:]
         first.reserveCapacity(specs.count)
         var distinct: [Int] = []
+        var firstWithNotes: [ObjectIdentifier: Int] = [:]
         for index in specs.indices {
-            let identity = identities[index]
+            let (identity, shared) = identities[index]
+            if let shared, firstWithNotes[shared] == nil { firstWithNotes[shared] = index }
             guard let seen = first[identity] else {
                 first[identity] = index
                 continue
@@ -112,7 +120,8 @@ public struct Planner: Sendable {
             }
         }
         let digests = ConcurrentMap.map(distinct) { SpecDigest.settings(of: specs[$0]) }
-        return Dictionary(uniqueKeysWithValues: zip(distinct.lazy.map { specs[$0].settingsIdentity }, digests))
+        return (Dictionary(uniqueKeysWithValues: zip(distinct.lazy.map { specs[$0].settingsIdentity }, digests)),
+                firstWithNotes.mapValues { SettingsWriter.Parts(specs[$0].settings) })
     }
 
     /// moved_from: a renamed certificate adopts its old record when it has none of its own.
@@ -335,7 +344,11 @@ public struct Planner: Sendable {
     /// The spec's settings digest: worked out once per shared copy of settings before planning,
     /// or now for a spec whose settings are a copy of its own.
     func settingsDigest(of spec: CertificateSpec) -> String {
-        settingsDigests[spec.settingsIdentity] ?? SpecDigest.settings(of: spec)
+        if let digest = settingsDigests[spec.settingsIdentity] { return digest }
+        if let notes = spec.ownNotes, let parts = sharedParts[notes.sharedIdentity] {
+            return SpecDigest.settings(compact: parts.compact(comments: notes.comments, customFields: notes.customFields))
+        }
+        return SpecDigest.settings(of: spec)
     }
 
     /// A change that sends a request: the digests that the new state record will carry.

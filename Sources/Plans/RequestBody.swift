@@ -121,6 +121,11 @@ public enum SpecDigest {
     /// the digest of the order body without `certificate` and the renewal fields, as its
     /// `Encodable` conformance writes it, written straight to bytes (``SettingsWriter``).
     public static func settings(of spec: CertificateSpec) -> String {
-        "sha256:" + RequestBody.hex(SHA256.hash(data: SettingsWriter.compact(spec.settings)))
+        settings(compact: SettingsWriter.compact(spec.settings))
+    }
+
+    /// The settings digest of settings written as ``SettingsWriter`` writes them.
+    static func settings(compact: [UInt8]) -> String {
+        "sha256:" + RequestBody.hex(SHA256.hash(data: compact))
     }
 }

@@ -17,43 +17,100 @@ struct SettingsWriter {
         writer.out.reserveCapacity(512)
         writer.out.append(UInt8(ascii: "{"))
         // Keys in sorted order; a nil field is left out, as the encoder leaves it out.
-        writer.int("auto_reissue", settings.autoReissue)
-        writer.int("auto_renew", settings.autoRenew)
+        writer.membersBeforeComments(settings)
         writer.string("comments", settings.comments)
-        if let id = settings.containerID { writer.object("container") { $0.int("id", id) } }
-        writer.string("custom_expiration_date", settings.customExpirationDate)
-        if let fields = settings.customFields {
-            writer.array("custom_fields", fields) { writer, field in
-                writer.int("metadata_id", field.metadataID)
-                writer.string("value", field.value)
+        writer.membersBeforeCustomFields(settings)
+        writer.customFields(settings.customFields)
+        writer.membersAfterCustomFields(settings)
+        writer.out.append(UInt8(ascii: "}"))
+        return writer.out
+    }
+
+    /// The members of settings other than `comments` and `custom_fields`, written once for every
+    /// certificate that shares them and has those two of its own (``CertificateSpec/ownNotes``;
+    /// a certificate with a comment of its own, on lean manifests every one): each certificate's
+    /// settings are then its two written between them. Each part is its members joined by commas.
+    struct Parts: Sendable {
+        let beforeComments: [UInt8], beforeCustomFields: [UInt8], afterCustomFields: [UInt8]
+
+        /// The parts of `settings` (whose own `comments` and `custom_fields` are left out).
+        init(_ settings: OrderSettings) {
+            func part(_ members: (inout SettingsWriter) -> Void) -> [UInt8] {
+                var writer = SettingsWriter()
+                members(&writer)
+                return writer.out
             }
+            beforeComments = part { $0.membersBeforeComments(settings) }
+            beforeCustomFields = part { $0.membersBeforeCustomFields(settings) }
+            afterCustomFields = part { $0.membersAfterCustomFields(settings) }
         }
-        writer.string("custom_renewal_message", settings.customRenewalMessage)
+
+        /// ``SettingsWriter/compact(_:)`` of these settings with `comments` and `customFields`.
+        func compact(comments: String?, customFields: [CustomField]?) -> [UInt8] {
+            var writer = SettingsWriter()
+            writer.out.reserveCapacity(beforeComments.count + beforeCustomFields.count + afterCustomFields.count + 256)
+            writer.out.append(UInt8(ascii: "{"))
+            writer.members(beforeComments)
+            writer.string("comments", comments)
+            writer.members(beforeCustomFields)
+            writer.customFields(customFields)
+            writer.members(afterCustomFields)
+            writer.out.append(UInt8(ascii: "}"))
+            return writer.out
+        }
+    }
+
+    private mutating func membersBeforeComments(_ settings: OrderSettings) {
+        int("auto_reissue", settings.autoReissue)
+        int("auto_renew", settings.autoRenew)
+    }
+
+    private mutating func membersBeforeCustomFields(_ settings: OrderSettings) {
+        if let id = settings.containerID { object("container") { $0.int("id", id) } }
+        string("custom_expiration_date", settings.customExpirationDate)
+    }
+
+    private mutating func customFields(_ fields: [CustomField]?) {
+        guard let fields else { return }
+        array("custom_fields", fields) { writer, field in
+            writer.int("metadata_id", field.metadataID)
+            writer.string("value", field.value)
+        }
+    }
+
+    private mutating func membersAfterCustomFields(_ settings: OrderSettings) {
+        string("custom_renewal_message", settings.customRenewalMessage)
         if let entries = settings.dcvEmails {
-            writer.array("dcv_emails", entries) { writer, entry in
+            array("dcv_emails", entries) { writer, entry in
                 writer.string("dns_name", entry.dnsName)
                 writer.string("email", entry.email)
                 writer.string("email_domain", entry.emailDomain)
             }
         }
-        writer.string("dcv_method", settings.dcvMethod.rawValue)
-        writer.bool("disable_ct", settings.disableCT)
-        writer.bool("disable_renewal_notifications", settings.disableRenewalNotifications)
-        writer.string("locale", settings.locale)
+        string("dcv_method", settings.dcvMethod.rawValue)
+        bool("disable_ct", settings.disableCT)
+        bool("disable_renewal_notifications", settings.disableRenewalNotifications)
+        string("locale", settings.locale)
         if let validity = settings.orderValidity {
-            writer.object("order_validity") { writer in
+            object("order_validity") { writer in
                 writer.string("custom_expiration_date", validity.customExpirationDate)
                 writer.int("days", validity.days)
                 writer.int("years", validity.years)
             }
         }
-        writer.string("payment_method", settings.paymentMethod?.rawValue)
-        writer.bool("skip_approval", settings.skipApproval)
-        if let contact = settings.technicalContact { writer.object("technical_contact") { $0.contact(contact) } }
-        writer.int("validity_days", settings.validityDays)
-        writer.int("validity_years", settings.validityYears)
-        writer.out.append(UInt8(ascii: "}"))
-        return writer.out
+        string("payment_method", settings.paymentMethod?.rawValue)
+        bool("skip_approval", settings.skipApproval)
+        if let contact = settings.technicalContact { object("technical_contact") { $0.contact(contact) } }
+        int("validity_days", settings.validityDays)
+        int("validity_years", settings.validityYears)
+    }
+
+    /// Members already written (a part of ``Parts``), after a comma unless they are the first.
+    private mutating func members(_ written: [UInt8]) {
+        guard !written.isEmpty else { return }
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out.append(contentsOf: written)
     }
 
     private mutating func contact(_ contact: TechnicalContact) {

@@ -80,8 +80,8 @@ import Testing
         c.comments = "changed after loading"
         #expect(a.settingsIdentity == b.settingsIdentity && a.settingsIdentity != c.settingsIdentity)
 
-        let digests = Planner.settingsDigests([a, b, c])
-        #expect(digests.count == 1)
+        let (digests, parts) = Planner.settingsDigests([a, b, c])
+        #expect(digests.count == 1 && parts.isEmpty)
         #expect(digests[a.settingsIdentity] == SpecDigest.settings(of: a))
         #expect(digests[c.settingsIdentity] == nil)
 
@@ -107,5 +107,99 @@ import Testing
             #expect(change.specDigest?.hasPrefix("sha256:") == true)
             #expect(change.settingsDigest == SpecDigest.settings(of: a))
         }
+    }
+
+    /// Certificates with their own `comments` and `custom_fields` over a shared copy of the rest
+    /// (``CertificateSpec/ownNotes``): the rest is written once per shared copy
+    /// (``SettingsWriter/Parts``), and each certificate's settings must still be written, and
+    /// digested, exactly as its whole settings are — with members on both sides of each note.
+    static let notesManifest = """
+        apiVersion: certform/v1
+        x-contacts:
+          ops: &ops {first_name: Ana, last_name: Garcia, telephone: 555-0100, email: ops@example.com}
+          dev: &dev {first_name: Lee, last_name: Chen, telephone: 555-0101, email: dev@example.com}
+        defaults:
+          product: ssl_dv_geotrust
+          validity_years: 1
+          dcv_method: dns-txt-token
+          auto_renew: 0
+          auto_reissue: 0
+          container: {id: 42}
+          locale: de
+          skip_approval: true
+          comments: Managed by certform
+          technical_contact: *ops
+        certificates:
+          plain:
+            common_name: a.example.com
+            csr: x
+          own-comment:
+            common_name: b.example.com
+            csr: x
+            comments: "Team \\"B\\" \\u00FC"
+          other-comment:
+            common_name: c.example.com
+            csr: x
+            comments: Team C
+          own-fields:
+            common_name: d.example.com
+            csr: x
+            custom_fields: [{metadata_id: 12, value: "Invoice 1"}, {metadata_id: 13, value: ""}]
+          both:
+            common_name: e.example.com
+            csr: x
+            comments: Team E
+            custom_fields: [{metadata_id: 12, value: "Invoice 2"}]
+          no-comment:
+            common_name: f.example.com
+            csr: x
+            comments: ~
+          other-contact:
+            common_name: g.example.com
+            csr: x
+            technical_contact: *dev
+            comments: Team G
+          other-contact-too:
+            common_name: h.example.com
+            csr: x
+            technical_contact: *dev
+            comments: Team H
+
+        """
+
+    @Test func settingsWrittenInPartsAreTheWholeSettingsWritten() throws {
+        let set = ManifestLoader(directory: ".", asOf: Fixture.today, checksCSRs: false).load(text: Self.notesManifest, file: "m.yaml")
+        #expect(set.diagnostics.isEmpty, "\(set.diagnostics)")
+        #expect(set.certificates.count == 8)
+        let (_, parts) = Planner.settingsDigests(set.certificates)
+        var withNotes = Set<String>()
+        for spec in set.certificates {
+            guard let notes = spec.ownNotes else { continue }
+            let shared = try #require(parts[notes.sharedIdentity], "\(spec.name)")
+            let written = shared.compact(comments: notes.comments, customFields: notes.customFields)
+            #expect(String(decoding: written, as: UTF8.self) == String(decoding: SettingsWriter.compact(spec.settings), as: UTF8.self), "\(spec.name)")
+            #expect(written == SettingsWriter.compact(spec.settings), "\(spec.name)")
+            withNotes.insert(spec.name)
+        }
+        // Two shared copies (one per contact), each under certificates with notes of their own.
+        #expect(withNotes.isSuperset(of: ["other-comment", "own-fields", "both", "other-contact-too"]), "\(withNotes)")
+        #expect(parts.count == 2)
+
+        // The planner's digests: a record made with the whole settings' digest finds them
+        // unchanged; one made with another certificate's settings finds them changed.
+        let specs = set.certificates.map { spec in
+            var spec = spec
+            spec.csrSummary = CSRSummary(publicKeySHA256: "key-1", names: [spec.commonName], keyDescription: "ECDSA P-256")
+            return spec
+        }
+        #expect(specs.filter { $0.ownNotes != nil }.count == withNotes.count, "a summary set leaves the settings shared")
+        var records = Dictionary(uniqueKeysWithValues: specs.map { ($0.name, Fixture.record(for: $0)) })
+        let plan = Fixture.plan(specs, Fixture.state(records))
+        #expect(plan.changes.allSatisfy { $0.action == .none && $0.notes.isEmpty }, "\(plan.changes.filter { !$0.notes.isEmpty }.map(\.name))")
+        for (name, other) in [("both", "own-fields"), ("own-fields", "both"), ("other-contact-too", "other-contact")] {
+            records[name]?.settingsDigest = SpecDigest.settings(of: try #require(specs.first { $0.name == other }))
+        }
+        let changed = Fixture.plan(specs, Fixture.state(records)).changes.filter { !$0.notes.isEmpty }.map(\.name)
+        #expect(changed == ["both", "other-contact-too", "own-fields"])
     }
 }
