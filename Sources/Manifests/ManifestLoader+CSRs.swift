@@ -77,7 +77,7 @@ extension ManifestLoader {
             for index in keys.indices { keys[index].names = [] }
         }
         var hasher = hasher
-        var collector = Collector()
+        var collector = Collector(directory: directory)
         var checked = CheckedSpecs()
         if parts.count > 1 { checked.reserveCapacity(parts.reduce(0) { $0 + $1.count }) }
         for partIndex in parts.indices {
@@ -273,12 +273,23 @@ extension ManifestLoader {
 
     /// Counts the CSR outcomes, hashes them into the manifests' digest and reports each problem,
     /// in the certificates' order (their specs were completed as they were inspected). The digest
-    /// covers every CSR file once per manifest that names it, in the order the manifests name them.
+    /// covers every CSR file once per manifest that names it, in the order the manifests name them,
+    /// each manifest by its path in the manifests directory, as the manifests themselves are
+    /// hashed: the same files give the same digest however `--manifests` spells the directory (a
+    /// plan saved with `manifests` and applied with `./manifests` or an absolute path).
     struct Collector {
+        /// The manifests directory as given, which the specs' paths start with.
+        let directory: String
         /// The csr_files hashed so far, by what the manifest wrote, in the manifest being added.
         var hashedCSRFiles = Set<CSRFileKey>()
         var manifest = ""
+        /// `manifest`'s path in the manifests directory.
+        var manifestInDirectory = ""
         var counts = CSRCounts()
+
+        init(directory: String) {
+            self.directory = directory
+        }
 
         /// The digest's parts, put in the hasher a batch at a time: six small updates per
         /// certificate (three parts, each its length and its bytes) cost more than hashing them.
@@ -300,12 +311,13 @@ extension ManifestLoader {
                     let file = part[index].file
                     if !PathBytes.same(file, manifest) {
                         manifest = file
+                        manifestInDirectory = ManifestLoader.pathInDirectory(file, directory: directory)
                         hashedCSRFiles.removeAll(keepingCapacity: true)
                         // A manifest's certificates are in one part: room for all of theirs at once.
                         hashedCSRFiles.reserveCapacity(part.count)
                     }
                     if hashedCSRFiles.insert(CSRFileKey(directory: csrFile.directory, name: csrFile.name)).inserted {
-                        append(file)
+                        append(manifestInDirectory)
                         append(csrFile.directory, csrFile.name)
                         blob.withHex { append(UnsafeRawBufferPointer($0)) }
                     }

@@ -504,4 +504,15 @@ public struct ManifestLoader: Sendable {
     static func shownPath(_ relative: String, directory: String) -> String {
         directory == "." ? relative : "\(directory)/\(relative)"
     }
+
+    /// The path in the manifests directory of the manifest that diagnostics name `shown`
+    /// (``shownPath(_:directory:)`` undone, by bytes); `shown` itself when it is not in the
+    /// directory (a manifest loaded from memory).
+    static func pathInDirectory(_ shown: String, directory: String) -> String {
+        guard directory != "." else { return shown }
+        let prefix = directory.utf8.count + 1
+        guard shown.utf8.count > prefix, shown.utf8.starts(with: directory.utf8),
+              shown.utf8.dropFirst(prefix - 1).first == UInt8(ascii: "/") else { return shown }
+        return String(decoding: shown.utf8.dropFirst(prefix), as: UTF8.self)
+    }
 }

@@ -271,7 +271,8 @@ import YAML
             add(Array(name.utf8))
             add(Array(text.utf8))
         }
-        let (first, second) = (dir.path + "/manifests/one.yaml", dir.path + "/manifests/two.yaml")
+        // Each manifest by its path in the manifests directory, as the manifests are hashed.
+        let (first, second) = ("one.yaml", "two.yaml")
         for (file, written, path) in [(first, "../csr/a.csr", "csr/a.csr"), (first, "../csr/b.csr", "csr/b.csr"),
                                       (first, "../csr/./b.csr", "csr/b.csr"), (second, "../csr/a.csr", "csr/a.csr")] {
             add(Array(file.utf8))
@@ -279,6 +280,28 @@ import YAML
             add(blob(path))
         }
         #expect(set.digest == "sha256:" + expected.finalize().map { String(format: "%02x", $0) }.joined())
+    }
+
+    /// The digest is of the files, not of how `--manifests` spells their directory: a plan saved
+    /// with one spelling is not stale when applied with another. Another CSR still gives
+    /// another digest.
+    @Test func theDigestIsTheSameHoweverTheDirectoryIsSpelled() throws {
+        let dir = TemporaryDirectory()
+        dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))
+        dir.write("manifests/one.yaml", manifest("a", commonName: "a.example.com") + "\n")
+        dir.write("manifests/sub/two.yaml", manifest("b", commonName: "a.example.com", csrFile: "../../csr/a.csr") + "\n")
+        func digest(_ directory: String) -> String {
+            let set = ManifestLoader(directory: directory, asOf: asOf).load()
+            #expect(set.certificates.count == 2, "\(directory): \(set.diagnostics)")
+            #expect(set.csrCounts.read == 2, "\(directory): both CSR files in the digest")
+            return set.digest
+        }
+        let plain = digest(dir.path + "/manifests")
+        for spelling in [dir.path + "/manifests/", dir.path + "/./manifests", dir.path + "/csr/../manifests", dir.path + "//manifests"] {
+            #expect(digest(spelling) == plain, "\(spelling)")
+        }
+        dir.write("csr/a.csr", TestCSR.make(commonName: "a.example.com"))
+        #expect(digest(dir.path + "/./manifests") != plain, "another CSR, another digest")
     }
 
     /// The same definition over more CSR files than one batch of CSR checks (4,096), a csr_file
@@ -304,7 +327,7 @@ import YAML
         }
         add(Array("all.yaml".utf8))
         add(Array(text.utf8))
-        let file = dir.path + "/manifests/all.yaml"
+        let file = "all.yaml"
         for written in named.dropLast() {
             let path = dir.path + (written == "bare.csr" ? "/manifests/bare.csr" : "/" + written.dropFirst(3))
             add(Array(file.utf8))
