@@ -100,14 +100,7 @@ public enum CSRDigest {
                         specDigest: UnsafeBufferPointer<UInt8>) -> Bool {
         var held: SHA256.Digest?
         let ascii = names.withASCIINamesSorted { commonName, dnsNames in
-            held = digest(bytes, product: product, specDigest: specDigest) { hasher in
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(commonName))
-                hasher.update(static: "\ndns_names=")
-                for (index, name) in dnsNames.enumerated() {
-                    if index > 0 { hasher.update(static: ",") }
-                    hasher.update(bufferPointer: UnsafeRawBufferPointer(name))
-                }
-            }
+            held = digest(bytes, product: product, specDigest: specDigest, commonName: commonName, dnsNames: dnsNames)
         }
         guard ascii, let held else {
             return matches(recorded, bytes, product: product, commonName: names.commonName, dnsNames: names.dnsNames, specDigest: specDigest)
@@ -140,6 +133,57 @@ public enum CSRDigest {
                 if index > 0 { add(",") }
                 add(name)
             }
+        }
+    }
+
+    /// The digest of names given as bytes, the DNS names in order. The text is put together on
+    /// the stack and hashed at once (a plan checks one per certificate, and a dozen small
+    /// updates of the hasher cost more than the hashing); text over a kilobyte is hashed a
+    /// part at a time.
+    static func digest(_ bytes: CSRBytesDigest, product: Product, specDigest: UnsafeBufferPointer<UInt8>,
+                       commonName: UnsafeBufferPointer<UInt8>, dnsNames: [UnsafeBufferPointer<UInt8>]) -> SHA256.Digest {
+        let fixed = "csr_blob=".utf8.count + 40 + "\nproduct=".utf8.count + product.rawValue.utf8.count + "\ncommon_name=".utf8.count
+            + "\ndns_names=".utf8.count + "\nspec_digest=".utf8.count + 1
+        let count = fixed + commonName.count + dnsNames.reduce(max(0, dnsNames.count - 1)) { $0 + $1.count } + specDigest.count
+        guard count <= 1024 else {
+            return digest(bytes, product: product, specDigest: specDigest) { hasher in
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(commonName))
+                hasher.update(static: "\ndns_names=")
+                for (index, name) in dnsNames.enumerated() {
+                    if index > 0 { hasher.update(static: ",") }
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(name))
+                }
+            }
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { text in
+            var end = 0
+            func add(_ part: UnsafeBufferPointer<UInt8>) {
+                guard let base = part.baseAddress, !part.isEmpty else { return }
+                (text.baseAddress! + end).update(from: base, count: part.count)
+                end += part.count
+            }
+            func add(_ part: StaticString) {
+                add(UnsafeBufferPointer(start: part.utf8Start, count: part.utf8CodeUnitCount))
+            }
+            add("csr_blob=")
+            bytes.withHex { add($0) }
+            add("\nproduct=")
+            var product = product.rawValue
+            product.withUTF8 { add($0) }
+            add("\ncommon_name=")
+            add(commonName)
+            add("\ndns_names=")
+            for (index, name) in dnsNames.enumerated() {
+                if index > 0 { add(",") }
+                add(name)
+            }
+            add("\nspec_digest=")
+            add(specDigest)
+            add("\n")
+            precondition(end == count, "the csr_digest text's length")
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[..<end])))
+            return hasher.finalize()
         }
     }
 

@@ -210,6 +210,7 @@ import Testing
         ("z.example", ["a.example", "caf\u{E9}.example"]),
         ("z.example", ["api0-2.example", "admin1-2.example", "static2-2.example", "mail3-2.example"]),
         ("z.example", ["c.example", "b.example", "a.example", "b.example"]),
+        ("z.example", [String(repeating: "y", count: 130) + ".example", "B.example", "a\u{1}.example"]),
         // More than the kilobyte put together on the stack: made the long way.
         ("a.example", (10..<40).map { "host\($0)-" + String(repeating: "x", count: 50) + ".example" }),
     ])

@@ -304,6 +304,23 @@ import YAML
         #expect(digest(dir.path + "/./manifests") != plain, "another CSR, another digest")
     }
 
+    /// A manifest's path within the directory, from the path diagnostics show (``ManifestLoader/shownPath(_:directory:)``
+    /// undone) for every way the directory may be written; a path outside it is kept whole.
+    @Test(arguments: [
+        (".", "web.yaml"), ("manifests", "web.yaml"), ("./manifests", "sub/web.yaml"), ("manifests/", "web.yaml"),
+        ("/", "web.yaml"), ("/repo/manifests", "t\u{E9}am/web.yaml"), ("/repo/m", "web.yaml"), ("m/.", "web.yaml"),
+    ])
+    func aManifestsPathInItsDirectoryIsTheShownPathUndone(directory: String, relative: String) {
+        #expect(ManifestLoader.pathInDirectory(ManifestLoader.shownPath(relative, directory: directory), directory: directory) == relative)
+    }
+
+    @Test func aPathOutsideTheDirectoryIsKeptWhole() {
+        for (shown, directory) in [("/repo/manifests2/web.yaml", "/repo/manifests"), ("m.yaml", "manifests"), ("manifests", "manifests"),
+                                   ("manifests/", "manifests")] {
+            #expect(ManifestLoader.pathInDirectory(shown, directory: directory) == shown, "\(shown)")
+        }
+    }
+
     /// The same definition over more CSR files than one batch of CSR checks (4,096), a csr_file
     /// named again in a later batch (counted once), and one written without a directory.
     @Test func theDigestCoversCSRFilesAcrossBatches() throws {

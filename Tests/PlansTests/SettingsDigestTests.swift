@@ -202,4 +202,23 @@ import Testing
         let changed = Fixture.plan(specs, Fixture.state(records)).changes.filter { !$0.notes.isEmpty }.map(\.name)
         #expect(changed == ["both", "other-contact-too", "own-fields"])
     }
+
+    /// The parts with every optional member around the notes there or not (an empty part before
+    /// either note, where the commas matter): each of the 2^8 settings is written in parts as it
+    /// is written whole.
+    @Test func everyMixOfMembersAroundTheNotesIsWrittenWhole() {
+        for mask in 0..<256 {
+            var settings = OrderSettings(dcvMethod: .dnsTXTToken, validityYears: mask & 1 != 0 ? 1 : nil)
+            if mask & 2 != 0 { settings.autoReissue = 0 }
+            if mask & 4 != 0 { settings.autoRenew = 0 }
+            if mask & 8 != 0 { settings.comments = "Team \"A\"" }
+            if mask & 16 != 0 { settings.containerID = 7 }
+            if mask & 32 != 0 { settings.customExpirationDate = "2027-10-01" }
+            if mask & 64 != 0 { settings.customFields = [CustomField(metadataID: 12, value: "x"), CustomField(metadataID: 13, value: "")] }
+            if mask & 128 != 0 { settings.technicalContact = TechnicalContact(firstName: "Jim", lastName: "Smith", telephone: "555", email: "j@example.com") }
+            let parts = SettingsWriter.Parts(settings)
+            let written = parts.compact(comments: settings.comments, customFields: settings.customFields)
+            #expect(String(decoding: written, as: UTF8.self) == String(decoding: SettingsWriter.compact(settings), as: UTF8.self), "\(mask)")
+        }
+    }
 }
