@@ -124,7 +124,7 @@ extension StateRecord.Fields {
             return true
         }
 
-        static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? { CalendarDate(string(bytes)) }
+        static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> CalendarDate? { CalendarDate(utf8: bytes) }
     }
 
     /// The fields of ``StateRecord/knownKeys``, told apart by their bytes.

@@ -15,6 +15,15 @@ import Testing
         #expect(CalendarDate(text) == nil)
     }
 
+    /// Read from bytes (a state file's), a date is what its text reads as, malformed bytes included.
+    @Test(arguments: [[UInt8]("2026-12-01".utf8), [UInt8]("2024-02-29".utf8), [UInt8]("2025-02-29".utf8), [UInt8]("2026-12-0".utf8),
+                      [0x32, 0x30, 0x32, 0x36, 0x2D, 0x31, 0x32, 0x2D, 0x30, 0xFF], [0x32, 0x30, 0x32, 0x36, 0x2D, 0x31, 0x32, 0x2D, 0xC2, 0xB9],
+                      [UInt8]("２０２６-12-01".utf8), [UInt8]("2026-12-01 ".utf8), []])
+    func datesFromBytesAreThoseOfTheirText(bytes: [UInt8]) {
+        let fromBytes = bytes.withUnsafeBufferPointer { CalendarDate(utf8: $0) }
+        #expect(fromBytes == CalendarDate(String(decoding: bytes, as: UTF8.self)))
+    }
+
     @Test func dayArithmetic() {
         let a = CalendarDate("2026-12-01")!
         #expect(a.adding(days: 31).description == "2027-01-01")
