@@ -1,5 +1,6 @@
 import CertCentralAPI
 import Dates
+import Digests
 import Foundation
 import JSON
 import Manifests
@@ -13,7 +14,7 @@ import States
 public struct Planner: Sendable {
     /// The settings digest of each distinct copy of order settings being planned (see
     /// ``settingsDigests(_:)``); the specs that hold them outlive the plan, so the keys stay theirs.
-    private var settingsDigests: [ObjectIdentifier: String] = [:]
+    private var settingsDigests: [ObjectIdentifier: RecordDigest] = [:]
     /// The parts of the settings that certificates with their own notes share
     /// (``CertificateSpec/ownNotes``), by the shared copy's identity.
     private var sharedParts: [ObjectIdentifier: SettingsWriter.Parts] = [:]
@@ -97,7 +98,7 @@ public struct Planner: Sendable {
     /// certificates whose own settings are only `comments` and `custom_fields` over a shared copy
     /// of the rest (``CertificateSpec/ownNotes``; on lean manifests, those with a comment of their
     /// own), that copy's parts, written once (``SettingsWriter/Parts``).
-    static func settingsDigests(_ specs: [CertificateSpec]) -> ([ObjectIdentifier: String], [ObjectIdentifier: SettingsWriter.Parts]) {
+    static func settingsDigests(_ specs: [CertificateSpec]) -> ([ObjectIdentifier: RecordDigest], [ObjectIdentifier: SettingsWriter.Parts]) {
         // Positions, not copies of the specs: on lean manifests most certificates have settings
         // of their own, and a copy of each spec was the plan's largest allocation (53 MB).
         // The identities are read on every core (each is behind its spec's reference); the
@@ -119,7 +120,7 @@ public struct Planner: Sendable {
                 first[identity] = -1
             }
         }
-        let digests = ConcurrentMap.map(distinct) { SpecDigest.settings(of: specs[$0]) }
+        let digests = ConcurrentMap.map(distinct) { SpecDigest.settings(compact: SettingsWriter.compact(specs[$0].settings)) }
         return (Dictionary(uniqueKeysWithValues: zip(distinct.lazy.map { specs[$0].settingsIdentity }, digests)),
                 firstWithNotes.mapValues { SettingsWriter.Parts(specs[$0].settings) })
     }
@@ -256,9 +257,10 @@ public struct Planner: Sendable {
     func decideIssued(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, asOf: CalendarDate) -> Change {
         var change = change
         let (shapeChanges, productChanged) = Self.shapeChanges(spec, record, specDigest: change.specDigest)
-        if let settings = record.settingsDigest {
-            change.settingsDigest = settingsDigest(of: spec)
-            if settings != change.settingsDigest {
+        // Compared as held (32 bytes a side); the text is made only for a change that sends a
+        // request (``withRecordDigests(_:spec:)``).
+        if let settings = record.recordedSettingsDigest {
+            if settings != settingsDigest(of: spec) {
                 change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
             }
         }
@@ -343,18 +345,18 @@ public struct Planner: Sendable {
 
     /// The spec's settings digest: worked out once per shared copy of settings before planning,
     /// or now for a spec whose settings are a copy of its own.
-    func settingsDigest(of spec: CertificateSpec) -> String {
+    func settingsDigest(of spec: CertificateSpec) -> RecordDigest {
         if let digest = settingsDigests[spec.settingsIdentity] { return digest }
         if let notes = spec.ownNotes, let parts = sharedParts[notes.sharedIdentity] {
             return SpecDigest.settings(compact: parts.compact(comments: notes.comments, customFields: notes.customFields))
         }
-        return SpecDigest.settings(of: spec)
+        return SpecDigest.settings(compact: SettingsWriter.compact(spec.settings))
     }
 
     /// A change that sends a request: the digests that the new state record will carry.
     func withRecordDigests(_ change: Change, spec: CertificateSpec) -> Change {
         var change = change
-        if change.settingsDigest == nil { change.settingsDigest = settingsDigest(of: spec) }
+        if change.settingsDigest == nil { change.settingsDigest = settingsDigest(of: spec).text }
         change.csrDigest = change.specDigest.flatMap { CSRDigest.of(spec, specDigest: $0) }
         return change
     }

@@ -1,5 +1,6 @@
 import CertCentralAPI
 import Crypto
+import Digests
 import Foundation
 import JSON
 import Manifests
@@ -121,11 +122,12 @@ public enum SpecDigest {
     /// the digest of the order body without `certificate` and the renewal fields, as its
     /// `Encodable` conformance writes it, written straight to bytes (``SettingsWriter``).
     public static func settings(of spec: CertificateSpec) -> String {
-        settings(compact: SettingsWriter.compact(spec.settings))
+        settings(compact: SettingsWriter.compact(spec.settings)).text
     }
 
-    /// The settings digest of settings written as ``SettingsWriter`` writes them.
-    static func settings(compact: [UInt8]) -> String {
-        "sha256:" + RequestBody.hex(SHA256.hash(data: compact))
+    /// The settings digest of settings written as ``SettingsWriter`` writes them, as a record
+    /// holds it (its text is ``settings(of:)``).
+    static func settings(compact: [UInt8]) -> RecordDigest {
+        SHA256.hash(data: compact).withUnsafeBytes { RecordDigest(sha256: $0) }
     }
 }

@@ -42,10 +42,15 @@ public struct StateRecord: Sendable, Hashable {
             set { csr = newValue.map(RecordDigest.init) }
         }
         var spec: RecordDigest?, settings: RecordDigest?, csr: RecordDigest?
-        /// ``specDigest`` and ``csrDigest`` as held, for comparing without building their text.
+        /// ``specDigest``, ``settingsDigest`` and ``csrDigest`` as held, for comparing without
+        /// building their text.
         public var recordedSpecDigest: RecordDigest? {
             get { spec }
             set { spec = newValue }
+        }
+        public var recordedSettingsDigest: RecordDigest? {
+            get { settings }
+            set { settings = newValue }
         }
         public var recordedCSRDigest: RecordDigest? {
             get { csr }

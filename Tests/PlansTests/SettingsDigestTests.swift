@@ -82,7 +82,7 @@ import Testing
 
         let (digests, parts) = Planner.settingsDigests([a, b, c])
         #expect(digests.count == 1 && parts.isEmpty)
-        #expect(digests[a.settingsIdentity] == SpecDigest.settings(of: a))
+        #expect(digests[a.settingsIdentity]?.text == SpecDigest.settings(of: a))
         #expect(digests[c.settingsIdentity] == nil)
 
         let recorded = Fixture.record(for: a)
@@ -219,6 +219,23 @@ import Testing
             let parts = SettingsWriter.Parts(settings)
             let written = parts.compact(comments: settings.comments, customFields: settings.customFields)
             #expect(String(decoding: written, as: UTF8.self) == String(decoding: SettingsWriter.compact(settings), as: UTF8.self), "\(mask)")
+        }
+    }
+
+    /// The planner compares a record's settings digest as held (32 bytes) with the one it works
+    /// out: the same answer as comparing their text — equal only to the lowercase digest itself;
+    /// a digest written another way (upper case, another length, another algorithm) is changed
+    /// settings, and a record without one has nothing to compare.
+    @Test func aRecordedSettingsDigestMatchesOnlyItsOwnText() {
+        let spec = Fixture.spec("a")
+        let digest = SpecDigest.settings(of: spec)
+        let note = "order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order"
+        for (recorded, changed) in [(digest, false), ("sha256:" + digest.dropFirst(7).uppercased(), true), (String(digest.dropLast()), true),
+                                    ("sha1:" + digest.dropFirst(7), true), (digest + " ", true), (nil, false)] as [(String?, Bool)] {
+            var record = Fixture.record(for: spec)
+            record.settingsDigest = recorded
+            let change = Fixture.plan([spec], Fixture.state(["a": record])).changes[0]
+            #expect(change.notes == (changed ? [note] : []), "\(String(describing: recorded))")
         }
     }
 }
