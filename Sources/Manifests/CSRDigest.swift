@@ -19,7 +19,7 @@ public struct CSRBytesDigest: Sendable, Hashable {
     }
 
     /// The 20 bytes of a blob id, as an index entry holds them.
-    init(blobID bytes: [UInt8]) {
+    init(blobID bytes: some Collection<UInt8>) {
         precondition(bytes.count == 20, "a SHA-1 blob id has 20 bytes")
         var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
         withUnsafeMutableBytes(of: &words) { raw in

@@ -187,38 +187,40 @@ package struct GitIndex: Sendable {
             var entries = Entries()
             // An entry takes at least 62 bytes: a count the file cannot hold reserves no more.
             entries.reserveCapacity(min(Int(count), buffer.count / 62), pathBytes: max(0, buffer.count - 62 * Int(count)))
-            var previous: [UInt8] = []
+            // Each entry's path, one buffer reused from entry to entry (version 4 writes each path
+            // as the previous one cut short and a suffix): no array made per entry.
+            var path: [UInt8] = []
             for _ in 0..<count {
                 let start = reader.offset
                 guard let ctimeSeconds = reader.word(), let ctimeNanoseconds = reader.word(),
                       let mtimeSeconds = reader.word(), let mtimeNanoseconds = reader.word(),
                       let device = reader.word(), let inode = reader.word(), let mode = reader.word(),
                       let uid = reader.word(), let gid = reader.word(), let size = reader.word(),
-                      let id = reader.take(20), let flags = reader.half() else { return nil }
+                      let id = reader.blobID(), let flags = reader.half() else { return nil }
                 var extended: UInt16 = 0
                 if flags & 0x4000 != 0 {
                     guard version >= 3, let more = reader.half() else { return nil }
                     extended = more
                 }
-                let path: [UInt8]
                 if version == 4 {
-                    guard let strip = reader.varint(), strip <= previous.count, let suffix = reader.cString() else { return nil }
-                    path = Array(previous.prefix(previous.count - strip)) + suffix
+                    guard let strip = reader.varint(), strip <= path.count, let suffix = reader.cString() else { return nil }
+                    path.removeLast(strip)
+                    path.append(contentsOf: suffix)
                 } else {
                     guard let name = reader.cString() else { return nil }
-                    path = name
+                    path.removeAll(keepingCapacity: true)
+                    path.append(contentsOf: name)
                     // 1 to 8 NULs pad the entry to a multiple of 8 bytes (the name's NUL included).
                     let length = reader.offset - start
                     guard reader.skip((8 - length % 8) % 8) else { return nil }
                 }
-                previous = path
                 let stage = (flags >> 12) & 3
                 let skipWorktree = extended & 0x4000 != 0, intentToAdd = extended & 0x2000 != 0
-                guard stage == 0, !skipWorktree, !intentToAdd, String(validating: path, as: UTF8.self) != nil else { continue }
+                guard stage == 0, !skipWorktree, !intentToAdd, Self.isUTF8(path) else { continue }
                 // Git keeps entries sorted by path; an index that is not cannot be searched.
                 guard entries.append(Entry(ctime: (ctimeSeconds, ctimeNanoseconds), mtime: (mtimeSeconds, mtimeNanoseconds),
                                            device: device, inode: inode, mode: mode, uid: uid, gid: gid, size: size,
-                                           blob: CSRBytesDigest(blobID: id)), path: path) else { return nil }
+                                           blob: id), path: path) else { return nil }
             }
             // A split index keeps most entries in another file: without them, no answer at all.
             while reader.remaining > 20 {
@@ -228,6 +230,11 @@ package struct GitIndex: Sendable {
             }
             return entries
         }
+    }
+
+    /// Whether `path` is well-formed UTF-8, without a string made of it unless a byte is not ASCII.
+    static func isUTF8(_ path: [UInt8]) -> Bool {
+        !path.contains { $0 >= 0x80 } || String(validating: path, as: UTF8.self) != nil
     }
 }
 
@@ -249,7 +256,7 @@ extension GitIndex {
 
         /// Adds an entry whose path sorts after every path added so far; false if it does not, or
         /// if the paths no longer fit in 32-bit offsets.
-        mutating func append(_ entry: Entry, path: [UInt8]) -> Bool {
+        mutating func append(_ entry: Entry, path: some Collection<UInt8>) -> Bool {
             if let last = list.last, !paths[Int(last.start)..<Int(last.start + last.count)].lexicographicallyPrecedes(path) {
                 return false
             }
@@ -336,11 +343,18 @@ private struct IndexReader {
         return value
     }
 
-    /// The bytes up to the next NUL, which is consumed.
-    mutating func cString() -> [UInt8]? {
+    /// The bytes up to the next NUL, which is consumed; valid as long as `buffer` is.
+    mutating func cString() -> UnsafeBufferPointer<UInt8>? {
         guard let end = buffer[offset...].firstIndex(of: 0) else { return nil }
         defer { offset = end + 1 }
-        return Array(buffer[offset..<end])
+        return UnsafeBufferPointer(rebasing: buffer[offset..<end])
+    }
+
+    /// A 20-byte SHA-1 object id.
+    mutating func blobID() -> CSRBytesDigest? {
+        guard remaining >= 20 else { return nil }
+        defer { offset += 20 }
+        return CSRBytesDigest(blobID: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[offset..<offset + 20]))
     }
 }
 
