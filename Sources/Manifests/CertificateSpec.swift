@@ -291,6 +291,8 @@ public struct CertificateSpec: Sendable {
         get { storage.fields.vouched?.text }
         set { self.vouched = newValue.map(RecordDigest.init) }
     }
+    /// ``vouchedSpecDigest`` as held, to compare with a record's without making its text.
+    public var vouchedRecordDigest: RecordDigest? { storage.fields.vouched }
     /// ``Fields/csrFileParts``, read without a key path (it cannot be written).
     var csrFileParts: (directory: String, name: String)? { storage.fields.csrFileParts }
     /// Filled in when CSR checks ran.

@@ -212,8 +212,8 @@ public struct Planner: Sendable {
                 activeByNames: [String: [String]], intents: [Intent]) -> Change {
         var change = Change(name: spec.name, action: .none, reasons: [], product: spec.product,
                             names: spec.names, orderID: record?.orderID)
-        change.specDigest = SpecDigest.of(spec)
-        // The settings digest is computed when a record has one to compare, or a request is made.
+        // Both digests are compared with the record's as held, and their text made only for a
+        // change that sends a request (``withRecordDigests(_:spec:)``).
         change.dcvMethod = spec.dcvMethod
         if !intents.isEmpty {
             change.action = .blocked
@@ -256,9 +256,7 @@ public struct Planner: Sendable {
     /// An issued or expired order: renew, reissue or nothing, by expiry, coverage and what changed.
     func decideIssued(_ spec: CertificateSpec, _ record: StateRecord, _ change: Change, asOf: CalendarDate) -> Change {
         var change = change
-        let (shapeChanges, productChanged) = Self.shapeChanges(spec, record, specDigest: change.specDigest)
-        // Compared as held (32 bytes a side); the text is made only for a change that sends a
-        // request (``withRecordDigests(_:spec:)``).
+        let (shapeChanges, productChanged) = Self.shapeChanges(spec, record)
         if let settings = record.recordedSettingsDigest {
             if settings != settingsDigest(of: spec) {
                 change.notes.append("order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order")
@@ -299,7 +297,7 @@ public struct Planner: Sendable {
     }
 
     /// What changed in the manifest since the order, in words, and whether the product did.
-    static func shapeChanges(_ spec: CertificateSpec, _ record: StateRecord, specDigest: String?) -> ([String], Bool) {
+    static func shapeChanges(_ spec: CertificateSpec, _ record: StateRecord) -> ([String], Bool) {
         var changes: [String] = []
         let productChanged = record.product != spec.product
         if productChanged {
@@ -319,7 +317,8 @@ public struct Planner: Sendable {
             let removed = before.subtracting(after).sorted().map { "-\($0)" }
             changes.append("dns_names changed: \((added + removed).joined(separator: ", "))")
         }
-        if changes.isEmpty, let digest = record.specDigest, digest != specDigest {
+        // Compared as held (32 bytes a side): equal exactly when their text is.
+        if changes.isEmpty, let digest = record.recordedSpecDigest, digest != SpecDigest.digest(of: spec) {
             changes.append("the CSR changed (a new key or new names)")
         }
         return (changes, productChanged)
@@ -356,6 +355,7 @@ public struct Planner: Sendable {
     /// A change that sends a request: the digests that the new state record will carry.
     func withRecordDigests(_ change: Change, spec: CertificateSpec) -> Change {
         var change = change
+        if change.specDigest == nil { change.specDigest = SpecDigest.of(spec) }
         if change.settingsDigest == nil { change.settingsDigest = settingsDigest(of: spec).text }
         change.csrDigest = change.specDigest.flatMap { CSRDigest.of(spec, specDigest: $0) }
         return change

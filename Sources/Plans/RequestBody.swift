@@ -107,15 +107,21 @@ public enum SpecDigest {
     /// What decides the certificate's content: product, common name, the set of DNS names, and the
     /// CSR's public key and names (not its signature bytes, so a re-signed CSR changes nothing).
     public static func of(_ spec: CertificateSpec) -> String {
+        digest(of: spec).text
+    }
+
+    /// ``of(_:)`` as a record holds it: a plan compares it with each record's, and makes its text
+    /// only for the changes that carry it.
+    static func digest(of spec: CertificateSpec) -> RecordDigest {
         // A CSR that a state record vouched for has the spec digest recorded with it (CSRDigest).
-        if spec.csrSummary == nil, let vouched = spec.vouchedSpecDigest { return vouched }
+        if spec.csrSummary == nil, let vouched = spec.vouchedRecordDigest { return vouched }
         var text = "product=\(spec.product.rawValue)\ncommon_name=\(spec.commonName)\ndns_names=\((spec.dnsNames ?? []).sorted().joined(separator: ","))\n"
         if let summary = spec.csrSummary {
             text += "csr_key=\(summary.publicKeySHA256)\ncsr_names=\(summary.names.joined(separator: ","))\n"
         } else {
             text += "csr=\(spec.csr.filter { !$0.isWhitespace })\n"
         }
-        return "sha256:" + RequestBody.hex(SHA256.hash(data: Array(text.utf8)))
+        return SHA256.hash(data: Array(text.utf8)).withUnsafeBytes { RecordDigest(sha256: $0) }
     }
 
     /// The order settings that do not shape the certificate (comments, contacts, payment, …):

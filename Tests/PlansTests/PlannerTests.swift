@@ -87,6 +87,16 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         PlannerCase(label: "settings changed only: none with a note", spec: { var s = Fixture.spec(); s.comments = "new"; return s }(), record: record(), action: .none,
                     reasons: [], notes: ["order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order"]),
         PlannerCase(label: "record without spec_digest compares names only", spec: Fixture.spec(key: "other-key"), record: record({ $0.specDigest = nil }), action: .none, reasons: []),
+        // The spec digest is compared as held, which is equal exactly when the text is: written
+        // another way by hand, it is another digest.
+        PlannerCase(label: "spec_digest in upper case: a changed CSR", spec: spec,
+                    record: record({ $0.specDigest = $0.specDigest.map { "sha256:" + $0.dropFirst(7).uppercased() } }), action: .reissue,
+                    reasons: ["the CSR changed (a new key or new names)",
+                              "order 1001 covers until 2027-09-27, 300 days after as-of, beyond the 30-day window: a free reissue"]),
+        PlannerCase(label: "spec_digest of another form: a changed CSR", spec: spec,
+                    record: record({ $0.specDigest = "sha1:0123" }), action: .reissue,
+                    reasons: ["the CSR changed (a new key or new names)",
+                              "order 1001 covers until 2027-09-27, 300 days after as-of, beyond the 30-day window: a free reissue"]),
         PlannerCase(label: "expiry unknown: none with a note", spec: spec, record: record(expiresIn: nil), action: .none, reasons: [],
                     notes: ["the certificate's expiry is not known; run 'certform refresh'"]),
     ]
