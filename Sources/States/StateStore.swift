@@ -53,6 +53,7 @@ public final class StateStore: StateBackend, @unchecked Sendable {
         case .failure(let error): throw unreadable(error)
         }
         let records = Records()
+        records.decoded.reserveCapacity(forFileOf: stream.size)
         if let json = JSONParser.parse(reading: stream.read(into:), streaming: "certificates",
                                        member: { name, entry in records.decoded.add(name: name, json: entry) },
                                        plain: { text in records.decoded.add(plain: text) }) {
