@@ -40,9 +40,10 @@ public struct State: Sendable, Hashable {
 
         /// Room for about as many records as a state file of `bytes` holds (certform writes some
         /// 700 to 1,100 bytes a record): the table then is not rebuilt, every name hashed again,
-        /// each time it fills up (a fifth of reading 100,000 records into it).
+        /// each time it fills up (a fifth of reading 100,000 records into it). At most a million
+        /// (a table of some 40 MB): a larger file, or one padded to look large, grows it as before.
         public mutating func reserveCapacity(forFileOf bytes: Int) {
-            records.reserveCapacity(min(bytes / 900, 1 << 24))
+            records.reserveCapacity(min(max(0, bytes) / 900, 1 << 20))
         }
 
         public mutating func add(name: String, json: JSONValue) {
