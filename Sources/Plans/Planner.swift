@@ -120,7 +120,7 @@ public struct Planner: Sendable {
                 first[identity] = -1
             }
         }
-        let digests = ConcurrentMap.map(distinct) { SpecDigest.settings(compact: SettingsWriter.compact(specs[$0].settings)) }
+        let digests = ConcurrentMap.map(distinct) { SpecDigest.settingsDigest(of: specs[$0]) }
         return (Dictionary(uniqueKeysWithValues: zip(distinct.lazy.map { specs[$0].settingsIdentity }, digests)),
                 firstWithNotes.mapValues { SettingsWriter.Parts(specs[$0].settings) })
     }
@@ -349,7 +349,7 @@ public struct Planner: Sendable {
         if let notes = spec.ownNotes, let parts = sharedParts[notes.sharedIdentity] {
             return SpecDigest.settings(compact: parts.compact(comments: notes.comments, customFields: notes.customFields))
         }
-        return SpecDigest.settings(compact: SettingsWriter.compact(spec.settings))
+        return SpecDigest.settingsDigest(of: spec)
     }
 
     /// A change that sends a request: the digests that the new state record will carry.

@@ -128,7 +128,12 @@ public enum SpecDigest {
     /// the digest of the order body without `certificate` and the renewal fields, as its
     /// `Encodable` conformance writes it, written straight to bytes (``SettingsWriter``).
     public static func settings(of spec: CertificateSpec) -> String {
-        settings(compact: SettingsWriter.compact(spec.settings)).text
+        settingsDigest(of: spec).text
+    }
+
+    /// ``settings(of:)`` as a record holds it (see ``digest(of:)``).
+    static func settingsDigest(of spec: CertificateSpec) -> RecordDigest {
+        settings(compact: SettingsWriter.compact(spec.settings))
     }
 
     /// The settings digest of settings written as ``SettingsWriter`` writes them, as a record
