@@ -145,37 +145,31 @@ public struct ManifestLoader: Sendable {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let total = listing.files.reduce(0) { $0 + $1.size }
         let sideBySide = forced ?? (cores > 1 && listing.files.count > 1 && 2 * (listing.files.map(\.size).max() ?? 0) <= total)
-        // A few files at a time, so that only their bytes are held until they are hashed, in order.
-        let batchSize = sideBySide ? 2 * cores : 1
-        // The files read before the state's names came are given them between batches: those
-        // of a batch begun after they came were given them by their readers.
-        var names = NameSharing(stateNames), namesDueFrom = 0
-        for start in stride(from: 0, to: listing.files.count, by: batchSize) {
-            let namesCame = names.isAvailable
-            if namesCame { names.share(&certificates, from: namesDueFrom) }
-            let batch = Array(listing.files[start..<min(start + batchSize, listing.files.count)])
-            // One at a time, a file is read a piece at a time and hashed as it is read.
-            let read = sideBySide
-                ? ConcurrentMap.map(batch, serialBelow: 2) { [directory, asOf] found in
-                    Self.readFile(found, directory: directory, asOf: asOf, decodesOnThread: false, names: stateNames)
-                }
-                : [Self.streamFile(batch[0], directory: directory, asOf: asOf, hasher: &hasher, names: stateNames)]
-            for (found, file) in zip(batch, read) {
-                files.append(file.path)
-                switch file.bytes {
-                case .success(let bytes?):
-                    Self.update(&hasher, with: Array(found.relative.utf8))
-                    Self.update(&hasher, with: bytes)
-                case .success(nil):
-                    break
-                case .failure(let error):
-                    diagnostics.append(.error(ManifestWalk.message(.file(error)), file: file.path, at: nil))
-                }
-                keys.append(file.keys)
-                certificates.append(file.certificates)
-                diagnostics += file.diagnostics
+        var namesDueFrom = 0
+        func collect(_ file: FileRead) {
+            files.append(file.path)
+            if case .failure(let error) = file.bytes {
+                diagnostics.append(.error(ManifestWalk.message(.file(error)), file: file.path, at: nil))
             }
-            if namesCame { namesDueFrom = certificates.count }
+            keys.append(file.keys)
+            certificates.append(file.certificates)
+            diagnostics += file.diagnostics
+        }
+        if sideBySide {
+            let read = Self.readSideBySide(listing.files, directory: directory, asOf: asOf, names: stateNames, hasher: &hasher)
+            read.files.forEach(collect)
+            namesDueFrom = read.namesDueFrom
+        } else {
+            // One at a time, each file read a piece at a time and hashed as it is read. The files
+            // read before the state's names came are given them between files: those begun after
+            // they came were given them by their readers.
+            var names = NameSharing(stateNames)
+            for found in listing.files {
+                let namesCame = names.isAvailable
+                if namesCame { names.share(&certificates, from: namesDueFrom) }
+                collect(Self.streamFile(found, directory: directory, asOf: asOf, hasher: &hasher, names: stateNames))
+                if namesCame { namesDueFrom = certificates.count }
+            }
         }
         return ReadManifests(root: root, certificates: certificates, keys: keys, diagnostics: diagnostics, files: files, hasher: hasher,
                              gitIndex: gitIndex, namesDueFrom: namesDueFrom)

@@ -1,4 +1,6 @@
 import CertCentralAPI
+import Crypto
+import Foundation
 import CertformTestSupport
 @testable import Manifests
 import Synchronization
@@ -177,5 +179,96 @@ import Testing
         let set = loader.check(consume read)
         #expect(set.diagnostics.filter { $0.severity == .error }.isEmpty, "\(set.diagnostics)")
         Self.expectShared(set.certificates)
+    }
+}
+
+/// Many files read side by side (``ManifestLoader/readSideBySide(_:directory:asOf:names:hasher:fileRead:)``):
+/// whenever the names come — before the first file, after some, after the last, or not at all —
+/// every certificate of a file read before them is given them by the end of the read (not only
+/// by the check), and the files' digest is the one they have read one by one.
+@Suite struct SideBySideNamesTests {
+    static let files = 12, perFile = StateNamesTests.count / 12
+
+    /// `files` manifests of `perFile` certificates each: the certificates of ``StateNamesTests``.
+    static func repository() -> TemporaryDirectory {
+        let dir = TemporaryDirectory()
+        let header = ["apiVersion: certform/v1", "defaults:", "  product: ssl_dv_geotrust", "  validity_years: 1",
+                      "  dcv_method: dns-txt-token", "certificates:"]
+        for file in 0..<files {
+            var lines = header
+            for index in file * perFile..<(file + 1) * perFile {
+                lines += ["  c\(index):", "    common_name: h\(index).example.com", "    dns_names: [a\(index).example.com]",
+                          "    csr_file: ../csr/c\(index).csr"]
+            }
+            dir.write("manifests/group-\(file < 10 ? "0" : "")\(file).yaml", lines.joined(separator: "\n") + "\n")
+        }
+        return dir
+    }
+
+    /// -1: before the first file; k: once k + 1 files are read; nil: never.
+    @Test(arguments: [-1, 0, 3, 7, files - 1, nil] as [Int?])
+    func everyFileReadBeforeTheNamesCameIsGivenThem(comingAfter: Int?) throws {
+        let dir = Self.repository()
+        let loader = ManifestLoader(directory: dir.path + "/manifests", asOf: Kit.asOf, checksCSRs: false, keepsCSRText: false)
+        let listing = loader.listManifestFiles()
+        try #require(listing.files.count == Self.files)
+        let names = StateNames()
+        if comingAfter == -1 { names.provide { StateNamesTests.records[$0] } }
+        let read = Mutex(0)
+        var hasher = SHA256()
+        let result = ManifestLoader.readSideBySide(listing.files, directory: loader.directory, asOf: Kit.asOf, names: names, hasher: &hasher) {
+            if read.withLock({ $0 += 1; return $0 }) == (comingAfter ?? -2) + 1 { names.provide { StateNamesTests.records[$0] } }
+        }
+        #expect(read.withLock { $0 } == Self.files)
+        #expect(result.files.allSatisfy { $0.diagnostics.isEmpty })
+        let specs = result.files.flatMap(\.certificates)
+        if comingAfter == nil {
+            #expect(result.namesDueFrom == 0)
+            #expect(specs.count == StateNamesTests.count)
+            #expect(specs.allSatisfy { spec in !(StateNamesTests.records[spec.name].map(spec.names.sharesBlock(with:)) ?? false) })
+        } else {
+            #expect(result.namesDueFrom == Self.files)
+            StateNamesTests.expectShared(specs)
+        }
+        // The same digest as the files hashed one by one, in order.
+        var alone = SHA256()
+        for found in listing.files {
+            ManifestLoader.update(&alone, with: Array(found.relative.utf8))
+            ManifestLoader.update(&alone, with: Array(try Data(contentsOf: URL(fileURLWithPath: found.realPath))))
+        }
+        #expect(Array(hasher.finalize()) == Array(alone.finalize()))
+    }
+}
+
+/// The digest of files read side by side takes each file in order, whichever core adds it and
+/// whenever; files that went in already or could not be read add nothing.
+@Suite struct OrderedDigestTests {
+    @Test(arguments: [1, 2, 8])
+    func filesAddedOutOfOrderHashAsInOrder(window: Int) {
+        let count = 200
+        let parts: [(String, [UInt8]?)] = (0..<count).map { index in
+            ("m\(index).yaml", index % 7 == 3 ? nil : Array(repeating: UInt8(index % 251), count: (index * 37) % 300))
+        }
+        var expected = SHA256()
+        for (relative, bytes) in parts {
+            guard let bytes else { continue }
+            ManifestLoader.update(&expected, with: Array(relative.utf8))
+            ManifestLoader.update(&expected, with: bytes)
+        }
+        let digest = ManifestLoader.OrderedDigest(SHA256(), window: window)
+        let next = Mutex(0)
+        // Taken in order, as the readers take files, and added after a wait of each one's own.
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            while true {
+                let index = next.withLock { taken in
+                    defer { taken += 1 }
+                    return taken
+                }
+                guard index < count else { return }
+                usleep(UInt32((index * 7919) % 5) * 100)
+                digest.add(index, relative: parts[index].0, bytes: parts[index].1)
+            }
+        }
+        #expect(Array(digest.finish().finalize()) == Array(expected.finalize()))
     }
 }
