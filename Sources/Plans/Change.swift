@@ -111,6 +111,13 @@ public struct Change: Sendable, Hashable {
     }
 
     public var isPaid: Bool { action.isPaid }
+
+    /// Worth showing in a plan: anything but a `none` without notes that adopts no record.
+    public var isListed: Bool {
+        guard action == .none else { return true }
+        guard let details = box?.details else { return false }
+        return !details.notes.isEmpty || details.movedFrom != nil
+    }
 }
 
 /// Counts per action.
@@ -163,8 +170,12 @@ public struct Plan: Sendable, Hashable {
 
     public var summary: PlanSummary { PlanSummary(changes) }
 
-    /// Changes worth showing: everything but a plain `none`.
+    /// Changes worth showing: everything but a plain `none`. By position: filtering copied each
+    /// change, and read its notes through a key path, for 100,000 changes of which a plan shows
+    /// a few (two thirds of printing a plan).
     public var listedChanges: [Change] {
-        changes.filter { $0.action != .none || !$0.notes.isEmpty || $0.movedFrom != nil }
+        var listed: [Change] = []
+        for index in changes.indices where changes[index].isListed { listed.append(changes[index]) }
+        return listed
     }
 }

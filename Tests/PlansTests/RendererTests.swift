@@ -53,6 +53,27 @@ enum SamplePlan {
 }
 
 @Suite struct RendererTests {
+    /// A plan lists every change but a plain `none`: one with notes, or that adopts a record, is
+    /// listed; one with only reasons or digests is not. Every action, with and without each.
+    @Test func aPlanListsEveryChangeButAPlainNone() {
+        var changes: [Change] = []
+        for action in Action.allCases {
+            for mix in 0..<16 {
+                var change = Change(name: "c\(changes.count)", action: action, reasons: mix & 1 != 0 ? ["why"] : [],
+                                    notes: mix & 2 != 0 ? ["note"] : [], product: .sslDVGeoTrust, commonName: "a.example.com", dnsNames: [])
+                if mix & 4 != 0 { change.movedFrom = "old" }
+                if mix & 8 != 0 { change.settingsDigest = "sha256:00" }
+                changes.append(change)
+            }
+        }
+        var plan = Fixture.plan([], Fixture.state([:]))
+        plan.changes = changes
+        let expected = changes.filter { $0.action != .none || !$0.notes.isEmpty || $0.movedFrom != nil }
+        #expect(plan.listedChanges == expected)
+        #expect(expected.count == changes.count - 4)  // the `none`s with neither notes nor a record adopted
+        #expect(changes.allSatisfy { $0.isListed == expected.contains($0) })
+    }
+
     @Test func textGolden() throws {
         try Golden.check(TextRenderer(color: false).render(SamplePlan.make()), against: "plan.txt")
     }
