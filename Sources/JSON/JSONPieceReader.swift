@@ -9,12 +9,17 @@ extension JSONParser {
     /// with escapes, or `input` failing. The caller then parses the whole text, which gives the
     /// same answer or the exact place of the error.
     ///
-    /// `plain`, when given, is offered each member's text first (`"name": {…}`), and takes it by
-    /// returning true; a member it leaves (false) is parsed and handed to `member`. It must not
-    /// take text that does not parse: ``JSONPlainMember`` reads only what parses.
+    /// `plain`, when given, is offered each member first (`"name": {…}`), and takes it by
+    /// returning how many bytes it took — any whitespace, the member, and any whitespace after it;
+    /// a member it leaves (nil) is parsed and handed to `member`. It is offered the rest of the
+    /// piece from where a member starts, and takes the member it starts with when the piece holds
+    /// all of it (``JSONPlainMember/read(prefixOf:name:field:)``): most members are never copied
+    /// or scanned apart from that. A member cut by the end of a piece is scanned to its end and
+    /// offered alone. `plain` must not take text that does not parse: ``JSONPlainMember`` reads
+    /// only what parses.
     public static func parse(reading input: (UnsafeMutableRawBufferPointer) -> Int?, streaming key: String,
                              member: @escaping (String, JSONValue) -> Void,
-                             plain: ((UnsafeBufferPointer<UInt8>) -> Bool)? = nil, pieceSize: Int = 1 << 18) -> JSONValue? {
+                             plain: ((UnsafeBufferPointer<UInt8>) -> Int?)? = nil, pieceSize: Int = 1 << 18) -> JSONValue? {
         var scanner = PieceScanner(key: Array(key.utf8), member: member, plain: plain)
         var piece = [UInt8](repeating: 0, count: max(1, pieceSize))
         while true {
@@ -35,7 +40,7 @@ extension JSONParser {
 private struct PieceScanner {
     let key: [UInt8]
     let member: (String, JSONValue) -> Void
-    let plain: ((UnsafeBufferPointer<UInt8>) -> Bool)?
+    let plain: ((UnsafeBufferPointer<UInt8>) -> Int?)?
     /// The text outside the streamed object.
     var skeleton: [UInt8] = []
     var depth = 0
@@ -58,10 +63,15 @@ private struct PieceScanner {
     var current: [UInt8] = Self.opening
     var memberDepth = 0
     var afterComma = false
+    /// A member may start here: the streamed object was opened or a member ended, and nothing of
+    /// the next has been scanned. The current member was taken by `plain` straight from the piece,
+    /// and only whitespace may follow it before its ',' or '}'.
+    var atMemberStart = false
+    var memberTaken = false
 
     static let opening: [UInt8] = [UInt8(ascii: "["), UInt8(ascii: "{")]
 
-    init(key: [UInt8], member: @escaping (String, JSONValue) -> Void, plain: ((UnsafeBufferPointer<UInt8>) -> Bool)?) {
+    init(key: [UInt8], member: @escaping (String, JSONValue) -> Void, plain: ((UnsafeBufferPointer<UInt8>) -> Int?)?) {
         self.key = key
         self.member = member
         self.plain = plain
@@ -71,6 +81,15 @@ private struct PieceScanner {
     mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var start = 0, index = 0
         while index < bytes.count {
+            if atMemberStart {
+                atMemberStart = false
+                if let taken = takePlain(UnsafeBufferPointer(rebasing: bytes[index...])) {
+                    index += taken
+                    start = index
+                    memberTaken = true
+                    continue
+                }
+            }
             if inside && inString && !escaped {
                 // Most of a member is the inside of its strings: only a quote or a backslash
                 // matters there.
@@ -84,6 +103,7 @@ private struct PieceScanner {
                     current.append(contentsOf: bytes[start..<index])
                     guard finishMember(closes: byte == UInt8(ascii: "}")) else { return false }
                     start = index + 1
+                    atMemberStart = byte == UInt8(ascii: ",")
                     if byte == UInt8(ascii: "}") {
                         // The streamed object ends: the skeleton keeps it, empty.
                         inside = false
@@ -96,6 +116,7 @@ private struct PieceScanner {
                 skeleton.append(contentsOf: bytes[start...index])
                 start = index + 1
                 inside = true
+                atMemberStart = true
             }
             index += 1
         }
@@ -177,6 +198,13 @@ private struct PieceScanner {
         return false
     }
 
+    /// The member that `bytes` start with, taken by `plain` when the piece holds all of it: how
+    /// many bytes it took. Only where nothing of the member has been scanned yet.
+    func takePlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let plain, !inString, current.count == Self.opening.count else { return nil }
+        return plain(bytes)
+    }
+
     /// Parses the member just ended; an empty one is fine only as the whole of an empty object.
     mutating func finishMember(closes: Bool) -> Bool {
         defer {
@@ -185,9 +213,14 @@ private struct PieceScanner {
             afterComma = !closes
         }
         let isEmpty = current.dropFirst(Self.opening.count).allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        if memberTaken {
+            memberTaken = false
+            return isEmpty
+        }
         if isEmpty { return closes && !afterComma }
-        if let plain, current.withUnsafeBufferPointer({ plain(UnsafeBufferPointer(rebasing: $0[Self.opening.count...])) }) {
-            return true
+        if let plain, let taken = current.withUnsafeBufferPointer({ plain(UnsafeBufferPointer(rebasing: $0[Self.opening.count...])) }) {
+            // Anything after the member but whitespace is not JSON.
+            return taken == current.count - Self.opening.count
         }
         current += [UInt8(ascii: "}"), UInt8(ascii: "]")]
         guard case .array(let items)? = try? JSONParser.parse(current), items.count == 1, case .object(let members) = items[0],

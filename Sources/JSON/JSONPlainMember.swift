@@ -25,21 +25,29 @@ public enum JSONPlainMember {
     /// made by then).
     public static func read(_ text: UnsafeBufferPointer<UInt8>, name: (UnsafeBufferPointer<UInt8>) -> Void,
                             field: (UnsafeBufferPointer<UInt8>, JSONPlainValue) -> Bool) -> Bool {
+        read(prefixOf: text, name: name, field: field) == text.count
+    }
+
+    /// ``read(_:name:field:)`` of the member that `text` starts with, whatever follows it: how
+    /// many bytes it took (any whitespace, the member, and any whitespace after it), or nil. A
+    /// member cut short by the end of `text` is not taken.
+    public static func read(prefixOf text: UnsafeBufferPointer<UInt8>, name: (UnsafeBufferPointer<UInt8>) -> Void,
+                            field: (UnsafeBufferPointer<UInt8>, JSONPlainValue) -> Bool) -> Int? {
         var cursor = Cursor(bytes: text)
         cursor.skipWhitespace()
-        guard let memberName = cursor.string() else { return false }
+        guard let memberName = cursor.string() else { return nil }
         name(memberName)
-        guard cursor.take(UInt8(ascii: ":")), cursor.take(UInt8(ascii: "{")) else { return false }
+        guard cursor.take(UInt8(ascii: ":")), cursor.take(UInt8(ascii: "{")) else { return nil }
         if !cursor.take(UInt8(ascii: "}")) {
             while true {
-                guard let key = cursor.string(), cursor.take(UInt8(ascii: ":")), let value = cursor.value(), field(key, value) else { return false }
+                guard let key = cursor.string(), cursor.take(UInt8(ascii: ":")), let value = cursor.value(), field(key, value) else { return nil }
                 if cursor.take(UInt8(ascii: ",")) { continue }
-                guard cursor.take(UInt8(ascii: "}")) else { return false }
+                guard cursor.take(UInt8(ascii: "}")) else { return nil }
                 break
             }
         }
         cursor.skipWhitespace()
-        return cursor.index == text.count
+        return cursor.index
     }
 
     private struct Cursor {

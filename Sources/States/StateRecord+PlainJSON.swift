@@ -12,11 +12,18 @@ extension StateRecord.Fields {
     /// ``init(json:path:)`` to read or to say what is wrong. Both give equal fields: a record
     /// certform wrote is read here, one written by hand may go the long way.
     static func plain(_ text: UnsafeBufferPointer<UInt8>) -> (name: String, fields: StateRecord.Fields)? {
+        guard let read = plain(prefixOf: text), read.taken == text.count else { return nil }
+        return (read.name, read.fields)
+    }
+
+    /// ``plain(_:)`` of the record that `text` starts with, whatever follows it, and how many
+    /// bytes it took (``JSONPlainMember/read(prefixOf:name:field:)``).
+    static func plain(prefixOf text: UnsafeBufferPointer<UInt8>) -> (name: String, fields: StateRecord.Fields, taken: Int)? {
         var name = ""
         var record = PlainRecord()
-        guard JSONPlainMember.read(text, name: { name = PlainRecord.string($0) }, field: { record.take($0, $1) }),
+        guard let taken = JSONPlainMember.read(prefixOf: text, name: { name = PlainRecord.string($0) }, field: { record.take($0, $1) }),
               let fields = record.fields else { return nil }
-        return (name, fields)
+        return (name, fields, taken)
     }
 
     /// A record's fields as its plain members are read, in order (a field written twice keeps
@@ -163,19 +170,20 @@ extension StateRecord.Fields {
 }
 
 extension State.StreamedRecords {
-    /// Adds the record `text` holds when it is plain (``StateRecord/Fields/plain(_:)``); false,
-    /// adding nothing, when it must be parsed and read the long way (``add(name:json:)``) — and
-    /// after an error, so that the rest of the text is still parsed and a later syntax error still
-    /// reported.
-    mutating func add(plain text: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard firstError == nil, let (name, fields) = StateRecord.Fields.plain(text) else { return false }
+    /// Adds the record that `text` starts with when it is plain (``StateRecord/Fields/plain(prefixOf:)``),
+    /// and returns how many bytes it took (the member and the whitespace around it, as
+    /// ``JSONParser/parse(reading:streaming:member:plain:pieceSize:)`` asks); nil, adding
+    /// nothing, when it must be parsed and read the long way (``add(name:json:)``) — and after an
+    /// error, so that the rest of the text is still parsed and a later syntax error still reported.
+    mutating func add(plain text: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard firstError == nil, let (name, fields, taken) = StateRecord.Fields.plain(prefixOf: text) else { return nil }
         do {
             try State.checkName(name, path: "certificates")
         } catch {
             firstError = error
-            return true
+            return taken
         }
         records[name] = StateRecord(fields: fields)
-        return true
+        return taken
     }
 }

@@ -20,10 +20,10 @@ import Testing
             return count
         }, streaming: "certificates", member: { name, value in members.append(Member(name: name, value: value)) },
            plain: plain ? { text in
-            guard let member = Self.plainMember(text) else { return false }
+            guard let (member, count) = Self.plainMember(prefixOf: text) else { return nil }
             members.append(member)
             taken?.pointee += 1
-            return true
+            return count
         } : nil, pieceSize: size)
         return value.map { ($0, members) }
     }
@@ -31,10 +31,16 @@ import Testing
     /// The member `text` holds, read by ``JSONPlainMember`` into the values the parser gives (a
     /// key written twice keeps its last value); nil when it declines.
     static func plainMember(_ text: UnsafeBufferPointer<UInt8>) -> Member? {
+        guard let (member, taken) = plainMember(prefixOf: text), taken == text.count else { return nil }
+        return member
+    }
+
+    /// The member `text` starts with, and how many bytes ``JSONPlainMember`` took for it.
+    static func plainMember(prefixOf text: UnsafeBufferPointer<UInt8>) -> (Member, Int)? {
         func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
         var name = ""
         var object: [String: JSONValue] = [:]
-        let read = JSONPlainMember.read(text, name: { name = string($0) }) { key, value in
+        let read = JSONPlainMember.read(prefixOf: text, name: { name = string($0) }) { key, value in
             switch value {
             case .null: object[string(key)] = .null
             case .bool(let flag): object[string(key)] = .bool(flag)
@@ -44,7 +50,7 @@ import Testing
             }
             return true
         }
-        return read ? Member(name: name, value: .object(object)) : nil
+        return read.map { (Member(name: name, value: .object(object)), $0) }
     }
 
     static func plainMember(_ text: String) -> Member? {
@@ -80,6 +86,9 @@ import Testing
         #"[{"certificates": {"a": 1}}]"#,
         #""certificates""#,
         #"{"a": {"b": 1}, "c": [{"d": "e"}], "certificates": {"é": {"x": "y"}, "a b": 2, "a": 3, "a": 4}}"#,
+        // Plain members one after another, with and without whitespace around them.
+        "{\"certificates\": {\"a\": {\"x\": 1, \"l\": [\"p\", \"q\"]},\"b\":{\"y\":null} , \n \"c\": {} \n}, \"serial\": 2}",
+        #"{"certificates":{"a":{"x":1},"b":{"x":2},"a":{"x":3}}}"#,
     ]
 
     @Test(arguments: sizes)
@@ -111,6 +120,15 @@ import Testing
         #"{"serial": 1,, "certificates": {"a": 1}}"#,
         "{\"certificates\": {\"a\": \"\u{1}\"}}",
         #"{"certificates": {"a": tru}}"#,
+        // A plain member taken straight from the piece, then something other than ',' or '}'.
+        #"{"certificates": {"a": {"x": 1} "b": {"y": 2}}}"#,
+        #"{"certificates": {"a": {"x": 1} x, "b": {"y": 2}}}"#,
+        #"{"certificates": {"a": {"x": 1} {"y": 2}}}"#,
+        #"{"certificates": {"a": {"x": 1},, "b": {"y": 2}}}"#,
+        #"{"certificates": {"a": {"x": 1}, "b": {"y": 2},}}"#,
+        #"{"certificates": {"a": {"x": 1}, "b": {"y": 2}]}"#,
+        #"{"certificates": {"a": {"x": 1}"#,
+        #"{"certificates": {"a": {"x": 1}, "b": {"y": 2}"#,
     ]
 
     @Test(arguments: sizes)
@@ -182,8 +200,10 @@ import Testing
             for damaged in variants {
                 // Read as the state's reader reads it, records offered to the plain reader first,
                 // and without it.
-                for plain in [false, true] {
-                    guard let read = Self.pieces(damaged, size: 61, plain: plain, taken: &taken) else {
+                // Pieces of 61 bytes cut most records; the whole file in one piece has every
+                // record offered straight from it.
+                for (plain, size) in [(false, 61), (true, 61), (true, 1 << 18)] {
+                    guard let read = Self.pieces(damaged, size: size, plain: plain, taken: &taken) else {
                         declined += 1
                         continue
                     }

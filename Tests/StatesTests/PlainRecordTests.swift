@@ -148,9 +148,9 @@ import Testing
             long += 1
             records.add(name: name, json: json)
         }, plain: { text in
-            guard records.add(plain: text) else { return false }
+            guard let taken = records.add(plain: text) else { return nil }
             plain += 1
-            return true
+            return taken
         })
         // Extra fields, history and escapes go the long way; every other record is read straight.
         let longWay = (1...2000).filter { $0 % 100 == 0 || $0 % 150 == 0 || $0 % 170 == 0 }.count
