@@ -153,26 +153,33 @@ public struct CertificateNames: Sendable, Hashable, CustomStringConvertible {
     /// string of any; returns whether it did. False, `body` not called, when a name is not ASCII.
     /// The buffers are valid only within `body`. (Not generic: a plan calls it for every
     /// certificate, from another module, which would not specialise it.)
-    public func withASCIINamesSorted(_ body: (UnsafeBufferPointer<UInt8>, [UnsafeBufferPointer<UInt8>]) -> Void) -> Bool {
+    public func withASCIINamesSorted(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>) -> Void) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
-            var common = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-            var dnsNames: [UnsafeBufferPointer<UInt8>] = []
-            var ascii = true, inOrder = true, isFirst = true
+            var count = 0, ascii = true
             Self.forEachName(in: buffer) { name in
+                count += 1
                 for byte in name where byte >= 0x80 { ascii = false }
-                if isFirst {
-                    common = name
-                    isFirst = false
-                } else {
-                    if let last = dnsNames.last, name.lexicographicallyPrecedes(last) { inOrder = false }
-                    dnsNames.append(name)
-                }
                 return ascii
             }
             guard ascii else { return false }
-            if !inOrder { dnsNames.sort { $0.lexicographicallyPrecedes($1) } }
-            body(common, dnsNames)
-            return true
+            guard count > 0 else {
+                body(UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0))
+                return true
+            }
+            // On the stack (a plan vouches for one certificate's names after another), not an array.
+            return withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: count) { names in
+                var filled = 0, inOrder = true
+                Self.forEachName(in: buffer) { name in
+                    if filled > 1, name.lexicographicallyPrecedes(names[filled - 1]) { inOrder = false }
+                    names.initializeElement(at: filled, to: name)
+                    filled += 1
+                    return true
+                }
+                var dnsNames = UnsafeMutableBufferPointer(rebasing: names[1..<filled])
+                if !inOrder { dnsNames.sort { $0.lexicographicallyPrecedes($1) } }
+                body(names[0], UnsafeBufferPointer(dnsNames))
+                return true
+            }
         }
     }
 

@@ -141,7 +141,7 @@ public enum CSRDigest {
     /// updates of the hasher cost more than the hashing); text over a kilobyte is hashed a
     /// part at a time.
     static func digest(_ bytes: CSRBytesDigest, product: Product, specDigest: UnsafeBufferPointer<UInt8>,
-                       commonName: UnsafeBufferPointer<UInt8>, dnsNames: [UnsafeBufferPointer<UInt8>]) -> SHA256.Digest {
+                       commonName: UnsafeBufferPointer<UInt8>, dnsNames: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>) -> SHA256.Digest {
         let fixed = "csr_blob=".utf8.count + 40 + "\nproduct=".utf8.count + product.rawValue.utf8.count + "\ncommon_name=".utf8.count
             + "\ndns_names=".utf8.count + "\nspec_digest=".utf8.count + 1
         let count = fixed + commonName.count + dnsNames.reduce(max(0, dnsNames.count - 1)) { $0 + $1.count } + specDigest.count
