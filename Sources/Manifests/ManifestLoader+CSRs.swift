@@ -25,8 +25,8 @@ extension ManifestLoader {
     }
 
     /// CSRs are read and checked this many certificates at a time, so that the text of at most
-    /// so many CSR files is held at once.
-    static let csrBatch = 4096
+    /// so many CSR files is held at once (``csrBatch``, which tests make smaller).
+    static let csrBatchSize = 4096
 
     /// How the CSR files named by `csr_file` are reached: `read` returns a file's text (nil when
     /// files are not read); `identify`, when there is a git index, the blob id a file has without
@@ -87,15 +87,18 @@ extension ManifestLoader {
             swap(&part, &parts[partIndex])
             var invalid = keys[partIndex].invalid
             part.withUnsafeMutableBufferPointer { specs in
-                for start in stride(from: 0, to: specs.count, by: Self.csrBatch) {
-                    let range = start..<min(start + Self.csrBatch, specs.count)
+                for start in stride(from: 0, to: specs.count, by: csrBatch) {
+                    let range = start..<min(start + csrBatch, specs.count)
                     let outcomes = inspectCSRs(of: specs, range, recorded: recorded, csrFiles: csrFiles)
                     invalid += outcomes.count { $0.problem != nil }
                     collecting.add(UnsafeBufferPointer(specs), range, outcomes: outcomes)
                 }
             }
-            // After its batches, on the queue, which keeps the specs where they are until then.
-            collecting.check(part, keys[partIndex], anyInvalid: invalid > 0, only: parts.count == 1)
+            // Moved to the queue, which moves it into the set after its batches are collected:
+            // the batches' pointers into its storage stay good until then, as nothing else holds
+            // or changes `part` after the inspection above (the queue's pointers are used outside
+            // `withUnsafeMutableBufferPointer` on that understanding).
+            collecting.check(consume part, keys[partIndex], anyInvalid: invalid > 0, only: parts.count == 1)
             keys[partIndex].commonNames = []
         }
         let collected = collecting.finish()
@@ -376,9 +379,27 @@ extension ManifestLoader {
 
         /// Adds a file's specs to the set (``CheckedSpecs/add(_:_:anyInvalid:only:)``), after
         /// everything added before.
-        func check(_ part: [CertificateSpec], _ keys: CheckKeys, anyInvalid: Bool, only: Bool) {
+        func check(_ part: consuming [CertificateSpec], _ keys: CheckKeys, anyInvalid: Bool, only: Bool) {
+            let moving = Moving(part)
             queue.async { [self] in
-                checked.add(part, keys, anyInvalid: anyInvalid, only: only)
+                checked.add(moving.take(), keys, anyInvalid: anyInvalid, only: only)
+            }
+        }
+
+        /// An array handed to the queue and taken there, so that it has one holder when it is
+        /// added to the set: a closure's capture cannot be moved out of, and the copy would make
+        /// the set copy a file's array to remove its invalid specs.
+        private final class Moving: @unchecked Sendable {  // taken once, on the queue
+            private var value: [CertificateSpec]?
+
+            init(_ value: consuming [CertificateSpec]) {
+                self.value = value
+            }
+
+            func take() -> [CertificateSpec] {
+                var taken: [CertificateSpec]?
+                swap(&taken, &value)
+                return taken!
             }
         }
 

@@ -41,19 +41,23 @@ extension ManifestLoader {
                     if begunWithNames {
                         for file in due.take() { sharing.share(&output[file].certificates) }
                     }
-                    var file = readFile(found[index], directory: directory, asOf: asOf, decodesOnThread: false, names: names)
+                    // Made in its place and changed there: a copy held here until the end of the
+                    // loop made the array shared, and the names given below (or by another core,
+                    // once `due` holds the file) then went to a copy of it, the file keeping its
+                    // own names' blocks.
+                    let file = output.baseAddress! + index
+                    file.initialize(to: readFile(found[index], directory: directory, asOf: asOf, decodesOnThread: false, names: names))
                     var bytes: [UInt8]?
-                    if case .success(let read?) = file.bytes {
+                    if case .success(let read?) = file.pointee.bytes {
                         bytes = read
-                        file.bytes = .success(nil)
+                        file.pointee.bytes = .success(nil)
                     }
                     digest.add(index, relative: found[index].relative, bytes: bytes)
                     bytes = nil
                     fileRead?()
                     // Names that came while the file was read: its certificates are in this core's cache.
                     let given = begunWithNames || sharing.isAvailable
-                    if given && !begunWithNames { sharing.share(&file.certificates) }
-                    (output.baseAddress! + index).initialize(to: file)
+                    if given && !begunWithNames { sharing.share(&file.pointee.certificates) }
                     if !given, due.add(index) { sharing.share(&output[index].certificates) }
                 }
             }
@@ -102,6 +106,8 @@ extension ManifestLoader {
         private var nextIndex = 0
         private var hashing = false
         private let window: Int
+        /// The most files that waited at once (tests: never more than `window` and the next one).
+        private(set) var mostWaiting = 0
 
         init(_ hasher: SHA256, window: Int) {
             self.hasher = hasher
@@ -116,6 +122,7 @@ extension ManifestLoader {
             defer { condition.unlock() }
             while waiting.count >= window, index != nextIndex { condition.wait() }
             waiting[index] = (relative, bytes)
+            mostWaiting = max(mostWaiting, waiting.count)
             guard !hashing else { return }
             hashing = true
             while let file = waiting.removeValue(forKey: nextIndex) {

@@ -104,6 +104,8 @@ public struct ManifestLoader: Sendable {
     /// A state's names, for certificates to share their records' (``StateNames``); `plan` hands
     /// them over when it has read the state.
     public var stateNames: StateNames?
+    /// How many certificates' CSRs are checked at a time (``csrBatchSize``; tests make it smaller).
+    var csrBatch = ManifestLoader.csrBatchSize
 
     public init(directory: String, asOf: CalendarDate, checksCSRs: Bool = true, readsCSRFiles: Bool = true, keepsCSRText: Bool = true) {
         self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory

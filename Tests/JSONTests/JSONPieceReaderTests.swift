@@ -104,6 +104,24 @@ import Testing
         }
     }
 
+    /// Every plain text cut into pieces of every size from 8 bytes up, read with the plain reader:
+    /// a piece ends once just after each `}` that closes a member, after each `,`, and inside the
+    /// whitespace around them, wherever a member taken straight from its piece ends.
+    @Test func plainMembersCutAnywhereReadAsTheWholeText() throws {
+        for text in Self.plain + Self.declined {
+            let bytes = Array(text.utf8)
+            let whole = Self.whole(bytes)
+            for size in 8...max(8, bytes.count) {
+                let read = Self.pieces(bytes, size: size, plain: true)
+                if let read {
+                    #expect(read.0 == whole?.0 && read.1 == whole?.1, "\(text) in pieces of \(size)")
+                } else {
+                    #expect(Self.declined.contains(text) || whole == nil || !Self.plain.contains(text), "declined \(text) in pieces of \(size)")
+                }
+            }
+        }
+    }
+
     /// Texts the piece reader declines (each a parse error, or a form it leaves to the parser):
     /// the whole text then decides, so it must never give an answer of its own.
     static let declined: [String] = [

@@ -530,6 +530,37 @@ import YAML
         }
     }
 
+    /// CSRs are checked a batch at a time, and each batch's outcomes counted, hashed and reported
+    /// on a queue of their own beside the next batch's inspection. With batches of 7 — several per
+    /// file, cut anywhere, the queue behind by any number — the set is the one that batches of
+    /// 4,096 give: certificates, messages, digest and counts. CSR files that cannot be read, that
+    /// name another certificate's names, and one named by many certificates of a manifest (hashed
+    /// once there) are among them.
+    @Test(arguments: [true, false])
+    func csrBatchesOfAnySizeGiveTheSameSet(sideBySide: Bool) throws {
+        let checks = ChecksAfterTheRead()
+        let first = (0..<150).map { index in
+            checks.entry("c\(index)", csr: index % 23 == 5 ? "missing\(index)" : index % 31 == 7 ? "c0" : nil)
+        }
+        checks.write("1.yaml", first)
+        checks.write("2.yaml", (150..<190).map { checks.entry("c\($0)") })
+        checks.write("3.yaml", [checks.entry("z")])
+        func load(batch: Int) -> ManifestSet {
+            var loader = ManifestLoader(directory: checks.dir.path + "/manifests", asOf: CalendarDate("2026-11-29")!)
+            loader.csrBatch = batch
+            return loader.check(loader.read(sideBySide: sideBySide))
+        }
+        let whole = load(batch: ManifestLoader.csrBatchSize), small = load(batch: 7)
+        let missing = (0..<150).filter { $0 % 23 == 5 }.count, others = (0..<150).filter { $0 % 23 != 5 && $0 % 31 == 7 }.count
+        #expect(whole.diagnostics.filter { $0.severity == .error }.count == missing + others)
+        #expect(whole.certificates.count == 191 - missing - others)
+        #expect(small.digest == whole.digest)
+        #expect(small.certificates.map { "\($0)" } == whole.certificates.map { "\($0)" })
+        #expect(small.diagnostics.map(\.headline) == whole.diagnostics.map(\.headline))
+        #expect("\(small.csrCounts)" == "\(whole.csrCounts)")
+        #expect(whole.csrCounts.read == 191 - missing)
+    }
+
     /// What a file's reader works out for the checks after the read, on this thread (a file of a
     /// few certificates) and on every core (5,000), is what each spec says.
     @Test(arguments: [7, 5_000])

@@ -270,5 +270,7 @@ import Testing
             }
         }
         #expect(Array(digest.finish().finalize()) == Array(expected.finalize()))
+        // Never more waiting than the room, and the next file, which goes in whatever the room.
+        #expect(digest.mostWaiting <= window + 1)
     }
 }
