@@ -17,8 +17,12 @@ import Testing
         return StateStore(path: location)
     }
 
-    static func locations() -> [String] {
-        StateLocations.all(fileIn: TemporaryDirectory().path)
+    /// A fresh state of `backend` ("file" or "postgres", ``StateLocations/backends``): a file in
+    /// `scratch`, which the test holds until it ends, so that the file goes with it. (The
+    /// directory was made and let go while the arguments were listed: the backend made it
+    /// again, and every run of the tests left it behind in the temporary directory.)
+    static func location(_ backend: String, in scratch: TemporaryDirectory) -> String {
+        backend == "postgres" ? TestPostgres.freshURL() : scratch.path + "/state/orders.json"
     }
 
     static func record(_ order: Int, _ name: String) -> StateRecord {
@@ -33,8 +37,11 @@ import Testing
         return try! StateStore(path: url.path + "/state/orders.json").read()
     }()
 
-    @Test(arguments: locations())
-    func aNewStateIsEmptyAndTheFirstSaveGivesItALineage(location: String) async throws {
+    @Test(arguments: StateLocations.backends)
+    func aNewStateIsEmptyAndTheFirstSaveGivesItALineage(backend: String) async throws {
+        let scratch = TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let location = Self.location(backend, in: scratch)
         let backend = try await Self.open(location)
         let empty = try await backend.load()
         #expect(empty == State())
@@ -46,8 +53,11 @@ import Testing
         #expect(try await again.load() == saved)
     }
 
-    @Test(arguments: locations())
-    func theExampleStateIsKeptExactlyWithUnknownFieldsHistoryAndIntents(location: String) async throws {
+    @Test(arguments: StateLocations.backends)
+    func theExampleStateIsKeptExactlyWithUnknownFieldsHistoryAndIntents(backend: String) async throws {
+        let scratch = TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let location = Self.location(backend, in: scratch)
         var state = Self.exampleState
         state.extra["x-owner"] = .string("team-a")
         state.intents = [Intent(id: "i-1", name: "a", action: .create, createdAt: "2026-11-29T00:00:00Z", requestDigest: "sha256:1",
@@ -63,8 +73,11 @@ import Testing
         #expect(read.fileText == state.fileText)
     }
 
-    @Test(arguments: locations())
-    func savesAddChangeAndRemoveRecords(location: String) async throws {
+    @Test(arguments: StateLocations.backends)
+    func savesAddChangeAndRemoveRecords(backend: String) async throws {
+        let scratch = TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let location = Self.location(backend, in: scratch)
         let backend = try await Self.open(location)
         var state = try await backend.load()
         for index in 0..<5 { state.certificates["c\(index)"] = Self.record(index + 1, "c\(index)") }
@@ -81,8 +94,11 @@ import Testing
         #expect(read.certificates["c1"]?.status == .revoked)
     }
 
-    @Test(arguments: locations())
-    func theLockIsExclusiveNamesItsHolderAndWaits(location: String) async throws {
+    @Test(arguments: StateLocations.backends)
+    func theLockIsExclusiveNamesItsHolderAndWaits(backend: String) async throws {
+        let scratch = TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let location = Self.location(backend, in: scratch)
         let first = try await Self.open(location)
         let second = try await Self.open(location)
         let held = try await first.lock(operation: "apply", timeout: 0)
@@ -114,8 +130,11 @@ import Testing
         await next.release()
     }
 
-    @Test(arguments: locations())
-    func theCurrentHolderIsSeenWithoutTakingTheLock(location: String) async throws {
+    @Test(arguments: StateLocations.backends)
+    func theCurrentHolderIsSeenWithoutTakingTheLock(backend: String) async throws {
+        let scratch = TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let location = Self.location(backend, in: scratch)
         let writer = try await Self.open(location)
         let observer = try await Self.open(location)
         #expect(await observer.currentHolder() == nil)
@@ -131,8 +150,11 @@ import Testing
     /// The serial check every backend makes (SPEC §3): a writer whose state is older than what is
     /// stored is refused and writes nothing, so that a writer that lost its lock never overwrites
     /// newer state.
-    @Test(arguments: locations())
-    func aWriterThatReadAnOlderSerialIsRefused(location: String) async throws {
+    @Test(arguments: StateLocations.backends)
+    func aWriterThatReadAnOlderSerialIsRefused(backend: String) async throws {
+        let scratch = TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let location = Self.location(backend, in: scratch)
         let a = try await Self.open(location), b = try await Self.open(location)
         var mine = try await a.load()
         var theirs = try await b.load()
@@ -277,7 +299,7 @@ struct PostgresStateTests {
             #expect(TestPostgres.isConfigured)
             #expect(TestPostgres.tlsCA != nil, "CI must run the TLS test: .ci/run sets CERTFORM_TEST_POSTGRES_CA")
         } else {
-            #expect(StateLocations.all(fileIn: "/x").count == (TestPostgres.isConfigured ? 2 : 1))
+            #expect(StateLocations.backends == (TestPostgres.isConfigured ? ["file", "postgres"] : ["file"]))
         }
     }
 }

@@ -38,8 +38,4 @@ public enum TestPostgres {
 public enum StateLocations {
     /// "file", and "postgres" when a server is configured: arguments for tests run on both.
     public static var backends: [String] { ["file"] + (TestPostgres.isConfigured ? ["postgres"] : []) }
-
-    public static func all(fileIn directory: String) -> [String] {
-        [directory + "/state/orders.json"] + (TestPostgres.isConfigured ? [TestPostgres.freshURL()] : [])
-    }
 }
