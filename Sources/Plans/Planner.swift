@@ -42,22 +42,15 @@ public struct Planner: Sendable {
         let (adopted, adoptedOld) = hasRenames ? Self.adoptions(specs, specNames: specNames!, state: state) : ([:], [])
         // With unique names, each certificate finds its own record or the one it adopts, never
         // another's: if they find as many records as the state holds, none is an orphan.
-        let found = Self.recordsFound(specs, state: state, adopted: adopted)
+        let records = Self.records(of: specs, state: state, adopted: adopted)
+        let found = records.reduce(0) { $1 == nil ? $0 : $0 + 1 }
         // Needed only for a certificate without a record (a create, unless the names are ordered elsewhere).
         let activeByNames = found < specs.count ? Self.activeOrdersByNames(state, except: adoptedOld) : [:]
 
         var planner = self
         (planner.settingsDigests, planner.sharedParts) = Self.settingsDigests(specs)
-        // Each certificate's decision is independent of the others' (and most of the work is its
-        // digests), so they are made on every core.
-        var changes = ConcurrentMap.map(specs) { [planner, adopted, activeByNames, intentsByName] spec in
-            var change = planner.decide(spec: spec, record: state.certificates[adopted[spec.name] ?? spec.name], asOf: asOfDay,
-                                        activeByNames: activeByNames, intents: intentsByName[spec.name] ?? [], resolveCSR: resolveCSR)
-            // Only a change that sends a request carries its digests on (into the plan file and
-            // the new record); the rest dropped them once decided (22 MB at 100,000).
-            if !change.action.isChange { (change.specDigest, change.settingsDigest) = (nil, nil) }
-            return change
-        }
+        var changes = planner.decideEach(specs, records: records, asOf: asOfDay, activeByNames: activeByNames,
+                                         intentsByName: intentsByName, resolveCSR: resolveCSR)
         // Only a certificate with moved_from has more to say; the rest stay where they are.
         for index in specs.indices where specs[index].movedFrom != nil {
             changes[index] = Self.withRename(changes[index], spec: specs[index], adoptedFrom: adopted[specs[index].name], state: state)
@@ -76,19 +69,37 @@ public struct Planner: Sendable {
                     certificateCount: specs.count, fileCount: fileCount, changes: changes)
     }
 
-    /// How many of `specs` find a record (their own, or the one they adopt): counted on every
-    /// core, a look-up per certificate being 25 ms of a plan of 100,000 on one.
-    static func recordsFound(_ specs: [CertificateSpec], state: State, adopted: [String: String]) -> Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let chunks = specs.count < 4096 || cores < 2 ? 1 : cores * 4
-        return ConcurrentMap.map(indices: chunks, serialBelow: 2) { chunk in
-            var found = 0
-            for index in (specs.count * chunk / chunks)..<(specs.count * (chunk + 1) / chunks) {
-                let name = specs[index].name
-                if state.certificates[adopted.isEmpty ? name : adopted[name] ?? name] != nil { found += 1 }
+    /// Each certificate's change, in the specs' order, `records[i]` being the record `specs[i]`
+    /// finds. A decision is independent of the others' (and most of the work is its digests), so
+    /// they are made on every core; both arrays are read in place, no spec or record copied.
+    func decideEach(_ specs: [CertificateSpec], records: [StateRecord?], asOf: CalendarDate, activeByNames: [String: [String]],
+                    intentsByName: [String: [Intent]], resolveCSR: CSRResolver?) -> [Change] {
+        specs.withUnsafeBufferPointer { specs in
+            records.withUnsafeBufferPointer { records in
+                nonisolated(unsafe) let (specs, records) = (specs, records)
+                return ConcurrentMap.map(indices: specs.count) { index in
+                    var change = decide(spec: specs[index], record: records[index], asOf: asOf, activeByNames: activeByNames,
+                                        intents: intentsByName[specs[index].name] ?? [], resolveCSR: resolveCSR)
+                    // Only a change that sends a request carries its digests on (into the plan
+                    // file and the new record); the rest dropped them once decided (22 MB at 100,000).
+                    if !change.action.isChange { (change.specDigest, change.settingsDigest) = (nil, nil) }
+                    return change
+                }
             }
-            return found
-        }.reduce(0, +)
+        }
+    }
+
+    /// The record each of `specs` finds (its own, or the one it adopts), in their order: looked
+    /// up once, on every core (a look-up per certificate is 25 ms of a plan of 100,000 on one),
+    /// for counting the records found and for deciding.
+    static func records(of specs: [CertificateSpec], state: State, adopted: [String: String]) -> [StateRecord?] {
+        specs.withUnsafeBufferPointer { specs in
+            nonisolated(unsafe) let specs = specs
+            return ConcurrentMap.map(indices: specs.count, serialBelow: 4096) { index in
+                let name = specs[index].name
+                return state.certificates[adopted.isEmpty ? name : adopted[name] ?? name]
+            }
+        }
     }
 
     /// The settings digest of each copy of order settings that several of `specs` share, by its
