@@ -34,7 +34,9 @@ extension ManifestLoader {
     /// directory it worked out in the ``CSRDirectory`` it is given, one per run of certificates.
     struct CSRFiles: Sendable {
         var read: @Sendable (CertificateSpec, String) -> Result<String?, CSRFileError>
-        var identify: (@Sendable (CertificateSpec, String, inout CSRDirectory?) -> CSRBytesDigest?)? = nil
+        /// Takes the spec and its `csr_file` as held (``CertificateSpec/Fields/csrFileParts``):
+        /// the path is put together only when it must be resolved the long way.
+        var identify: (@Sendable (CertificateSpec, (directory: String, name: String), inout CSRDirectory?) -> CSRBytesDigest?)? = nil
     }
 
     /// The directory where the csr_files that one manifest names in one directory (`../csr` of
@@ -207,18 +209,18 @@ extension ManifestLoader {
     static func inspectCSR(of spec: borrowing CertificateSpec, recorded: RecordedCSRs?, csrFiles: CSRFiles, checksCSRs: Bool,
                            directory: inout CSRDirectory?) -> CSROutcome {
         var outcome = CSROutcome()
+        // A committed file unchanged since git hashed it, whose bytes a record vouches for, is
+        // not even read (one status call, relative to its opened directory, instead of four
+        // system calls and a hash), nor its path put together.
+        if checksCSRs, let recorded, let identify = csrFiles.identify, let parts = spec.csrFileParts,
+           let known = identify(spec, parts, &directory), let vouched = recorded.vouchedSpecDigest(for: spec, bytes: known) {
+            outcome.digest = known
+            outcome.vouched = vouched
+            outcome.fromIndex = true
+            return outcome
+        }
         var pem = spec.csr
         if let written = spec.csrFile {
-            // A committed file unchanged since git hashed it, whose bytes a record vouches for,
-            // is not even read (one status call, relative to its opened directory, instead of
-            // four system calls and a hash).
-            if checksCSRs, let recorded, let known = csrFiles.identify?(spec, written, &directory),
-               let vouched = recorded.vouchedSpecDigest(for: spec, bytes: known) {
-                outcome.digest = known
-                outcome.vouched = vouched
-                outcome.fromIndex = true
-                return outcome
-            }
             switch csrFiles.read(spec, written) {
             case .success(let text?):
                 outcome.text = text
@@ -463,6 +465,14 @@ final class ResolvedPaths: Sendable {
         guard !PathBytes.isAbsolute(written), let (directory, name) = PathBytes.lastSlash(written),
               !name.isEmpty, name != ".", name != ".." else { return nil }
         return (directory, name)
+    }
+
+    /// ``directoryAndName(_:)`` of a path held as ``CertificateSpec/Fields/csrFileParts``: its
+    /// directory part up to and with its last `/` (empty when it has none), and the rest.
+    static func directoryAndName(_ parts: (directory: String, name: String)) -> (directory: Substring, name: Substring)? {
+        guard !parts.directory.isEmpty, !PathBytes.isAbsolute(parts.directory),
+              !parts.name.isEmpty, parts.name != ".", parts.name != ".." else { return nil }
+        return (Substring(parts.directory.utf8.dropLast()), Substring(parts.name))
     }
 }
 

@@ -218,12 +218,12 @@ public struct ManifestLoader: Sendable {
                 readsCSRFiles ? Self.readCSRFile(written, of: spec, in: root, directories: directories, paths: paths) : .success(nil)
             },
             identify: index.map { index in
-                { @Sendable (spec: CertificateSpec, written: String, directory: inout CSRDirectory?) -> CSRBytesDigest? in
+                { @Sendable (spec: CertificateSpec, parts: (directory: String, name: String), directory: inout CSRDirectory?) -> CSRBytesDigest? in
                     func canonical() -> String? {
-                        RepositoryRoot.inResolvedDirectory(paths.resolve(written, relativeTo: spec.file), directories: directories)
+                        RepositoryRoot.inResolvedDirectory(paths.resolve(parts.directory + parts.name, relativeTo: spec.file), directories: directories)
                     }
                     // `directory/name`, as ResolvedPaths takes it; anything else the long way.
-                    guard let (writtenDirectory, name) = ResolvedPaths.directoryAndName(written) else { return canonical().flatMap(index.blobID) }
+                    guard let (writtenDirectory, name) = ResolvedPaths.directoryAndName(parts) else { return canonical().flatMap(index.blobID) }
                     if directory?.holds(spec.file, writtenDirectory) != true {
                         // The long way's answer ends with "/" and the name: what is before is the directory's.
                         directory = CSRDirectory(manifest: spec.file, written: writtenDirectory,

@@ -23,4 +23,16 @@ import Testing
         #expect(ManifestLoader.resolve("../csr/web.csr", relativeTo: "/work/repo/manifests/web.yaml") == "/work/repo/csr/web.csr")
         #expect(ManifestLoader.resolve("../../x.csr", relativeTo: "manifests/web.yaml") == "../x.csr")
     }
+
+    /// A plan identifies a committed CSR from its path as the spec holds it, in two parts, without
+    /// putting them together: the parts must split as the whole path does, and go the long way
+    /// for the same paths.
+    @Test func aPathHeldInPartsSplitsAsTheWholePath() {
+        for written in Self.written + ["/x.csr", "/", "//x.csr", "a/b/", "x"] {
+            let parts = CertificateSpec.Origin.split(written)
+            #expect(parts.directory + parts.name == written)
+            let whole = ResolvedPaths.directoryAndName(written), held = ResolvedPaths.directoryAndName(parts)
+            #expect(whole.map { [String($0.directory), String($0.name)] } == held.map { [String($0.directory), String($0.name)] }, "\(written)")
+        }
+    }
 }
