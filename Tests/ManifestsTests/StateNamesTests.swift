@@ -238,6 +238,35 @@ import Testing
         }
         #expect(Array(hasher.finalize()) == Array(alone.finalize()))
     }
+
+    /// The files read before the names came are given them by the first core to begin a file
+    /// after they came, not at the end of the read (which gives the same names, but holds the
+    /// files' own copies of them until then: the peak of a lean plan). Every certificate's names
+    /// are looked up before the last file is read — those of a file read with the names by its
+    /// reader, the others when they are given them.
+    @Test(arguments: [0, 1, 4])
+    func theFilesReadBeforeTheNamesCameAreGivenThemBeforeTheLastIsRead(comingAfter: Int) throws {
+        let dir = Self.repository()
+        let loader = ManifestLoader(directory: dir.path + "/manifests", asOf: Kit.asOf, checksCSRs: false, keepsCSRText: false)
+        let listing = loader.listManifestFiles()
+        try #require(listing.files.count == Self.files)
+        let names = StateNames()
+        let read = Mutex(0), filesReadAtLookUp = Mutex<[String: Int]>([:])
+        var hasher = SHA256()
+        let result = ManifestLoader.readSideBySide(listing.files, directory: loader.directory, asOf: Kit.asOf, names: names, hasher: &hasher) {
+            guard read.withLock({ $0 += 1; return $0 }) == comingAfter + 1 else { return }
+            names.provide { name in
+                let filesRead = read.withLock { $0 }
+                filesReadAtLookUp.withLock { $0[name] = max($0[name] ?? 0, filesRead) }
+                return StateNamesTests.records[name]
+            }
+        }
+        StateNamesTests.expectShared(result.files.flatMap(\.certificates))
+        let lookedUp = filesReadAtLookUp.withLock { $0 }
+        #expect(lookedUp.count == StateNamesTests.count)
+        let late = lookedUp.filter { $0.value >= Self.files }.keys.sorted()
+        #expect(late.isEmpty, "looked up only once every file was read: \(late.prefix(5))")
+    }
 }
 
 /// The digest of files read side by side takes each file in order, whichever core adds it and
