@@ -12,9 +12,14 @@ public struct StateRecord: Sendable, Hashable {
     /// where it held some 350 bytes of fields per slot — a table of 100,000 records has 262,144
     /// slots, so that was 94 MB. Read and write them as the record's own (`record.orderID`).
     public struct Fields: Sendable, Hashable {
+        // Stored fields are laid out in the order they are declared, each at its alignment: the
+        // one-byte ones follow `certificateID`'s nine bytes and the four-byte-aligned dates follow
+        // the texts, where they fill what was padding (304 bytes of fields a record, now 296: a
+        // block of 320 bytes rather than 336, 1.6 MB at 100,000 records).
         public var orderID: Int
         public var certificateID: Int?
         public var product: Product
+        public var dcvMethod: DCVMethod?
         public var commonName: String {
             get { names.commonName }
             set { names.commonName = newValue }
@@ -66,7 +71,6 @@ public struct StateRecord: Sendable, Hashable {
             get { rare.renewalOfOrderID }
             set { rare.renewalOfOrderID = newValue }
         }
-        public var dcvMethod: DCVMethod?
         public var dcvRandomValue: String? {
             get { rare.dcvRandomValue }
             set { rare.dcvRandomValue = newValue }
@@ -82,9 +86,6 @@ public struct StateRecord: Sendable, Hashable {
             get { rare.dcvPublishedValue }
             set { rare.dcvPublishedValue = newValue }
         }
-        public var validFrom: CalendarDate?
-        public var validTill: CalendarDate?
-        public var orderValidTill: CalendarDate?
         public var thumbprint: String? {
             get { thumbprintText?.text }
             set { thumbprintText = newValue.map(RecordText.init) }
@@ -95,6 +96,9 @@ public struct StateRecord: Sendable, Hashable {
         }
         /// Held in fewer bytes than strings (``RecordText``); read and written as the strings above.
         var ordered: RecordText?, thumbprintText: RecordText?, serial: RecordText?
+        public var validFrom: CalendarDate?
+        public var validTill: CalendarDate?
+        public var orderValidTill: CalendarDate?
         /// CertCentral reissues this Multi-year Plan order by itself 30 days before the certificate
         /// expires (`auto_reissue`), as last seen by refresh.
         public var autoReissue: Bool? {
