@@ -463,16 +463,20 @@ final class ResolvedPaths: Sendable {
     /// not empty, `.` or `..`; nil for anything else, which resolves the long way.
     static func directoryAndName(_ written: String) -> (directory: Substring, name: Substring)? {
         guard !PathBytes.isAbsolute(written), let (directory, name) = PathBytes.lastSlash(written),
-              !name.isEmpty, name != ".", name != ".." else { return nil }
+              isOwnName(name) else { return nil }
         return (directory, name)
     }
 
     /// ``directoryAndName(_:)`` of a path held as ``CertificateSpec/Fields/csrFileParts``: its
     /// directory part up to and with its last `/` (empty when it has none), and the rest.
     static func directoryAndName(_ parts: (directory: String, name: String)) -> (directory: Substring, name: Substring)? {
-        guard !parts.directory.isEmpty, !PathBytes.isAbsolute(parts.directory),
-              !parts.name.isEmpty, parts.name != ".", parts.name != ".." else { return nil }
+        guard !parts.directory.isEmpty, !PathBytes.isAbsolute(parts.directory), isOwnName(parts.name) else { return nil }
         return (Substring(parts.directory.utf8.dropLast()), Substring(parts.name))
+    }
+
+    /// A name that is a file's own, not empty, `.` or `..` (which resolve the long way).
+    private static func isOwnName(_ name: some StringProtocol) -> Bool {
+        !name.isEmpty && name != "." && name != ".."
     }
 }
 
