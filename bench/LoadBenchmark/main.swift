@@ -3,7 +3,7 @@
 // for any libyaml-backed loader: a bare loop over `yaml_parser_parse` that reads every event and
 // keeps nothing. Runs alternate so that a noisy neighbour slows both; the medians are compared.
 //
-// usage: certform-load-bench MANIFESTS_DIR [--runs N]
+// usage: certform-load-bench MANIFESTS_DIR [--runs N] [--profile tree|load|csr]
 import CYAML
 import Dates
 import Foundation
@@ -19,7 +19,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 /// Reads `path` and runs libyaml's parser over it, discarding each event. Returns the event count.
 func libyamlEvents(path: String) -> Int {
-    guard let data = FileManager.default.contents(atPath: path) else { fatalError("cannot read \(path)") }
+    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
     let bytes = [UInt8](data)
     var parser = yaml_parser_t()
     var event = yaml_event_t()
@@ -29,7 +29,7 @@ func libyamlEvents(path: String) -> Int {
     bytes.withUnsafeBufferPointer { buffer in
         yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
         while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else { fatalError("libyaml error in \(path)") }
+            guard yaml_parser_parse(&parser, &event) == 1 else { fail("libyaml cannot parse \(path); certform validate says where") }
             let done = event.type == YAML_STREAM_END_EVENT
             yaml_event_delete(&event)
             count += 1
@@ -44,21 +44,49 @@ func median(_ values: [Double]) -> Double {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
+let usage = """
+    usage: certform-load-bench MANIFESTS_DIR [--runs N] [--profile tree|load|csr]
+
+    Times, in one process, a bare libyaml event loop over every manifest in MANIFESTS_DIR, the
+    same files made into YAML nodes, and certform's load into the validated model (CSR checks
+    left out), N runs each (5 by default), alternating; prints the medians and the SPEC §9 ratio
+    load/libyaml. With --profile, runs only that phase N times and prints nothing, for a
+    profiler: tree (YAML nodes), load (the model), csr (every CSR under MANIFESTS_DIR/../csr
+    checked on one core). See BENCHMARKS.md.
+
+    """
+
+/// Stops with `message` on standard error and status 1 (64 for a usage error).
+func fail(_ message: String, status: Int32 = 1) -> Never {
+    FileHandle.standardError.write(Data("certform-load-bench: \(message)\n".utf8))
+    exit(status)
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(usage, terminator: "")
+    exit(0)
+}
 var runs = 5
-if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.count, let value = Int(arguments[index + 1]) {
+if let index = arguments.firstIndex(of: "--runs") {
+    guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else { fail("--runs takes a number of runs, 1 or more", status: 64) }
     runs = value
     arguments.removeSubrange(index...index + 1)
 }
 // `--profile tree|load` runs only that phase, for a profiler (perf, callgrind) to look at.
 var profile: String?
-if let index = arguments.firstIndex(of: "--profile"), index + 1 < arguments.count {
+if let index = arguments.firstIndex(of: "--profile") {
+    guard index + 1 < arguments.count, ["tree", "load", "csr"].contains(arguments[index + 1]) else { fail("--profile takes tree, load or csr", status: 64) }
     profile = arguments[index + 1]
     arguments.removeSubrange(index...index + 1)
 }
-guard let directory = arguments.first else {
-    FileHandle.standardError.write(Data("usage: certform-load-bench MANIFESTS_DIR [--runs N]\n".utf8))
+guard arguments.count == 1, let directory = arguments.first, !directory.hasPrefix("-") else {
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(64)
+}
+var isDirectory: ObjCBool = false
+guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+    fail("\(directory) is not a directory of manifests", status: 64)
 }
 let files = (FileManager.default.enumerator(atPath: directory)?.allObjects as? [String] ?? [])
     .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { "\(directory)/\($0)" }
@@ -106,7 +134,8 @@ for _ in 0..<runs {
         checkTime = seconds { set = loader.check(read.take()!) }
     })
     checkTimes.append(checkTime)
-    if set!.hasErrors { fatalError("the manifests have errors: \(set!.diagnostics.prefix(3))") }
+    // Counted, not printed: `certform validate` shows them, escaped for a terminal.
+    if set!.hasErrors { fail("the manifests have \(set!.diagnostics.count) problems: run 'certform validate --manifests \(directory)' to see them") }
     certificates = set!.certificates.count
     set = nil
 }
