@@ -17,10 +17,15 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
+/// The bytes of the file at `path`, or a stop with a message.
+func contents(of path: String) -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
+    return [UInt8](data)
+}
+
 /// Reads `path` and runs libyaml's parser over it, discarding each event. Returns the event count.
 func libyamlEvents(path: String) -> Int {
-    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
-    let bytes = [UInt8](data)
+    let bytes = contents(of: path)
     var parser = yaml_parser_t()
     var event = yaml_event_t()
     yaml_parser_initialize(&parser)
@@ -73,7 +78,7 @@ if let index = arguments.firstIndex(of: "--runs") {
     runs = value
     arguments.removeSubrange(index...index + 1)
 }
-// `--profile tree|load` runs only that phase, for a profiler (perf, callgrind) to look at.
+// `--profile tree|load|csr` runs only that phase, for a profiler (perf, callgrind) to look at.
 var profile: String?
 if let index = arguments.firstIndex(of: "--profile") {
     guard index + 1 < arguments.count, ["tree", "load", "csr"].contains(arguments[index + 1]) else { fail("--profile takes tree, load or csr", status: 64) }
@@ -98,14 +103,16 @@ if let profile {
     var kept: [ManifestSet] = []
     for _ in 0..<runs {
         if profile == "csr" {
-            // Every CSR of the generated repository, checked on one core.
+            // Every CSR of the generated repository, checked on one core: `csr/` holds them
+            // directly (large) or a directory per manifest (lean).
             let csrDirectory = directory + "/../csr"
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: csrDirectory)) ?? [] {
-                let pem = String(decoding: FileManager.default.contents(atPath: "\(csrDirectory)/\(name)")!, as: UTF8.self)
-                _ = CSRInspector.inspect(pem: pem, declaredNames: [])
+            let names = (FileManager.default.enumerator(atPath: csrDirectory)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".csr") }
+            if names.isEmpty { fail("--profile csr found no .csr file under \(csrDirectory)", status: 64) }
+            for name in names {
+                _ = CSRInspector.inspect(pem: String(decoding: contents(of: "\(csrDirectory)/\(name)"), as: UTF8.self), declaredNames: [])
             }
         } else if profile == "tree" {
-            for file in files { _ = try? YAMLParser.parse([UInt8](FileManager.default.contents(atPath: file)!)) }
+            for file in files { _ = try? YAMLParser.parse(contents(of: file)) }
         } else {
             kept.append(ManifestLoader(directory: directory, asOf: asOf, checksCSRs: false, readsCSRFiles: false).load())
         }
@@ -119,7 +126,7 @@ for _ in 0..<runs {
     libyamlTimes.append(seconds { events = files.reduce(0) { $0 + libyamlEvents(path: $1) } })
     treeTimes.append(seconds {
         for file in files {
-            _ = try? YAMLParser.parse([UInt8](FileManager.default.contents(atPath: file)!))
+            _ = try? YAMLParser.parse(contents(of: file))
         }
     })
     // The model is kept until the clock stops: freeing it is not part of loading.
@@ -135,7 +142,7 @@ for _ in 0..<runs {
     })
     checkTimes.append(checkTime)
     // Counted, not printed: `certform validate` shows them, escaped for a terminal.
-    if set!.hasErrors { fail("the manifests have \(set!.diagnostics.count) problems: run 'certform validate --manifests \(directory)' to see them") }
+    if set!.hasErrors { fail("the manifests have \(set!.diagnostics.count) problem\(set!.diagnostics.count == 1 ? "" : "s"): run 'certform validate --manifests \(directory)' to see them") }
     certificates = set!.certificates.count
     set = nil
 }
