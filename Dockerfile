@@ -33,7 +33,7 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid certform --home-dir /home/certform --create-home --shell /usr/sbin/nologin certform
 COPY --from=build /opt/certform/certform /opt/certform/certcentral-sandbox /usr/local/bin/
 COPY --from=build /opt/certform/completions/certform.bash /usr/share/bash-completion/completions/certform
-COPY --from=build /opt/certform/README.md /opt/certform/LICENSE /opt/certform/CHANGELOG.md /usr/share/doc/certform/
+COPY --from=build /opt/certform/README.md /opt/certform/LICENSE /opt/certform/THIRD-PARTY-NOTICES.txt /opt/certform/CHANGELOG.md /usr/share/doc/certform/
 LABEL org.opencontainers.image.title="certform" \
       org.opencontainers.image.description="Paid TLS certificate orders, the GitOps way: DigiCert DV orders from YAML manifests in git" \
       org.opencontainers.image.licenses="Apache-2.0" \

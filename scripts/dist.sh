@@ -104,6 +104,9 @@ for binary in certform certcentral-sandbox; do
   fi
 done
 cp README.md LICENSE CHANGELOG.md "$package/"
+# What the binaries link in statically (the Swift runtime, ICU, the packages, BoringSSL) asks for its
+# notices to travel with them.
+bash "$stage/scripts/third-party-notices.sh" "$stage" > "$package/THIRD-PARTY-NOTICES.txt"
 "$package/certform" --generate-completion-script bash > "$package/completions/certform.bash"
 "$package/certform" --generate-completion-script zsh > "$package/completions/_certform"
 "$package/certform" --generate-completion-script fish > "$package/completions/certform.fish"

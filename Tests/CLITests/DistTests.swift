@@ -8,7 +8,8 @@ import Testing
 /// /tmp/certform-release.lock as every release build here does; then it checks the checksum and
 /// the contents, unpacks the tarball into an empty folder, and runs the binaries from there with
 /// LD_LIBRARY_PATH empty: `certform --version`, `validate` and `plan` on the shipped example (the
-/// plan must equal the one the tested build prints), and the action's download step on the tarball.
+/// plan must equal the one the tested build prints), its third-party notices, and the action's
+/// download step on the tarball.
 @Suite(.serialized) struct DistTests {
     static let asOf = "2026-12-01T00:00:00Z"
 
@@ -38,6 +39,8 @@ import Testing
         }
         try Self.checkRunsFromThere(bin)
         try Self.checkCompletions(bin + "/completions")
+        let notices = try String(contentsOfFile: bin + "/THIRD-PARTY-NOTICES.txt", encoding: .utf8)
+        try ThirdPartyNoticesTests.check(notices, against: CLI.root + "/.build/dist-test/Package.resolved")
         try Self.checkActionDownloadStep(tarball: tarball, package: package)
     }
 
@@ -54,7 +57,7 @@ import Testing
     }
 
     static func expectedListing(_ package: String) -> [String] {
-        ["", "CHANGELOG.md", "LICENSE", "README.md", "certcentral-sandbox", "certform", "completions/",
+        ["", "CHANGELOG.md", "LICENSE", "README.md", "THIRD-PARTY-NOTICES.txt", "certcentral-sandbox", "certform", "completions/",
          "completions/_certform", "completions/certform.bash", "completions/certform.fish"].map { "\(package)/\($0)" }
     }
 

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Prints THIRD-PARTY-NOTICES.txt for the binaries built in PACKAGE_DIR (default: the repository):
+# the licence and notices of everything `--static-swift-stdlib` links into them —
+#   - the Swift runtime and Foundation, with the ICU inside Foundation (licenses/Swift.txt and
+#     licenses/ICU.txt, as the Swift 6.3 toolchain and ICU 76 carry them);
+#   - every package pinned in PACKAGE_DIR/Package.resolved, at its version, with the LICENSE and
+#     NOTICE files of its checkout in PACKAGE_DIR/.build/checkouts (a text given in full once; a
+#     later identical one refers back to it);
+#   - BoringSSL, which swift-crypto and swift-nio-ssl copy into their sources without its LICENSE
+#     file: every distinct copyright and licence header of those copies, verbatim.
+# libyaml, the C and C++ runtime and zlib are loaded from the system, not shipped, so they are not
+# listed. Fails, printing nothing useful, when a pinned package has no checkout or no licence:
+# a notice is never left out silently.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=${1:-$root}
+resolved=$dir/Package.resolved
+checkouts=$dir/.build/checkouts
+[ -f "$resolved" ] || { echo "third-party-notices: $resolved is missing; build the package first" >&2; exit 1; }
+version=$(tr -d ' \n' < "$root/VERSION")
+
+rule() { printf '\n%s\n%s\n\n' "================================================================================" "$1"; }
+
+# One line per pin: identity, location, version (or revision, for a pin to a branch or commit).
+pins() {
+  awk -F'"' '
+    /"identity"/ { id = $4; location = ""; version = ""; revision = "" }
+    /"location"/ { location = $4 }
+    /"revision"/ { revision = $4 }
+    /"version"/  { version = $4 }
+    /^ *}/ && id != "" && (version != "" || revision != "") {
+      print id, location, (version != "" ? version : revision); id = ""
+    }' "$resolved"
+}
+
+# Leading comment blocks that carry a copyright, each distinct one once, from the C sources under $1.
+boringssl_headers() {
+  find "$1" -type f \( -name '*.c' -o -name '*.cc' -o -name '*.h' -o -name '*.S' -o -name '*.inc' \) -print0 | sort -z |
+    xargs -0 awk '
+      FNR == 1 { inblock = 0; done = 0; block = "" }
+      done { nextfile }
+      FNR == 1 && !/^[ \t]*\/[*\/]/ { nextfile }
+      {
+        block = block $0 "\n"
+        if (/^[ \t]*\/\*/) inblock = 1
+        if (inblock && /\*\//) { done = 1 }
+        else if (!inblock && !/^[ \t]*\/\//) { done = 1 }
+        if (done) {
+          if (block ~ /[Cc]opyright/ && !(block in seen)) { seen[block] = 1; printf "%s\n", block }
+          nextfile
+        }
+      }'
+}
+
+declare -A given=()   # checksum of a licence text -> the package it was given in full for
+cat <<EOF
+Third-party notices for certform $version
+
+The certform and certcentral-sandbox binaries of this release link the components below
+statically. Their licences and notices follow, as each one's source distributes them.
+EOF
+
+rule "Swift runtime and Foundation (the Swift toolchain), Apache License 2.0 with Runtime Library Exception"
+cat "$root/licenses/Swift.txt"
+rule "ICU (Unicode's International Components for Unicode, inside Foundation), Unicode License V3"
+cat "$root/licenses/ICU.txt"
+
+while read -r identity location pinned; do
+  name=$(basename "$location" .git)
+  checkout=$checkouts/$name
+  [ -d "$checkout" ] || { echo "third-party-notices: no checkout of $identity at $checkout; build the package first" >&2; exit 1; }
+  mapfile -t texts < <(find "$checkout" -maxdepth 1 -type f \( -iname 'LICENSE*' -o -iname 'NOTICE*' -o -iname 'COPYING*' \) | sort)
+  [ "${#texts[@]}" -gt 0 ] || { echo "third-party-notices: $identity has no LICENSE or NOTICE file in $checkout" >&2; exit 1; }
+  rule "$identity $pinned ($location)"
+  for text in "${texts[@]}"; do
+    sum=$(sha256sum < "$text" | cut -c1-64)
+    printf -- '--- %s ---\n\n' "$(basename "$text")"
+    if [ -n "${given[$sum]:-}" ]; then
+      printf 'The same text as %s above.\n\n' "${given[$sum]}"
+    else
+      given[$sum]="$(basename "$text") of $identity"
+      cat "$text"
+      printf '\n'
+    fi
+  done
+done < <(pins)
+
+for copy in swift-crypto/Sources/CCryptoBoringSSL swift-nio-ssl/Sources/CNIOBoringSSL; do
+  [ -d "$checkouts/$copy" ] || continue
+  origin=$(grep -ho 'revision [0-9a-f]*' "$checkouts/$copy/hash.txt" 2>/dev/null | head -1 || true)
+  rule "BoringSSL (https://boringssl.googlesource.com/boringssl${origin:+, $origin}), as copied into ${copy%%/*}: each distinct copyright and licence header of its sources"
+  boringssl_headers "$checkouts/$copy"
+done
