@@ -12,6 +12,7 @@
 # listed. Fails, printing nothing useful, when a pinned package has no checkout or no licence:
 # a notice is never left out silently.
 set -euo pipefail
+export LC_ALL=C   # the same order on every machine: the tarball is reproducible
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-$root}
 resolved=$dir/Package.resolved
@@ -56,8 +57,9 @@ declare -A given=()   # checksum of a licence text -> the package it was given i
 cat <<EOF
 Third-party notices for certform $version
 
-The certform and certcentral-sandbox binaries of this release link the components below
-statically. Their licences and notices follow, as each one's source distributes them.
+The certform and certcentral-sandbox binaries of this release link in the components below
+statically (every package the build resolved is listed, whether or not a binary uses it).
+Their licences and notices follow, as each one's source distributes them.
 EOF
 
 rule "Swift runtime and Foundation (the Swift toolchain), Apache License 2.0 with Runtime Library Exception"
