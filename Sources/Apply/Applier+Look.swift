@@ -27,7 +27,11 @@ extension Applier {
 
     func lookBeforeRenewing(_ change: Change, previous: StateRecord) async throws -> ChangeOutcome? {
         let info = try await client.orderInfo(previous.orderID)
-        guard info.isRenewed == true, let renewalID = info.renewedOrderID, renewalID > 0 else { return nil }
+        guard info.isRenewed == true else { return nil }
+        // renewed_order_id is undocumented (reference §1): renewed says enough not to buy.
+        guard let renewalID = info.renewedOrderID, renewalID > 0 else {
+            return ChangeOutcome(change: change, kind: .blocked(Planner.unnamedRenewal(of: previous.orderID, name: change.name)))
+        }
         if await writer.state.knownOrderIDs.contains(renewalID) {
             return ChangeOutcome(change: change, kind: .blocked("order \(previous.orderID) was already renewed as order \(renewalID), which state records under another name; nothing was bought"))
         }

@@ -86,6 +86,11 @@ public struct Refresher: Sendable {
                 let (adopted, words) = try await follow(renewal, from: refreshed)
                 refreshed = adopted
                 changes += words
+            } else if info.isRenewed == true, (info.renewedOrderID ?? 0) <= 0, refreshed.renewedElsewhereBy == nil {
+                // Renewed, by an order CertCentral does not name (renewed_order_id is
+                // undocumented): marked with 0, so that the plan blocks the name, never renews it.
+                refreshed.extra[OrderRecords.renewedElsewhereKey] = .int(0)
+                changes.append("renewed outside certform, by an order CertCentral does not name; the plan blocks it until you import the renewal or forget it")
             }
             try await save(refreshed, for: name, replacing: record.orderID)
             return Report(name: name, orderID: record.orderID, changes: changes, error: nil)

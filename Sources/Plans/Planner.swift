@@ -218,6 +218,13 @@ public struct Planner: Sendable {
         }
     }
 
+    /// Why a name is blocked whose order CertCentral reports renewed (`is_renewed`) without
+    /// naming the renewal: `renewed_order_id` is undocumented (reference §1), so it may be 0 or
+    /// missing, and a renewal is never bought on top of one CertCentral already holds.
+    public static func unnamedRenewal(of orderID: Int, name: String) -> String {
+        "CertCentral reports order \(orderID) as renewed already, without naming the renewal order (no renewed_order_id), so certform buys nothing; find the renewal in CertCentral, then run 'certform state forget \(name)' and 'certform import \(name) ORDER_ID'"
+    }
+
     /// One certificate's action: blocked, create, wait, or what its issued order needs.
     func decide(spec: CertificateSpec, record: StateRecord?, asOf: CalendarDate,
                 activeByNames: [String: [String]], intents: [Intent]) -> Change {
@@ -234,7 +241,9 @@ public struct Planner: Sendable {
         guard let record else { return decideNew(spec, change, activeByNames: activeByNames) }
         if let renewal = record.renewedElsewhereBy {
             change.action = .blocked
-            change.reasons = ["order \(record.orderID) was renewed outside certform as order \(renewal), with other names or product; run 'certform state forget \(spec.name)' and 'certform import \(spec.name) \(renewal)' if that order is this certificate's"]
+            change.reasons = [renewal > 0
+                ? "order \(record.orderID) was renewed outside certform as order \(renewal), with other names or product; run 'certform state forget \(spec.name)' and 'certform import \(spec.name) \(renewal)' if that order is this certificate's"
+                : Self.unnamedRenewal(of: record.orderID, name: spec.name)]
             return change
         }
         let status = record.status

@@ -22,7 +22,7 @@ extension OrderStore {
         info.orderValidTill = order.orderValidTill.description
         info.isRenewal = order.renewalOfOrderID != nil
         info.isRenewed = order.isRenewed
-        info.renewedOrderID = order.renewedOrderID ?? 0
+        info.renewedOrderID = faults.unnamedRenewals ? 0 : order.renewedOrderID ?? 0
         info.dateCreated = Self.apiTime(order.createdAt)
         info.product = ProductInfo(order.product, detailed: true)
         info.organization = []
@@ -42,8 +42,8 @@ extension OrderStore {
         certificate.signatureHash = "sha256"
         addIssued(order, to: &certificate, detailed: false)
         var item = OrderListItem(id: order.id, status: order.status, certificate: certificate)
+        // `is_renewed` but no `renewed_order_id`: the list's documented fields (reference §2).
         item.isRenewed = order.isRenewed
-        item.renewedOrderID = order.renewedOrderID ?? 0
         item.dateCreated = Self.apiTime(order.createdAt)
         // DV orders carry an empty array here, as the real API does.
         item.organization = []

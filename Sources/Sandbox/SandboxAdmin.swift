@@ -106,11 +106,13 @@ struct FaultsRequest: Decodable {
     var latencyMs: Int?
     var failRate: Double?
     var dropAfterAcceptRate: Double?
+    var unnamedRenewals: Bool?
 
     enum CodingKeys: String, CodingKey {
         case latencyMs = "latency_ms"
         case failRate = "fail_rate"
         case dropAfterAcceptRate = "drop_after_accept_rate"
+        case unnamedRenewals = "unnamed_renewals"
     }
 
     func applied(to faults: Faults) -> Faults {
@@ -118,6 +120,7 @@ struct FaultsRequest: Decodable {
         if let latencyMs { faults.latencyMs = max(0, latencyMs) }
         if let failRate { faults.failRate = min(1, max(0, failRate)) }
         if let dropAfterAcceptRate { faults.dropAfterAcceptRate = min(1, max(0, dropAfterAcceptRate)) }
+        if let unnamedRenewals { faults.unnamedRenewals = unnamedRenewals }
         return faults
     }
 }

@@ -57,17 +57,22 @@ public struct Faults: Sendable, Hashable, Codable {
     public var failRate: Double = 0
     /// Create the order, then close the connection without answering, with this probability.
     public var dropAfterAcceptRate: Double = 0
+    /// Order info of a renewed order says `is_renewed: true` with `renewed_order_id: 0`: the
+    /// field is undocumented (reference §1: 0 in the gem's fixture), so a client must not need it.
+    public var unnamedRenewals = false
 
-    public init(latencyMs: Int = 0, failRate: Double = 0, dropAfterAcceptRate: Double = 0) {
+    public init(latencyMs: Int = 0, failRate: Double = 0, dropAfterAcceptRate: Double = 0, unnamedRenewals: Bool = false) {
         self.latencyMs = latencyMs
         self.failRate = failRate
         self.dropAfterAcceptRate = dropAfterAcceptRate
+        self.unnamedRenewals = unnamedRenewals
     }
 
     enum CodingKeys: String, CodingKey {
         case latencyMs = "latency_ms"
         case failRate = "fail_rate"
         case dropAfterAcceptRate = "drop_after_accept_rate"
+        case unnamedRenewals = "unnamed_renewals"
     }
 }
 

@@ -221,7 +221,8 @@ public struct StateRecord: Sendable, Hashable {
     /// or product differ: the plan blocks the name until a person decides.
     public static let renewedElsewhereKey = "renewed_elsewhere_by_order_id"
 
-    /// The order that renewed this one outside certform with other names or product, if any.
+    /// The order that renewed this one outside certform with other names or product, if any: 0
+    /// when CertCentral reports the order renewed without naming the renewal.
     public var renewedElsewhereBy: Int? { storage.fields.extra[Self.renewedElsewhereKey]?.intValue }
 
     static let knownKeys: Set<String> = [

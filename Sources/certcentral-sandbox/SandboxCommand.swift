@@ -51,6 +51,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("drop-after-accept-rate"), help: ArgumentHelp("Create the order, then close the connection without answering, with this probability (0–1).", valueName: "p"))
     var dropAfterAcceptRate: Double = 0
 
+    @Flag(name: .customLong("unnamed-renewals"), help: "Order info of a renewed order says is_renewed without the renewal's id (renewed_order_id 0), as the undocumented field allows.")
+    var unnamedRenewals = false
+
     @Flag(name: .customLong("no-rate-limit"), help: "Do not enforce CertCentral's rate limits.")
     var noRateLimit = false
 
@@ -84,7 +87,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.issueAfter = issueAfter
         configuration.dcv = dcv
         configuration.certificateValidityDays = certValidityDays
-        configuration.faults = Faults(latencyMs: latencyMs, failRate: failRate, dropAfterAcceptRate: dropAfterAcceptRate)
+        configuration.faults = Faults(latencyMs: latencyMs, failRate: failRate, dropAfterAcceptRate: dropAfterAcceptRate, unnamedRenewals: unnamedRenewals)
         configuration.rateLimited = !noRateLimit
         if let rateLimit { configuration.rateLimits = RateLimit.parse(rateLimit)! }
         configuration.seed = seed

@@ -53,6 +53,42 @@ import Testing
         #expect(try await repo.state().certificates["c00"]?.orderID == renewal)
     }
 
+    /// renewed_order_id is undocumented (reference §1): an order CertCentral says is renewed,
+    /// without saying by which order, is never renewed again — apply blocks it, buying nothing.
+    @Test func aRenewalCertCentralDoesNotNameBlocksApplyAndBuysNothing() async throws {
+        let (repo, before) = try await Self.issuedRepository()
+        let old = try #require(before.certificates["c00"]?.orderID)
+        _ = try renewOutside(repo, order: old)
+        let faults = try repo.sandbox.curl("POST", "/_sandbox/faults", body: #"{"unnamed_renewals": true}"#, key: nil)
+        #expect(faults.status == 200, "\(faults.body)")
+        let apply = try repo.certform(["apply", "--auto-approve", "--as-of", isoTime(daysFromNow: 189)])
+        #expect(apply.stdout.contains("CertCentral reports order \(old) as renewed already, without naming the renewal order"), "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stdout.contains("certform import c00 ORDER_ID"), "\(apply.stdout)")
+        let renewals = try repo.orders().filter { $0["renewal_of_order_id"]?.intValue == old }
+        #expect(renewals.count == 1, "the sandbox must hold exactly one renewal of order \(old): the one made outside")
+        #expect(try await repo.state().certificates["c00"]?.orderID == old)
+    }
+
+    @Test func refreshMarksARenewalCertCentralDoesNotNameAndThePlanBlocksIt() async throws {
+        let (repo, before) = try await Self.issuedRepository()
+        let old = try #require(before.certificates["c00"]?.orderID)
+        _ = try renewOutside(repo, order: old)
+        _ = try repo.sandbox.curl("POST", "/_sandbox/faults", body: #"{"unnamed_renewals": true}"#, key: nil)
+        let refresh = try repo.certform(["refresh"])
+        #expect(refresh.status == 0, "\(refresh.stdout)\(refresh.stderr)")
+        #expect(refresh.stdout.contains("renewed outside certform, by an order CertCentral does not name"), "\(refresh.stdout)")
+        let record = try #require(try await repo.state().certificates["c00"])
+        #expect(record.orderID == old && record.renewedElsewhereBy == 0)
+        let plan = try repo.certform(["plan", "--as-of", isoTime(daysFromNow: 189), "--format", "json"])
+        let changes = try JSONParser.parse(plan.stdout)["changes"]?.arrayValue ?? []
+        let c00 = try #require(changes.first { $0["name"] == "c00" }, "\(plan.stdout)")
+        #expect(c00["action"] == "blocked" && c00["paid"] != true, "\(c00)")
+        // Once CertCentral names the renewal, the next refresh adopts it.
+        _ = try repo.sandbox.curl("POST", "/_sandbox/faults", body: #"{"unnamed_renewals": false}"#, key: nil)
+        #expect(try repo.certform(["refresh"]).stdout.contains("; adopted"))
+        #expect(try await repo.state().certificates["c00"]?.renewedElsewhereBy == nil)
+    }
+
     @Test func aRevokedOrderIsRecordedAndOrderedAnew() async throws {
         let (repo, before) = try await Self.issuedRepository()
         let revoked = try #require(before.certificates["c01"]?.orderID)

@@ -40,6 +40,17 @@ import Testing
         #expect(change.request == nil)
     }
 
+    @Test func anOrderRenewedByAnOrderCertCentralDoesNotNameIsBlocked() throws {
+        let spec = Fixture.spec()
+        var record = Fixture.record(for: spec, expiresIn: 5, orderCoversFor: 5)
+        record.extra[StateRecord.renewedElsewhereKey] = 0
+        let change = try #require(Fixture.plan([spec], Fixture.state(["web": record])).changes.first)
+        #expect(change.action == .blocked)
+        #expect(change.reasons == [Planner.unnamedRenewal(of: 1001, name: "web")])
+        #expect(change.reasons.first?.contains("order 0") == false)
+        #expect(change.request == nil)
+    }
+
     @Test func aRevokedOrderIsOrderedAnew() throws {
         let spec = Fixture.spec()
         let record = Fixture.record(for: spec, status: .revoked)

@@ -32,9 +32,24 @@ import Testing
             #expect(old.isRenewed == true && old.renewedOrderID == second)
             let items = try await client.decodedList().orders
             let oldItem = try #require(items.first { $0.id == first })
-            #expect(oldItem.isRenewed == true && oldItem.renewedOrderID == second)
+            // A list item says is_renewed only: renewed_order_id is not among its documented fields.
+            #expect(oldItem.isRenewed == true && oldItem.renewedOrderID == nil)
             let newItem = try #require(items.first { $0.id == second })
-            #expect(newItem.isRenewed == false && newItem.renewedOrderID == 0)
+            #expect(newItem.isRenewed == false && newItem.renewedOrderID == nil)
+        }
+    }
+
+    @Test func unnamedRenewalsSayRenewedWithoutTheRenewalsID() async throws {
+        try await Harness.withSandbox { client in
+            let first = try await client.order(Harness.minimal())
+            let second = try await client.order(Self.renewal(of: first))
+            let set = try await client.admin(.post, "faults", json: ["unnamed_renewals": true])
+            #expect(set.status == 200 && set.json?["unnamed_renewals"] == true, "\(set.text)")
+            let old = try await client.decodedInfo(first)
+            #expect(old.isRenewed == true && old.renewedOrderID == 0)
+            #expect(try await client.decodedInfo(second).isRenewal == true)
+            _ = try await client.admin(.post, "faults", json: ["unnamed_renewals": false])
+            #expect(try await client.decodedInfo(first).renewedOrderID == second)
         }
     }
 
