@@ -16,6 +16,17 @@ import Testing
         #expect(result.stdout.contains("0 of 7 certificates expire within 30 days with no renewal in progress"))
     }
 
+    /// Every response lost after CertCentral took the order: each order is found, recorded, and
+    /// counted as the paid order it is.
+    @Test func ordersFoundAfterLostResponsesCountAsPaid() async throws {
+        let repo = try ApplyRepository(count: 3, sandboxArguments: ["--drop-after-accept-rate", "1", "--seed", "7"])
+        let apply = try repo.certform(["apply", "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stdout.components(separatedBy: "found after an unknown outcome and recorded").count - 1 == 3, "\(apply.stdout)")
+        #expect(apply.stdout.contains("Apply: 3 of 3 changes done (3 paid orders), 0 failed"), "\(apply.stdout)")
+        #expect(try repo.orders().count == 3)
+    }
+
     @Test func renewalCarriesTheOldOrderAndItsIssuedThumbprint() async throws {
         let repo = try ApplyRepository(count: 2, extra: [0: ["validity_days: 199"]])
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)

@@ -45,9 +45,12 @@ enum ApplyView {
     static func summary(_ outcomes: [ChangeOutcome], stateSerial: Int) -> TerminalText {
         let placed = outcomes.filter(\.succeeded).count
         let failed = outcomes.count - placed
+        // An order found after an unknown outcome was sent, and bought, in this run as well.
         let paid = outcomes.filter { outcome in
-            if case .placed = outcome.kind { return outcome.change.isPaid }
-            return false
+            switch outcome.kind {
+            case .placed, .adopted: return outcome.change.isPaid
+            default: return false
+            }
         }.count
         return "\nApply: \(placed) of \(outcomes.count) change\(outcomes.count == 1 ? "" : "s") done (\(paid) paid order\(paid == 1 ? "" : "s")), \(failed) failed · state serial \(stateSerial)"
     }
