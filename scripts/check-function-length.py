@@ -62,7 +62,12 @@ def code_only(line, state):
                 if line[i] == "\\":
                     i += 2
                     continue
-                if depth and line[i] == ")":
+                if depth and line[i] == '"':
+                    # A string inside an interpolation: its parentheses and braces are text.
+                    i += 1
+                    while i < len(line) and line[i] != '"':
+                        i += 2 if line[i] == "\\" else 1
+                elif depth and line[i] == ")":
                     depth -= 1
                 elif not depth and line[i] == '"':
                     break

@@ -23,6 +23,27 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
+    /// A string inside an interpolation hides its parentheses and braces from the count, which
+    /// otherwise ran one function into the next.
+    @Test func theLengthCheckReadsStringsInsideInterpolations() throws {
+        let folder = TemporaryDirectory()
+        folder.write("Sources/Sample.swift", #"""
+            func first(_ flag: Bool) -> String {
+                var text = ""
+                if flag { text = "a \(flag ? " (b)" : "")" }
+                return text
+            }
+
+            func second() -> Int {
+                1
+            }
+            """#)
+        let result = try Subprocess.run("/usr/bin/env", ["python3", CLI.root + "/scripts/check-function-length.py", "--limit", "1", "--list", "5",
+                                                         folder.path + "/Sources"])
+        #expect(result.stdout.contains("first is 5 lines"), "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("second is 3 lines"), "\(result.stdout)\(result.stderr)")
+    }
+
     /// Products, statuses and actions are spelled once, in CertCentralAPI; everywhere else they
     /// are the enums, so that a typo is a compile error and a new case is found by the compiler.
     @Test func theVocabularyIsSpelledOnlyInTheWireContract() throws {
