@@ -25,6 +25,8 @@ public enum OrderRecords {
             record.history = previous.history + [historyEntry(previous, ended: change.action == .renew ? Action.renew.endedWord : Action.create.endedWord)]
             record.extra = previous.extra
         }
+        // Where DigiCert writes for this order, as sent (never the previous order's).
+        record.dcvEmails = change.request?.order?.dcvEmails ?? []
         return record
     }
 

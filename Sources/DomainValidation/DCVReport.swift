@@ -33,6 +33,9 @@ public struct DCVReport: Sendable, Hashable {
     public var tasks: [DCVTask] = []
     /// … or where the DCV email goes (email).
     public var emails: [String] = []
+    /// The domains among `emails` whose constructed addresses are written to, and whose WHOIS
+    /// contacts are too (the rest are addresses the order's `dcv_emails` set).
+    public var emailDomains: [String] = []
     public var hookRuns: [DCVHook.Run] = []
     public var check: Check?
     /// Whether the published token was removed (`cleanup`) in this run.

@@ -2,7 +2,7 @@ import CertCentralAPI
 
 /// One thing to publish so that CertCentral can validate one domain of an order: a TXT record,
 /// a CNAME record or a file on a web server (SPEC §6, `certform dcv`). Email orders publish
-/// nothing; see ``DCVTask/emailAddresses(for:)``.
+/// nothing; see ``DCVTask/emailAddresses(for:scopes:)``.
 public struct DCVTask: Sendable, Hashable {
     /// How the value is published.
     public enum Kind: String, Sendable, Hashable {
@@ -58,15 +58,36 @@ public struct DCVTask: Sendable, Hashable {
         }
     }
 
-    /// The constructed addresses DigiCert writes to for an email-validated order (admin@,
-    /// administrator@, hostmaster@, postmaster@ and webmaster@ each base domain), besides the
-    /// domain's WHOIS contacts; an order's `dcv_emails` narrows this.
-    public static func emailAddresses(for names: [String]) -> [String] {
+    /// The addresses DigiCert writes to for an email-validated order, each once, in the names'
+    /// order. A name the order's `dcv_emails` (`scopes`) gives an `email` gets that address; one
+    /// it gives only an `email_domain`, the constructed addresses of that domain (admin@,
+    /// administrator@, hostmaster@, postmaster@ and webmaster@); any other, those of its base
+    /// domain. Both of the last two also reach the domain's WHOIS contacts
+    /// (``constructedDomains(for:scopes:)``).
+    public static func emailAddresses(for names: [String], scopes: [DCVEmail] = []) -> [String] {
         var seen: Set<String> = []
-        return names.map { DCVPublication.baseName($0).lowercased() }.filter { seen.insert($0).inserted }.flatMap { domain in
-            constructedMailboxes.map { "\($0)@\(domain)" }
-        }
+        return names.flatMap { name -> [String] in
+            if let email = scope(of: name, in: scopes)?.email { return [email] }
+            return constructedMailboxes.map { "\($0)@\(emailDomain(of: name, scopes: scopes))" }
+        }.filter { seen.insert($0.lowercased()).inserted }
     }
 
-    static let constructedMailboxes = ["admin", "administrator", "hostmaster", "postmaster", "webmaster"]
+    /// The domains whose constructed addresses and WHOIS contacts DigiCert writes to: those of the
+    /// names that `scopes` gives no `email`.
+    public static func constructedDomains(for names: [String], scopes: [DCVEmail] = []) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { scope(of: $0, in: scopes)?.email == nil }.map { emailDomain(of: $0, scopes: scopes) }
+            .filter { seen.insert($0).inserted }
+    }
+
+    static func scope(of name: String, in scopes: [DCVEmail]) -> DCVEmail? {
+        scopes.first { $0.dnsName.lowercased() == name.lowercased() }
+    }
+
+    static func emailDomain(of name: String, scopes: [DCVEmail]) -> String {
+        (scope(of: name, in: scopes)?.emailDomain ?? DCVPublication.baseName(name)).lowercased()
+    }
+
+    /// The mailboxes DigiCert constructs at a domain for DCV email.
+    public static let constructedMailboxes = ["admin", "administrator", "hostmaster", "postmaster", "webmaster"]
 }

@@ -86,7 +86,10 @@ public struct DomainValidator: Sendable {
         if let method = record.dcvMethod, let value = record.dcvRandomValue {
             report.tasks = DCVTask.tasks(method: method, names: names, randomValue: value)
         }
-        if record.dcvMethod == .email { report.emails = DCVTask.emailAddresses(for: names) }
+        if record.dcvMethod == .email {
+            report.emails = DCVTask.emailAddresses(for: names, scopes: record.dcvEmails)
+            report.emailDomains = DCVTask.constructedDomains(for: names, scopes: record.dcvEmails)
+        }
         if let stated = record.dcvExpiresAt {
             report.expiresAt = stated
         } else if record.dcvRandomValue != nil, let estimate = Self.estimatedExpiry(of: record) {

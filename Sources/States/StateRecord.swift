@@ -225,6 +225,29 @@ public struct StateRecord: Sendable, Hashable {
     /// when CertCentral reports the order renewed without naming the renewal.
     public var renewedElsewhereBy: Int? { storage.fields.extra[Self.renewedElsewhereKey]?.intValue }
 
+    /// The extra field that keeps the `dcv_emails` an order was placed with: where DigiCert
+    /// sends its DCV emails, which `certform dcv` shows without reading the manifests.
+    public static let dcvEmailsKey = "dcv_emails"
+
+    /// The `dcv_emails` the order was placed with (empty for none); entries that do not read as
+    /// one are left out.
+    public var dcvEmails: [DCVEmail] {
+        get {
+            (storage.fields.extra[Self.dcvEmailsKey]?.arrayValue ?? []).compactMap { entry in
+                guard let name = entry["dns_name"]?.stringValue, let domain = entry["email_domain"]?.stringValue else { return nil }
+                return DCVEmail(dnsName: name, emailDomain: domain, email: entry["email"]?.stringValue)
+            }
+        }
+        set {
+            let entries = newValue.map { entry -> JSONValue in
+                var object: [String: JSONValue] = ["dns_name": .string(entry.dnsName), "email_domain": .string(entry.emailDomain)]
+                if let email = entry.email { object["email"] = .string(email) }
+                return .object(object)
+            }
+            self.extra[Self.dcvEmailsKey] = entries.isEmpty ? nil : .array(entries)
+        }
+    }
+
     static let knownKeys: Set<String> = [
         "order_id", "certificate_id", "product", "common_name", "dns_names", "spec_digest", "settings_digest",
         "status", "ordered_at", "renewal_of_order_id", "dcv_method", "dcv_random_value", "valid_from",

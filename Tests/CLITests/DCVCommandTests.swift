@@ -1,3 +1,4 @@
+import CertCentralAPI
 import CertformTestSupport
 import Foundation
 import JSON
@@ -76,6 +77,25 @@ import Testing
         let result = try Subprocess.run("/usr/bin/env", ["openssl", "x509", "-in", file, "-noout", "-fingerprint", "-sha1"])
         return String(result.stdout.split(separator: "=").last ?? "").replacingOccurrences(of: ":", with: "")
             .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The order's dcv_emails, recorded when it was placed, say where DigiCert writes: a name's
+    /// own address, and the constructed ones only for the names without one.
+    @Test func dcvNamesTheAddressesTheOrdersDCVEmailsSet() async throws {
+        let repo = try ApplyRepository(count: 1, sandboxArguments: ["--dcv", "manual"], extra: [0: [
+            "dns_names: [www.c00.example.com]", "dcv_method: email",
+            "dcv_emails: [{dns_name: c00.example.com, email_domain: example.com, email: it@example.com}]",
+        ]])
+        let apply = try Self.run(repo, ["apply", "--auto-approve"])
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        let record = try #require(try await repo.state().certificates["c00"])
+        #expect(record.dcvEmails == [DCVEmail(dnsName: "c00.example.com", emailDomain: "example.com", email: "it@example.com")])
+        let dcv = try Self.run(repo, ["dcv"])
+        #expect(dcv.stdout.contains("email: DigiCert writes to it@example.com; admin@, administrator@, hostmaster@, postmaster@, webmaster@ each of www.c00.example.com (and the WHOIS contacts)"), "\(dcv.stdout)")
+        #expect(!dcv.stdout.contains("each of c00.example.com"), "\(dcv.stdout)")
+        let json = try Self.run(repo, ["dcv", "--format", "json"])
+        let emails = try #require(try JSONParser.parse(json.stdout)["orders"]?.arrayValue?.first?["emails"]?.arrayValue?.compactMap(\.stringValue))
+        #expect(emails.first == "it@example.com" && emails.contains("webmaster@www.c00.example.com") && !emails.contains("admin@c00.example.com"))
     }
 
     @Test func withoutAHookOrdersWaitAndDCVSaysWhatToPublishForEachMethod() async throws {

@@ -21,6 +21,21 @@ import Testing
         #expect(tasks.allSatisfy { $0.record == "/.well-known/pki-validation/fileauth.txt" && $0.value == "v" })
     }
 
+    /// dcv_emails: a name's `email` is the one address; its `email_domain` alone moves the
+    /// constructed addresses there; a name without an entry keeps its own domain's.
+    @Test func dcvEmailsChooseTheAddressesNameByName() {
+        let names = ["example.org", "sub.example.org", "log.example.org", "api.example.org"]
+        let scopes = [DCVEmail(dnsName: "example.org", emailDomain: "example.org", email: "admin@example.org"),
+                      DCVEmail(dnsName: "SUB.example.org", emailDomain: "example.org", email: "jim.smith@example.org"),
+                      DCVEmail(dnsName: "api.example.org", emailDomain: "example.org")]
+        let constructed = { (domain: String) in DCVTask.constructedMailboxes.map { "\($0)@\(domain)" } }
+        // admin@example.org once: set for example.org, and constructed for api.example.org.
+        #expect(DCVTask.emailAddresses(for: names, scopes: scopes) == ["admin@example.org", "jim.smith@example.org"]
+                + constructed("log.example.org") + ["administrator@example.org", "hostmaster@example.org", "postmaster@example.org", "webmaster@example.org"])
+        #expect(DCVTask.constructedDomains(for: names, scopes: scopes) == ["log.example.org", "example.org"])
+        #expect(DCVTask.constructedDomains(for: ["example.org"], scopes: Array(scopes.prefix(1))).isEmpty)
+    }
+
     @Test func emailPublishesNothingAndNamesTheConstructedAddresses() {
         #expect(DCVTask.tasks(method: .email, names: ["example.com"], randomValue: "v").isEmpty)
         #expect(DCVTask.emailAddresses(for: ["*.example.com", "example.com"]) == [

@@ -43,7 +43,10 @@ enum DCVView {
 
     static func lines(_ report: DCVReport) -> [TerminalText] {
         var expiry: TerminalText = ""
-        if report.awaitingValidation, let expires = report.expiresAt { expiry = "  value valid until \(expires)\(report.expiryIsEstimated ? " (estimated)" : "")" }
+        if report.awaitingValidation, let expires = report.expiresAt {
+            let estimated = report.expiryIsEstimated ? " (estimated)" : ""
+            expiry = "  value valid until \(expires)\(estimated)"
+        }
         var lines: [TerminalText] = ["\(report.name)  order \(report.orderID)  \(report.status.rawValue)  \(report.method?.rawValue ?? "no DCV method")" + expiry]
         if report.valueReplaced { lines.append("  the random value had expired; CertCentral issued a new one") }
         if report.awaitingValidation { lines += publications(report) }
@@ -55,11 +58,7 @@ enum DCVView {
     }
 
     static func publications(_ report: DCVReport) -> [TerminalText] {
-        if !report.emails.isEmpty {
-            let domains = report.emails.compactMap { $0.split(separator: "@").last.map(String.init) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            let mailboxes = report.emails.compactMap { $0.split(separator: "@").first.map { "\($0)@" } }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-            return ["  email: DigiCert writes to \(mailboxes.joined(separator: ", ")) each of \(domains.joined(separator: ", ")) (and the WHOIS contacts); follow the link in that email"]
-        }
+        if !report.emails.isEmpty { return [emailLine(report)] }
         return report.tasks.map { task in
             switch task.kind {
             case .txt: return "  publish TXT    \(task.record)  \"\(task.value)\"  (or at _dnsauth.\(task.record))"
@@ -67,6 +66,18 @@ enum DCVView {
             case .http: return "  publish file   \(task.url ?? task.record)  containing \"\(task.value)\""
             }
         }
+    }
+
+    /// The addresses dcv_emails set, then the constructed ones, said once for their domains.
+    static func emailLine(_ report: DCVReport) -> TerminalText {
+        let constructed = Set(report.emailDomains.flatMap { domain in DCVTask.constructedMailboxes.map { $0 + "@" + domain } })
+        var parts = report.emails.filter { !constructed.contains($0.lowercased()) }
+        if !report.emailDomains.isEmpty {
+            let mailboxes = DCVTask.constructedMailboxes.map { $0 + "@" }.joined(separator: ", ")
+            parts.append(mailboxes + " each of " + report.emailDomains.joined(separator: ", ") + " (and the WHOIS contacts)")
+        }
+        let addresses = parts.joined(separator: "; ")
+        return "  email: DigiCert writes to \(addresses); follow the link in that email"
     }
 
     static func hookLines(_ run: DCVHook.Run) -> [TerminalText] {
