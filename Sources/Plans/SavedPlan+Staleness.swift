@@ -30,6 +30,10 @@ extension SavedPlan {
 }
 
 extension SavedPlan {
+    /// How far after `created_at` a saved plan's `as_of` may be (clock steps between the two):
+    /// one for a later time is refused (``tampering(against:now:)``).
+    public static let asOfAllowance: TimeInterval = 300
+
     /// Why this saved plan must not be applied although it is current (SPEC §5: a saved plan can
     /// only narrow what is sent, never widen it): a name twice, a `created_at` in the future, or a
     /// change that the plan recomputed now from the same manifests and state does not hold —
@@ -39,7 +43,7 @@ extension SavedPlan {
         if createdAt > now.addingTimeInterval(60) {
             problems.append("its created_at \(Timestamp.format(createdAt)) is in the future")
         }
-        if asOf > createdAt.addingTimeInterval(300) {
+        if asOf > createdAt.addingTimeInterval(Self.asOfAllowance) {
             // Decisions are made as of this time: a later one turns coverage into renewals.
             problems.append("its as_of \(Timestamp.format(asOf)) is after its created_at; a plan for a later time cannot be applied — plan again without --as-of")
         }

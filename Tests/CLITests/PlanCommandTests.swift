@@ -90,6 +90,16 @@ import Testing
         #expect(appended.hasPrefix("earlier step\n### certform plan: **2 paid orders**"))
     }
 
+    /// apply refuses a saved plan for a later time than it was made; plan says so when it saves one.
+    @Test func aPlanSavedForALaterTimeSaysApplyWillRefuseIt() async throws {
+        let dir = TemporaryDirectory()
+        let later = try CLI.run(["plan", "--as-of", isoTime(daysFromNow: 30), "--out", dir.path + "/later.json"])
+        #expect(later.status == 0, "\(later.stderr)")
+        #expect(later.stderr.contains("later.json' is a plan as of ") && later.stderr.contains("refuses a saved plan for a later time"), "\(later.stderr)")
+        let now = try CLI.run(["plan", "--out", dir.path + "/now.json"])
+        #expect(!now.stderr.contains("later time"), "\(now.stderr)")
+    }
+
     @Test func blockedPlanExits1AfterPrinting() async throws {
         let repo = try ScratchRepository(matchingState: true, stateName: "old-name")
         let result = try CLI.run(["plan", "--as-of", Self.asOf, "--detailed-exitcode"], in: repo.path)

@@ -22,7 +22,10 @@ struct PlanCommand: AsyncParsableCommand {
         Examples:
           certform plan
           certform plan --format markdown --detailed-exitcode
-          certform plan --as-of 2027-05-20T00:00:00Z --out plan.json
+          certform plan --out plan.json
+          certform plan --as-of 2027-05-20T00:00:00Z
+
+        A plan saved with --out is applied by 'certform apply FILE' only if its --as-of is not later than when it was made (a later one would turn coverage into renewals); to rehearse a later time, run 'certform apply --as-of TIME' without a file.
         """)
 
     @OptionGroup var manifestOptions: ManifestOptions
@@ -91,6 +94,7 @@ struct PlanCommand: AsyncParsableCommand {
             try Failure.report { () throws(StateError) in
                 try StateStore.writeAtomically(JSONWriter.pretty(PlanDocument.json(plan, createdAt: now)), to: out)
             }
+            if asOf > now.addingTimeInterval(SavedPlan.asOfAllowance) { PlanView.savedForLaterTime(out, asOf: asOf) }
         }
         let summary = plan.summary
         if summary[.blocked] > 0 {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dates
 import Escaping
 import Foundation
 import JSON
@@ -29,6 +30,11 @@ enum PlanView {
 
     static func lockedNote(_ holderSummary: String) {
         Console.error("note: the state is locked by \(holderSummary); this plan may be out of date when it finishes")
+    }
+
+    /// A plan saved for a later time than now, which apply refuses.
+    static func savedForLaterTime(_ path: String, asOf: Date) {
+        Console.error("warning: '\(path)' is a plan as of \(Timestamp.format(asOf)), later than now: 'certform apply \(path)' refuses a saved plan for a later time; to rehearse it, run 'certform apply --as-of \(Timestamp.format(asOf))' without a file")
     }
 
     static func blocked(_ count: Int) {
