@@ -88,16 +88,23 @@ public final class CertCentralClient: Sendable {
         try await send(.GET, Endpoint.orderInfo(orderID), as: OrderInfo.self)
     }
 
+    /// The query of one page of list orders. Sorted by `order_id`, the key DigiCert's own Venafi
+    /// connector sends (reference §7; the list's documented example sorts by `-date_created`).
+    static func listQuery(offset: Int, pageSize: Int, commonName: String?, status: OrderStatus?, sortedByID: Bool) -> String {
+        var query = ["limit=\(pageSize)", "offset=\(offset)"]
+        if sortedByID { query.append("sort=order_id") }
+        if let commonName { query.append("filters%5Bcommon_name%5D=\(Self.escape(commonName))") }
+        if let status { query.append("filters%5Bstatus%5D=\(Self.escape(status.rawValue))") }
+        return query.joined(separator: "&")
+    }
+
     /// Every order matching the filters, following pages to the end.
     public func listOrders(commonName: String? = nil, status: OrderStatus? = nil, sortedByID: Bool = false, pageSize: Int = 1000,
                            onPage: () -> Void = {}) async throws(CertCentralError) -> [OrderListItem] {
         var orders: [OrderListItem] = []
         while true {
-            var query = ["limit=\(pageSize)", "offset=\(orders.count)"]
-            if sortedByID { query.append("sort=id") }
-            if let commonName { query.append("filters%5Bcommon_name%5D=\(Self.escape(commonName))") }
-            if let status { query.append("filters%5Bstatus%5D=\(Self.escape(status.rawValue))") }
-            let page = try await send(.GET, Endpoint.listOrders + "?" + query.joined(separator: "&"), as: ListOrdersResponse.self)
+            let query = Self.listQuery(offset: orders.count, pageSize: pageSize, commonName: commonName, status: status, sortedByID: sortedByID)
+            let page = try await send(.GET, Endpoint.listOrders + "?" + query, as: ListOrdersResponse.self)
             onPage()
             orders += page.orders
             if page.orders.isEmpty || orders.count >= page.page.total { return orders }

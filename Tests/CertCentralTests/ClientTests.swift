@@ -1,5 +1,5 @@
 import CertCentralAPI
-import CertCentral
+@testable import CertCentral
 import CertformTestSupport
 import Foundation
 import JSON
@@ -73,6 +73,14 @@ enum Client {
         let certificateID = try #require(info.certificate.id)
         let pem = try await client.downloadCertificate(certificateID)
         #expect(pem.components(separatedBy: "BEGIN CERTIFICATE").count == 4, "leaf, intermediate, root")
+    }
+
+    /// refresh pages through the account in a fixed order, by a sort key DigiCert's own client
+    /// sends (reference §7: `sort=order_id`), not one no reference shows.
+    @Test func listOrdersSortsByTheDocumentedKey() {
+        let query = CertCentralClient.listQuery(offset: 1000, pageSize: 1000, commonName: "a b.example.com", status: .issued, sortedByID: true)
+        #expect(query == "limit=1000&offset=1000&sort=order_id&filters%5Bcommon_name%5D=a%20b.example.com&filters%5Bstatus%5D=issued")
+        #expect(!CertCentralClient.listQuery(offset: 0, pageSize: 5, commonName: nil, status: nil, sortedByID: false).contains("sort="))
     }
 
     @Test func wrongKeyIsRefusedAndNotRetried() async throws {
