@@ -31,7 +31,7 @@ extension DocumentReader {
         if !names.contains(dnsName) {
             field.problem("dcv_emails dns_name '\(dnsName)' of \(field.owner) is neither the common_name nor one of dns_names", at: object["dns_name"]!.location)
         } else if !DomainName.isSameOrParent(domain, of: dnsName) {
-            field.problem("dcv_emails email_domain '\(domain)' is not '\(DomainName.base(of: dnsName))' or a parent domain of it", at: object["email_domain"]!.location)
+            field.problem("dcv_emails email_domain '\(domain)' is not '\(DomainName.base(of: dnsName))' or a parent domain of it (a top-level domain alone is not one)", at: object["email_domain"]!.location)
         }
         if let email, let emailNode = object["email"] {
             checkDCVAddress(email, domain: domain, at: emailNode.location, field: &field)

@@ -146,7 +146,7 @@ struct OrderValidator {
             let domain = entry.emailDomain
             if !names.contains(entry.dnsName) {
                 fail("invalid_value:dcv_emails", "dcv_emails dns_name '\(entry.dnsName)' is not on the certificate.")
-            } else if !(base == domain || base.hasSuffix("." + domain)) {
+            } else if !domain.contains(".") || !(base == domain || base.hasSuffix("." + domain)) {
                 fail("invalid_value:dcv_emails", "email_domain '\(domain)' must match the base domain of '\(entry.dnsName)'.")
             }
             if let email = entry.email {

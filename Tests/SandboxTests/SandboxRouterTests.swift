@@ -88,6 +88,7 @@ import X509
         ("wildcard on a plain product", Harness.minimal("*.example.com"), ["invalid_value:certificate.common_name"]),
         ("dcv_emails name not on the certificate", Harness.with(Harness.minimal(), "dcv_emails", [["dns_name": "other.com", "email_domain": "other.com"]]), ["invalid_value:dcv_emails"]),
         ("dcv_emails domain not a parent", Harness.with(Harness.minimal(), "dcv_emails", [["dns_name": "shop.example.com", "email_domain": "example.org"]]), ["invalid_value:dcv_emails"]),
+        ("dcv_emails domain a top-level domain", Harness.with(Harness.minimal(), "dcv_emails", [["dns_name": "shop.example.com", "email_domain": "com"]]), ["invalid_value:dcv_emails"]),
         ("dcv_emails email elsewhere", Harness.with(Harness.minimal(), "dcv_emails", [["dns_name": "shop.example.com", "email_domain": "example.com", "email": "a@evil.com"]]), ["invalid_value:dcv_emails"]),
         ("renewal of an unknown order", Harness.with(Harness.minimal(), "renewal_of_order_id", 1), ["invalid_value:renewal_of_order_id"]),
         ("several problems at once", Harness.with(Harness.with(Harness.minimal(), "validity_years", 5), "payment_method", "cash"), ["invalid_value:validity_years", "invalid_value:payment_method"]),
