@@ -116,6 +116,12 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("manifests/broken.yaml:3:16: error: 'product' of certificate 'x' must be one of"))
         #expect(result.stdout.isEmpty)
+        // With --format json, standard output still parses: the problems, in validate's shape.
+        let json = try CLI.run(["plan", "--format", "json"], in: repo.path)
+        #expect(json.status == 1)
+        let problems = try JSONParser.parse(json.stdout)["diagnostics"]?.arrayValue ?? []
+        #expect(problems.contains { $0["line"] == 3 && $0["column"] == 16 && $0["severity"] == "error" }, "\(json.stdout)")
+        #expect(json.stderr.contains("manifests/broken.yaml:3:16: error:"))
     }
 
     @Test(arguments: [

@@ -78,7 +78,11 @@ struct PlanCommand: AsyncParsableCommand {
         let manifests = timings.measure("check CSRs") { loader.check(read.take()!, recorded: recorded) }
         timings.note(manifests.csrCounts.summary)
         DiagnosticsView.report(manifests, format: .quietText)
-        if manifests.hasErrors { throw ExitCode.failure }
+        if manifests.hasErrors {
+            // JSON on standard output always parses: the problems, as validate prints them.
+            if format == .json { Console.out(rendered: JSONWriter.pretty(DiagnosticsView.json(manifests, shown: DiagnosticsView.capped(manifests.diagnostics)))) }
+            throw ExitCode.failure
+        }
         let (state, holder) = try Failure.report { () throws(StateError) in try stateResult.get() }
         if let holder { PlanView.lockedNote(holder.summary) }  // plan takes no lock; a writer may be at work
         let planned = refresh ? try await refreshedInMemory(state) : state
