@@ -244,6 +244,8 @@ public struct StateRecord: Sendable, Hashable {
                 if let email = entry.email { object["email"] = .string(email) }
                 return .object(object)
             }
+            // Most records have none: their extra fields are left as they are (not allocated).
+            guard !entries.isEmpty || self.extra[Self.dcvEmailsKey] != nil else { return }
             self.extra[Self.dcvEmailsKey] = entries.isEmpty ? nil : .array(entries)
         }
     }
