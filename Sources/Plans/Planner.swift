@@ -301,7 +301,7 @@ public struct Planner: Sendable {
         if daysLeft < 0 {
             return renew(spec, record, change, reasons: ["certificate expired \(validTill), \(-daysLeft) day\(daysLeft == -1 ? "" : "s") before as-of"] + shapeChanges)
         }
-        if productChanged { return renew(spec, record, change, reasons: shapeChanges) }
+        if productChanged { return Self.notingEarlyRenewal(renew(spec, record, change, reasons: shapeChanges), daysLeft: daysLeft) }
         let expiring = daysLeft <= window
         guard expiring || !shapeChanges.isEmpty else { return change }
         if shapeChanges.isEmpty && coversBeyondWindow && record.autoReissue == true {
@@ -313,7 +313,19 @@ public struct Planner: Sendable {
             reasons.insert("certificate expires \(validTill), \(daysLeft) day\(daysLeft == 1 ? "" : "s") after as-of; renew_before_days is \(window)", at: 0)
         }
         reasons.append(coverageReason)
-        return coversBeyondWindow ? reissue(spec, record, change, reasons: reasons) : renew(spec, record, change, reasons: reasons)
+        return coversBeyondWindow ? reissue(spec, record, change, reasons: reasons)
+            : Self.notingEarlyRenewal(renew(spec, record, change, reasons: reasons), daysLeft: daysLeft)
+    }
+
+    /// DigiCert documents renewing "as early as 90 days to 1 day before it expires" (reference
+    /// §6), not what the API does earlier; a renewal planned earlier says so, for the reviewer.
+    static let documentedRenewalDays = 90
+
+    static func notingEarlyRenewal(_ change: Change, daysLeft: Int) -> Change {
+        guard change.action == .renew, daysLeft > documentedRenewalDays else { return change }
+        var change = change
+        change.notes.append("this renewal comes \(daysLeft) days before the certificate expires; DigiCert documents renewals from \(documentedRenewalDays) days before, not whether an earlier one carries the unused days over or is a plain new order")
+        return change
     }
 
     /// What changed in the manifest since the order, in words, and whether the product did.
