@@ -7,7 +7,7 @@
 #     NOTICE files of its checkout in PACKAGE_DIR/.build/checkouts (a text given in full once; a
 #     later identical one refers back to it);
 #   - BoringSSL, which swift-crypto and swift-nio-ssl copy into their sources without its LICENSE
-#     file: every distinct copyright and licence header of those copies, verbatim.
+#     file: every distinct comment block of those copies that carries a copyright, verbatim.
 # libyaml, the C and C++ runtime and zlib are loaded from the system, not shipped, so they are not
 # listed. Fails, printing nothing useful, when a pinned package has no checkout or no licence:
 # a notice is never left out silently.
@@ -34,22 +34,34 @@ pins() {
     }' "$resolved"
 }
 
-# Leading comment blocks that carry a copyright, each distinct one once, from the C sources under $1.
+# Every comment block that carries a copyright, each distinct one once, from the C and assembly
+# sources under $1 (one awk over the sorted list, so that the set of blocks seen is one).
 boringssl_headers() {
-  find "$1" -type f \( -name '*.c' -o -name '*.cc' -o -name '*.h' -o -name '*.S' -o -name '*.inc' \) -print0 | sort -z |
-    xargs -0 awk '
-      FNR == 1 { inblock = 0; done = 0; block = "" }
-      done { nextfile }
-      FNR == 1 && !/^[ \t]*\/[*\/]/ { nextfile }
+  find "$1" -type f \( -name '*.c' -o -name '*.cc' -o -name '*.h' -o -name '*.S' -o -name '*.inc' \) | sort |
+    awk '
+      function flush() {
+        if (block ~ /[Cc]opyright/ && !(block in seen)) { seen[block] = 1; printf "%s\n", block }
+        block = ""; kind = ""
+      }
       {
-        block = block $0 "\n"
-        if (/^[ \t]*\/\*/) inblock = 1
-        if (inblock && /\*\//) { done = 1 }
-        else if (!inblock && !/^[ \t]*\/\//) { done = 1 }
-        if (done) {
-          if (block ~ /[Cc]opyright/ && !(block in seen)) { seen[block] = 1; printf "%s\n", block }
-          nextfile
+        file = $0
+        while ((getline line < file) > 0) {
+          if (kind == "block") {
+            block = block line "\n"
+            if (line ~ /\*\//) flush()
+          } else if (line ~ /^[ \t]*\/\*/) {
+            if (kind != "") flush()
+            block = line "\n"; kind = "block"
+            if (line ~ /\*\/[ \t]*$/) flush()
+          } else if (line ~ /^[ \t]*\/\//) {
+            if (kind == "") kind = "lines"
+            block = block line "\n"
+          } else if (kind == "lines") {
+            flush()
+          }
         }
+        if (kind != "") flush()
+        close(file)
       }'
 }
 
@@ -90,6 +102,6 @@ done < <(pins)
 for copy in swift-crypto/Sources/CCryptoBoringSSL swift-nio-ssl/Sources/CNIOBoringSSL; do
   [ -d "$checkouts/$copy" ] || continue
   origin=$(grep -ho 'revision [0-9a-f]*' "$checkouts/$copy/hash.txt" 2>/dev/null | head -1 || true)
-  rule "BoringSSL (https://boringssl.googlesource.com/boringssl${origin:+, $origin}), as copied into ${copy%%/*}: each distinct copyright and licence header of its sources"
+  rule "BoringSSL (https://boringssl.googlesource.com/boringssl${origin:+, $origin}), as copied into ${copy%%/*}: each distinct copyright block of its sources"
   boringssl_headers "$checkouts/$copy"
 done

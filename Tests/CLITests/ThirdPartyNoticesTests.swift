@@ -49,6 +49,28 @@ import Testing
         #expect(result.stdout.contains("The same text as LICENSE.txt of "))
     }
 
+    /// Every copyright line of BoringSSL's copies (in a comment of any of their C or assembly
+    /// files, first block or later) is in the notices: the OpenSSL licence asks for each one.
+    @Test func everyBoringSSLCopyrightLineIsInTheNotices() throws {
+        let result = try Subprocess.run("/usr/bin/env", ["bash", Self.script, CLI.root])
+        try #require(result.status == 0, "\(result.stderr)")
+        for copy in ["swift-crypto/Sources/CCryptoBoringSSL", "swift-nio-ssl/Sources/CNIOBoringSSL"] {
+            let root = CLI.root + "/.build/checkouts/" + copy
+            let files = try #require(FileManager.default.enumerator(atPath: root)?.allObjects as? [String])
+            var lines: Set<String> = []
+            for file in files where [".c", ".cc", ".h", ".S", ".inc"].contains(where: file.hasSuffix) {
+                guard let text = try? String(contentsOfFile: root + "/" + file, encoding: .utf8) else { continue }
+                for line in text.split(separator: "\n") where line.contains("opyright") {
+                    let trimmed = line.drop { $0 == " " || $0 == "\t" }
+                    if trimmed.hasPrefix("/*") || trimmed.hasPrefix("*") || trimmed.hasPrefix("//") { lines.insert(String(line)) }
+                }
+            }
+            #expect(lines.count > 20, "\(copy): \(lines.count) copyright lines found")
+            let missing = lines.filter { !result.stdout.contains($0) }.sorted()
+            #expect(missing.isEmpty, "\(copy): \(missing.count) copyright lines left out, such as \(missing.prefix(3))")
+        }
+    }
+
     @Test func aPinnedPackageWithoutACheckoutStopsIt() throws {
         let package = TemporaryDirectory()
         package.write("Package.resolved", """
