@@ -67,6 +67,8 @@ def code_only(line, state):
                     i += 1
                     while i < len(line) and line[i] != '"':
                         i += 2 if line[i] == "\\" else 1
+                elif depth and line[i] == "(":
+                    depth += 1
                 elif depth and line[i] == ")":
                     depth -= 1
                 elif not depth and line[i] == '"':

@@ -37,11 +37,17 @@ import Testing
             func second() -> Int {
                 1
             }
+
+            func third(_ flag: Bool) -> String {
+                let text = "\(String(flag) + " }")"
+                return text
+            }
             """#)
         let result = try Subprocess.run("/usr/bin/env", ["python3", CLI.root + "/scripts/check-function-length.py", "--limit", "1", "--list", "5",
                                                          folder.path + "/Sources"])
         #expect(result.stdout.contains("first is 5 lines"), "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("second is 3 lines"), "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("third is 4 lines"), "\(result.stdout)\(result.stderr)")
     }
 
     /// Products, statuses and actions are spelled once, in CertCentralAPI; everywhere else they
