@@ -76,6 +76,8 @@ public enum OrderRecords {
         adopted.history = record.history + [historyEntry(record, ended: Action.renew.endedWord)]
         adopted.extra = record.extra
         adopted.extra.removeValue(forKey: renewedElsewhereKey)
+        // Placed outside certform: where its DCV email goes is not known (not the old order's).
+        adopted.dcvEmails = []
         adopted.extra["renewed_outside"] = true
         return adopted
     }

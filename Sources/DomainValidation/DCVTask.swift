@@ -80,8 +80,23 @@ public struct DCVTask: Sendable, Hashable {
             .filter { seen.insert($0).inserted }
     }
 
+    /// The entry for `name`, or else for its base domain (a wildcard validates there), of those
+    /// that keep the manifest's rules (``holds(_:)``): entries read from a state file are not
+    /// trusted to name a mailbox outside the name's domain.
     static func scope(of name: String, in scopes: [DCVEmail]) -> DCVEmail? {
-        scopes.first { $0.dnsName.lowercased() == name.lowercased() }
+        let name = name.lowercased(), base = DCVPublication.baseName(name)
+        let valid = scopes.filter(holds)
+        return valid.first { $0.dnsName.lowercased() == name } ?? valid.first { $0.dnsName.lowercased() == base }
+    }
+
+    /// Whether `scope` keeps SPEC §2.2's rules: `email_domain` is its name's base domain or a
+    /// parent of it (not a top-level domain alone), and `email` an address in it.
+    static func holds(_ scope: DCVEmail) -> Bool {
+        let base = DCVPublication.baseName(scope.dnsName).lowercased(), domain = scope.emailDomain.lowercased()
+        guard domain.contains("."), base == domain || base.hasSuffix("." + domain) else { return false }
+        guard let email = scope.email?.lowercased() else { return true }
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && (parts[1] == domain || parts[1].hasSuffix("." + domain))
     }
 
     static func emailDomain(of name: String, scopes: [DCVEmail]) -> String {

@@ -98,6 +98,26 @@ import Testing
         #expect(emails.first == "it@example.com" && emails.contains("webmaster@www.c00.example.com") && !emails.contains("admin@c00.example.com"))
     }
 
+    /// dcv_emails read from a state file (a pull request may have written it) name only
+    /// mailboxes inside each name's domain; every address is shown, however many.
+    @Test func dcvShowsEveryAddressAndNoneOutsideTheNamesDomain() async throws {
+        let dir = TemporaryDirectory()
+        let names = (1...21).map { "n\($0).example.com" }
+        var record = StateRecord(orderID: 7, product: .sslDVGeoTrust, commonName: "example.com", dnsNames: names, status: .pending)
+        record.dcvMethod = .email
+        record.dcvEmails = names.map { DCVEmail(dnsName: $0, emailDomain: "example.com", email: "owner-\($0.prefix { $0 != "." })@example.com") }
+            + [DCVEmail(dnsName: "example.com", emailDomain: "example.com", email: "attacker@evil.test")]
+        var state = State()
+        state.lineage = "00000000-0000-4000-8000-000000000000"
+        state.certificates["many"] = record
+        _ = try await StateStore(path: dir.path + "/orders.json").save(state)
+        let dcv = try CLI.run(["dcv", "--state", dir.path + "/orders.json"])
+        #expect(dcv.status == 0, "\(dcv.stdout)\(dcv.stderr)")
+        #expect(dcv.stdout.contains("owner-n1@example.com; owner-n2@example.com"), "\(dcv.stdout)")
+        #expect(dcv.stdout.contains("owner-n21@example.com; admin@, administrator@, hostmaster@, postmaster@, webmaster@ each of example.com (and the WHOIS contacts); follow the link"), "\(dcv.stdout)")
+        #expect(!dcv.stdout.contains("evil.test"), "an address outside the name's domain is not shown: \(dcv.stdout)")
+    }
+
     @Test func withoutAHookOrdersWaitAndDCVSaysWhatToPublishForEachMethod() async throws {
         let repo = try Self.repository(email: true)
         let apply = try Self.run(repo, ["apply", "--auto-approve"])

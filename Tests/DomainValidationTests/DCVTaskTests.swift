@@ -36,6 +36,19 @@ import Testing
         #expect(DCVTask.constructedDomains(for: ["example.org"], scopes: Array(scopes.prefix(1))).isEmpty)
     }
 
+    /// A wildcard is validated at its base domain, by that domain's entry; an entry that breaks
+    /// the manifest's rules (read from a state file) is not used.
+    @Test func aWildcardTakesItsBaseDomainsEntryAndABrokenEntryIsIgnored() {
+        let scopes = [DCVEmail(dnsName: "example.com", emailDomain: "example.com", email: "it@example.com")]
+        #expect(DCVTask.emailAddresses(for: ["*.example.com", "example.com"], scopes: scopes) == ["it@example.com"])
+        #expect(DCVTask.constructedDomains(for: ["*.example.com", "example.com"], scopes: scopes).isEmpty)
+        for broken in [DCVEmail(dnsName: "example.com", emailDomain: "example.com", email: "it@evil.test"),
+                       DCVEmail(dnsName: "example.com", emailDomain: "com"),
+                       DCVEmail(dnsName: "example.com", emailDomain: "evil.test", email: "x@evil.test")] {
+            #expect(DCVTask.emailAddresses(for: ["example.com"], scopes: [broken]).first == "admin@example.com", "\(broken)")
+        }
+    }
+
     @Test func emailPublishesNothingAndNamesTheConstructedAddresses() {
         #expect(DCVTask.tasks(method: .email, names: ["example.com"], randomValue: "v").isEmpty)
         #expect(DCVTask.emailAddresses(for: ["*.example.com", "example.com"]) == [

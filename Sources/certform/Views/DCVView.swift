@@ -76,8 +76,9 @@ enum DCVView {
             let mailboxes = DCVTask.constructedMailboxes.map { $0 + "@" }.joined(separator: ", ")
             parts.append(mailboxes + " each of " + report.emailDomains.joined(separator: ", ") + " (and the WHOIS contacts)")
         }
-        let addresses = parts.joined(separator: "; ")
-        return "  email: DigiCert writes to \(addresses); follow the link in that email"
+        // Each part escaped on its own, so that many addresses are not cut at one string's limit.
+        let addresses = parts.enumerated().reduce(TerminalText("")) { line, part in line + (part.offset == 0 ? "" : "; ") + "\(part.element)" }
+        return "  email: DigiCert writes to " + addresses + "; follow the link in that email"
     }
 
     static func hookLines(_ run: DCVHook.Run) -> [TerminalText] {
