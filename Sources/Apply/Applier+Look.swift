@@ -29,7 +29,12 @@ extension Applier {
         let info = try await client.orderInfo(previous.orderID)
         guard info.isRenewed == true else { return nil }
         // renewed_order_id is undocumented (reference §1): renewed says enough not to buy.
-        guard let renewalID = info.renewedOrderID, renewalID > 0 else {
+        guard let renewalID = info.renewedOrderID, renewalID > 0, renewalID != previous.orderID else {
+            // Marked as refresh marks it, so that the next plans block the name rather than renew.
+            try await writer.update { state in
+                guard state.certificates[change.name]?.orderID == previous.orderID else { return }
+                state.certificates[change.name]?.extra[OrderRecords.renewedElsewhereKey] = .int(0)
+            }
             return ChangeOutcome(change: change, kind: .blocked(Planner.unnamedRenewal(of: previous.orderID, name: change.name)))
         }
         if await writer.state.knownOrderIDs.contains(renewalID) {

@@ -86,7 +86,8 @@ public struct Refresher: Sendable {
                 let (adopted, words) = try await follow(renewal, from: refreshed)
                 refreshed = adopted
                 changes += words
-            } else if info.isRenewed == true, (info.renewedOrderID ?? 0) <= 0, refreshed.renewedElsewhereBy == nil {
+            } else if info.isRenewed == true, (info.renewedOrderID ?? 0) <= 0 || info.renewedOrderID == record.orderID,
+                      refreshed.renewedElsewhereBy == nil {
                 // Renewed, by an order CertCentral does not name (renewed_order_id is
                 // undocumented): marked with 0, so that the plan blocks the name, never renews it.
                 refreshed.extra[OrderRecords.renewedElsewhereKey] = .int(0)
@@ -103,7 +104,10 @@ public struct Refresher: Sendable {
     /// names and product; otherwise the record says so, and the plan blocks the name.
     func follow(_ renewalID: Int, from record: StateRecord) async throws(CertCentralError) -> (StateRecord, [String]) {
         if await writer.state.knownOrderIDs.contains(renewalID) {
-            // Already recorded (under another name, or in history): an order is never adopted twice.
+            // Already recorded (under another name, or in history): an order is never adopted
+            // twice. A mark of an unnamed renewal now names it.
+            var record = record
+            if record.renewedElsewhereBy == 0 { record.extra[OrderRecords.renewedElsewhereKey] = .int(renewalID) }
             return (record, ["renewed outside certform as order \(renewalID), which state already records"])
         }
         let renewal = try await client.orderInfo(renewalID)

@@ -66,7 +66,11 @@ import Testing
         #expect(apply.stdout.contains("certform import c00 ORDER_ID"), "\(apply.stdout)")
         let renewals = try repo.orders().filter { $0["renewal_of_order_id"]?.intValue == old }
         #expect(renewals.count == 1, "the sandbox must hold exactly one renewal of order \(old): the one made outside")
-        #expect(try await repo.state().certificates["c00"]?.orderID == old)
+        let record = try #require(try await repo.state().certificates["c00"])
+        #expect(record.orderID == old && record.renewedElsewhereBy == 0, "marked, as refresh marks it")
+        let plan = try repo.certform(["plan", "--as-of", isoTime(daysFromNow: 189), "--format", "json"])
+        let changes = try JSONParser.parse(plan.stdout)["changes"]?.arrayValue ?? []
+        #expect(changes.first { $0["name"] == "c00" }?["action"] == "blocked", "\(plan.stdout)")
     }
 
     @Test func refreshMarksARenewalCertCentralDoesNotNameAndThePlanBlocksIt() async throws {
