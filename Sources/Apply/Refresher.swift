@@ -37,14 +37,17 @@ public struct Refresher: Sendable {
 
     /// Lists the account, then reads and records every order worth reading (`all`: every order in
     /// state), with up to `concurrency` reads in flight.
-    public func refresh(all: Bool, concurrency: Int, progress: @escaping @Sendable (Report) async -> Void = { _ in }) async -> Result {
+    /// `windows`: each certificate's `renew_before_days` by name, from the manifests (30 for a
+    /// name they do not give).
+    public func refresh(all: Bool, concurrency: Int, windows: [String: Int] = [:],
+                        progress: @escaping @Sendable (Report) async -> Void = { _ in }) async -> Result {
         let listing: (orders: [Int: OrderListItem], requests: Int)
         do {
             listing = try await listAccount()
         } catch {
             return Result(reports: [], listed: 0, listRequests: 0, listError: "\(error)")
         }
-        let names = Self.names(in: await writer.state, listed: listing.orders, all: all, today: today)
+        let names = Self.names(in: await writer.state, listed: listing.orders, all: all, today: today, windows: windows)
         let reports = await runBounded(names, limit: concurrency, body: { await self.refresh($0) }, progress: progress)
         return Result(reports: reports.sorted { $0.name < $1.name }, listed: listing.orders.count, listRequests: listing.requests)
     }
@@ -59,18 +62,22 @@ public struct Refresher: Sendable {
         return (byID, pages)
     }
 
+    /// The renewal window of a certificate its manifest does not give one (SPEC §2.1's default).
+    public static let defaultWindow = 30
+
     /// Names whose order may have changed: not listed, listed with another status or expiry,
-    /// renewed, not final, or within twice the default renewal window of expiry — or every one
-    /// with `all`.
-    public static func names(in state: State, listed: [Int: OrderListItem], all: Bool, today: CalendarDate) -> [String] {
-        state.certificates.filter { _, record in
+    /// renewed, not final, or within twice its `renew_before_days` (`windows`, else
+    /// ``defaultWindow``) of expiry — or every one with `all`.
+    public static func names(in state: State, listed: [Int: OrderListItem], all: Bool, today: CalendarDate,
+                             windows: [String: Int] = [:]) -> [String] {
+        state.certificates.filter { name, record in
             if all || record.status.isInProgress { return true }
             guard let item = listed[record.orderID] else { return !record.status.isFailed }
             if item.status != record.status || item.isRenewed == true { return true }
             if let till = item.certificate.validTill.flatMap(CalendarDate.init), till != record.validTill { return true }
             if record.status == .issued && (record.validTill == nil || record.thumbprint == nil || record.orderValidTill == nil) { return true }
             guard let validTill = record.validTill, record.status == .issued else { return false }
-            return today.days(until: validTill) <= 2 * 30
+            return today.days(until: validTill) <= 2 * (windows[name] ?? defaultWindow)
         }.keys.sorted()
     }
 

@@ -27,6 +27,17 @@ import Testing
         #expect(try repo.orders().count == 3)
     }
 
+    /// refresh reads an order from twice its certificate's renew_before_days before expiry
+    /// (SPEC §6): c00's 45 days make 90, c01's default 30 make 60; at 85 days only c00 is read.
+    @Test func refreshReadsWithinTwiceEachCertificatesOwnWindow() async throws {
+        let repo = try ApplyRepository(count: 2, extra: [0: ["validity_days: 85", "renew_before_days: 45"], 1: ["validity_days: 85"]])
+        #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
+        #expect(try repo.certform(["refresh"]).status == 0)
+        let refresh = try repo.certform(["refresh"])
+        #expect(refresh.status == 0, "\(refresh.stdout)\(refresh.stderr)")
+        #expect(refresh.stdout.contains("2 orders listed in 1 request, 1 read"), "\(refresh.stdout)")
+    }
+
     @Test func renewalCarriesTheOldOrderAndItsIssuedThumbprint() async throws {
         let repo = try ApplyRepository(count: 2, extra: [0: ["validity_days: 199"]])
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)

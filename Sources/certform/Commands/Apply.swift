@@ -117,7 +117,8 @@ struct ApplyCommand: AsyncParsableCommand {
     /// and asks for approval; nil when there is nothing to send.
     func planNow(client: CertCentralClient, writer: StateWriter, applier: Applier, now: Date) async throws -> [Change]? {
         if refresh {
-            RefreshView.report(await Refresher(client: client, writer: writer).refresh(all: false, concurrency: concurrency))
+            RefreshView.report(await Refresher(client: client, writer: writer)
+                .refresh(all: false, concurrency: concurrency, windows: Refresh.renewalWindows(in: manifestOptions.manifests)))
         }
         let asOfDate = asOf?.date ?? now
         let manifests = ManifestLoader(directory: manifestOptions.manifests, asOf: CalendarDate(asOfDate)).load()

@@ -85,7 +85,7 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let (state, holder) = try Failure.report { () throws(StateError) in try stateResult.get() }
         if let holder { PlanView.lockedNote(holder.summary) }  // plan takes no lock; a writer may be at work
-        let planned = refresh ? try await refreshedInMemory(state) : state
+        let planned = refresh ? try await refreshedInMemory(state, windows: Refresh.renewalWindows(of: manifests.certificates)) : state
         var plan = timings.measure("plan") {
             Planner().plan(manifests: manifests.certificates, state: planned, asOf: asOf,
                            manifestsDigest: manifests.digest, fileCount: manifests.files.count, resolveCSR: manifests.resolveCSR)
@@ -109,10 +109,10 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     /// `state` brought up to date from CertCentral in memory (nothing is written).
-    func refreshedInMemory(_ state: State) async throws -> State {
+    func refreshedInMemory(_ state: State, windows: [String: Int]) async throws -> State {
         try await api.withClient { client in
             let writer = StateWriter(state: state, store: MemoryStateBackend(state, name: stateOptions.statePath))
-            let result = await Refresher(client: client, writer: writer).refresh(all: false, concurrency: 4)
+            let result = await Refresher(client: client, writer: writer).refresh(all: false, concurrency: 4, windows: windows)
             RefreshView.report(result)
             if result.listError != nil { throw ExitCode.failure }
             var refreshed = await writer.state

@@ -49,7 +49,7 @@ struct Refresh: AsyncParsableCommand {
     /// Settles leftover intents, reads the orders worth reading, and reports; true when a read failed.
     func refresh(_ writer: StateWriter, client: CertCentralClient) async -> Bool {
         ApplyView.reportIntents(await Applier(client: client, writer: writer).resolveLeftoverIntents())
-        let result = await Refresher(client: client, writer: writer).refresh(all: all, concurrency: max(1, concurrency))
+        let result = await Refresher(client: client, writer: writer).refresh(all: all, concurrency: max(1, concurrency), windows: renewalWindows())
         RefreshView.report(result)
         var failed = result.listError != nil || result.reports.contains { $0.error != nil }
         // Orders adopted here (a renewal made outside certform, a leftover intent) have no random
@@ -68,6 +68,19 @@ struct Refresh: AsyncParsableCommand {
         }
         RefreshView.summary(result, stateSerial: await writer.state.serial)
         return failed
+    }
+
+    /// Each certificate's `renew_before_days`, from the manifests read without their CSRs (a
+    /// second or so at 100,000); none when they cannot be read, so that refresh goes on with
+    /// the default window (their problems are for plan and validate to report).
+    func renewalWindows() -> [String: Int] { Self.renewalWindows(in: manifestOptions.manifests) }
+
+    static func renewalWindows(in directory: String) -> [String: Int] {
+        renewalWindows(of: ManifestLoader(directory: directory, asOf: CalendarDate(Date()), checksCSRs: false, readsCSRFiles: false).load().certificates)
+    }
+
+    static func renewalWindows(of certificates: [CertificateSpec]) -> [String: Int] {
+        Dictionary(certificates.map { ($0.name, $0.renewBeforeDays) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// `--certs-dir`: each issued certificate to DIR/NAME.pem, checked against the key of the
