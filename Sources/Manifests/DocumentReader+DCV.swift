@@ -14,7 +14,12 @@ extension DocumentReader {
         guard let items = field.list(value, key: "dcv_emails") else { return }
         var entries: [DCVEmail] = []
         for item in items {
-            if let entry = readDCVEmail(item, names: names, field: &field) { entries.append(entry) }
+            guard let entry = readDCVEmail(item, names: names, field: &field) else { continue }
+            // One scope per name: with two, which DigiCert honours is not documented.
+            if entries.contains(where: { $0.dnsName.lowercased() == entry.dnsName.lowercased() }) {
+                field.problem("dcv_emails of \(field.owner) names '\(entry.dnsName)' twice; give each name one entry", at: item.location)
+            }
+            entries.append(entry)
         }
         settings.dcvEmails = entries
     }

@@ -106,6 +106,8 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
                  expected: ("8:56", "dcv_emails email_domain 'sub.example.com' is not 'example.com' or a parent domain of it")),
         RuleCase(label: "dcv_emails email_domain not a top-level domain", fields: Kit.fields(replacing: "dcv_method", with: "dcv_method: email", adding: ["dcv_emails: [{dns_name: example.com, email_domain: com}]"]),
                  expected: ("8:56", "dcv_emails email_domain 'com' is not 'example.com' or a parent domain of it (a top-level domain alone is not one)")),
+        RuleCase(label: "dcv_emails names a name once", fields: Kit.fields(replacing: "dcv_method", with: "dcv_method: email", adding: ["dcv_emails: [{dns_name: example.com, email_domain: example.com}, {dns_name: example.com, email_domain: example.com, email: it@example.com}]"]),
+                 expected: ("8:70", "dcv_emails of certificate 'web' names 'example.com' twice; give each name one entry")),
         RuleCase(label: "dcv_emails email in the domain", fields: Kit.fields(replacing: "dcv_method", with: "dcv_method: email", adding: ["dcv_emails: [{dns_name: example.com, email_domain: example.com, email: admin@example.org}]"]),
                  expected: ("8:76", "dcv_emails email 'admin@example.org' is not an address in 'example.com'")),
         RuleCase(label: "dcv_emails entry needs email_domain", fields: Kit.fields(replacing: "dcv_method", with: "dcv_method: email", adding: ["dcv_emails: [{dns_name: example.com}]"]),
