@@ -100,6 +100,20 @@ import Testing
         #expect(!now.stderr.contains("later time"), "\(now.stderr)")
     }
 
+    /// A state that does not read (a merge conflict left in it) stops the plan; with --format
+    /// json standard output still parses, and says why.
+    @Test func aStateThatDoesNotReadStillGivesJSON() async throws {
+        let repo = try ScratchRepository(matchingState: true)
+        repo.dir.write("state/orders.json", "{\n<<<<<<< HEAD\n}\n")
+        let json = try CLI.run(["plan", "--as-of", Self.asOf, "--format", "json"], in: repo.path)
+        #expect(json.status == 1)
+        let error = try JSONParser.parse(json.stdout)["error"]?.stringValue
+        #expect(error?.contains("is not a valid certform state") == true, "\(json.stdout)")
+        #expect(json.stderr.contains("error: "), "\(json.stderr)")
+        let text = try CLI.run(["plan", "--as-of", Self.asOf], in: repo.path)
+        #expect(text.status == 1 && text.stdout.isEmpty)
+    }
+
     @Test func blockedPlanExits1AfterPrinting() async throws {
         let repo = try ScratchRepository(matchingState: true, stateName: "old-name")
         let result = try CLI.run(["plan", "--as-of", Self.asOf, "--detailed-exitcode"], in: repo.path)

@@ -83,6 +83,7 @@ struct PlanCommand: AsyncParsableCommand {
             if format == .json { Console.out(rendered: JSONWriter.pretty(DiagnosticsView.json(manifests, shown: DiagnosticsView.capped(manifests.diagnostics)))) }
             throw ExitCode.failure
         }
+        if format == .json, case .failure(let error) = stateResult { PlanView.errorJSON("\(error)") }
         let (state, holder) = try Failure.report { () throws(StateError) in try stateResult.get() }
         if let holder { PlanView.lockedNote(holder.summary) }  // plan takes no lock; a writer may be at work
         let planned = refresh ? try await refreshedInMemory(state, windows: Refresh.renewalWindows(of: manifests.certificates)) : state

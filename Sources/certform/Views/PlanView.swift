@@ -32,6 +32,12 @@ enum PlanView {
         Console.error("note: the state is locked by \(holderSummary); this plan may be out of date when it finishes")
     }
 
+    /// `{"error": "…"}` on standard output, for `--format json` when there is no plan to print
+    /// (the message also goes to standard error, as for every format).
+    static func errorJSON(_ message: String) {
+        Console.out(rendered: JSONWriter.pretty(["error": .string(Escape.terminal(message))]))
+    }
+
     /// A plan saved for a later time than now, which apply refuses.
     static func savedForLaterTime(_ path: String, asOf: Date) {
         Console.error("warning: '\(path)' is a plan as of \(Timestamp.format(asOf)), later than now: 'certform apply \(path)' refuses a saved plan for a later time; to rehearse it, run 'certform apply --as-of \(Timestamp.format(asOf))' without a file")
