@@ -29,7 +29,7 @@ extension Applier {
         let info = try await client.orderInfo(previous.orderID)
         guard info.isRenewed == true else { return nil }
         // renewed_order_id is undocumented (reference §1): renewed says enough not to buy.
-        guard let renewalID = info.renewedOrderID, renewalID > 0, renewalID != previous.orderID else {
+        guard let renewalID = OrderRecords.namedRenewal(in: info, of: previous.orderID) else {
             // Marked as refresh marks it, so that the next plans block the name rather than renew.
             try await writer.update { state in
                 guard state.certificates[change.name]?.orderID == previous.orderID else { return }

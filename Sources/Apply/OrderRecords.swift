@@ -62,6 +62,19 @@ public enum OrderRecords {
 
     public static var renewedElsewhereKey: String { StateRecord.renewedElsewhereKey }
 
+    /// The order that renewed order `orderID`, as `info` names it: nil when it is not renewed, or
+    /// when `renewed_order_id` (undocumented, reference §1) is missing, 0 or the order itself.
+    /// ``isRenewedUnnamed(_:orderID:)`` tells the last case apart: renewed, but by whom unknown.
+    public static func namedRenewal(in info: OrderInfo, of orderID: Int) -> Int? {
+        guard info.isRenewed == true, let id = info.renewedOrderID, id > 0, id != orderID else { return nil }
+        return id
+    }
+
+    /// Renewed, by an order `info` does not name: never to be renewed again.
+    public static func isRenewedUnnamed(_ info: OrderInfo, orderID: Int) -> Bool {
+        info.isRenewed == true && namedRenewal(in: info, of: orderID) == nil
+    }
+
     /// The record moved to `renewal`, the order that renewed it outside certform, when that order
     /// has the same names and product (the old order goes to history, `renewed_outside: true`).
     public static func adoptingRenewal(_ record: StateRecord, renewal: OrderInfo) -> StateRecord? {

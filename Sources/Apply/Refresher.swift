@@ -89,12 +89,11 @@ public struct Refresher: Sendable {
             let info = try await client.orderInfo(record.orderID)
             var refreshed = record
             var changes = OrderRecords.refresh(&refreshed, with: info)
-            if info.isRenewed == true, let renewal = info.renewedOrderID, renewal > 0, renewal != record.orderID {
+            if let renewal = OrderRecords.namedRenewal(in: info, of: record.orderID) {
                 let (adopted, words) = try await follow(renewal, from: refreshed)
                 refreshed = adopted
                 changes += words
-            } else if info.isRenewed == true, (info.renewedOrderID ?? 0) <= 0 || info.renewedOrderID == record.orderID,
-                      refreshed.renewedElsewhereBy == nil {
+            } else if OrderRecords.isRenewedUnnamed(info, orderID: record.orderID), refreshed.renewedElsewhereBy == nil {
                 // Renewed, by an order CertCentral does not name (renewed_order_id is
                 // undocumented): marked with 0, so that the plan blocks the name, never renews it.
                 refreshed.extra[OrderRecords.renewedElsewhereKey] = .int(0)
