@@ -187,6 +187,29 @@ public struct DCVEmail: Codable, Sendable, Hashable {
     }
 }
 
+extension DCVEmail {
+    /// SPEC §2.2's rule for `email_domain`: the base domain of `name` (`*.` taken off) or a parent
+    /// domain of it (`example.com` for `a.b.example.com`), never a top-level domain alone (`com`),
+    /// which no WHOIS record of the name's is at. Case as written: callers lowercase when theirs
+    /// may differ. The one rule for the manifest reader and for entries read back from a state.
+    public static func isEmailDomain(_ domain: String, of name: String) -> Bool {
+        let base = DCVPublication.baseName(name)
+        return domain.contains(".") && (base == domain || base.hasSuffix("." + domain))
+    }
+
+    /// SPEC §2.2's rule for `email`: one `@` with something before it, at `domain` or a subdomain
+    /// of it. Whether the address is plausible otherwise is the manifest reader's check.
+    public static func isAddress(_ email: String, in domain: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && (parts[1] == domain || parts[1].hasSuffix("." + domain))
+    }
+
+    /// Whether this entry keeps both rules (its `email`, if any, an address in its domain).
+    public var keepsRules: Bool {
+        Self.isEmailDomain(emailDomain, of: dnsName) && email.map { Self.isAddress($0, in: emailDomain) } ?? true
+    }
+}
+
 /// The `technical_contact` object.
 public struct TechnicalContact: Codable, Sendable, Hashable {
     public var firstName: String

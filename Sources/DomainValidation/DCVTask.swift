@@ -92,11 +92,8 @@ public struct DCVTask: Sendable, Hashable {
     /// Whether `scope` keeps SPEC §2.2's rules: `email_domain` is its name's base domain or a
     /// parent of it (not a top-level domain alone), and `email` an address in it.
     static func holds(_ scope: DCVEmail) -> Bool {
-        let base = DCVPublication.baseName(scope.dnsName).lowercased(), domain = scope.emailDomain.lowercased()
-        guard domain.contains("."), base == domain || base.hasSuffix("." + domain) else { return false }
-        guard let email = scope.email?.lowercased() else { return true }
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && (parts[1] == domain || parts[1].hasSuffix("." + domain))
+        DCVEmail(dnsName: scope.dnsName.lowercased(), emailDomain: scope.emailDomain.lowercased(),
+                 email: scope.email?.lowercased()).keepsRules
     }
 
     static func emailDomain(of name: String, scopes: [DCVEmail]) -> String {

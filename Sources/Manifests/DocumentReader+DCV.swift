@@ -35,7 +35,7 @@ extension DocumentReader {
         guard let dnsName, let domain else { return nil }
         if !names.contains(dnsName) {
             field.problem("dcv_emails dns_name '\(dnsName)' of \(field.owner) is neither the common_name nor one of dns_names", at: object["dns_name"]!.location)
-        } else if !DomainName.isSameOrParent(domain, of: dnsName) {
+        } else if !DCVEmail.isEmailDomain(domain, of: dnsName) {
             field.problem("dcv_emails email_domain '\(domain)' is not '\(DomainName.base(of: dnsName))' or a parent domain of it (a top-level domain alone is not one)", at: object["email_domain"]!.location)
         }
         if let email, let emailNode = object["email"] {
@@ -46,10 +46,9 @@ extension DocumentReader {
 
     /// A problem unless `email` is an address in `domain` or a subdomain of it.
     private func checkDCVAddress(_ email: String, domain: String, at location: SourceLocation, field: inout FieldReader) {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        if parts.count != 2 || parts[0].isEmpty || !EmailAddress.isPlausible(email) {
+        if !EmailAddress.isPlausible(email) {
             field.problem("dcv_emails email '\(email)' of \(field.owner) is not an email address", at: location)
-        } else if !(parts[1] == domain || parts[1].hasSuffix("." + domain)) {
+        } else if !DCVEmail.isAddress(email, in: domain) {
             field.problem("dcv_emails email '\(email)' is not an address in '\(domain)' or a subdomain of it", at: location)
         }
     }

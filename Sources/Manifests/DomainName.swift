@@ -119,11 +119,4 @@ public enum DomainName {
     public static func base(of name: String) -> String {
         isWildcard(name) ? String(name.dropFirst(2)) : name
     }
-
-    /// True when `domain` is `name` or a parent domain of it (`example.com` for `a.b.example.com`),
-    /// never a top-level domain alone (`com`), which no WHOIS record of the name's is at.
-    public static func isSameOrParent(_ domain: String, of name: String) -> Bool {
-        let base = self.base(of: name)
-        return domain.contains(".") && (base == domain || base.hasSuffix("." + domain))
-    }
 }
