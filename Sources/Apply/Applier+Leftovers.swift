@@ -36,6 +36,7 @@ extension Applier {
                     record.history = previous.history + [OrderRecords.historyEntry(previous, ended: intent.action.endedWord)]
                     if intent.action == .renew { record.renewalOfOrderID = previous.orderID }
                 }
+                record.dcvEmails = intent.dcvEmails
             }
             try await writer.record(record, for: intent.name, resolving: intent.id)
         case .notPlaced:

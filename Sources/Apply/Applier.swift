@@ -111,9 +111,11 @@ public struct Applier: Sendable {
         var extra: [String: JSONValue] = ["dns_names": .array(change.dnsNames.map(JSONValue.string))]
         if let orderID = change.orderID, change.action == .reissue { extra["order_id"] = .int(orderID) }
         if let renewal = change.renewalOfOrderID { extra["renewal_of_order_id"] = .int(renewal) }
-        return Intent(id: UUID().uuidString.lowercased(), name: change.name, action: change.action,
-                      createdAt: Timestamp.format(time), requestDigest: request.digest,
-                      commonName: change.commonName, product: change.product, extra: extra)
+        var intent = Intent(id: UUID().uuidString.lowercased(), name: change.name, action: change.action,
+                            createdAt: Timestamp.format(time), requestDigest: request.digest,
+                            commonName: change.commonName, product: change.product, extra: extra)
+        intent.dcvEmails = change.request?.order?.dcvEmails ?? []
+        return intent
     }
 
     /// Why `change` must not be sent against the current state, or nil when it still holds.

@@ -53,6 +53,8 @@ public enum OrderRecords {
         var record = StateRecord(orderID: orderID, product: intent.product, commonName: intent.commonName,
                                  dnsNames: intent.extra["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? [], status: .pending)
         record.orderedAt = intent.createdAt
+        // A reissue keeps its order, and the order's dcv_emails; a new order has the intent's.
+        record.dcvEmails = intent.action == .reissue ? previous?.dcvEmails ?? [] : intent.dcvEmails
         if let previous {
             if intent.action == .renew { record.renewalOfOrderID = previous.orderID }
             record.history = previous.history + [historyEntry(previous, ended: intent.action == .renew ? Action.renew.endedWord : Action.create.endedWord)]

@@ -50,6 +50,13 @@ public struct Intent: Sendable, Hashable {
         extra = object.filter { !Self.knownKeys.contains($0.key) }
     }
 
+    /// The `dcv_emails` the order was sent with (a create or renewal; empty for none), kept so
+    /// that the record adopted from this intent says where DigiCert writes (``StateRecord/dcvEmails``).
+    public var dcvEmails: [DCVEmail] {
+        get { DCVEmailsJSON.entries(extra[StateRecord.dcvEmailsKey]) }
+        set { extra[StateRecord.dcvEmailsKey] = DCVEmailsJSON.value(newValue) }
+    }
+
     public var json: JSONValue {
         var object = extra
         object["id"] = .string(id)

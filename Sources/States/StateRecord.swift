@@ -232,21 +232,11 @@ public struct StateRecord: Sendable, Hashable {
     /// The `dcv_emails` the order was placed with (empty for none); entries that do not read as
     /// one are left out.
     public var dcvEmails: [DCVEmail] {
-        get {
-            (storage.fields.extra[Self.dcvEmailsKey]?.arrayValue ?? []).compactMap { entry in
-                guard let name = entry["dns_name"]?.stringValue, let domain = entry["email_domain"]?.stringValue else { return nil }
-                return DCVEmail(dnsName: name, emailDomain: domain, email: entry["email"]?.stringValue)
-            }
-        }
+        get { DCVEmailsJSON.entries(storage.fields.extra[Self.dcvEmailsKey]) }
         set {
-            let entries = newValue.map { entry -> JSONValue in
-                var object: [String: JSONValue] = ["dns_name": .string(entry.dnsName), "email_domain": .string(entry.emailDomain)]
-                if let email = entry.email { object["email"] = .string(email) }
-                return .object(object)
-            }
             // Most records have none: their extra fields are left as they are (not allocated).
-            guard !entries.isEmpty || self.extra[Self.dcvEmailsKey] != nil else { return }
-            self.extra[Self.dcvEmailsKey] = entries.isEmpty ? nil : .array(entries)
+            guard !newValue.isEmpty || self.extra[Self.dcvEmailsKey] != nil else { return }
+            self.extra[Self.dcvEmailsKey] = DCVEmailsJSON.value(newValue)
         }
     }
 

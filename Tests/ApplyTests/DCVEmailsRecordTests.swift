@@ -1,6 +1,7 @@
 import CertCentralAPI
 import Foundation
 @testable import Apply
+import Dates
 import Plans
 import States
 import Testing
@@ -39,5 +40,50 @@ import Testing
         let renewed = OrderRecords.placed(change, orderID: 8, certificateID: nil, dcvRandomValue: nil, previous: previous, at: Date())
         #expect(renewed.dcvEmails.isEmpty)
         #expect(renewed.renewalOfOrderID == 7)
+    }
+
+    /// The intent written before an order is sent keeps its dcv_emails, so that an order adopted
+    /// from it in a later run (after a kill, SPEC §5.2 step 7) says where DigiCert writes.
+    @Test func theIntentKeepsTheEntriesTheOrderIsSentWith() throws {
+        var change = try #require(ApplyHarness.changes([ApplyHarness.spec("web")]).first)
+        var body = try #require(change.request?.order)
+        body.dcvEmails = Self.scopes
+        change.request = .order(body)
+        let intent = Applier.intent(for: change, request: try #require(change.request), at: Date())
+        #expect(intent.dcvEmails == Self.scopes)
+        var state = State()
+        state.lineage = "00000000-0000-4000-8000-000000000000"
+        state.intents = [intent]
+        #expect(try State(json: state.json).intents.first?.dcvEmails == Self.scopes)
+        let plain = try #require(ApplyHarness.changes([ApplyHarness.spec("api")]).first)
+        let none = Applier.intent(for: plain, request: try #require(plain.request), at: Date())
+        #expect(none.json["dcv_emails"] == nil, "no entries, no field")
+    }
+
+    @Test func anOrderAdoptedFromALeftoverIntentKeepsItsEntries() async throws {
+        try await ApplyHarness.withSandbox { client, _ in
+            let change = try #require(ApplyHarness.changes([ApplyHarness.spec("web")]).first)
+            let request = try #require(change.request?.order)
+            _ = try await client.placeOrder(product: .sslDVGeoTrust, body: request)
+            var intent = Applier.intent(for: change, request: .order(request), at: Date().addingTimeInterval(-60))
+            intent.dcvEmails = Self.scopes
+            var state = State()
+            state.intents = [intent]
+            let backend = FakeBackend(state)
+            _ = await Applier(client: client, writer: StateWriter(state: state, store: backend)).resolveLeftoverIntents()
+            let record = try #require(await backend.stored.certificates["web"])
+            #expect(record.dcvEmails == Self.scopes)
+        }
+    }
+
+    @Test func aResolvedIntentTakesItsEntriesAndAReissueKeepsItsOrders() {
+        var previous = StateRecord(orderID: 7, product: .sslDVGeoTrust, commonName: "example.com", dnsNames: [], status: .issued)
+        previous.dcvEmails = [DCVEmail(dnsName: "example.com", emailDomain: "example.com", email: "old@example.com")]
+        var intent = Intent(id: "i-1", name: "web", action: .renew, createdAt: Timestamp.format(Date()), requestDigest: "sha256:x",
+                            commonName: "example.com", product: .sslDVGeoTrust)
+        intent.dcvEmails = Self.scopes
+        #expect(OrderRecords.resolved(intent, orderID: 8, previous: previous).dcvEmails == Self.scopes)
+        intent.action = .reissue
+        #expect(OrderRecords.resolved(intent, orderID: 7, previous: previous).dcvEmails == previous.dcvEmails)
     }
 }
