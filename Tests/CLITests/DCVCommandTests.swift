@@ -226,6 +226,23 @@ import Testing
         #expect(Self.logLines(log).count == 6)
     }
 
+    /// A blocked name holds up no other order's validation: with nothing to send, apply still
+    /// runs the hook for every order that waits, then exits 1 for the blocked one.
+    @Test func aBlockedNameDoesNotStopTheHookForTheOthers() async throws {
+        let repo = try Self.repository()
+        #expect(try Self.run(repo, ["apply", "--auto-approve"]).status == 0)
+        var state = try await repo.state()
+        state.certificates["c02"]?.extra[StateRecord.renewedElsewhereKey] = 0
+        _ = try await StateStore(path: repo.statePath).save(state)
+        let log = repo.path + "/hook.log"
+        let apply = try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.hook], environment: Self.hookEnvironment(repo, log: log))
+        #expect(apply.status == 1, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stdout.contains("Nothing to apply."), "\(apply.stdout)")
+        #expect(apply.stdout.contains("blocked"), "\(apply.stdout)")
+        let after = try await repo.state().certificates
+        #expect(after["c00"]?.status == .issued && after["c01"]?.status == .issued, "\(apply.stdout)")
+    }
+
     @Test func aRenewalMadeOutsideCertformGetsItsValueAndIsValidatedByRefresh() async throws {
         let repo = try ApplyRepository(count: 1, sandboxArguments: ["--dcv", "manual"])
         let log = repo.path + "/hook.log"

@@ -24,6 +24,19 @@ import Testing
         #expect(json["estimated_total"] == ["amount": 396, "currency": "USD"])
     }
 
+    /// CERTFORM_PRICING moves the file for every command: pricing writes it where plan reads it.
+    @Test func pricingWritesWhereCERTFORMPRICINGPoints() throws {
+        let repo = try ApplyRepository(count: 1)
+        var environment = repo.environment
+        environment["CERTFORM_PRICING"] = "prices/list.json"
+        try FileManager.default.createDirectory(atPath: repo.path + "/prices", withIntermediateDirectories: true)
+        let pricing = try CLI.run(["pricing"], in: repo.path, environment: environment)
+        #expect(pricing.status == 0 && pricing.stdout.contains("to prices/list.json"), "\(pricing.stdout)\(pricing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/state/pricing.json"))
+        let plan = try CLI.run(["plan"], in: repo.path, environment: environment)
+        #expect(plan.stdout.contains("about USD 198"), "\(plan.stdout)")
+    }
+
     @Test func maxSpendRefusesBeforeSendingAndLetsACheaperPlanThrough() throws {
         let repo = try ApplyRepository(count: 2)
         #expect(try repo.certform(["pricing"]).status == 0)
@@ -35,6 +48,14 @@ import Testing
         environment["CERTFORM_MAX_SPEND"] = "300"
         let fromEnvironment = try CLI.run(["apply", "--auto-approve"], in: repo.path, environment: environment)
         #expect(fromEnvironment.status == 1 && fromEnvironment.stderr.contains("more than --max-spend 300"))
+        // A cap that does not read is an error, never no cap.
+        for unreadable in ["5,000", "$300", "300 USD", "-1"] {
+            environment["CERTFORM_MAX_SPEND"] = unreadable
+            let refusedEnvironment = try CLI.run(["apply", "--auto-approve"], in: repo.path, environment: environment)
+            #expect(refusedEnvironment.status == 64, "\(unreadable): \(refusedEnvironment.stderr)")
+            #expect(refusedEnvironment.stderr.contains("CERTFORM_MAX_SPEND '\(unreadable)' is not an amount"), "\(refusedEnvironment.stderr)")
+        }
+        #expect(try repo.orders().isEmpty)
         let applied = try repo.certform(["apply", "--auto-approve", "--max-spend", "400"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
         #expect(try repo.orders().count == 2)

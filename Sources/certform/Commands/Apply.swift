@@ -62,6 +62,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        _ = try spendCap()
         if planFile != nil && (refresh || asOf != nil) {
             throw ValidationError("--refresh and --as-of plan anew; they cannot be used with a saved plan")
         }
@@ -99,23 +100,33 @@ struct ApplyCommand: AsyncParsableCommand {
             changes = saved.changes
             try refuseOverSpending(changes, asOf: saved.plan.asOf)
         } else {
-            guard let planned = try await planNow(client: client, writer: writer, applier: applier, now: now) else {
-                // Nothing to send; orders placed earlier may still wait for their validation.
+            switch try await planNow(client: client, writer: writer, applier: applier, now: now) {
+            case .send(let planned):
+                changes = planned
+            case .nothing(let blocked):
+                // Nothing to send; orders placed earlier may still wait for their validation, and a
+                // blocked name holds up no other order's.
                 let validation = await validateDomains(adopted, writer: writer, client: client)
                 DCVView.section(validation)
-                if validation.contains(where: \.failed) { throw ExitCode.failure }
+                if blocked || validation.contains(where: \.failed) { throw ExitCode.failure }
                 return
             }
-            changes = planned
         }
         try await send(changes, applier: applier, writer: writer, client: client, adopted: adopted)
         let undecided = leftovers.contains { if case .undecided = $0.1 { return true } else { return false } }
         if undecided { throw ExitCode.failure }
     }
 
+    /// What a plan made now leaves to do: its changes, approved; or nothing to send (with
+    /// whether any name is blocked, which makes apply exit 1 once validation has run).
+    enum Planned {
+        case send([Change])
+        case nothing(blocked: Bool)
+    }
+
     /// Plans from the manifests and the state now (after a refresh when asked), prints the plan
-    /// and asks for approval; nil when there is nothing to send.
-    func planNow(client: CertCentralClient, writer: StateWriter, applier: Applier, now: Date) async throws -> [Change]? {
+    /// and asks for approval.
+    func planNow(client: CertCentralClient, writer: StateWriter, applier: Applier, now: Date) async throws -> Planned {
         if refresh {
             RefreshView.report(await Refresher(client: client, writer: writer)
                 .refresh(all: false, concurrency: concurrency, windows: Refresh.renewalWindows(in: manifestOptions.manifests)))
@@ -131,8 +142,7 @@ struct ApplyCommand: AsyncParsableCommand {
         guard plan.summary.hasChanges else {
             try await recordRenames(applier, plan.changes)
             ApplyView.nothingToApply()
-            if plan.summary[.blocked] > 0 { throw ExitCode.failure }
-            return nil
+            return .nothing(blocked: plan.summary[.blocked] > 0)
         }
         try refuseTooManyOrders(plan.changes)  // before anyone is asked to approve them
         try refuseOverSpending(plan.changes, asOf: asOfDate)
@@ -146,7 +156,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
-        return plan.changes
+        return .send(plan.changes)
     }
 
     /// Refuses too many paid orders, moves renamed records, sends every change, runs domain
@@ -177,11 +187,21 @@ struct ApplyCommand: AsyncParsableCommand {
         return await DomainValidator(client: client, writer: writer, options: .init(hook: hook)).run(names: names)
     }
 
+    /// The spending cap: `--max-spend`, else `CERTFORM_MAX_SPEND`. A variable that is set but does
+    /// not read as an amount is an error, never a missing cap (`5,000` must not lift the limit).
+    func spendCap() throws -> Double? {
+        if let option = maxSpendOption { return option.amount }
+        guard let written = Environment.value("CERTFORM_MAX_SPEND") else { return nil }
+        guard let limit = SpendLimit(argument: written) else {
+            throw ValidationError("CERTFORM_MAX_SPEND '\(Escape.terminal(written, limit: 40))' is not an amount: a plain number such as 5000, in the price list's currency")
+        }
+        return limit.amount
+    }
+
     /// `--max-spend`: refuses, before anything is sent, a plan whose estimated total exceeds the
     /// cap or cannot be told.
     func refuseOverSpending(_ changes: [Change], asOf: Date) throws {
-        let cap = maxSpendOption?.amount ?? Environment.value("CERTFORM_MAX_SPEND").flatMap { SpendLimit(argument: $0)?.amount }
-        guard let cap, changes.contains(where: \.isPaid) else { return }
+        guard let cap = try spendCap(), changes.contains(where: \.isPaid) else { return }
         guard let prices = try pricing.load() else {
             ApplyView.spendUnknown("there is no price list at '\(pricing.pricingPath)'; run 'certform pricing'", cap: cap)
             throw ExitCode.failure

@@ -25,7 +25,7 @@ struct PlanCommand: AsyncParsableCommand {
           certform plan --out plan.json
           certform plan --as-of 2027-05-20T00:00:00Z
 
-        A plan saved with --out is applied by 'certform apply FILE' only if its --as-of is not later than when it was made (a later one would turn coverage into renewals); to rehearse a later time, run 'certform apply --as-of TIME' without a file.
+        A plan saved with --out is applied by 'certform apply FILE' only if its --as-of is not later than when it was made (a later one would turn coverage into renewals); to rehearse a later time, run 'certform apply --as-of TIME' without a file, against the sandbox (against CertCentral it buys what that time's plan holds, today).
         """)
 
     @OptionGroup var manifestOptions: ManifestOptions

@@ -19,8 +19,11 @@ struct PricingCommand: AsyncParsableCommand {
 
     @OptionGroup var api: APIOptions
 
-    @Option(help: ArgumentHelp("Where to write the price list (default: state/pricing.json).", valueName: "file"), completion: .file(extensions: ["json"]))
-    var out = "state/pricing.json"
+    @Option(name: .customLong("out"), help: ArgumentHelp("Where to write the price list (env CERTFORM_PRICING, where plan and apply read it; default: state/pricing.json).", valueName: "file"), completion: .file(extensions: ["json"]))
+    var outOption: String?
+
+    /// Where plan and apply look for it unless told otherwise (``PricingOptions/pricingPath``).
+    var out: String { outOption ?? Environment.value("CERTFORM_PRICING") ?? PricingOptions.defaultPath }
 
     func run() async throws {
         let response = try await api.withClient { client in

@@ -12,8 +12,10 @@ struct PricingOptions: ParsableArguments {
         valueName: "file"), completion: .file(extensions: ["json"]))
     var pricingOption: String?
 
+    static let defaultPath = "state/pricing.json"
+
     var pricingPath: String {
-        pricingOption ?? Environment.value("CERTFORM_PRICING") ?? "state/pricing.json"
+        pricingOption ?? Environment.value("CERTFORM_PRICING") ?? Self.defaultPath
     }
 
     /// The price list, nil when there is none; a file that does not read is an error naming it.

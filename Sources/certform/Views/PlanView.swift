@@ -40,7 +40,7 @@ enum PlanView {
 
     /// A plan saved for a later time than now, which apply refuses.
     static func savedForLaterTime(_ path: String, asOf: Date) {
-        Console.error("warning: '\(path)' is a plan as of \(Timestamp.format(asOf)), later than now: 'certform apply \(path)' refuses a saved plan for a later time; to rehearse it, run 'certform apply --as-of \(Timestamp.format(asOf))' without a file")
+        Console.error("warning: '\(path)' is a plan as of \(Timestamp.format(asOf)), later than now: 'certform apply \(path)' refuses a saved plan for a later time; to rehearse it against the sandbox, run 'certform apply --as-of \(Timestamp.format(asOf))' without a file")
     }
 
     static func blocked(_ count: Int) {
