@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "JSON", "CertCentralAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,7 +73,7 @@ let package = Package(
         ),
         .target(name: "Apply", dependencies: ["Plans", "Manifests", "States", "CertCentral", "CertCentralAPI", "JSON", "Dates"]),
         // Domain control validation: what to publish, the DCV hook, check-dcv, cleanup (SPEC §6).
-        .target(name: "DomainValidation", dependencies: ["Apply", "CertCentral", "CertCentralAPI", "States", "Dates"]),
+        .target(name: "DomainValidation", dependencies: ["Apply", "CertCentral", "CertCentralAPI", "States", "Dates", "JSON"]),
         // Issued certificates written to files (`refresh --certs-dir`), checked before writing.
         .target(
             name: "CertificateFiles",

@@ -58,13 +58,16 @@ public struct DomainValidator: Sendable {
     func validate(_ name: String) async -> DCVReport? {
         guard var record = await writer.state.certificates[name] else { return nil }
         var report = DCVReport(name: name, record: record)
-        let tokenMethod = record.dcvMethod?.usesToken == true
-        if record.status.isInProgress, tokenMethod {
-            await ensureValue(&record, name: name, report: &report)
-        }
-        if let hook = options.hook, record.status.isInProgress, tokenMethod, let value = record.dcvRandomValue,
-           record.dcvPublishedValue != value {
-            await publish(value, with: hook, record: &record, name: name, report: &report)
+        if record.status.isInProgress, record.dcvMethod?.usesToken == true {
+            if let hook = options.hook {
+                // What a hook publishes comes from CertCentral, never from the state file.
+                if await confirm(&record, name: name, report: &report), let value = record.dcvRandomValue,
+                   record.dcvPublishedValue != value {
+                    await publish(value, with: hook, record: &record, name: name, report: &report)
+                }
+            } else {
+                await ensureValue(&record, name: name, report: &report)
+            }
         }
         let published = record.dcvPublishedValue != nil && record.dcvPublishedValue == record.dcvRandomValue
         if record.status.isInProgress, client != nil, record.dcvMethod != nil, options.check || (options.hook != nil && published) {

@@ -243,6 +243,53 @@ import Testing
         #expect(after["c00"]?.status == .issued && after["c01"]?.status == .issued, "\(apply.stdout)")
     }
 
+    /// The sandbox hook, logging what each run was given: `ACTION RECORD VALUE`.
+    static func recordingHook(_ repo: ApplyRepository, log: String) -> String {
+        "echo \"$CERTFORM_DCV_ACTION $CERTFORM_DCV_RECORD $CERTFORM_DCV_VALUE\" >> '\(log)'; exec '\(hook)'"
+    }
+
+    /// A state file is as editable as any file in a pull request: names and a random value put in
+    /// it never reach a hook. The hook publishes what CertCentral says of the order, and nothing
+    /// for an order CertCentral does not know.
+    @Test func aHookPublishesWhatCertCentralSaysNotWhatStateSays() async throws {
+        let repo = try Self.repository()
+        #expect(try Self.run(repo, ["apply", "--auto-approve"]).status == 0)
+        var state = try await repo.state()
+        state.certificates["c00"]?.dnsNames = ["_acme-challenge.victim.example"]
+        state.certificates["c00"]?.dcvRandomValue = "attackerstoken"
+        state.certificates["c00"]?.dcvExpiresAt = "2099-01-01T00:00:00Z"
+        var evil = StateRecord(orderID: 999_999, product: .sslDVGeoTrust, commonName: "login.victim.example", dnsNames: [], status: .pending)
+        (evil.dcvMethod, evil.dcvRandomValue, evil.dcvExpiresAt) = (.dnsTXTToken, "attackerstoken", "2099-01-01T00:00:00Z")
+        state.certificates["evil"] = evil
+        _ = try await StateStore(path: repo.statePath).save(state)
+        let log = repo.path + "/values.log"
+        let apply = try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.recordingHook(repo, log: log)],
+                                 environment: Self.hookEnvironment(repo, log: repo.path + "/hook.log"))
+        let runs = Self.logLines(log)
+        #expect(!runs.isEmpty && !runs.contains { $0.contains("victim") || $0.contains("attackerstoken") }, "\(runs)")
+        #expect(apply.stdout.contains("order 999999 could not be read from CertCentral, so nothing was published"), "\(apply.stdout)")
+        #expect(apply.status == 1, "a validation that could not run fails the run")
+        let after = try await repo.state().certificates
+        #expect(after["c00"]?.status == .issued && after["c00"]?.dnsNames == [], "CertCentral's names are recorded")
+    }
+
+    /// A cleanup deletes DNS records and files: it runs only for a publication certform recorded
+    /// itself (tagged with the API key), never for a `dcv_published_value` written into state.
+    @Test func aCleanupRunsOnlyForWhatCertformPublished() async throws {
+        let repo = try Self.repository()
+        let log = repo.path + "/values.log"
+        let environment = Self.hookEnvironment(repo, log: repo.path + "/hook.log")
+        #expect(try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.recordingHook(repo, log: log)], environment: environment).status == 0)
+        #expect(Self.logLines(log).filter { $0.hasPrefix("cleanup") }.count == 3)
+        var state = try await repo.state()
+        state.certificates["c01"]?.dcvPublishedValue = "www"
+        _ = try await StateStore(path: repo.statePath).save(state)
+        let dcv = try Self.run(repo, ["dcv", "--hook", Self.recordingHook(repo, log: log)], environment: environment)
+        #expect(Self.logLines(log).filter { $0.hasPrefix("cleanup") }.count == 3, "no cleanup for the written value: \(Self.logLines(log))")
+        #expect(dcv.stdout.contains("no cleanup ran"), "\(dcv.stdout)")
+        #expect(try await repo.state().certificates["c01"]?.dcvPublishedValue == nil, "reported once, then forgotten")
+    }
+
     @Test func aRenewalMadeOutsideCertformGetsItsValueAndIsValidatedByRefresh() async throws {
         let repo = try ApplyRepository(count: 1, sandboxArguments: ["--dcv", "manual"])
         let log = repo.path + "/hook.log"
