@@ -23,9 +23,30 @@ public struct MarkdownRenderer: Sendable {
         if listed.isEmpty {
             return head + "\nNo changes. Every certificate matches its order.\n"
         }
+        let whole = fit(listed, head: head, spend: plan.spend)
+        guard !whole.complete else { return whole.text }
+        // Rows must be left out: those that spend or change something come first, so that no paid
+        // order is hidden behind orphans that sort before it (a state can hold any number).
+        let ranked = listed.enumerated().sorted { (Self.rank($0.element), $0.offset) < (Self.rank($1.element), $1.offset) }.map(\.element)
+        return fit(ranked, head: head, spend: plan.spend).text
+    }
+
+    /// Paid orders, then free reissues, then what blocks, waits or is left alone.
+    static func rank(_ change: Change) -> Int {
+        if change.isPaid { return 0 }
+        switch change.action {
+        case .reissue: return 1
+        case .blocked: return 2
+        case .wait: return 3
+        default: return 4
+        }
+    }
+
+    /// The table and reasons of `listed`, as many rows as the limit allows; `complete` when all.
+    func fit(_ listed: [Change], head: String, spend: SpendEstimate?) -> (text: String, complete: Bool) {
         let tableHead = "\n| | certificate | action | product | names | order |\n|---|---|---|---|---|---|\n"
         let rows = listed.map(row)
-        let details = listed.map { detail($0, spend: plan.spend) }
+        let details = listed.map { detail($0, spend: spend) }
         let detailsHead = "\n<details><summary>Reasons</summary>\n\n"
         let detailsTail = "\n</details>\n"
 
@@ -50,7 +71,7 @@ public struct MarkdownRenderer: Sendable {
                 text = assemble(count)
             }
         }
-        return text
+        return (text, count == listed.count)
     }
 
     func row(_ change: Change) -> String {

@@ -25,6 +25,24 @@ public struct PriceList: Sendable, Hashable {
             case years, cost, currency
             case additionalNameCost = "additional_name_cost"
         }
+
+        /// The most a price may be: far above any DV certificate's, far below what a `Double`
+        /// stops counting exactly in or an `Int` cannot hold.
+        static let largestAmount = 1_000_000_000.0
+
+        /// Why this price cannot be used, or nil. The file is committed, so a pull request can
+        /// edit it: a negative or endless cost must not slip a plan under `--max-spend`.
+        var problem: String? {
+            guard (1...10).contains(years) else { return "a term of \(years) years" }
+            for (label, amount) in [("cost", cost), ("additional_name_cost", additionalNameCost ?? 0)]
+            where !(amount.isFinite && amount >= 0 && amount <= Self.largestAmount) {
+                return "a \(label) of \(amount), not an amount from 0 to 1,000,000,000"
+            }
+            guard (1...8).contains(currency.count), currency.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                return "a currency '\(currency)' that is not a currency code"
+            }
+            return nil
+        }
     }
 
     public var readAt: String
@@ -40,9 +58,10 @@ public struct PriceList: Sendable, Hashable {
         var products: [Product: [Entry]] = [:]
         for item in response.standardPrices {
             guard let product = Product(rawValue: item.nameID) else { continue }
+            // A price that cannot be used is left out, so the plan says "price unknown".
             products[product] = item.prices.map {
                 Entry(years: $0.lifetime, cost: $0.cost, additionalNameCost: $0.additionalNameCost, currency: $0.currency.uppercased())
-            }.sorted { $0.years < $1.years }
+            }.filter { $0.problem == nil }.sorted { $0.years < $1.years }
         }
         self.init(readAt: Timestamp.format(readAt), products: products)
     }
@@ -63,6 +82,9 @@ public struct PriceList: Sendable, Hashable {
             guard let product = Product(rawValue: name) else { continue }
             guard let decoded = try? JSONValueDecoder().decode([Entry].self, from: entries) else {
                 throw PriceListError("the prices of \(name) do not read")
+            }
+            if let problem = decoded.lazy.compactMap(\.problem).first {
+                throw PriceListError("the prices of \(name) hold \(problem)")
             }
             products[product] = decoded
         }

@@ -90,6 +90,6 @@ extension SpendEstimate {
 
     /// Whole amounts without decimals, others with two.
     static func format(_ amount: Double) -> String {
-        amount == amount.rounded() ? String(Int(amount)) : String(format: "%.2f", amount)
+        amount == amount.rounded() && abs(amount) < 1e15 ? String(Int(amount)) : String(format: "%.2f", amount)
     }
 }

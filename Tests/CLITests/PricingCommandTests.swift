@@ -37,6 +37,23 @@ import Testing
         #expect(plan.stdout.contains("about USD 198"), "\(plan.stdout)")
     }
 
+    /// A committed price list is never read through a symbolic link (it could point outside the
+    /// repository, at /proc/self/environ), nor with a price that would defeat --max-spend.
+    @Test func aLinkedOrNegativePriceListIsRefused() throws {
+        let repo = try ApplyRepository(count: 1)
+        try FileManager.default.createDirectory(atPath: repo.path + "/state", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/state/pricing.json", withDestinationPath: "/proc/self/environ")
+        let linked = try repo.certform(["plan"])
+        #expect(linked.status == 1 && linked.stderr.contains("error: the price list 'state/pricing.json'"), "\(linked.stderr)")
+        #expect(!linked.stderr.contains("unexpected character"), "nothing of the target is read: \(linked.stderr)")
+        try FileManager.default.removeItem(atPath: repo.path + "/state/pricing.json")
+        let negative = #"{"format_version": 1, "read_at": "2026-12-01T00:00:00Z", "products": {"ssl_dv_geotrust": [{"years": 1, "cost": -5000, "currency": "USD"}]}}"#
+        try negative.write(toFile: repo.path + "/state/pricing.json", atomically: true, encoding: .utf8)
+        let refused = try repo.certform(["apply", "--auto-approve", "--max-spend", "1"])
+        #expect(refused.status == 1 && refused.stderr.contains("hold a cost of -5000.0"), "\(refused.stderr)")
+        #expect(try repo.orders().isEmpty)
+    }
+
     @Test func maxSpendRefusesBeforeSendingAndLetsACheaperPlanThrough() throws {
         let repo = try ApplyRepository(count: 2)
         #expect(try repo.certform(["pricing"]).status == 0)

@@ -125,4 +125,29 @@ enum SamplePlan {
         #expect(note != nil)
         #expect(markdown.hasSuffix("</details>\n"))
     }
+
+    /// A state can hold any number of orphans, and rows are listed by name: when rows must be
+    /// left out, paid orders and reissues are kept and orphans go first, so that no paid order
+    /// hides behind them in the pull request.
+    @Test func aCutMarkdownPlanKeepsEveryPaidRow() {
+        var records: [String: StateRecord] = [:]
+        for index in 0..<1_500 {
+            let orphan = Fixture.spec("a-orphan-\(index)", commonName: "orphan-\(index).example.com", dnsNames: ["www.orphan-\(index).example.com"])
+            records[orphan.name] = Fixture.record(for: orphan)
+        }
+        let create = Fixture.spec("z-new", commonName: "new.example.com", dnsNames: [])
+        let reissued = Fixture.spec("y-web", commonName: "example.com", dnsNames: ["www.example.com"])
+        records["y-web"] = Fixture.record(for: reissued)
+        var rekeyed = reissued
+        rekeyed.dnsNames = ["www.example.com", "api.example.com"]
+        let plan = Fixture.plan([create, rekeyed], Fixture.state(records))
+        let markdown = MarkdownRenderer().render(plan)
+        #expect(markdown.count <= 60_000)
+        #expect(markdown.contains("rows left out"))
+        #expect(markdown.contains("| `z-new` | **create** (paid) |"), "the paid row is shown")
+        #expect(markdown.contains("| `y-web` | reissue |"), "the reissue is shown")
+        #expect(markdown.contains("`a-orphan-0`") == false || markdown.range(of: "`z-new`")!.lowerBound < markdown.range(of: "`a-orphan-0`")!.lowerBound)
+        let small = MarkdownRenderer().render(Fixture.plan([create], Fixture.state([:])))
+        #expect(!small.contains("rows left out"), "a plan that fits keeps its order")
+    }
 }

@@ -72,6 +72,33 @@ import Testing
         try Golden.check(JSONWriter.pretty(Self.prices.json), against: "pricing.json")
     }
 
+    /// The file is committed and a pull request can edit it: a price that would slip a plan under
+    /// `--max-spend` (negative, endless) or break the arithmetic does not read.
+    @Test(arguments: [
+        (#"{"years": 1, "cost": -5000, "currency": "USD"}"#, "a cost of -5000.0"),
+        (#"{"years": 1, "cost": 1e999, "currency": "USD"}"#, "a cost of inf"),
+        (#"{"years": 1, "cost": 1e12, "currency": "USD"}"#, "not an amount from 0 to 1,000,000,000"),
+        (#"{"years": 1, "cost": 10, "additional_name_cost": -1, "currency": "USD"}"#, "a additional_name_cost of -1.0"),
+        (#"{"years": 0, "cost": 10, "currency": "USD"}"#, "a term of 0 years"),
+        (#"{"years": 1, "cost": 10, "currency": "US D\u001b"}"#, "not a currency code"),
+    ])
+    func anUnusablePriceDoesNotRead(entry: String, fragment: String) throws {
+        let text = #"{"format_version": 1, "read_at": "2026-12-01T00:00:00Z", "products": {"ssl_dv_geotrust": ["# + entry + "]}}"
+        #expect {
+            try PriceList(json: try JSONParser.parse(text))
+        } throws: { error in
+            "\(error)".contains("the prices of ssl_dv_geotrust hold") && "\(error)".contains(fragment)
+        }
+    }
+
+    @Test func anUnusablePriceFromCertCentralIsLeftOutSoThePriceIsUnknown() {
+        let list = PriceList(PricingResponse(standardPrices: [
+            ProductPricing(nameID: "ssl_dv_geotrust", prices: [Price(lifetime: 1, cost: -198, currency: "usd"), Price(lifetime: 2, cost: 376, currency: "usd")]),
+        ]), readAt: Fixture.asOf)
+        #expect(list.products[.sslDVGeoTrust]?.map(\.years) == [2])
+        #expect(SpendEstimate.format(1e300) == String(format: "%.2f", 1e300), "no crash on a huge total")
+    }
+
     @Test func textMarkdownAndJSONShowTheSpend() throws {
         let plan = Self.plan()
         try Golden.check(TextRenderer(color: false).render(plan), against: "plan-spend.txt")

@@ -20,7 +20,8 @@ struct PricingOptions: ParsableArguments {
 
     /// The price list, nil when there is none; a file that does not read is an error naming it.
     func load() throws -> PriceList? {
-        switch FileBytes.read(pricingPath, limit: 4 << 20) {
+        // Never through a symbolic link: the file is committed, and a link could read outside.
+        switch FileBytes.read(pricingPath, limit: 4 << 20, followsSymlinks: false) {
         case .failure(.missing): return nil
         case .failure(let error):
             Console.error("error: the price list '\(pricingPath)' \(error)")
