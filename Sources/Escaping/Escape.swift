@@ -5,15 +5,23 @@ import Foundation
 /// kind (SPEC §2.2), so that it can never become a control sequence, markup, a workflow command or
 /// another metric.
 public enum Escape {
-    /// Characters that steer a terminal or forge lines: C0 controls, DEL, C1 controls, and the
-    /// Unicode line and paragraph separators and bidirectional overrides.
+    /// Characters that steer a terminal or forge lines, or hide text: C0 controls, DEL, C1
+    /// controls, the Unicode line and paragraph separators, the bidirectional overrides, isolates
+    /// and marks (U+061C, U+200E, U+200F), and the invisible format characters (zero-width
+    /// spaces and joiners, word joiner and invisible operators, the byte order mark, tags).
     @inline(__always)
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064, 0x2066...0x2069,
+             0xFEFF, 0xE0000...0xE007F: return true
         default: return false
         }
     }
+
+    /// The GitHub Actions runner still obeys the old form of its workflow commands, `##[command]`,
+    /// anywhere in a line (the `::command::` form only at a line's start). A field never carries
+    /// one: the `[` after `##` is written as `\u{5B}`.
+    static let legacyCommand = "##["
 
     /// One field for a terminal line: every control character (newlines and tabs too) as
     /// `\u{1B}`, and at most `limit` characters (the rest as `…`).
@@ -30,18 +38,21 @@ public enum Escape {
     static func escaped(_ text: String, keepingLayout: Bool, limit: Int) -> String {
         // Most text has nothing to escape and fits: return it as it is.
         if text.unicodeScalars.count <= limit,
-           !text.unicodeScalars.contains(where: { isControl($0) && !(keepingLayout && ($0 == "\n" || $0 == "\t")) }) {
+           !text.unicodeScalars.contains(where: { isControl($0) && !(keepingLayout && ($0 == "\n" || $0 == "\t")) }),
+           !text.contains(legacyCommand) {
             return text
         }
         var out = ""
         var count = 0
+        var hashes = 0
         for scalar in text.unicodeScalars {
             if count == limit {
                 out += "…"
                 break
             }
             count += 1
-            if isControl(scalar) && !(keepingLayout && (scalar == "\n" || scalar == "\t")) {
+            defer { hashes = scalar == "#" ? hashes + 1 : 0 }
+            if (isControl(scalar) && !(keepingLayout && (scalar == "\n" || scalar == "\t"))) || (scalar == "[" && hashes >= 2) {
                 out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {
                 out.unicodeScalars.append(scalar)

@@ -81,14 +81,16 @@ public enum JSONWriter {
     }
 
     /// A JSON string. Besides what JSON requires, DEL, the C1 controls (U+0080–U+009F), the line
-    /// separators and the bidirectional overrides are written as `\uXXXX` too, so that JSON
-    /// printed to a terminal carries no control character.
+    /// separators, the bidirectional overrides and marks, and the zero-width characters of
+    /// U+200B–U+200F and U+2060–U+2064 are written as `\uXXXX` too, so that JSON printed to a
+    /// terminal carries no control character; and a `[` after `##` as `\u005b`, so that JSON in a
+    /// CI log never holds a GitHub workflow command of the old form (`##[error]`).
     public static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings hold no byte that is escaped or starts a character that may be: copied whole.
         var text = text
         let plain = text.withUTF8 { bytes in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return false }
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0x23 }) else { return false }
             out.append(contentsOf: bytes)
             return true
         }
@@ -110,6 +112,8 @@ public enum JSONWriter {
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x5B where out.count >= 2 && out[out.count - 1] == 0x23 && out[out.count - 2] == 0x23:
+                out.append(contentsOf: Array("\\u005b".utf8))
             case 0x00..<0x20, 0x7F:
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
             case 0xC2:
@@ -126,7 +130,8 @@ public enum JSONWriter {
                 guard let second = bytes.next() else { out.append(byte); break }
                 guard let third = bytes.next() else { out.append(contentsOf: [byte, second]); break }
                 let scalar = (UInt32(byte & 0x0F) << 12) | (UInt32(second & 0x3F) << 6) | UInt32(third & 0x3F)
-                if (0x2028...0x202E).contains(scalar) || (0x2066...0x2069).contains(scalar) {
+                if (0x200B...0x200F).contains(scalar) || (0x2028...0x202E).contains(scalar) || (0x2060...0x2064).contains(scalar)
+                    || (0x2066...0x2069).contains(scalar) {
                     out.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(scalar >> 12)], hex[Int((scalar >> 8) & 15)],
                                             hex[Int((scalar >> 4) & 15)], hex[Int(scalar & 15)]])
                 } else {

@@ -13,6 +13,25 @@ import Testing
         #expect(escaped.contains("\\u{A}::error::forged"))
     }
 
+    /// The Actions runner obeys `##[command]` anywhere in a line (not only `::command::` at its
+    /// start); a field never carries one, in a terminal line, a block or an annotation.
+    @Test func oldWorkflowCommandsAreBroken() {
+        #expect(Escape.terminal("csr: \"##[error]forged\"") == "csr: \"##\\u{5B}error]forged\"")
+        #expect(Escape.terminal("###[stop-commands]tok") == "###\\u{5B}stop-commands]tok")
+        #expect(Escape.terminal("# [a] #[b] ## [c]") == "# [a] #[b] ## [c]", "only # # [ together")
+        #expect(!Escape.terminalBlock("one\n##[add-mask]x").contains("##["))
+        #expect(!Escape.annotationData("##[error]x").contains("##["))
+    }
+
+    /// Marks and invisible characters that reorder or hide text are shown, not obeyed.
+    @Test func bidiMarksAndInvisibleCharactersAreShown() {
+        for scalar: Unicode.Scalar in ["\u{061C}", "\u{200B}", "\u{200D}", "\u{200E}", "\u{200F}", "\u{2060}", "\u{2064}", "\u{FEFF}", "\u{E0041}"] {
+            #expect(Escape.isControl(scalar), "\(scalar.value)")
+            #expect(Escape.terminal("a\(Character(scalar))b") == "a\\u{\(String(scalar.value, radix: 16, uppercase: true))}b")
+        }
+        #expect(!Escape.isControl("\u{2065}") && !Escape.isControl("é") && !Escape.isControl("\u{E0080}"))
+    }
+
     @Test func plainTextIsLeftAsItIs() {
         #expect(Escape.terminal("example.com: 21 days · ✓") == "example.com: 21 days · ✓")
         #expect(Escape.terminalBlock("line one\n\tline two") == "line one\n\tline two")

@@ -73,7 +73,8 @@ import Testing
     /// both must write what the byte-by-byte loop writes.
     @Test func stringsAreWrittenAsTheEscapingLoopWritesThem() {
         let pieces = ["", "a", "x y/z", "é", "漢字", "😀", "\"", "\\", "\n", "\t", "\u{1}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}",
-                      "\u{A0}", "\u{BF}", "\u{2027}", "\u{2028}", "\u{202E}", "\u{2066}", "\u{2069}", "\u{206A}", "\u{20AC}"]
+                      "\u{A0}", "\u{BF}", "\u{2027}", "\u{2028}", "\u{202E}", "\u{2066}", "\u{2069}", "\u{206A}", "\u{20AC}",
+                      "#", "[", "\u{200B}", "\u{200F}", "\u{2060}", "\u{2064}", "\u{2065}"]
         var plain = 0
         for first in pieces {
             for second in pieces {
@@ -123,6 +124,16 @@ import Testing
         let text = "a\u{1B}[2J b\u{7F} c\u{9B} d\u{2028} e\u{202E} f\u{2066} g\u{A0}é€"
         let written = JSONWriter.compact(.string(text))
         #expect(written == #""a\u001b[2J b\u007f c\u009b d\u2028 e\u202e f\u2066 g\#u{A0}é€""#)
+        #expect(try JSONParser.parse(written) == .string(text))
+    }
+
+    /// The Actions runner obeys `##[command]` anywhere in a line: JSON in a CI log never holds
+    /// one, and still reads back as the same text. Zero-width characters and marks are escaped.
+    @Test func oldWorkflowCommandsAndInvisibleCharactersAreEscaped() throws {
+        let text = "x ##[error]forged #[a] ###[b] a\u{200B}b\u{200F}c\u{2060}d"
+        let written = JSONWriter.compact(.string(text))
+        #expect(written == #""x ##\u005berror]forged #[a] ###\u005bb] a\u200bb\u200fc\u2060d""#)
+        #expect(!written.contains("##["))
         #expect(try JSONParser.parse(written) == .string(text))
     }
 }
