@@ -71,6 +71,24 @@ public struct FileStatus: Sendable, Equatable {
         guard (followsSymlinks ? stat(path, &info) : lstat(path, &info)) == 0 else { return .failure(FileReadError(errno: errno)) }
         return .success(FileStatus(info))
     }
+
+    /// The first directory on a relative `path` that is a symbolic link (`state` for
+    /// `state/orders.json` when `state` is one), or nil; an absolute path is not looked at (it is
+    /// the operator's, not the repository's), nor anything past a directory that does not exist.
+    public static func linkedDirectory(on path: String) -> String? {
+        guard path.utf8.first != UInt8(ascii: "/") else { return nil }
+        var prefix = ""
+        for component in path.split(separator: "/").dropLast() {
+            prefix += (prefix.isEmpty ? "" : "/") + component
+            guard component != ".", component != ".." else { continue }
+            switch of(prefix, followsSymlinks: false) {
+            case .success(let status) where status.kind == .symbolicLink: return prefix
+            case .success: continue
+            case .failure: return nil
+            }
+        }
+        return nil
+    }
 }
 
 /// The canonical path of a file: every symbolic link, `.` and `..` resolved (`realpath(3)`, which

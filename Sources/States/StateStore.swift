@@ -44,6 +44,7 @@ public final class StateStore: StateBackend, @unchecked Sendable {
     /// A file that does not read that way — anything malformed — is read again whole, which
     /// gives the same state or the exact place of the error.
     func readFile() throws(StateError) -> State {
+        try checkDirectories()
         // Not through a symbolic link, and only a regular file: a state committed as a link to
         // another file, or as a FIFO, is refused, never read (SPEC §3).
         let stream: FileStream
@@ -114,6 +115,7 @@ public final class StateStore: StateBackend, @unchecked Sendable {
         next.serial += 1
         if next.lineage == nil { next.lineage = UUID().uuidString.lowercased() }
         let bytes = mutex.withLock { renderer.render(next) }
+        try checkDirectories()
         do {
             try AtomicFile.write(bytes, to: path)
         } catch {
@@ -135,11 +137,21 @@ public final class StateStore: StateBackend, @unchecked Sendable {
     }
 
     public func replace(with state: State) async throws(StateError) {
+        try checkDirectories()
         try Self.writeAtomically(state.fileText, to: path)
     }
 
     public func lock(operation: String, timeout: Double) async throws(StateError) -> any StateLockHandle {
-        try await StateLock.acquire(statePath: path, operation: operation, timeout: timeout)
+        try checkDirectories()
+        return try await StateLock.acquire(statePath: path, operation: operation, timeout: timeout)
+    }
+
+    /// A relative state path — the repository's own, as CI gives it — must not pass through a
+    /// symbolic link: a `state` directory committed as a link would have certform read, lock and
+    /// write a state outside the repository. An absolute path is the operator's choice.
+    func checkDirectories() throws(StateError) {
+        guard let linked = FileStatus.linkedDirectory(on: path) else { return }
+        throw .unreadable(path: path, reason: "its directory '\(linked)' is a symbolic link, which certform does not follow in a relative state path; use the directory itself, or give --state an absolute path")
     }
 
     public func currentHolder() async -> LockInfo? {
