@@ -7,31 +7,47 @@ import JSON
 import States
 
 extension DomainValidator {
+    /// What a hook publishes for an order, all of it as CertCentral gives it.
+    struct Publication {
+        var method: DCVMethod
+        var names: [String]
+        var value: String
+    }
+
     /// Before a hook publishes, reads from CertCentral what it will publish: the order's names and
-    /// method from its order info (recorded, as refresh records them) and its current random value.
-    /// A state file is as editable as any file in a pull request, and a hook writes to DNS zones
-    /// and web servers: names and a value taken from it could validate someone else's order, or
-    /// publish at names no order of this account holds. False when the order cannot be read, does
-    /// not wait for a token any more, or has no value.
-    func confirm(_ record: inout StateRecord, name: String, report: inout DCVReport) async -> Bool {
+    /// method from its order info, and its current random value. A state file is as editable as
+    /// any file in a pull request, and a hook writes to DNS zones and web servers: names and a
+    /// value taken from it could validate someone else's order, or publish at names no order of
+    /// this account holds. The record's names are left as they are (refresh records CertCentral's;
+    /// what order info shows while a reissue is pending is not documented), its status and method
+    /// brought up to date. Nil when the order cannot be read, does not wait for a token any more,
+    /// or has no value.
+    func confirm(_ record: inout StateRecord, name: String, report: inout DCVReport) async -> Publication? {
         guard let client else {
             report.problems.append("a hook publishes only what CertCentral confirms; run with the API key")
-            return false
+            return nil
         }
         let info: OrderInfo
         do {
             info = try await client.orderInfo(record.orderID)
         } catch {
             report.problems.append("order \(record.orderID) could not be read from CertCentral, so nothing was published: \(error)")
-            return false
+            return nil
         }
+        let method = info.dcvMethod.flatMap(DCVMethod.init) ?? record.dcvMethod
+        await save(name, &record, { $0.status = info.status; $0.dcvMethod = method }, report: &report)
+        guard info.status.isInProgress, let method, method.usesToken else { return nil }
         guard !info.certificate.commonName.isEmpty else {
             report.problems.append("CertCentral gives order \(record.orderID) no common name, so nothing was published")
-            return false
+            return nil
         }
-        await save(name, &record, { _ = OrderRecords.refresh(&$0, with: info) }, report: &report)
-        guard record.status.isInProgress, record.dcvMethod?.usesToken == true else { return false }
-        return await ensureValue(&record, name: name, report: &report, always: true)
+        guard await ensureValue(&record, name: name, report: &report, always: true), let value = record.dcvRandomValue else { return nil }
+        return Publication(method: method, names: Self.names(info.certificate.commonName, info.certificate.dnsNames), value: value)
+    }
+
+    /// A certificate's names as a hook takes them: the common name first, each name once.
+    static func names(_ commonName: String, _ dnsNames: [String]) -> [String] {
+        [commonName] + Set(dnsNames).subtracting([commonName]).sorted()
     }
 
     /// Fetches the random value when state has none or it has expired (an hour's margin, so that
@@ -66,49 +82,52 @@ extension DomainValidator {
 
     /// Runs the hook's `publish` for every domain; records the value as published only when all
     /// of them succeeded. A value published earlier and since replaced is cleaned up first.
-    func publish(_ value: String, with hook: DCVHook, record: inout StateRecord, name: String, report: inout DCVReport) async {
+    func publish(_ publication: Publication, with hook: DCVHook, record: inout StateRecord, name: String, report: inout DCVReport) async {
         if let old = record.dcvPublishedValue {
             await cleanup(old, with: hook, record: &record, name: name, report: &report)
         }
-        guard await runHook(hook, .publish, value: value, record: record, name: name, report: &report) else { return }
-        let tag = publicationTag(record, value: value)
-        await save(name, &record, { $0.dcvPublishedValue = value; $0.extra[Self.publishedTagKey] = tag.map(JSONValue.string) }, report: &report)
+        guard await runHook(hook, .publish, publication, orderID: record.orderID, name: name, report: &report) else { return }
+        let tag = publicationTag(orderID: record.orderID, publication)
+        await save(name, &record, { $0.dcvPublishedValue = publication.value; $0.extra[Self.publishedTagKey] = tag.map(JSONValue.string) },
+                   report: &report)
     }
 
     /// The extra field that vouches for `dcv_published_value`: what certform published, for which
     /// order, method and names (``publicationTag(_:value:)``).
     static let publishedTagKey = "dcv_published_tag"
 
-    /// A tag of the publication of `value` for `record`'s order, method and names, made with the
-    /// API key (``APIKey/tag(_:)``): a cleanup runs only for a publication it vouches for, so that
-    /// an edited state cannot make a hook delete a record certform never published.
-    func publicationTag(_ record: StateRecord, value: String) -> String? {
+    /// A tag of `publication` for order `orderID`, made with the API key (``APIKey/tag(_:)``): a
+    /// cleanup runs only for a publication it vouches for, so that an edited state cannot make a
+    /// hook delete a record certform never published.
+    func publicationTag(orderID: Int, _ publication: Publication) -> String? {
         guard let key = client?.configuration.apiKey else { return nil }
-        let fields = [String(record.orderID), record.dcvMethod?.rawValue ?? "", value, record.commonName] + record.dnsNames.sorted()
+        let fields = [String(orderID), publication.method.rawValue, publication.value] + publication.names
         return key.tag(fields.map { "\($0.utf8.count):\($0)" }.joined(separator: ","))
     }
 
-    /// Runs the hook's `cleanup` for every domain of the published `value`; forgets the
+    /// Runs the hook's `cleanup` for every domain of the published `value` (at the record's names,
+    /// which refresh and the check after issuance record from CertCentral); forgets the
     /// publication once all succeeded (a failed cleanup is tried again by the next run).
     func cleanup(_ value: String, with hook: DCVHook, record: inout StateRecord, name: String, report: inout DCVReport) async {
-        guard let tag = publicationTag(record, value: value), record.extra[Self.publishedTagKey]?.stringValue == tag else {
+        let publication = record.dcvMethod.map { Publication(method: $0, names: Self.names(record.commonName, record.dnsNames), value: value) }
+        guard let publication, let tag = publicationTag(orderID: record.orderID, publication),
+              record.extra[Self.publishedTagKey]?.stringValue == tag else {
             report.problems.append("state says '\(value)' was published for order \(record.orderID), but not as certform records its own publications (with this API key, for these names); no cleanup ran; remove the DNS record or file by hand if it is yours")
             await save(name, &record, { $0.dcvPublishedValue = nil; $0.extra[Self.publishedTagKey] = nil }, report: &report)
             return
         }
-        guard await runHook(hook, .cleanup, value: value, record: record, name: name, report: &report) else { return }
+        guard await runHook(hook, .cleanup, publication, orderID: record.orderID, name: name, report: &report) else { return }
         report.cleanedUp = true
         await save(name, &record, { $0.dcvPublishedValue = nil; $0.extra[Self.publishedTagKey] = nil }, report: &report)
     }
 
-    /// Runs `action` of the hook for every domain of the order with `value`, each run reported;
-    /// true when the order has a DCV method and every run succeeded.
-    func runHook(_ hook: DCVHook, _ action: DCVHook.Action, value: String, record: StateRecord, name: String,
+    /// Runs `action` of the hook for every domain of `publication`, each run reported; true when
+    /// every run succeeded.
+    func runHook(_ hook: DCVHook, _ action: DCVHook.Action, _ publication: Publication, orderID: Int, name: String,
                  report: inout DCVReport) async -> Bool {
-        guard let method = record.dcvMethod else { return false }
         var succeeded = true
-        for task in DCVTask.tasks(method: method, names: [record.commonName] + record.dnsNames, randomValue: value) {
-            let run = await hook.run(action, task: task, name: name, orderID: record.orderID)
+        for task in DCVTask.tasks(method: publication.method, names: publication.names, randomValue: publication.value) {
+            let run = await hook.run(action, task: task, name: name, orderID: orderID)
             report.hookRuns.append(run)
             succeeded = succeeded && run.succeeded
         }

@@ -61,9 +61,8 @@ public struct DomainValidator: Sendable {
         if record.status.isInProgress, record.dcvMethod?.usesToken == true {
             if let hook = options.hook {
                 // What a hook publishes comes from CertCentral, never from the state file.
-                if await confirm(&record, name: name, report: &report), let value = record.dcvRandomValue,
-                   record.dcvPublishedValue != value {
-                    await publish(value, with: hook, record: &record, name: name, report: &report)
+                if let publication = await confirm(&record, name: name, report: &report), record.dcvPublishedValue != publication.value {
+                    await publish(publication, with: hook, record: &record, name: name, report: &report)
                 }
             } else {
                 await ensureValue(&record, name: name, report: &report)
