@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "DatesTests", dependencies: ["Dates"]),
-        .testTarget(name: "EscapingTests", dependencies: ["Escaping"]),
+        .testTarget(name: "EscapingTests", dependencies: ["Escaping", "JSON"]),
         .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(
             name: "ManifestsTests",

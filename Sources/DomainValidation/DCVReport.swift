@@ -41,6 +41,8 @@ public struct DCVReport: Sendable, Hashable {
     /// Whether the published token was removed (`cleanup`) in this run.
     public var cleanedUp = false
     public var problems: [String] = []
+    /// Worth knowing, not a failure (a publication certform did not tag, left alone).
+    public var notices: [String] = []
 
     public init(name: String, record: StateRecord) {
         self.name = name

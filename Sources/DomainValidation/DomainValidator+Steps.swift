@@ -34,15 +34,36 @@ extension DomainValidator {
             report.problems.append("order \(record.orderID) could not be read from CertCentral, so nothing was published: \(error)")
             return nil
         }
+        guard info.status.isInProgress else {
+            // Issued (or ended) since state was written: recorded whole, as the check does.
+            await save(name, &record, { _ = OrderRecords.refresh(&$0, with: info) }, report: &report)
+            return nil
+        }
         let method = info.dcvMethod.flatMap(DCVMethod.init) ?? record.dcvMethod
         await save(name, &record, { $0.status = info.status; $0.dcvMethod = method }, report: &report)
-        guard info.status.isInProgress, let method, method.usesToken else { return nil }
+        guard let method, method.usesToken else { return nil }
         guard !info.certificate.commonName.isEmpty else {
             report.problems.append("CertCentral gives order \(record.orderID) no common name, so nothing was published")
             return nil
         }
         guard await ensureValue(&record, name: name, report: &report, always: true), let value = record.dcvRandomValue else { return nil }
         return Publication(method: method, names: Self.names(info.certificate.commonName, info.certificate.dnsNames), value: value)
+    }
+
+    /// The publication of an order placed (or adopted) by this very run: its names are the ones
+    /// just sent, its value CertCentral's answer or read now. No need to ask CertCentral again.
+    func ownPublication(_ record: inout StateRecord, name: String, report: inout DCVReport) async -> Publication? {
+        guard let method = record.dcvMethod, method.usesToken, await ensureValue(&record, name: name, report: &report),
+              let value = record.dcvRandomValue else { return nil }
+        return Publication(method: method, names: Self.names(record.commonName, record.dnsNames), value: value)
+    }
+
+    /// Whether state holds a current value that certform itself published (its tag vouches for
+    /// it): nothing to publish, so CertCentral need not be asked.
+    func isPublishedAlready(_ record: StateRecord) -> Bool {
+        guard let value = record.dcvPublishedValue, value == record.dcvRandomValue, Self.hasCurrentValue(record, now: now()),
+              let publication = publishedPublication(record, value: value) else { return false }
+        return record.extra[Self.publishedTagKey]?.stringValue == publicationTag(orderID: record.orderID, publication)
     }
 
     /// A certificate's names as a hook takes them: the common name first, each name once.
@@ -88,8 +109,24 @@ extension DomainValidator {
         }
         guard await runHook(hook, .publish, publication, orderID: record.orderID, name: name, report: &report) else { return }
         let tag = publicationTag(orderID: record.orderID, publication)
-        await save(name, &record, { $0.dcvPublishedValue = publication.value; $0.extra[Self.publishedTagKey] = tag.map(JSONValue.string) },
-                   report: &report)
+        let names = JSONValue.array(publication.names.map(JSONValue.string))
+        await save(name, &record, {
+            $0.dcvPublishedValue = publication.value
+            $0.extra[Self.publishedTagKey] = tag.map(JSONValue.string)
+            $0.extra[Self.publishedNamesKey] = names
+        }, report: &report)
+    }
+
+    /// The names a value was published at (CertCentral's, which may differ from the record's
+    /// while a reissue is pending), kept for the cleanup and vouched for by the tag.
+    static let publishedNamesKey = "dcv_published_names"
+
+    /// The publication of `value` as state records it: at the names kept beside it (else the
+    /// record's), by the record's method.
+    func publishedPublication(_ record: StateRecord, value: String) -> Publication? {
+        guard let method = record.dcvMethod else { return nil }
+        let kept = record.extra[Self.publishedNamesKey]?.arrayValue?.compactMap(\.stringValue)
+        return Publication(method: method, names: kept ?? Self.names(record.commonName, record.dnsNames), value: value)
     }
 
     /// The extra field that vouches for `dcv_published_value`: what certform published, for which
@@ -109,16 +146,22 @@ extension DomainValidator {
     /// which refresh and the check after issuance record from CertCentral); forgets the
     /// publication once all succeeded (a failed cleanup is tried again by the next run).
     func cleanup(_ value: String, with hook: DCVHook, record: inout StateRecord, name: String, report: inout DCVReport) async {
-        let publication = record.dcvMethod.map { Publication(method: $0, names: Self.names(record.commonName, record.dnsNames), value: value) }
+        let publication = publishedPublication(record, value: value)
         guard let publication, let tag = publicationTag(orderID: record.orderID, publication),
               record.extra[Self.publishedTagKey]?.stringValue == tag else {
-            report.problems.append("state says '\(value)' was published for order \(record.orderID), but not as certform records its own publications (with this API key, for these names); no cleanup ran; remove the DNS record or file by hand if it is yours")
-            await save(name, &record, { $0.dcvPublishedValue = nil; $0.extra[Self.publishedTagKey] = nil }, report: &report)
+            report.notices.append("state says '\(value)' was published for order \(record.orderID), but not as certform records its own publications (with this API key, for these names); no cleanup ran; remove the DNS record or file by hand if it is yours")
+            await save(name, &record, Self.forgetPublication, report: &report)
             return
         }
         guard await runHook(hook, .cleanup, publication, orderID: record.orderID, name: name, report: &report) else { return }
         report.cleanedUp = true
-        await save(name, &record, { $0.dcvPublishedValue = nil; $0.extra[Self.publishedTagKey] = nil }, report: &report)
+        await save(name, &record, Self.forgetPublication, report: &report)
+    }
+
+    @Sendable static func forgetPublication(_ record: inout StateRecord) {
+        record.dcvPublishedValue = nil
+        record.extra[publishedTagKey] = nil
+        record.extra[publishedNamesKey] = nil
     }
 
     /// Runs `action` of the hook for every domain of `publication`, each run reported; true when

@@ -15,10 +15,14 @@ public struct DomainValidator: Sendable {
         /// Ask CertCentral to validate now (`PUT …/check-dcv`) even without a hook.
         public var check = false
         public var hook: DCVHook?
+        /// Names whose order this run placed, reissued or adopted: their names were just sent
+        /// and their value comes from CertCentral, so a hook publishes them without asking again.
+        public var placed: Set<String> = []
 
-        public init(check: Bool = false, hook: DCVHook? = nil) {
+        public init(check: Bool = false, hook: DCVHook? = nil, placed: Set<String> = []) {
             self.check = check
             self.hook = hook
+            self.placed = placed
         }
     }
 
@@ -61,7 +65,9 @@ public struct DomainValidator: Sendable {
         if record.status.isInProgress, record.dcvMethod?.usesToken == true {
             if let hook = options.hook {
                 // What a hook publishes comes from CertCentral, never from the state file.
-                if let publication = await confirm(&record, name: name, report: &report), record.dcvPublishedValue != publication.value {
+                let publication = options.placed.contains(name) ? await ownPublication(&record, name: name, report: &report)
+                    : isPublishedAlready(record) ? nil : await confirm(&record, name: name, report: &report)
+                if let publication, record.dcvPublishedValue != publication.value {
                     await publish(publication, with: hook, record: &record, name: name, report: &report)
                 }
             } else {

@@ -18,10 +18,9 @@ public enum Escape {
         }
     }
 
-    /// The GitHub Actions runner still obeys the old form of its workflow commands, `##[command]`,
-    /// anywhere in a line (the `::command::` form only at a line's start). A field never carries
-    /// one: the `[` after `##` is written as `\u{5B}`.
-    static let legacyCommand = "##["
+    // The GitHub Actions runner still obeys the old form of its workflow commands, `##[command]`,
+    // anywhere in a line (the `::command::` form only at a line's start). A field never carries
+    // one: the `[` after `##` is written as `\u{5B}`.
 
     /// One field for a terminal line: every control character (newlines and tabs too) as
     /// `\u{1B}`, and at most `limit` characters (the rest as `…`).
@@ -35,11 +34,21 @@ public enum Escape {
         escaped(text, keepingLayout: true, limit: .max)
     }
 
+    /// Whether `text` holds a control character (other than layout, when kept) or `##[`, by
+    /// scalars — never by characters, in which a prepended mark could hide the first `#`.
+    static func needsEscaping(_ text: String, keepingLayout: Bool) -> Bool {
+        var hashes = 0
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) && !(keepingLayout && (scalar == "\n" || scalar == "\t")) { return true }
+            if scalar == "[" && hashes >= 2 { return true }
+            hashes = scalar == "#" ? hashes + 1 : 0
+        }
+        return false
+    }
+
     static func escaped(_ text: String, keepingLayout: Bool, limit: Int) -> String {
         // Most text has nothing to escape and fits: return it as it is.
-        if text.unicodeScalars.count <= limit,
-           !text.unicodeScalars.contains(where: { isControl($0) && !(keepingLayout && ($0 == "\n" || $0 == "\t")) }),
-           !text.contains(legacyCommand) {
+        if text.unicodeScalars.count <= limit, !needsEscaping(text, keepingLayout: keepingLayout) {
             return text
         }
         var out = ""

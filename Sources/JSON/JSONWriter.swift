@@ -80,9 +80,9 @@ public enum JSONWriter {
         for _ in 0..<(indent * 2) { out.append(0x20) }
     }
 
-    /// A JSON string. Besides what JSON requires, DEL, the C1 controls (U+0080–U+009F), the line
-    /// separators, the bidirectional overrides and marks, and the zero-width characters of
-    /// U+200B–U+200F and U+2060–U+2064 are written as `\uXXXX` too, so that JSON printed to a
+    /// A JSON string. Besides what JSON requires, DEL and every character the terminal escaping
+    /// shows escaped (``isEscaped(_:)``: C1 controls, line separators, bidirectional controls and
+    /// marks, zero-width and invisible characters, the BOM, tags) are written as `\uXXXX` too, so that JSON printed to a
     /// terminal carries no control character; and a `[` after `##` as `\u005b`, so that JSON in a
     /// CI log never holds a GitHub workflow command of the old form (`##[error]`).
     public static func writeString(_ text: String, into out: inout [UInt8]) {
@@ -90,7 +90,7 @@ public enum JSONWriter {
         // Most strings hold no byte that is escaped or starts a character that may be: copied whole.
         var text = text
         let plain = text.withUTF8 { bytes in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 || $0 == 0x23 }) else { return false }
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 || $0 == 0xEF || $0 == 0xF3 || $0 == 0x23 }) else { return false }
             out.append(contentsOf: bytes)
             return true
         }
@@ -98,6 +98,15 @@ public enum JSONWriter {
             out.append(UInt8(ascii: "\""))
         } else {
             writeEscaped(text, into: &out)
+        }
+    }
+
+    /// The characters above ASCII that are written as `\uXXXX`: exactly those the terminal escaping
+    /// (`Escape.isControl`) shows escaped, so that JSON passed through it stays JSON.
+    static func isEscaped(_ scalar: UInt32) -> Bool {
+        switch scalar {
+        case 0x80...0x9F, 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF, 0xE0000...0xE007F: return true
+        default: return false
         }
     }
 
@@ -116,26 +125,27 @@ public enum JSONWriter {
                 out.append(contentsOf: Array("\\u005b".utf8))
             case 0x00..<0x20, 0x7F:
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            case 0xC2:
-                // U+0080…U+00BF: C1 controls are escaped, the rest written as they are.
-                guard let next = bytes.next() else { out.append(byte); break }
-                if next < 0xA0 {
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(next >> 4)], hex[Int(next & 15)]])
-                } else {
-                    out.append(contentsOf: [byte, next])
+            case 0xC2, 0xD8, 0xE2, 0xEF, 0xF3:
+                // The lead bytes of every character escaped besides ASCII ones: the character is
+                // decoded, and written as `\uXXXX` (a surrogate pair above U+FFFF) when it is one.
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var sequence = [byte]
+                while sequence.count < length, let next = bytes.next() { sequence.append(next) }
+                var scalar = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+                for continuation in sequence.dropFirst() { scalar = scalar << 6 | UInt32(continuation & 0x3F) }
+                guard sequence.count == length, isEscaped(scalar) else {
+                    out.append(contentsOf: sequence)
+                    break
                 }
-            case 0xE2:
-                // U+2028/2029 (line breaks to some readers) and the bidirectional overrides
-                // U+202A…202E and U+2066…2069 are escaped; any other character is written as is.
-                guard let second = bytes.next() else { out.append(byte); break }
-                guard let third = bytes.next() else { out.append(contentsOf: [byte, second]); break }
-                let scalar = (UInt32(byte & 0x0F) << 12) | (UInt32(second & 0x3F) << 6) | UInt32(third & 0x3F)
-                if (0x200B...0x200F).contains(scalar) || (0x2028...0x202E).contains(scalar) || (0x2060...0x2064).contains(scalar)
-                    || (0x2066...0x2069).contains(scalar) {
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(scalar >> 12)], hex[Int((scalar >> 8) & 15)],
-                                            hex[Int((scalar >> 4) & 15)], hex[Int(scalar & 15)]])
+                func unit(_ value: UInt32) {
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), hex[Int(value >> 12 & 15)], hex[Int(value >> 8 & 15)],
+                                            hex[Int(value >> 4 & 15)], hex[Int(value & 15)]])
+                }
+                if scalar > 0xFFFF {
+                    unit(0xD800 + ((scalar - 0x10000) >> 10))
+                    unit(0xDC00 + ((scalar - 0x10000) & 0x3FF))
                 } else {
-                    out.append(contentsOf: [byte, second, third])
+                    unit(scalar)
                 }
             default: out.append(byte)
             }

@@ -42,6 +42,12 @@ import Testing
         #expect(try repo.sandbox.curl("GET", "/_sandbox/http", key: nil).body.contains(".example.com") == false)
         #expect(apply.stdout.contains("check: validated; the certificate is issued"))
 
+        // Orders placed by this run are published from what was just sent and answered: no order
+        // info read before publishing (only the three reads after issuance), and a value read only
+        // for the dns-cname-token order, whose creation answer carries none.
+        let stats = try JSONParser.parse(try repo.sandbox.curl("GET", "/_sandbox/stats", key: nil).body)["requests_by_route"]
+        #expect(stats?["order_info"] == 3 && stats?["dcv_random_value"] == 1, "\(String(describing: stats))")
+
         // A second apply (nothing to change) runs no hook again.
         let again = try Self.run(repo, ["apply", "--auto-approve", "--hook", Self.hook], environment: Self.hookEnvironment(repo, log: log))
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
@@ -288,6 +294,39 @@ import Testing
         #expect(Self.logLines(log).filter { $0.hasPrefix("cleanup") }.count == 3, "no cleanup for the written value: \(Self.logLines(log))")
         #expect(dcv.stdout.contains("no cleanup ran"), "\(dcv.stdout)")
         #expect(try await repo.state().certificates["c01"]?.dcvPublishedValue == nil, "reported once, then forgotten")
+    }
+
+    /// Names CertCentral gave at publication are kept beside the tag: a cleanup removes what was
+    /// published, even when the record's names changed since (a reissue), and an order that was
+    /// issued between runs is recorded whole when the hook finds it so.
+    @Test func aCleanupRemovesWhatWasPublishedAndAnOrderIssuedMeanwhileIsRecorded() async throws {
+        let repo = try Self.repository()
+        #expect(try Self.run(repo, ["apply", "--auto-approve"]).status == 0)
+        let log = repo.path + "/values.log"
+        let environment = Self.hookEnvironment(repo, log: repo.path + "/hook.log")
+        // Publish only: the sandbox's manual DCV then validates c00 itself, between runs.
+        var state = try await repo.state()
+        let c00 = try #require(state.certificates["c00"])
+        _ = try repo.sandbox.curl("POST", "/_sandbox/dns", body: #"{"name": "c00.example.com", "type": "TXT", "value": "\#(c00.dcvRandomValue ?? "")"}"#, key: nil)
+        _ = try repo.sandbox.curl("PUT", "/services/v2/order/certificate/\(c00.orderID)/check-dcv")
+        // A record whose names state changed after publication (as a reissue would).
+        // Published where the sandbox does not look, so c01 stays pending with its publication.
+        let elsewhere = "echo \"$CERTFORM_DCV_ACTION $CERTFORM_DCV_RECORD\" >> '\(log)'"
+        let dcv = try Self.run(repo, ["dcv", "c01", "--hook", elsewhere], environment: environment)
+        #expect(dcv.stdout.contains("hook publish"), "\(dcv.stdout)\(dcv.stderr)")
+        state = try await repo.state()
+        let published = state.certificates["c01"]?.extra["dcv_published_names"]
+        #expect(published == ["c01.example.com"], "\(String(describing: published))")
+        state.certificates["c01"]?.status = .issued
+        state.certificates["c01"]?.dnsNames = ["www.c01.example.com"]
+        _ = try await StateStore(path: repo.statePath).save(state)
+        let refresh = try Self.run(repo, ["dcv", "c00", "c01", "--hook", Self.recordingHook(repo, log: log)], environment: environment)
+        #expect(refresh.stdout.contains("cleanup c01.example.com: ok") || Self.logLines(log).contains { $0.hasPrefix("cleanup") && $0.contains("c01.example.com") },
+                "\(refresh.stdout) \(Self.logLines(log))")
+        #expect(!Self.logLines(log).contains { $0.contains("www.c01") }, "\(Self.logLines(log))")
+        let after = try await repo.state().certificates
+        #expect(after["c01"]?.dcvPublishedValue == nil && after["c01"]?.extra["dcv_published_names"] == nil)
+        #expect(after["c00"]?.status == .issued && after["c00"]?.thumbprint != nil, "issued meanwhile, recorded whole")
     }
 
     @Test func aRenewalMadeOutsideCertformGetsItsValueAndIsValidatedByRefresh() async throws {

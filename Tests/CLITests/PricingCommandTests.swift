@@ -94,11 +94,21 @@ import Testing
         #expect(try repo.certform(["apply", "--auto-approve"]).status == 0)
     }
 
-    @Test func aCapWithoutAPriceListRefuses() throws {
+    /// The cap is checked against the account's prices read from CertCentral at apply time: a
+    /// committed list that a pull request set to zero cannot lift it, and none is needed.
+    @Test func aCapUsesTheAccountsPricesNotTheCommittedList() throws {
         let repo = try ApplyRepository(count: 1)
-        let refused = try repo.certform(["apply", "--auto-approve", "--max-spend", "1000"])
+        try FileManager.default.createDirectory(atPath: repo.path + "/state", withIntermediateDirectories: true)
+        let free = #"{"format_version": 1, "read_at": "2026-12-01T00:00:00Z", "products": {"ssl_dv_geotrust": [{"years": 1, "cost": 0, "currency": "USD"}]}}"#
+        try free.write(toFile: repo.path + "/state/pricing.json", atomically: true, encoding: .utf8)
+        #expect(try repo.certform(["plan"]).stdout.contains("about USD 0"), "the plan shows the committed list")
+        let refused = try repo.certform(["apply", "--auto-approve", "--max-spend", "100"])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("there is no price list at 'state/pricing.json'; run 'certform pricing'"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("the plan will spend about USD 198, more than --max-spend 100; nothing was sent"), "\(refused.stderr)")
         #expect(try repo.orders().isEmpty)
+        try FileManager.default.removeItem(atPath: repo.path + "/state/pricing.json")
+        let applied = try repo.certform(["apply", "--auto-approve", "--max-spend", "1000"])
+        #expect(applied.status == 0, "no price list committed: \(applied.stderr)")
+        #expect(try repo.orders().count == 1)
     }
 }

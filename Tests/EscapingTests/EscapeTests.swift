@@ -1,4 +1,5 @@
 import Escaping
+import JSON
 import Testing
 
 @Suite struct EscapeTests {
@@ -30,6 +31,28 @@ import Testing
             #expect(Escape.terminal("a\(Character(scalar))b") == "a\\u{\(String(scalar.value, radix: 16, uppercase: true))}b")
         }
         #expect(!Escape.isControl("\u{2065}") && !Escape.isControl("é") && !Escape.isControl("\u{E0080}"))
+    }
+
+    /// JSON output reaches standard output through ``Escape/terminalBlock(_:)``: every character
+    /// the terminal escaping shows escaped, JSON writes as `\uXXXX`, so the document passes through
+    /// unchanged and still parses (a BOM or a tag character in a state once broke it).
+    @Test func jsonPassesThroughTheTerminalEscapingUnchanged() throws {
+        let ranges: [ClosedRange<UInt32>] = [0x00...0xFF, 0x0600...0x0620, 0x2000...0x2070, 0xFEF0...0xFF00, 0xE0000...0xE0080, 0x1F600...0x1F601]
+        for range in ranges {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                let text = "a\(Character(scalar))b ##[x]"
+                let json = JSONWriter.compact(.string(text))
+                #expect(Escape.terminalBlock(json) == json, "U+\(String(value, radix: 16))")
+                #expect(try JSONParser.parse(json) == .string(text), "U+\(String(value, radix: 16))")
+            }
+        }
+    }
+
+    /// A mark that joins the next character into one Character cannot hide a `##[`.
+    @Test func aPrependedMarkDoesNotHideAWorkflowCommand() {
+        #expect(!Escape.terminal("\u{600}##[error]x").contains("##["))
+        #expect(!Escape.terminalBlock("\u{600}##[error]x").contains("##["))
     }
 
     @Test func plainTextIsLeftAsItIs() {

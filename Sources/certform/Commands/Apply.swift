@@ -98,7 +98,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if let saved, let planFile {
             ApplyView.applying(savedPlan: planFile, createdAt: saved.plan.createdAt)
             changes = saved.changes
-            try refuseOverSpending(changes, asOf: saved.plan.asOf)
+            try await refuseOverSpending(changes, asOf: saved.plan.asOf, client: client)
         } else {
             switch try await planNow(client: client, writer: writer, applier: applier, now: now) {
             case .send(let planned):
@@ -145,7 +145,7 @@ struct ApplyCommand: AsyncParsableCommand {
             return .nothing(blocked: plan.summary[.blocked] > 0)
         }
         try refuseTooManyOrders(plan.changes)  // before anyone is asked to approve them
-        try refuseOverSpending(plan.changes, asOf: asOfDate)
+        try await refuseOverSpending(plan.changes, asOf: asOfDate, client: client)
         if !autoApprove {
             guard isatty(STDIN_FILENO) == 1 else {
                 ApplyView.notATerminal()
@@ -184,7 +184,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let state = await writer.state
         let names = hook == nil ? placed : Array(Set(placed).union(DomainValidator.names(in: state, hook: true))).sorted()
         guard !names.isEmpty else { return [] }
-        return await DomainValidator(client: client, writer: writer, options: .init(hook: hook)).run(names: names)
+        return await DomainValidator(client: client, writer: writer, options: .init(hook: hook, placed: Set(placed))).run(names: names)
     }
 
     /// The spending cap: `--max-spend`, else `CERTFORM_MAX_SPEND`. A variable that is set but does
@@ -199,11 +199,16 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// `--max-spend`: refuses, before anything is sent, a plan whose estimated total exceeds the
-    /// cap or cannot be told.
-    func refuseOverSpending(_ changes: [Change], asOf: Date) throws {
+    /// cap or cannot be told. The estimate uses the account's prices as CertCentral gives them now,
+    /// not the committed price list: that file is in the repository, where a pull request could
+    /// lower its prices to zero.
+    func refuseOverSpending(_ changes: [Change], asOf: Date, client: CertCentralClient) async throws {
         guard let cap = try spendCap(), changes.contains(where: \.isPaid) else { return }
-        guard let prices = try pricing.load() else {
-            ApplyView.spendUnknown("there is no price list at '\(pricing.pricingPath)'; run 'certform pricing'", cap: cap)
+        let prices: PriceList
+        do {
+            prices = PriceList(try await client.pricing(), readAt: Date())
+        } catch {
+            ApplyView.spendUnknown("the account's prices could not be read from CertCentral: \(error)", cap: cap)
             throw ExitCode.failure
         }
         let spend = SpendEstimate(changes, prices: prices, asOf: asOf)

@@ -54,6 +54,7 @@ enum DCVView {
         if let check = report.check { lines.append("  check: " + words(check, report: report)) }
         if report.cleanedUp { lines.append("  cleanup done: the published token was removed") }
         lines += report.problems.map { "  problem: \($0)" }
+        lines += report.notices.map { "  note: \($0)" }
         return lines
     }
 
@@ -131,6 +132,7 @@ extension DCVView {
             "check": report.check.map { json($0, report: report) } ?? .null,
             "cleaned_up": .bool(report.cleanedUp),
             "problems": .array(report.problems.map(JSONValue.string)),
+            "notices": .array(report.notices.map(JSONValue.string)),
         ]
     }
 
