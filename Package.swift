@@ -41,9 +41,9 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .target(name: "JSON"),
         // One escaping function per output kind (SPEC §2.2): terminal, markdown, annotations, labels.
         .target(name: "Escaping"),
+        .target(name: "JSON", dependencies: ["Escaping"]),
         // The wire contract: products, statuses, actions, typed requests and responses, paths.
         .target(name: "CertCentralAPI", dependencies: ["JSON"]),
         .target(name: "Files"),

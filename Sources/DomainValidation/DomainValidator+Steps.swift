@@ -61,9 +61,8 @@ extension DomainValidator {
     /// Whether state holds a current value that certform itself published (its tag vouches for
     /// it): nothing to publish, so CertCentral need not be asked.
     func isPublishedAlready(_ record: StateRecord) -> Bool {
-        guard let value = record.dcvPublishedValue, value == record.dcvRandomValue, Self.hasCurrentValue(record, now: now()),
-              let publication = publishedPublication(record, value: value) else { return false }
-        return record.extra[Self.publishedTagKey]?.stringValue == publicationTag(orderID: record.orderID, publication)
+        guard let value = record.dcvPublishedValue, value == record.dcvRandomValue, Self.hasCurrentValue(record, now: now()) else { return false }
+        return vouchedPublication(record, value: value) != nil
     }
 
     /// A certificate's names as a hook takes them: the common name first, each name once.
@@ -121,12 +120,13 @@ extension DomainValidator {
     /// while a reissue is pending), kept for the cleanup and vouched for by the tag.
     static let publishedNamesKey = "dcv_published_names"
 
-    /// The publication of `value` as state records it: at the names kept beside it (else the
-    /// record's), by the record's method.
-    func publishedPublication(_ record: StateRecord, value: String) -> Publication? {
-        guard let method = record.dcvMethod else { return nil }
+    /// The publication of `value` as state records it — at the names kept beside it (else the
+    /// record's), by the record's method — when its tag vouches that certform made it; else nil.
+    func vouchedPublication(_ record: StateRecord, value: String) -> Publication? {
+        guard let method = record.dcvMethod, let stored = record.extra[Self.publishedTagKey]?.stringValue else { return nil }
         let kept = record.extra[Self.publishedNamesKey]?.arrayValue?.compactMap(\.stringValue)
-        return Publication(method: method, names: kept ?? Self.names(record.commonName, record.dnsNames), value: value)
+        let publication = Publication(method: method, names: kept ?? Self.names(record.commonName, record.dnsNames), value: value)
+        return publicationTag(orderID: record.orderID, publication) == stored ? publication : nil
     }
 
     /// The extra field that vouches for `dcv_published_value`: what certform published, for which
@@ -146,9 +146,7 @@ extension DomainValidator {
     /// which refresh and the check after issuance record from CertCentral); forgets the
     /// publication once all succeeded (a failed cleanup is tried again by the next run).
     func cleanup(_ value: String, with hook: DCVHook, record: inout StateRecord, name: String, report: inout DCVReport) async {
-        let publication = publishedPublication(record, value: value)
-        guard let publication, let tag = publicationTag(orderID: record.orderID, publication),
-              record.extra[Self.publishedTagKey]?.stringValue == tag else {
+        guard let publication = vouchedPublication(record, value: value) else {
             report.notices.append("state says '\(value)' was published for order \(record.orderID), but not as certform records its own publications (with this API key, for these names); no cleanup ran; remove the DNS record or file by hand if it is yours")
             await save(name, &record, Self.forgetPublication, report: &report)
             return

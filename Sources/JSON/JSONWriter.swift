@@ -1,3 +1,5 @@
+import Escaping
+
 /// Deterministic JSON text: keys sorted by their UTF-8 bytes, no escaped slashes, integers exact.
 public enum JSONWriter {
     /// Two-space indentation, `"key": value`, a trailing newline: the state and plan file form.
@@ -102,12 +104,10 @@ public enum JSONWriter {
     }
 
     /// The characters above ASCII that are written as `\uXXXX`: exactly those the terminal escaping
-    /// (`Escape.isControl`) shows escaped, so that JSON passed through it stays JSON.
+    /// shows escaped (``Escape/isControl(_:)``, one predicate for both), so that JSON passed
+    /// through it stays JSON. Their lead bytes are the ones ``writeString(_:into:)`` looks for.
     static func isEscaped(_ scalar: UInt32) -> Bool {
-        switch scalar {
-        case 0x80...0x9F, 0x061C, 0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF, 0xE0000...0xE007F: return true
-        default: return false
-        }
+        scalar >= 0x80 && Unicode.Scalar(scalar).map(Escape.isControl) == true
     }
 
     /// The inside of ``writeString(_:into:)``'s string and its closing quote, byte by byte.
