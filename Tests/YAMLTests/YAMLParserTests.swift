@@ -253,7 +253,7 @@ extension YAMLNode {
         } catch {
             #expect(error.message.contains("billion laughs"))
         }
-        #expect(clock.now - start < .seconds(1))
+        #expect(clock.now - start < .seconds(10), "refusing took \(clock.now - start)")
     }
 
     @Test func moderateAliasUseIsAccepted() throws {
