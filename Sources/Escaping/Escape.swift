@@ -74,15 +74,23 @@ public enum Escape {
     /// characters as in ``terminal(_:limit:)``; `<`, `>` and `&` as HTML entities, so that nothing
     /// opens a tag or a comment; and the punctuation that opens links, images, emphasis, code,
     /// strikethrough or a table cell backslash-escaped, as CommonMark allows for any ASCII
-    /// punctuation.
+    /// punctuation. A zero-width space (`&#8203;`) follows a `@` that could start a mention (one
+    /// not after a letter or digit, so an email address is left whole) and every `#`, so that a
+    /// hostile value cannot notify a user or team or link an issue from the comment: GitHub links
+    /// `@name` and `#123` in the rendered text, after the backslashes are gone. Renovate's
+    /// `sanitizeMarkdown` does the same for the comments it posts.
     public static func markdown(_ text: String, limit: Int = 500) -> String {
         var out = ""
+        var afterWordCharacter = false
         for scalar in terminal(text, limit: limit).unicodeScalars {
+            defer { afterWordCharacter = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) }
             switch scalar {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "&": out += "&amp;"
-            case "\\", "`", "*", "_", "[", "]", "(", ")", "!", "|", "~", "#":
+            case "@": out += afterWordCharacter ? "@" : "@&#8203;"
+            case "#": out += "\\#&#8203;"
+            case "\\", "`", "*", "_", "[", "]", "(", ")", "!", "|", "~":
                 out += "\\"
                 out.unicodeScalars.append(scalar)
             default:

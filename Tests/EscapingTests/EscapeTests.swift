@@ -78,6 +78,10 @@ import Testing
         ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
         ("`code` *em* _em_ ~~del~~", "\\`code\\` \\*em\\* \\_em\\_ \\~\\~del\\~\\~"),
         ("line\nbreak", "line\\\\u{A}break"),
+        ("cc @org/security-team and @octocat", "cc @&#8203;org/security-team and @&#8203;octocat"),
+        ("(@someone)", "\\(@&#8203;someone\\)"),
+        ("admin@example.com", "admin@example.com"),
+        ("fixes #12 and org/repo#3", "fixes \\#&#8203;12 and org/repo\\#&#8203;3"),
     ])
     func markdownCannotOpenMarkupLinksOrComments(input: String, expected: String) {
         #expect(Escape.markdown(input) == expected)
