@@ -27,10 +27,14 @@ public struct DCVHook: Sendable {
     public var command: String
     /// A run that takes longer is stopped (SIGTERM, then SIGKILL) and counts as failed.
     public var timeout: TimeInterval
+    /// The environment a run starts from (certform's own by default), before the API key is
+    /// taken out and the variables below are added.
+    public var environment: [String: String]
 
-    public init(command: String, timeout: TimeInterval = 300) {
+    public init(command: String, timeout: TimeInterval = 300, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.command = command
         self.timeout = timeout
+        self.environment = environment
     }
 
     /// The variables a run adds to the environment.
@@ -54,7 +58,7 @@ public struct DCVHook: Sendable {
 
     /// Runs the hook for `task` and waits for it (off the cooperative thread pool).
     public func run(_ action: Action, task: DCVTask, name: String, orderID: Int) async -> Run {
-        let environment = ProcessInfo.processInfo.environment.filter { !Self.withheld.contains($0.key) }
+        let environment = environment.filter { !Self.withheld.contains($0.key) }
             .merging(Self.variables(action, task: task, name: name, orderID: orderID)) { $1 }
         let command = command, timeout = timeout
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<HookProcess.Outcome, Never>) in

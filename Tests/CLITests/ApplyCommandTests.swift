@@ -139,7 +139,9 @@ import Testing
     }
 
     @Test func aSecondApplyWaitsForTheLockHolder() async throws {
-        let repo = try ApplyRepository(count: 4, sandboxArguments: ["--latency-ms", "400"])
+        // Eight requests at 1.5 s each hold the lock for 12 s: long enough for the second apply to
+        // start and meet it even on a loaded machine.
+        let repo = try ApplyRepository(count: 4, sandboxArguments: ["--latency-ms", "1500"])
         let first = Process()
         first.executableURL = URL(fileURLWithPath: CLI.binary("certform"))
         first.arguments = ["apply", "--auto-approve", "--concurrency", "1"]
@@ -148,7 +150,8 @@ import Testing
         first.standardOutput = FileHandle.nullDevice
         try first.run()
         // Wait until the first apply holds the lock (its lock file names it).
-        for _ in 0..<100 where StateLock.holder(atPath: repo.statePath + ".lock") == nil { usleep(50_000) }
+        for _ in 0..<1200 where StateLock.holder(atPath: repo.statePath + ".lock") == nil { usleep(50_000) }
+        try #require(StateLock.holder(atPath: repo.statePath + ".lock") != nil, "the first apply never took the lock")
         let second = try repo.certform(["apply", "--auto-approve"])
         first.waitUntilExit()
         #expect(second.status == 1)

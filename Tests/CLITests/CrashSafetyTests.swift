@@ -32,10 +32,11 @@ import Testing
             // Kill somewhere while the first apply starts, sends, or records.
             let delay = Double.random(in: 0.05...0.9, using: &generator)
             if try Self.startAndKill(repo, after: delay) { killedMidway += 1 }
-            // Apply again until it succeeds; faults may need a few runs, never a duplicate.
+            // Apply again until it succeeds; faults may need a few runs, never a duplicate. The
+            // lock timeout lets PostgreSQL drop the killed session's lock in its own time.
             var runs: [Subprocess.Result] = []
             for _ in 0..<8 {
-                let result = try repo.certform(["apply", "--auto-approve", "--concurrency", "4"])
+                let result = try repo.certform(["apply", "--auto-approve", "--concurrency", "4", "--lock-timeout", "30s"])
                 runs.append(result)
                 if result.status == 0 { break }
             }

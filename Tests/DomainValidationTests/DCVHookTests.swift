@@ -7,9 +7,12 @@ import Testing
     let task = DCVTask(method: .dnsTXTToken, kind: .txt, domain: "example.com", record: "example.com", value: "tok3n")
 
     @Test func theHookSeesItsVariablesButNeverTheAPIKey() async {
-        setenv("DIGICERT_API_KEY", "secret-key-canary", 1)
-        defer { unsetenv("DIGICERT_API_KEY") }
-        let hook = DCVHook(command: "echo \"$CERTFORM_DCV_ACTION|$CERTFORM_DCV_METHOD|$CERTFORM_DCV_DOMAIN|$CERTFORM_DCV_RECORD|$CERTFORM_DCV_VALUE|$CERTFORM_NAME|$CERTFORM_ORDER_ID|key=${DIGICERT_API_KEY:-none}\"; exit 7")
+        // certform's environment with the key in it (given, not set with setenv: the other tests
+        // running meanwhile read the process's environment).
+        var environment = ProcessInfo.processInfo.environment
+        environment["DIGICERT_API_KEY"] = "secret-key-canary"
+        let hook = DCVHook(command: "echo \"$CERTFORM_DCV_ACTION|$CERTFORM_DCV_METHOD|$CERTFORM_DCV_DOMAIN|$CERTFORM_DCV_RECORD|$CERTFORM_DCV_VALUE|$CERTFORM_NAME|$CERTFORM_ORDER_ID|key=${DIGICERT_API_KEY:-none}\"; exit 7",
+                           environment: environment)
         let run = await hook.run(.publish, task: task, name: "web", orderID: 42)
         #expect(run.exitStatus == 7)
         #expect(!run.succeeded)

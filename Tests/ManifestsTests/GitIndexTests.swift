@@ -130,7 +130,8 @@ import Testing
         #expect(GitIndex.load(worktree: root)?.blobID(ofCanonicalPath: path) != nil)
         // An index written no later than the file was modified: an edit in that instant would not
         // show in the file's stat, so the entry answers nothing (git then hashes the file too).
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-20)], ofItemAtPath: root + "/.git/index")
+        let modified = try #require(FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: root + "/.git/index")
         #expect(try #require(GitIndex.load(worktree: root)).blobID(ofCanonicalPath: path) == nil)
     }
 

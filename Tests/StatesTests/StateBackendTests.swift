@@ -111,7 +111,9 @@ import Testing
             #expect(holder.contains("pid \(getpid())"))
         }
         // A thread of its own for the file lock, so that the release does not wait for the busy
-        // concurrency pool (other tests block its threads on subprocesses).
+        // concurrency pool (other tests block its threads on subprocesses). The clock starts
+        // before the release is set off, so that a pause of this test cannot shorten the wait.
+        let started = Date()
         if let fileLock = held as? StateLock {
             Thread.detachNewThread {
                 usleep(300_000)
@@ -123,8 +125,7 @@ import Testing
                 await held.release()
             }
         }
-        let started = Date()
-        let next = try await second.lock(operation: "refresh", timeout: 10)
+        let next = try await second.lock(operation: "refresh", timeout: 60)
         #expect(Date().timeIntervalSince(started) >= 0.2)
         #expect(next.info.operation == "refresh")
         await next.release()

@@ -40,6 +40,27 @@ public final class SandboxProcess: @unchecked Sendable {
         }
     }
 
+    /// A loopback port nothing listens on, below the kernel's ephemeral range (32768 and up), so
+    /// that no other test's connection or server is handed it while a test keeps it closed.
+    /// Ports 20000–24999: PostgreSQL's in CI are above.
+    public static func closedPort() throws -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000...24_999)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { break }
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if bound == 0 { return port }
+        }
+        throw SandboxProcessError("no free loopback port in 20000–24999")
+    }
+
     /// The API base URL clients use.
     public var apiBase: String { url + "/services/v2" }
 
