@@ -11,6 +11,8 @@ public struct StateFormatError: Error, Sendable, CustomStringConvertible {
 /// be in flight.
 public struct State: Sendable, Hashable {
     public static let formatVersion = 1
+    /// The largest serial a state may hold: 2^53 − 1, which every JSON reader keeps exactly.
+    public static let maxSerial = 9_007_199_254_740_991
 
     /// Set when the state is first written, never changed: tells one state's history from another's.
     public var lineage: String?
@@ -84,7 +86,10 @@ public struct State: Sendable, Hashable {
             throw StateFormatError("format_version \(JSONWriter.compact(version)) is not one this certform reads (it reads \(State.formatVersion)); use a newer certform")
         }
         guard let lineage = object["lineage"]?.stringValue, !lineage.isEmpty else { throw StateFormatError("lineage must be a non-empty string") }
-        guard let serial = object["serial"]?.intValue, serial >= 0 else { throw StateFormatError("serial must be a non-negative integer") }
+        // At most 2^53 − 1, the largest integer every JSON reader keeps exactly; the next write adds one.
+        guard let serial = object["serial"]?.intValue, (0...State.maxSerial).contains(serial) else {
+            throw StateFormatError("serial must be an integer from 0 to \(State.maxSerial)")
+        }
         self.lineage = lineage
         self.serial = serial
         if let error = streamed?.firstError { throw error }

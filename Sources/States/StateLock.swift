@@ -32,7 +32,8 @@ public struct LockInfo: Sendable, Hashable {
         self.id = id
         self.operation = operation
         who = json["who"]?.stringValue ?? "unknown"
-        pid = Int32(json["pid"]?.intValue ?? 0)
+        // A lock file is untrusted (a pull request can commit one): a pid out of range reads as 0.
+        pid = json["pid"]?.intValue.flatMap { Int32(exactly: $0) } ?? 0
         since = json["since"]?.stringValue ?? "unknown"
         ciURL = json["ci_url"]?.stringValue
     }

@@ -123,6 +123,9 @@ import Testing
         ("[]", "the state must be a JSON object, found an array"),
         ("{\"format_version\": 2, \"lineage\": \"x\", \"serial\": 1}", "format_version 2 is not one this certform reads (it reads 1)"),
         ("{\"lineage\": \"x\", \"serial\": 1}", "format_version is missing"),
+        // The next write adds one: a serial at Int.max would trap every writer.
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 9223372036854775807}", "serial must be an integer from 0 to 9007199254740991"),
+        ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": -1}", "serial must be an integer from 0 to 9007199254740991"),
         ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": \"7\"}}}", "certificates.a.order_id must be an integer, found a string"),
         ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 7, \"product\": \"ssl_dv_geotrust\", \"common_name\": \"c\", \"status\": \"issued\", \"valid_till\": \"16/06/2027\"}}}", "certificates.a.valid_till '16/06/2027' is not a yyyy-MM-dd date"),
         ("{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 1, \"certificates\": {\"a\": {\"order_id\": 7, \"product\": \"ev_ssl\", \"common_name\": \"c\", \"status\": \"issued\"}}}", "certificates.a.product 'ev_ssl' is not one of the DV products"),
@@ -207,6 +210,14 @@ import Testing
                             ciURL: "https://github.com/acme/certs/actions/runs/99")
         #expect(info.summary == "apply (lock l-1) by ci@runner, pid 42, since 2026-11-29T03:00:00Z, https://github.com/acme/certs/actions/runs/99")
         #expect(LockInfo(json: info.json) == info)
+    }
+
+    /// A pull request can commit a lock file: a pid out of range is read as 0, not trapped on.
+    @Test func aLockFileWithAnImpossiblePidStillReads() throws {
+        for pid in [99_999_999_999, -99_999_999_999, Int.max] {
+            let info = try #require(LockInfo(json: ["id": "x", "operation": "apply", "pid": .int(pid)]))
+            #expect(info.pid == 0)
+        }
     }
 }
 

@@ -1,0 +1,6 @@
+set -eu
+mkdir -p csr
+for name in ${CSR_NAMES:-web}; do
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null \
+    -subj "/CN=$name.example.com" -addext "subjectAltName=DNS:$name.example.com" -out "csr/$name.csr" 2>/dev/null
+done
