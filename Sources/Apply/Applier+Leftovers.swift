@@ -10,10 +10,11 @@ extension Applier {
         var results: [(Intent, IntentResolver.Resolution)] = []
         for intent in await writer.state.intents {
             let state = await writer.state
-            let previous = state.certificates[intent.name]
+            let (previous, movedFrom) = Self.previous(of: intent, in: state)
             let resolution = await resolver.resolve(intent, previous: previous, known: state.knownOrderIDs)
             do {
                 try await settleLeftover(intent, resolution, previous: previous)
+                if case .placed = resolution, let movedFrom { try await writer.update { $0.certificates.removeValue(forKey: movedFrom) } }
             } catch {
                 results.append((intent, .undecided("the state could not be saved: \(error)")))
                 continue
@@ -21,6 +22,15 @@ extension Applier {
             results.append((intent, resolution))
         }
         return results
+    }
+
+    /// The record an intent's request concerns: its name's, or — for a renamed certificate whose
+    /// request was in flight — the old name's, which moves to the new name once the order is
+    /// found (returned as the second value).
+    public static func previous(of intent: Intent, in state: State) -> (StateRecord?, String?) {
+        if let own = state.certificates[intent.name] { return (own, nil) }
+        guard let old = intent.extra["moved_from"]?.stringValue, let record = state.certificates[old] else { return (nil, nil) }
+        return (record, old)
     }
 
     func settleLeftover(_ intent: Intent, _ resolution: IntentResolver.Resolution, previous: StateRecord?) async throws(StateError) {

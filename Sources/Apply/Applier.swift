@@ -111,6 +111,8 @@ public struct Applier: Sendable {
         var extra: [String: JSONValue] = ["dns_names": .array(change.dnsNames.map(JSONValue.string))]
         if let orderID = change.orderID, change.action == .reissue { extra["order_id"] = .int(orderID) }
         if let renewal = change.renewalOfOrderID { extra["renewal_of_order_id"] = .int(renewal) }
+        // A renamed certificate's record stays under its old name until the request succeeds.
+        if let moved = change.movedFrom, change.action != .create { extra["moved_from"] = .string(moved) }
         var intent = Intent(id: UUID().uuidString.lowercased(), name: change.name, action: change.action,
                             createdAt: Timestamp.format(time), requestDigest: request.digest,
                             commonName: change.commonName, product: change.product, extra: extra)

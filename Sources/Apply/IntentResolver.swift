@@ -97,9 +97,16 @@ public struct IntentResolver: Sendable {
     /// certificate other than the recorded one that was issued after the intent (less the clock
     /// skew) — told from the order's dates, not from a thumbprint alone; the recorded certificate
     /// still in place means it was not.
+    ///
+    /// The order must be the one state records under the intent's name: an intent a pull request
+    /// wrote could otherwise name any order in the account, and have it recorded a second time.
     func resolveReissue(_ intent: Intent, previous: StateRecord?) async -> Resolution {
-        guard let orderID = intent.extra["order_id"]?.intValue ?? previous?.orderID else {
-            return .undecided("the intent does not name its order")
+        guard let previous else {
+            return .undecided("a reissue for '\(intent.name)', which has no state record")
+        }
+        let orderID = intent.extra["order_id"]?.intValue ?? previous.orderID
+        guard orderID == previous.orderID else {
+            return .undecided("the intent names order \(orderID), but '\(intent.name)' records order \(previous.orderID)")
         }
         let info: OrderInfo
         do {
@@ -109,7 +116,7 @@ public struct IntentResolver: Sendable {
         }
         if info.status == .reissuePending { return .placed(info) }
         // The certificate recorded before the reissue is still the order's: nothing was reissued.
-        if let known = previous?.thumbprint, let current = info.certificate.thumbprint,
+        if let known = previous.thumbprint, let current = info.certificate.thumbprint,
            known.caseInsensitiveCompare(current) == .orderedSame {
             return .notPlaced
         }

@@ -48,8 +48,19 @@ public enum OrderRecords {
     }
 
     /// The record of an order a person says an intent placed (`certform state resolve --order`):
-    /// `pending` until refresh reads it.
+    /// `pending` until refresh reads it; a reissue keeps its record, `reissue_pending`, with the
+    /// intent's names (the CSR it sent is not known: the record is compared on its names).
     public static func resolved(_ intent: Intent, orderID: Int, previous: StateRecord?) -> StateRecord {
+        if intent.action == .reissue, var record = previous, record.orderID == orderID {
+            record.history = record.history + [historyEntry(record, ended: Action.reissue.endedWord)]
+            record.status = .reissuePending
+            record.commonName = intent.commonName
+            record.dnsNames = intent.extra["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            (record.specDigest, record.csrDigest) = (nil, nil)
+            record.extra["reissued_at"] = .string(intent.createdAt)
+            (record.dcvRandomValue, record.dcvExpiresAt) = (nil, nil)
+            return record
+        }
         var record = StateRecord(orderID: orderID, product: intent.product, commonName: intent.commonName,
                                  dnsNames: intent.extra["dns_names"]?.arrayValue?.compactMap(\.stringValue) ?? [], status: .pending)
         record.orderedAt = intent.createdAt
@@ -79,9 +90,10 @@ public enum OrderRecords {
 
     /// The record moved to `renewal`, the order that renewed it outside certform, when that order
     /// has the same names and product (the old order goes to history, `renewed_outside: true`).
+    /// A product CertCentral does not name, or one outside the five DV products, is not the same.
     public static func adoptingRenewal(_ record: StateRecord, renewal: OrderInfo) -> StateRecord? {
         guard sameNames(renewal, commonName: record.commonName, dnsNames: record.dnsNames),
-              renewal.product?.product ?? record.product == record.product else { return nil }
+              renewal.product?.nameID == record.product.rawValue else { return nil }
         var adopted = imported(renewal, expected: record.product)
         adopted.specDigest = record.specDigest
         adopted.settingsDigest = record.settingsDigest

@@ -61,6 +61,7 @@ public struct Planner: Sendable {
             orphans = Self.orphans(state, specNames: specNames!, adoptedOld: adoptedOld, intentsByName: intentsByName)
         }
         changes += orphans
+        Self.blockSharedOrders(&changes, state: state)
         // The changes are in the specs' order: sorting 100,000 large changes again is not free.
         if !orphans.isEmpty || !sortedUnique {
             changes.sort { $0.name < $1.name }
@@ -199,6 +200,29 @@ public struct Planner: Sendable {
                                   product: first.product, commonName: first.commonName, dnsNames: []))
         }
         return changes
+    }
+
+    /// Blocks every certificate whose order is recorded under another name too. One order is one
+    /// certificate: two names holding it would renew or reissue it twice (a state edited by hand
+    /// or in a pull request can say so; certform never records an order twice).
+    static func blockSharedOrders(_ changes: inout [Change], state: State) {
+        var holders: [Int: String] = [:]
+        holders.reserveCapacity(state.certificates.count)
+        var shared: [Int: [String]] = [:]
+        for (name, record) in state.certificates {
+            if let other = holders.updateValue(name, forKey: record.orderID) {
+                shared[record.orderID, default: [other]].append(name)
+            }
+        }
+        guard !shared.isEmpty else { return }
+        for index in changes.indices {
+            guard let orderID = changes[index].orderID, let names = shared[orderID], names.contains(changes[index].name) else { continue }
+            let others = names.filter { $0 != changes[index].name }.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            changes[index].action = .blocked
+            changes[index].reasons = ["order \(orderID) is recorded under \(others) too, and one order is one certificate; run 'certform state forget' for the name it does not belong to"]
+            (changes[index].request, changes[index].renewalOfOrderID, changes[index].renewedThumbprint) = (nil, nil, nil)
+            (changes[index].specDigest, changes[index].settingsDigest, changes[index].csrDigest) = (nil, nil, nil)
+        }
     }
 
     /// The decision for `spec`; when it sends the CSR and the spec does not hold it verified, the

@@ -144,6 +144,61 @@ import Testing
         }
     }
 
+    /// A reissue intent written into state by hand or in a pull request, naming an order that
+    /// another name records (dated 1970, so that any certificate counts as issued after it): it
+    /// must not record that order a second time.
+    @Test func aReissueIntentAdoptsOnlyItsOwnNamesOrder() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let spec = ApplyHarness.spec("api")
+            let placed = try await client.placeOrder(product: .sslDVGeoTrust, body: try #require(ApplyHarness.changes([spec]).first?.request?.order))
+            let record = OrderRecords.imported(try await client.orderInfo(placed.id), expected: .sslDVGeoTrust)
+            var state = State()
+            state.certificates["api"] = record
+            state.certificates["other"] = StateRecord(orderID: placed.id + 1000, product: .sslDVGeoTrust, commonName: "other.example.com", dnsNames: [], status: .issued)
+            for (id, name) in [("forged-1", "dup"), ("forged-2", "other")] {
+                state.intents.append(Intent(id: id, name: name, action: .reissue, createdAt: "1970-01-01T00:00:00Z", requestDigest: "x",
+                                            commonName: "x", product: .sslDVGeoTrust, extra: ["order_id": .int(placed.id)]))
+            }
+            let backend = FakeBackend(state)
+            let results = await Applier(client: client, writer: StateWriter(state: state, store: backend)).resolveLeftoverIntents()
+            let reasons = results.compactMap { intent, resolution -> String? in
+                guard case .undecided(let reason) = resolution else { return nil }
+                return "\(intent.id): \(reason)"
+            }
+            #expect(reasons == ["forged-1: a reissue for 'dup', which has no state record",
+                                "forged-2: the intent names order \(placed.id), but 'other' records order \(placed.id + 1000)"])
+            let stored = await backend.stored
+            #expect(stored.certificates["dup"] == nil && stored.certificates["other"]?.orderID == placed.id + 1000)
+            #expect(stored.intents.count == 2)
+            #expect(await store.currentStats().ordersCreated == 1)
+        }
+    }
+
+    /// A renamed certificate's reissue whose answer was lost: its record is still under the old
+    /// name, and moves to the new one when the next run finds the reissue.
+    @Test func aRenamedCertificatesLeftoverReissueMovesItsRecord() async throws {
+        try await ApplyHarness.withSandbox { client, store in
+            let spec = ApplyHarness.spec("new")
+            let placed = try await client.placeOrder(product: .sslDVGeoTrust, body: try #require(ApplyHarness.changes([spec]).first?.request?.order))
+            var state = State()
+            state.certificates["old"] = OrderRecords.imported(try await client.orderInfo(placed.id), expected: .sslDVGeoTrust)
+            let before = Timestamp.format(Date().addingTimeInterval(-60))
+            _ = try await client.reissue(orderID: placed.id, body: ReissueRequest(certificate: CertificateRequest(commonName: spec.commonName, csr: spec.csr)))
+            state.intents = [Intent(id: "i-r", name: "new", action: .reissue, createdAt: before, requestDigest: "x", commonName: spec.commonName,
+                                    product: .sslDVGeoTrust, extra: ["order_id": .int(placed.id), "moved_from": "old"])]
+            let backend = FakeBackend(state)
+            let results = await Applier(client: client, writer: StateWriter(state: state, store: backend)).resolveLeftoverIntents()
+            guard case .placed = try #require(results.first).1 else {
+                Issue.record("expected placed, got \(results)")
+                return
+            }
+            let stored = await backend.stored
+            #expect(stored.certificates["new"]?.orderID == placed.id)
+            #expect(stored.certificates["old"] == nil)
+            #expect(stored.intents.isEmpty)
+        }
+    }
+
     @Test func aLeftoverIntentWithNoOrderIsDroppedAndNothingSent() async throws {
         try await ApplyHarness.withSandbox { client, store in
             var state = State()

@@ -83,3 +83,22 @@ import Testing
 enum CalendarDateShim {
     static func daysFromNow(_ days: Int) -> Dates.CalendarDate { Dates.CalendarDate(Date()).adding(days: days) }
 }
+
+/// A renewal made outside certform is adopted only with the record's names and product: an order
+/// in another product (OV, EV), or one whose product CertCentral does not name, is not this
+/// certificate's, and recording it as DV would hide it.
+@Suite struct RenewalAdoptionTests {
+    static func renewal(product: String?) throws -> OrderInfo {
+        let productJSON = product.map { #", "product": {"name_id": "\#($0)", "name": "x"}"# } ?? ""
+        let json = #"{"id": 200, "status": "issued", "certificate": {"common_name": "api.example.com", "dns_names": ["api.example.com"]}\#(productJSON)}"#
+        return try JSONDecoder().decode(OrderInfo.self, from: Data(json.utf8))
+    }
+
+    @Test func onlyTheSameProductIsAdopted() throws {
+        let record = StateRecord(orderID: 100, product: .sslDVGeoTrust, commonName: "api.example.com", dnsNames: [], status: .issued)
+        #expect(OrderRecords.adoptingRenewal(record, renewal: try Self.renewal(product: "ssl_dv_geotrust"))?.orderID == 200)
+        for product in ["ssl_ev_basic", "ssl_dv_rapidssl", "", nil] as [String?] {
+            #expect(OrderRecords.adoptingRenewal(record, renewal: try Self.renewal(product: product)) == nil, "\(String(describing: product))")
+        }
+    }
+}

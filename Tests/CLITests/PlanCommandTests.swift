@@ -232,7 +232,12 @@ import Testing
                    commonName: "example.com", product: .sslDVGeoTrust, extra: ["dns_names": ["www.example.com"]]),
             Intent(id: "i-2", name: "other", action: .create, createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:y",
                    commonName: "other.example.com", product: .sslDVGeoTrust),
+            Intent(id: "i-3", name: "third", action: .create, createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:z",
+                   commonName: "third.example.com", product: .sslDVGeoTrust),
+            Intent(id: "i-4", name: "kept", action: .reissue, createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:w",
+                   commonName: "kept.example.com", product: .sslDVGeoTrust, extra: ["order_id": 555]),
         ]
+        state.certificates["kept"] = StateRecord(orderID: 555, product: .sslDVGeoTrust, commonName: "kept.example.com", dnsNames: [], status: .issued)
         _ = try await StateFixture.open(location) { try await $0.save(state) }
         let blocked = try CLI.run(["plan"], in: repo.path, environment: environment)
         #expect(blocked.status == 1)
@@ -243,8 +248,20 @@ import Testing
         #expect(placed.status == 0, "\(placed.stderr)")
         let notPlaced = try CLI.run(["state", "resolve", "i-2", "--not-placed"], in: repo.path, environment: environment)
         #expect(notPlaced.status == 0)
+        // An order is never recorded twice: not one another name holds, and a reissue only its own.
+        let twice = try CLI.run(["state", "resolve", "i-3", "--order", "555"], in: repo.path, environment: environment)
+        #expect(twice.status == 1)
+        #expect(twice.stderr.contains("error: order 555 is already recorded in state (under 'kept'); an order is never recorded twice"), "\(twice.stderr)")
+        let otherOrder = try CLI.run(["state", "resolve", "i-4", "--order", "777"], in: repo.path, environment: environment)
+        #expect(otherOrder.status == 1)
+        #expect(otherOrder.stderr.contains("error: a reissue keeps its order: 'kept' records order 555, not 777"), "\(otherOrder.stderr)")
+        #expect(try await StateFixture.open(location) { try await $0.load() }.intents.map(\.id) == ["i-3", "i-4"])
+        let reissued = try CLI.run(["state", "resolve", "i-4", "--order", "555"], in: repo.path, environment: environment)
+        #expect(reissued.status == 0, "\(reissued.stderr)")
+        #expect(try CLI.run(["state", "resolve", "i-3", "--not-placed"], in: repo.path, environment: environment).status == 0)
         let after = try await StateFixture.open(location) { try await $0.load() }
         #expect(after.intents.isEmpty)
+        #expect(after.certificates["kept"]?.orderID == 555 && after.certificates["kept"]?.status == .reissuePending)
         #expect(after.certificates["web"]?.orderID == 777)
         #expect(after.certificates["web"]?.dnsNames == ["www.example.com"])
         #expect(after.certificates["other"] == nil)

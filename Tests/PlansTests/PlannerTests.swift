@@ -211,6 +211,22 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         #expect(plan.changes[0].reasons == ["'example.com' with the same names is already ordered under 'old'; add 'moved_from: old' if this is a rename, or run 'certform state forget old'"])
     }
 
+    /// A state edited by hand or in a pull request can record one order under two names; each
+    /// would renew it, and apply would buy two renewals of one order.
+    @Test func anOrderRecordedUnderTwoNamesBlocksBoth() throws {
+        let api = Fixture.spec("api", commonName: "api.example.com", dnsNames: [])
+        let dup = Fixture.spec("dup", commonName: "api.example.com", dnsNames: [])
+        let record = Fixture.record(for: api, expiresIn: 5, orderCoversFor: 5, orderID: 6484932)
+        let plan = Fixture.plan([api, dup], Fixture.state(["api": record, "dup": record, "other": Fixture.record(for: Fixture.spec(), orderID: 7)]))
+        #expect(plan.changes.map(\.name) == ["api", "dup", "other"])
+        #expect(plan.changes.map(\.action) == [.blocked, .blocked, .orphan])
+        #expect(plan.changes[0].reasons == ["order 6484932 is recorded under 'dup' too, and one order is one certificate; run 'certform state forget' for the name it does not belong to"])
+        #expect(plan.changes[0].request == nil && plan.changes[1].request == nil && plan.changes[0].renewalOfOrderID == nil)
+        #expect(plan.summary.paidOrders == 0)
+        // Alone, the same record renews.
+        #expect(Fixture.plan([api], Fixture.state(["api": record])).changes.map(\.action) == [.renew])
+    }
+
     @Test func sameNamesUnderAFailedOrderDoNotBlock() {
         let old = Fixture.spec("old")
         var record = Fixture.record(for: old)
@@ -235,7 +251,7 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
     @Test func movedFromIsIgnoredWhenTheNewNameHasARecord() {
         var new = Fixture.spec("new", commonName: "new.example.com", dnsNames: [])
         new.movedFrom = "old"
-        let state = Fixture.state(["old": Fixture.record(for: Fixture.spec("old")), "new": Fixture.record(for: Fixture.spec("new", commonName: "new.example.com", dnsNames: []))])
+        let state = Fixture.state(["old": Fixture.record(for: Fixture.spec("old")), "new": Fixture.record(for: Fixture.spec("new", commonName: "new.example.com", dnsNames: []), orderID: 1002)])
         let plan = Fixture.plan([new], state)
         #expect(plan.changes.map(\.action) == [.none, .orphan])
         #expect(plan.changes[0].notes == ["moved_from 'old' is ignored: 'new' already has a state record"])
@@ -262,9 +278,9 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         let specs = [Fixture.spec("a", commonName: "a.example.com", dnsNames: []), Fixture.spec("b", commonName: "b.example.com", dnsNames: []),
                      Fixture.spec("c", commonName: "c.example.com", dnsNames: [])]
         let state = Fixture.state([
-            "b": Fixture.record(for: specs[1], expiresIn: 3, orderCoversFor: 3),
-            "c": Fixture.record(for: specs[2]),
-            "d": Fixture.record(for: Fixture.spec("d", commonName: "d.example.com", dnsNames: [])),
+            "b": Fixture.record(for: specs[1], expiresIn: 3, orderCoversFor: 3, orderID: 2),
+            "c": Fixture.record(for: specs[2], orderID: 3),
+            "d": Fixture.record(for: Fixture.spec("d", commonName: "d.example.com", dnsNames: []), orderID: 4),
         ])
         let plan = Fixture.plan(specs, state)
         #expect(plan.summary.line == "1 create, 1 renew, 0 reissue, 1 unchanged, 1 orphan, 0 waiting, 0 blocked · 2 paid orders")

@@ -133,7 +133,7 @@ enum SamplePlan {
         var records: [String: StateRecord] = [:]
         for index in 0..<1_500 {
             let orphan = Fixture.spec("a-orphan-\(index)", commonName: "orphan-\(index).example.com", dnsNames: ["www.orphan-\(index).example.com"])
-            records[orphan.name] = Fixture.record(for: orphan)
+            records[orphan.name] = Fixture.record(for: orphan, orderID: 10_000 + index)
         }
         let create = Fixture.spec("z-new", commonName: "new.example.com", dnsNames: [])
         let reissued = Fixture.spec("y-web", commonName: "example.com", dnsNames: ["www.example.com"])

@@ -85,8 +85,8 @@ import Testing
         #expect(digests[a.settingsIdentity]?.text == SpecDigest.settings(of: a))
         #expect(digests[c.settingsIdentity] == nil)
 
-        let recorded = Fixture.record(for: a)
-        let plan = Fixture.plan([a, b, c], Fixture.state(["a": recorded, "b": recorded, "c": recorded]))
+        let recorded = { (orderID: Int) in Fixture.record(for: a, orderID: orderID) }
+        let plan = Fixture.plan([a, b, c], Fixture.state(["a": recorded(1), "b": recorded(2), "c": recorded(3)]))
         let notes = Dictionary(uniqueKeysWithValues: plan.changes.map { ($0.name, $0.notes) })
         #expect(notes["a"] == [] && notes["b"] == [])
         #expect(notes["c"] == ["order settings changed (validity, comments, contacts, custom fields, payment, DCV…); they take effect at the next order"])
@@ -193,7 +193,7 @@ import Testing
             return spec
         }
         #expect(specs.filter { $0.ownNotes != nil }.count == withNotes.count, "a summary set leaves the settings shared")
-        var records = Dictionary(uniqueKeysWithValues: specs.map { ($0.name, Fixture.record(for: $0)) })
+        var records = Dictionary(uniqueKeysWithValues: specs.enumerated().map { ($1.name, Fixture.record(for: $1, orderID: 1001 + $0)) })
         let plan = Fixture.plan(specs, Fixture.state(records))
         #expect(plan.changes.allSatisfy { $0.action == .none && $0.notes.isEmpty }, "\(plan.changes.filter { !$0.notes.isEmpty }.map(\.name))")
         for (name, other) in [("both", "own-fields"), ("own-fields", "both"), ("other-contact-too", "other-contact")] {

@@ -163,7 +163,7 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = stateOptions.statePath
-            try await Failure.report { () async throws(StateError) in
+            let resolved = try await Failure.report { () async throws(StateError) in
                 try await stateOptions.withLockedState(operation: "state resolve", timeout: lockOptions.lockTimeout) { (store) async throws(StateError) in
                     var state = try await store.load()
                     guard let index = state.intents.firstIndex(where: { $0.id == intentID }) else {
@@ -171,11 +171,31 @@ struct StateCommand: AsyncParsableCommand {
                     }
                     let intent = state.intents.remove(at: index)
                     if let order {
-                        state.certificates[intent.name] = OrderRecords.resolved(intent, orderID: order, previous: state.certificates[intent.name])
+                        let (previous, movedFrom) = Applier.previous(of: intent, in: state)
+                        if let problem = Self.problem(recording: order, for: intent, previous: previous, in: state) {
+                            Console.error("error: \(problem)")
+                            return false
+                        }
+                        state.certificates[intent.name] = OrderRecords.resolved(intent, orderID: order, previous: previous)
+                        if let movedFrom { state.certificates[movedFrom] = nil }
                     }
                     StateView.resolved(intent, order: order, serial: try await store.save(state).serial)
+                    return true
                 }
             }
+            if !resolved { throw ExitCode.failure }
+        }
+
+        /// Why `order` cannot be recorded for `intent`: an order is never recorded twice, so only
+        /// a reissue may name an order state holds, and only its own name's.
+        static func problem(recording order: Int, for intent: Intent, previous: StateRecord?, in state: State) -> String? {
+            if intent.action == .reissue {
+                guard let previous else { return "'\(intent.name)' has no state record to reissue" }
+                return previous.orderID == order ? nil : "a reissue keeps its order: '\(intent.name)' records order \(previous.orderID), not \(order)"
+            }
+            guard state.knownOrderIDs.contains(order) else { return nil }
+            let owner = state.certificates.first { $0.value.orderID == order }.map { "under '\($0.key)'" } ?? "in a history entry"
+            return "order \(order) is already recorded in state (\(owner)); an order is never recorded twice"
         }
     }
 }
