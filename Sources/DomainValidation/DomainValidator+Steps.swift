@@ -31,7 +31,7 @@ extension DomainValidator {
         do {
             info = try await client.orderInfo(record.orderID)
         } catch {
-            report.problems.append("order \(record.orderID) could not be read from CertCentral, so nothing was published: \(error)")
+            report.problems.append("order \(record.orderID) could not be read from CertCentral, so \(unconfirmed): \(error)")
             return nil
         }
         guard info.status.isInProgress else {
@@ -43,11 +43,16 @@ extension DomainValidator {
         await save(name, &record, { $0.status = info.status; $0.dcvMethod = method }, report: &report)
         guard let method, method.usesToken else { return nil }
         guard !info.certificate.commonName.isEmpty else {
-            report.problems.append("CertCentral gives order \(record.orderID) no common name, so nothing was published")
+            report.problems.append("CertCentral gives order \(record.orderID) no common name, so \(unconfirmed)")
             return nil
         }
         guard await ensureValue(&record, name: name, report: &report, always: true), let value = record.dcvRandomValue else { return nil }
         return Publication(method: method, names: Self.names(info.certificate.commonName, info.certificate.dnsNames), value: value)
+    }
+
+    /// What becomes of an order CertCentral does not confirm.
+    var unconfirmed: String {
+        options.hook != nil ? "nothing was published" : "what the state file says is shown, not confirmed"
     }
 
     /// The publication of an order placed (or adopted) by this very run: its names are the ones

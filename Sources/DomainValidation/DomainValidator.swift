@@ -18,11 +18,15 @@ public struct DomainValidator: Sendable {
         /// Names whose order this run placed, reissued or adopted: their names were just sent
         /// and their value comes from CertCentral, so a hook publishes them without asking again.
         public var placed: Set<String> = []
+        /// Without a hook, show what CertCentral confirms (order info and the random value)
+        /// rather than what state holds: a person publishes what `certform dcv` prints.
+        public var confirmShown = false
 
-        public init(check: Bool = false, hook: DCVHook? = nil, placed: Set<String> = []) {
+        public init(check: Bool = false, hook: DCVHook? = nil, placed: Set<String> = [], confirmShown: Bool = false) {
             self.check = check
             self.hook = hook
             self.placed = placed
+            self.confirmShown = confirmShown
         }
     }
 
@@ -62,14 +66,20 @@ public struct DomainValidator: Sendable {
     func validate(_ name: String) async -> DCVReport? {
         guard var record = await writer.state.certificates[name] else { return nil }
         var report = DCVReport(name: name, record: record)
+        var shown: Publication?
         if record.status.isInProgress, record.dcvMethod?.usesToken == true {
             if let hook = options.hook {
                 // What a hook publishes comes from CertCentral, never from the state file.
-                let publication = options.placed.contains(name) ? await ownPublication(&record, name: name, report: &report)
-                    : isPublishedAlready(record) ? nil : await confirm(&record, name: name, report: &report)
-                if let publication, record.dcvPublishedValue != publication.value {
-                    await publish(publication, with: hook, record: &record, name: name, report: &report)
+                // Published already (its tag vouches for it): shown as published, not asked again.
+                shown = options.placed.contains(name) ? await ownPublication(&record, name: name, report: &report)
+                    : isPublishedAlready(record) ? record.dcvPublishedValue.flatMap { vouchedPublication(record, value: $0) }
+                    : await confirm(&record, name: name, report: &report)
+                if let shown, record.dcvPublishedValue != shown.value {
+                    await publish(shown, with: hook, record: &record, name: name, report: &report)
                 }
+            } else if options.confirmShown || options.placed.contains(name), client != nil {
+                shown = options.placed.contains(name) ? await ownPublication(&record, name: name, report: &report)
+                    : await confirm(&record, name: name, report: &report)
             } else {
                 await ensureValue(&record, name: name, report: &report)
             }
@@ -82,6 +92,13 @@ public struct DomainValidator: Sendable {
             await cleanup(value, with: hook, record: &record, name: name, report: &report)
         }
         describe(record, in: &report)
+        if let shown, record.status.isInProgress {
+            // What CertCentral confirmed (or this run sent), not the record's names.
+            report.method = shown.method
+            report.randomValue = shown.value
+            report.tasks = DCVTask.tasks(method: shown.method, names: shown.names, randomValue: shown.value)
+            report.confirmed = true
+        }
         return report
     }
 
@@ -132,6 +149,15 @@ public struct DomainValidator: Sendable {
 }
 
 extension DomainValidator {
+    /// Whether any of `names` awaits validation by a token: only then has CertCentral anything to
+    /// confirm.
+    public static func awaitsToken(_ state: State, names: [String]) -> Bool {
+        names.contains { name in
+            guard let record = state.certificates[name] else { return false }
+            return record.status.isInProgress && record.dcvMethod?.usesToken == true
+        }
+    }
+
     /// Whether any of `names` awaits validation by a token whose value state lacks or that has
     /// expired: only then must CertCentral be asked before the report can be shown.
     public static func needsValues(_ state: State, names: [String], now: Date) -> Bool {

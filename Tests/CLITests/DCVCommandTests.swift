@@ -279,6 +279,37 @@ import Testing
         #expect(after["c00"]?.status == .issued && after["c00"]?.dnsNames == [], "CertCentral's names are recorded")
     }
 
+    /// A person publishes what `certform dcv` prints: with the API key, the names and value are
+    /// CertCentral's, whatever the state file says; without it, state's, marked as not confirmed.
+    @Test func dcvShowsWhatCertCentralSaysNotWhatStateSays() async throws {
+        let repo = try Self.repository()
+        #expect(try Self.run(repo, ["apply", "--auto-approve"]).status == 0)
+        var state = try await repo.state()
+        let value = try #require(state.certificates["c00"]?.dcvRandomValue)
+        state.certificates["c00"]?.commonName = "login.victim.example"
+        state.certificates["c00"]?.dcvRandomValue = "attackerstoken"
+        state.certificates["c00"]?.dcvExpiresAt = "2099-01-01T00:00:00Z"
+        _ = try await StateStore(path: repo.statePath).save(state)
+        // Without the key nothing is sent: state's values, marked.
+        let offline = try Self.run(repo, ["dcv", "c00"], environment: ["DIGICERT_API_KEY": ""])
+        #expect(offline.status == 0, "\(offline.stderr)")
+        #expect(offline.stdout.contains("publish TXT    login.victim.example  \"attackerstoken\""), "\(offline.stdout)")
+        #expect(offline.stdout.contains("not confirmed: names and value are the state file's"))
+        let offlineJSON = try Self.run(repo, ["dcv", "c00", "--format", "json"], environment: ["DIGICERT_API_KEY": ""])
+        #expect(try JSONParser.parse(offlineJSON.stdout)["orders"]?.arrayValue?.first?["confirmed"] == false)
+        // With it: CertCentral's (and its value is recorded).
+        let dcv = try Self.run(repo, ["dcv", "c00", "--format", "json"])
+        #expect(dcv.status == 0, "\(dcv.stdout)\(dcv.stderr)")
+        let order = try #require(try JSONParser.parse(dcv.stdout)["orders"]?.arrayValue?.first)
+        #expect(order["confirmed"] == true)
+        #expect(order["dcv_random_value"]?.stringValue == value)
+        let publish = try #require(order["publish"]?.arrayValue)
+        #expect(publish.compactMap { $0["record"]?.stringValue } == ["c00.example.com"], "\(publish)")
+        #expect(publish.allSatisfy { $0["value"]?.stringValue == value })
+        let text = try Self.run(repo, ["dcv", "c00"])
+        #expect(!text.stdout.contains("victim") && !text.stdout.contains("attackerstoken") && !text.stdout.contains("not confirmed"), "\(text.stdout)")
+    }
+
     /// A cleanup deletes DNS records and files: it runs only for a publication certform recorded
     /// itself (tagged with the API key), never for a `dcv_published_value` written into state.
     @Test func aCleanupRunsOnlyForWhatCertformPublished() async throws {

@@ -12,7 +12,7 @@ struct DCVCommand: AsyncParsableCommand {
         discussion: """
         For every order in state awaiting domain control validation (or only NAME…): dns-txt-token — a TXT record at the name (or at _dnsauth.NAME) holding the random value; dns-cname-token — a CNAME from <random value>.<name> to dcv.digicert.com; http-token — the file http://<name>/.well-known/pki-validation/fileauth.txt holding the value; email — the addresses DigiCert writes to. A wildcard name validates at its base domain.
 
-        A missing random value, or one that has expired (after 30 days), is fetched from CertCentral (PUT order/certificate/{id}/dcv-random-value) and recorded before it is shown. --check asks CertCentral to validate now (PUT …/check-dcv) and reports each answer in words. --hook CMD runs CMD once per domain to publish (CERTFORM_DCV_ACTION=publish), then checks, and runs CMD with CERTFORM_DCV_ACTION=cleanup once the order is issued; a hook that fails is reported with its output, and the other names go on. Without --check, --hook or a value to fetch, nothing is sent and no API key is needed.
+        With the API key, the names, method and random value shown are what CertCentral reports for the order (order info and PUT order/certificate/{id}/dcv-random-value), not what the state file says: a state file can be edited in a pull request, and a person publishes what this prints. Without the key, nothing is sent and state's values are shown, marked "not confirmed"; a missing or expired value (after 30 days) then needs the key. --check asks CertCentral to validate now (PUT …/check-dcv) and reports each answer in words. --hook CMD runs CMD once per domain to publish (CERTFORM_DCV_ACTION=publish), then checks, and runs CMD with CERTFORM_DCV_ACTION=cleanup once the order is issued; a hook that fails is reported with its output, and the other names go on.
 
         Exit status: 0, also while orders still wait for validation; 1 when a hook, a check or a read failed.
 
@@ -64,10 +64,13 @@ struct DCVCommand: AsyncParsableCommand {
             Console.error("error: not in state: \(unknown.joined(separator: ", ")) (see 'certform state list')")
             throw ExitCode.failure
         }
-        let options = DomainValidator.Options(check: check, hook: hookOptions.hook)
+        // With the API key, what is shown is what CertCentral confirms; without it, state's
+        // values, marked as not confirmed.
+        let options = DomainValidator.Options(check: check, hook: hookOptions.hook, confirmShown: api.hasAPIKey)
         let chosen = names.isEmpty ? DomainValidator.names(in: state, hook: options.hook != nil) : names
         let writer = StateWriter(state: state, store: store)
-        guard options.check || options.hook != nil || DomainValidator.needsValues(state, names: chosen, now: now) else {
+        let needsClient = options.check || options.hook != nil || DomainValidator.needsValues(state, names: chosen, now: now)
+        guard needsClient || (options.confirmShown && DomainValidator.awaitsToken(state, names: chosen)) else {
             return await DomainValidator(client: nil, writer: writer, options: options, now: { now }).run(names: chosen)
         }
         return try await api.withClient { client in

@@ -49,6 +49,9 @@ struct APIOptions: ParsableArguments {
     /// 127.0.0.0/8, ::1 and localhost: the one rule for plaintext, shared with PostgreSQL states.
     static func isLoopback(_ host: String) -> Bool { PostgresStateURL.isLoopback(host) }
 
+    /// Whether a key is given (--api-key-file, or DIGICERT_API_KEY set), without reading it.
+    var hasAPIKey: Bool { apiKeyFile != nil || Environment.value("DIGICERT_API_KEY") != nil }
+
     /// The key from --api-key-file or DIGICERT_API_KEY; a clear error when there is none.
     func apiKey() throws -> APIKey {
         if let apiKeyFile {

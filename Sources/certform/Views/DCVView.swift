@@ -49,7 +49,12 @@ enum DCVView {
         }
         var lines: [TerminalText] = ["\(report.name)  order \(report.orderID)  \(report.status.rawValue)  \(report.method?.rawValue ?? "no DCV method")" + expiry]
         if report.valueReplaced { lines.append("  the random value had expired; CertCentral issued a new one") }
-        if report.awaitingValidation { lines += publications(report) }
+        if report.awaitingValidation {
+            lines += publications(report)
+            if !report.tasks.isEmpty && !report.confirmed {
+                lines.append("  not confirmed: names and value are the state file's; run with the API key to show what CertCentral holds")
+            }
+        }
         for run in report.hookRuns { lines += hookLines(run) }
         if let check = report.check { lines.append("  check: " + words(check, report: report)) }
         if report.cleanedUp { lines.append("  cleanup done: the published token was removed") }
@@ -127,6 +132,7 @@ extension DCVView {
             "expires_at": JSONValue(report.expiresAt), "expires_at_estimated": .bool(report.expiryIsEstimated),
             "value_fetched": .bool(report.valueFetched),
             "publish": .array(report.awaitingValidation ? report.tasks.map(json) : []),
+            "confirmed": .bool(report.confirmed),
             "emails": .array(report.awaitingValidation ? report.emails.map(JSONValue.string) : []),
             "hook": .array(report.hookRuns.map(json)),
             "check": report.check.map { json($0, report: report) } ?? .null,
