@@ -4,6 +4,7 @@ import CertCentral
 import Dates
 import DomainValidation
 import Escaping
+import Files
 import Foundation
 import JSON
 import Manifests
@@ -256,13 +257,18 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// The saved plan at `path`, when it still holds against `state` (SPEC §5).
     func readSavedPlan(_ path: String, state: State, now: Date) throws -> SavedPlan {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            Console.error("error: cannot read the plan file '\(path)'")
+        // A regular file, not through a symbolic link (a pull request can commit one pointing at
+        // /proc/self/environ), and never a FIFO or device that would block the apply.
+        let data: [UInt8]
+        switch FileBytes.read(path, limit: 1 << 30, followsSymlinks: false) {
+        case .success(let bytes): data = bytes
+        case .failure(let error):
+            Console.error("error: the plan file '\(path)' \(error)")
             throw ExitCode.failure
         }
         let saved: SavedPlan
         do {
-            saved = try PlanDocument.read(try JSONParser.parse(Array(data)))
+            saved = try PlanDocument.read(try JSONParser.parse(data))
         } catch let error as JSONParseError {
             Console.error("error: the plan file '\(path)' is not JSON: \(error)")
             throw ExitCode.failure
