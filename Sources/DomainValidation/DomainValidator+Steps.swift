@@ -27,10 +27,15 @@ extension DomainValidator {
             report.problems.append("a hook publishes only what CertCentral confirms; run with the API key")
             return nil
         }
+        guard !unreachable.isSet else {
+            report.problems.append("CertCentral could not be reached for an earlier order, so \(unconfirmed)")
+            return nil
+        }
         let info: OrderInfo
         do {
             info = try await client.orderInfo(record.orderID)
         } catch {
+            if case .transport = error { unreachable.set() }
             report.problems.append("order \(record.orderID) could not be read from CertCentral, so \(unconfirmed): \(error)")
             return nil
         }

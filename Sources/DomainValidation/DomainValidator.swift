@@ -4,6 +4,7 @@ import CertCentralAPI
 import Dates
 import Foundation
 import States
+import Synchronization
 
 /// Domain control validation for the orders in state (SPEC §6, `certform dcv`): makes sure each
 /// order awaiting validation has a current random value (fetching a missing or expired one),
@@ -34,6 +35,15 @@ public struct DomainValidator: Sendable {
     let writer: StateWriter
     let options: Options
     let now: @Sendable () -> Date
+    /// Set once CertCentral could not be reached: the other orders are not asked (each would
+    /// wait out the client's whole retry budget) and say why.
+    let unreachable = Flag()
+
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        var isSet: Bool { value.withLock { $0 } }
+        func set() { value.withLock { $0 = true } }
+    }
 
     /// `client` nil reads nothing from CertCentral: the report shows what state holds.
     public init(client: CertCentralClient?, writer: StateWriter, options: Options, now: @escaping @Sendable () -> Date = Date.init) {

@@ -310,6 +310,26 @@ import Testing
         #expect(!text.stdout.contains("victim") && !text.stdout.contains("attackerstoken") && !text.stdout.contains("not confirmed"), "\(text.stdout)")
     }
 
+    /// With the key but no CertCentral to ask, only the first order waits out the client's retries;
+    /// the others say why they are not confirmed, and state's values are shown, marked.
+    @Test func anUnreachableCertCentralIsAskedOnce() async throws {
+        let dir = TemporaryDirectory()
+        var state = State()
+        state.lineage = "00000000-0000-4000-8000-000000000000"
+        for (index, name) in ["a", "b", "c"].enumerated() {
+            var record = StateRecord(orderID: 10 + index, product: .sslDVGeoTrust, commonName: "\(name).example.com", dnsNames: [], status: .pending)
+            (record.dcvMethod, record.dcvRandomValue, record.dcvExpiresAt) = (.dnsTXTToken, "value-\(name)", "2099-01-01T00:00:00Z")
+            state.certificates[name] = record
+        }
+        _ = try await StateStore(path: dir.path + "/orders.json").save(state)
+        let endpoint = "http://127.0.0.1:\(try SandboxProcess.closedPort())/services/v2"
+        let dcv = try CLI.run(["dcv", "--state", dir.path + "/orders.json"], environment: ["DIGICERT_API_KEY": "k", "CERTFORM_ENDPOINT": endpoint])
+        #expect(dcv.status == 1)
+        #expect(dcv.stdout.components(separatedBy: "could not be read from CertCentral, so what the state file says is shown, not confirmed").count == 2, "\(dcv.stdout)")
+        #expect(dcv.stdout.components(separatedBy: "CertCentral could not be reached for an earlier order").count == 3, "\(dcv.stdout)")
+        #expect(dcv.stdout.components(separatedBy: "not confirmed: names and value are the state file's").count == 4, "\(dcv.stdout)")
+    }
+
     /// A cleanup deletes DNS records and files: it runs only for a publication certform recorded
     /// itself (tagged with the API key), never for a `dcv_published_value` written into state.
     @Test func aCleanupRunsOnlyForWhatCertformPublished() async throws {
