@@ -13,8 +13,7 @@ extension Applier {
             let (previous, movedFrom) = Self.previous(of: intent, in: state)
             let resolution = await resolver.resolve(intent, previous: previous, known: state.knownOrderIDs)
             do {
-                try await settleLeftover(intent, resolution, previous: previous)
-                if case .placed = resolution, let movedFrom { try await writer.update { $0.certificates.removeValue(forKey: movedFrom) } }
+                try await settleLeftover(intent, resolution, previous: previous, movedFrom: movedFrom)
             } catch {
                 results.append((intent, .undecided("the state could not be saved: \(error)")))
                 continue
@@ -33,7 +32,7 @@ extension Applier {
         return (record, old)
     }
 
-    func settleLeftover(_ intent: Intent, _ resolution: IntentResolver.Resolution, previous: StateRecord?) async throws(StateError) {
+    func settleLeftover(_ intent: Intent, _ resolution: IntentResolver.Resolution, previous: StateRecord?, movedFrom: String?) async throws(StateError) {
         switch resolution {
         case .placed(let info):
             var record: StateRecord
@@ -48,7 +47,7 @@ extension Applier {
                 }
                 record.dcvEmails = intent.dcvEmails
             }
-            try await writer.record(record, for: intent.name, resolving: intent.id)
+            try await writer.record(record, for: intent.name, resolving: intent.id, movedFrom: movedFrom)
         case .notPlaced:
             try await writer.removeIntent(intent.id)
         case .undecided:

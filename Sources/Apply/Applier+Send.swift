@@ -43,8 +43,7 @@ extension Applier {
     /// command that records it are printed, and nothing more is sent (step 8).
     func record(_ record: StateRecord, orderID: Int, dcv: String?, for change: Change, intent: Intent) async -> ChangeOutcome {
         do {
-            try await writer.record(record, for: change.name, resolving: intent.id)
-            if let moved = change.movedFrom { try await writer.update { $0.certificates.removeValue(forKey: moved) } }
+            try await writer.record(record, for: change.name, resolving: intent.id, movedFrom: change.movedFrom)
             return ChangeOutcome(change: change, kind: .placed(orderID: orderID, dcvRandomValue: dcv))
         } catch {
             await halt.stop("not sent: order \(orderID) was placed for '\(change.name)' but the state could not be written, so nothing more is sent")

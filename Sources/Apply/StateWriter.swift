@@ -61,9 +61,12 @@ public actor StateWriter {
         try await update { $0.intents.append(intent) }
     }
 
-    /// Records an order under `name` and drops the intent, in one write (step 3).
-    public func record(_ record: StateRecord, for name: String, resolving intentID: String?) async throws(StateError) {
+    /// Records an order under `name` and drops the intent, in one write (step 3); a renamed
+    /// certificate's record leaves its old name (`movedFrom`) in that same write, so that no
+    /// moment has the order under both names.
+    public func record(_ record: StateRecord, for name: String, resolving intentID: String?, movedFrom: String? = nil) async throws(StateError) {
         try await update { state in
+            if let movedFrom, movedFrom != name { state.certificates.removeValue(forKey: movedFrom) }
             state.certificates[name] = record
             if let intentID { state.intents.removeAll { $0.id == intentID } }
         }

@@ -31,8 +31,9 @@ public struct DCVReport: Sendable, Hashable {
     public var valueReplaced = false
     /// What to publish (token methods) …
     public var tasks: [DCVTask] = []
-    /// The names, method and value of ``tasks`` are what CertCentral confirmed in this run (or
-    /// what this run's own order sent), not what the state file says.
+    /// The names, method and value of ``tasks`` are what CertCentral confirmed in this run, what
+    /// this run's own order sent, or a publication certform's tag vouches for — not what the
+    /// state file says.
     public var confirmed = false
     /// … or where the DCV email goes (email).
     public var emails: [String] = []

@@ -92,10 +92,15 @@ extension DomainValidator {
             if record.dcvRandomValue == nil { report.problems.append("no DCV random value in state; run with the API key to fetch it") }
             return false
         }
+        guard !unreachable.isSet else {
+            report.problems.append("could not read the DCV random value: CertCentral could not be reached for an earlier order")
+            return false
+        }
         let fetched: DCVRandomValue
         do {
             fetched = try await client.dcvRandomValue(orderID: record.orderID)
         } catch {
+            if case .transport = error { unreachable.set() }
             report.problems.append("could not read the DCV random value: \(error)")
             return false
         }
@@ -188,10 +193,15 @@ extension DomainValidator {
     /// `PUT …/check-dcv`; when the order is issued, its order info is read and recorded.
     func check(_ record: inout StateRecord, name: String, report: inout DCVReport) async {
         guard let client else { return }
+        guard !unreachable.isSet else {
+            report.check = .failed("CertCentral could not be reached for an earlier order")
+            return
+        }
         let result: DCVCheckResult
         do {
             result = try await client.checkDCV(orderID: record.orderID)
         } catch {
+            if case .transport = error { unreachable.set() }
             report.check = Self.checkFailure(error)
             return
         }

@@ -202,27 +202,49 @@ public struct Planner: Sendable {
         return changes
     }
 
-    /// Blocks every certificate whose order is recorded under another name too. One order is one
-    /// certificate: two names holding it would renew or reissue it twice (a state edited by hand
-    /// or in a pull request can say so; certform never records an order twice).
+    /// Blocks every certificate whose order is recorded under another name too — as that name's
+    /// order, or in its history. One order is one certificate: two names holding it would renew
+    /// or reissue it twice (a state edited by hand or in a pull request can say so; certform
+    /// never records an order twice). An orphan stays an orphan: it sends nothing anyway.
     static func blockSharedOrders(_ changes: inout [Change], state: State) {
-        var holders: [Int: String] = [:]
-        holders.reserveCapacity(state.certificates.count)
-        var shared: [Int: [String]] = [:]
-        for (name, record) in state.certificates {
-            if let other = holders.updateValue(name, forKey: record.orderID) {
-                shared[record.orderID, default: [other]].append(name)
-            }
-        }
+        let shared = sharedOrders(state)
         guard !shared.isEmpty else { return }
-        for index in changes.indices {
-            guard let orderID = changes[index].orderID, let names = shared[orderID], names.contains(changes[index].name) else { continue }
-            let others = names.filter { $0 != changes[index].name }.sorted().map { "'\($0)'" }.joined(separator: ", ")
+        for index in changes.indices where changes[index].action != .orphan {
+            guard let orderID = changes[index].orderID, let names = shared[orderID] else { continue }
+            let own = changes[index].movedFrom ?? changes[index].name
+            let others = names.filter { $0 != own }.sorted().map { "'\($0)'" }.joined(separator: ", ")
             changes[index].action = .blocked
             changes[index].reasons = ["order \(orderID) is recorded under \(others) too, and one order is one certificate; run 'certform state forget' for the name it does not belong to"]
             (changes[index].request, changes[index].renewalOfOrderID, changes[index].renewedThumbprint) = (nil, nil, nil)
             (changes[index].specDigest, changes[index].settingsDigest, changes[index].csrDigest) = (nil, nil, nil)
         }
+    }
+
+    /// The orders state records under more than one name (as a name's order, or in another
+    /// name's history), with those names; usually none. A set of order ids first, the names only
+    /// when an order turns up twice (a plan of 100,000 certificates should not build a table of
+    /// them all to find none).
+    static func sharedOrders(_ state: State) -> [Int: Set<String>] {
+        var current: Set<Int> = []
+        current.reserveCapacity(state.certificates.count)
+        var twice: Set<Int> = []
+        for record in state.certificates.values where !current.insert(record.orderID).inserted {
+            twice.insert(record.orderID)
+        }
+        for record in state.certificates.values where !record.history.isEmpty {
+            for entry in record.history {
+                if let id = entry["order_id"]?.intValue, id != record.orderID, current.contains(id) { twice.insert(id) }
+            }
+        }
+        guard !twice.isEmpty else { return [:] }
+        var names: [Int: Set<String>] = [:]
+        for (name, record) in state.certificates {
+            if twice.contains(record.orderID) { names[record.orderID, default: []].insert(name) }
+            for entry in record.history {
+                if let id = entry["order_id"]?.intValue, id != record.orderID, twice.contains(id) { names[id, default: []].insert(name) }
+            }
+        }
+        return names
     }
 
     /// The decision for `spec`; when it sends the CSR and the spec does not hold it verified, the

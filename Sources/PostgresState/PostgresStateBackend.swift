@@ -166,7 +166,7 @@ public actor PostgresStateBackend: StateBackend {
         await gate.enter()
         defer { gate.leave() }
         var next = state
-        next.serial += 1
+        next.serial = try state.nextSerial(path: name)
         if next.lineage == nil { next.lineage = UUID().uuidString.lowercased() }
         let previous = known.flatMap { $0.serial == state.serial && $0.lineage == state.lineage ? $0 : nil }
         try await transaction { () async throws(StateError) in

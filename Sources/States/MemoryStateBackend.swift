@@ -13,7 +13,7 @@ public actor MemoryStateBackend: StateBackend {
 
     public func save(_ state: State) async throws(StateError) -> State {
         var next = state
-        next.serial += 1
+        next.serial = try state.nextSerial(path: "memory")
         stored = next
         return next
     }

@@ -23,6 +23,15 @@ public struct State: Sendable, Hashable {
     /// Top-level fields certform does not know, kept as written.
     public var extra: [String: JSONValue]
 
+    /// The serial of the next write: one more, refused (before anything is written, or sent)
+    /// when that would pass ``maxSerial`` and make the state unreadable.
+    public func nextSerial(path: String) throws(StateError) -> Int {
+        guard serial < State.maxSerial else {
+            throw .unwritable(path: path, reason: "its serial \(serial) is the largest a state may hold; it cannot be written until its serial is set lower by hand")
+        }
+        return serial + 1
+    }
+
     /// The empty state that a missing file stands for.
     public init() {
         lineage = nil
@@ -86,7 +95,7 @@ public struct State: Sendable, Hashable {
             throw StateFormatError("format_version \(JSONWriter.compact(version)) is not one this certform reads (it reads \(State.formatVersion)); use a newer certform")
         }
         guard let lineage = object["lineage"]?.stringValue, !lineage.isEmpty else { throw StateFormatError("lineage must be a non-empty string") }
-        // At most 2^53 − 1, the largest integer every JSON reader keeps exactly; the next write adds one.
+        // At most 2^53 − 1, the largest integer every JSON reader keeps exactly (``nextSerial(path:)``).
         guard let serial = object["serial"]?.intValue, (0...State.maxSerial).contains(serial) else {
             throw StateFormatError("serial must be an integer from 0 to \(State.maxSerial)")
         }

@@ -112,7 +112,7 @@ public final class StateStore: StateBackend, @unchecked Sendable {
     public func save(_ state: State) async throws(StateError) -> State {
         try checkSerial(state)
         var next = state
-        next.serial += 1
+        next.serial = try state.nextSerial(path: path)
         if next.lineage == nil { next.lineage = UUID().uuidString.lowercased() }
         let bytes = mutex.withLock { renderer.render(next) }
         try checkDirectories()

@@ -238,6 +238,10 @@ import Testing
                    commonName: "kept.example.com", product: .sslDVGeoTrust, extra: ["order_id": 555]),
         ]
         state.certificates["kept"] = StateRecord(orderID: 555, product: .sslDVGeoTrust, commonName: "kept.example.com", dnsNames: [], status: .issued)
+        // A renamed certificate's reissue, written before intents named moved_from.
+        state.intents.append(Intent(id: "i-5", name: "renamed", action: .reissue, createdAt: "2026-11-30T10:00:00Z", requestDigest: "sha256:v",
+                                    commonName: "renamed.example.com", product: .sslDVGeoTrust, extra: ["order_id": 556]))
+        state.certificates["renamed-old"] = StateRecord(orderID: 556, product: .sslDVGeoTrust, commonName: "renamed.example.com", dnsNames: [], status: .issued)
         _ = try await StateFixture.open(location) { try await $0.save(state) }
         let blocked = try CLI.run(["plan"], in: repo.path, environment: environment)
         #expect(blocked.status == 1)
@@ -255,13 +259,15 @@ import Testing
         let otherOrder = try CLI.run(["state", "resolve", "i-4", "--order", "777"], in: repo.path, environment: environment)
         #expect(otherOrder.status == 1)
         #expect(otherOrder.stderr.contains("error: a reissue keeps its order: 'kept' records order 555, not 777"), "\(otherOrder.stderr)")
-        #expect(try await StateFixture.open(location) { try await $0.load() }.intents.map(\.id) == ["i-3", "i-4"])
+        #expect(try await StateFixture.open(location) { try await $0.load() }.intents.map(\.id) == ["i-3", "i-4", "i-5"])
+        #expect(try CLI.run(["state", "resolve", "i-5", "--order", "556"], in: repo.path, environment: environment).status == 0)
         let reissued = try CLI.run(["state", "resolve", "i-4", "--order", "555"], in: repo.path, environment: environment)
         #expect(reissued.status == 0, "\(reissued.stderr)")
         #expect(try CLI.run(["state", "resolve", "i-3", "--not-placed"], in: repo.path, environment: environment).status == 0)
         let after = try await StateFixture.open(location) { try await $0.load() }
         #expect(after.intents.isEmpty)
         #expect(after.certificates["kept"]?.orderID == 555 && after.certificates["kept"]?.status == .reissuePending)
+        #expect(after.certificates["renamed"]?.orderID == 556 && after.certificates["renamed-old"] == nil)
         #expect(after.certificates["web"]?.orderID == 777)
         #expect(after.certificates["web"]?.dnsNames == ["www.example.com"])
         #expect(after.certificates["other"] == nil)

@@ -130,8 +130,10 @@ import Testing
         #expect(GitIndex.load(worktree: root)?.blobID(ofCanonicalPath: path) != nil)
         // An index written no later than the file was modified: an edit in that instant would not
         // show in the file's stat, so the entry answers nothing (git then hashes the file too).
+        // The file's own time, in whole seconds (a Date round trip could round it up, past the file's).
         let modified = try #require(FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)
-        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: root + "/.git/index")
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: modified.timeIntervalSince1970.rounded(.down))],
+                                              ofItemAtPath: root + "/.git/index")
         #expect(try #require(GitIndex.load(worktree: root)).blobID(ofCanonicalPath: path) == nil)
     }
 

@@ -225,6 +225,20 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         #expect(plan.summary.paidOrders == 0)
         // Alone, the same record renews.
         #expect(Fixture.plan([api], Fixture.state(["api": record])).changes.map(\.action) == [.renew])
+        // A renamed certificate adopts one of the two records: still blocked; an orphan holding
+        // the order stays an orphan (it sends nothing).
+        var renamed = Fixture.spec("api-new", commonName: "api.example.com", dnsNames: [])
+        renamed.movedFrom = "api"
+        let moved = Fixture.plan([renamed], Fixture.state(["api": record, "dup": record]))
+        #expect(moved.changes.map(\.name) == ["api-new", "dup"])
+        #expect(moved.changes.map(\.action) == [.blocked, .orphan])
+        #expect(moved.changes[0].reasons.first?.hasPrefix("order 6484932 is recorded under 'dup' too") == true, "\(moved.changes[0].reasons)")
+        // The order in another name's history: renewed once already, under that name.
+        var renewedOnce = Fixture.record(for: dup, orderID: 6490000)
+        renewedOnce.history = [["order_id": 6484932, "ended": "renewed"]]
+        let history = Fixture.plan([api, dup], Fixture.state(["api": record, "dup": renewedOnce]))
+        #expect(history.changes.map(\.action) == [.blocked, .none])
+        #expect(history.changes[0].reasons.first?.hasPrefix("order 6484932 is recorded under 'dup' too") == true)
     }
 
     @Test func sameNamesUnderAFailedOrderDoNotBlock() {

@@ -154,6 +154,26 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
     }
 
+    /// A serial at the largest a state may hold reads, but is not written on: the next write
+    /// would make the state unreadable, and apply writes an intent before it sends anything.
+    @Test func aStateAtTheLargestSerialIsNotWrittenOn() async throws {
+        let dir = TemporaryDirectory()
+        let text = "{\"format_version\": 1, \"lineage\": \"x\", \"serial\": 9007199254740991}"
+        let path = dir.write("orders.json", text)
+        let store = StateStore(path: path)
+        let state = try await store.load()
+        #expect(state.serial == State.maxSerial)
+        do {
+            _ = try await store.save(state)
+            Issue.record("expected the write to be refused")
+        } catch {
+            #expect(error.description.contains("its serial 9007199254740991 is the largest a state may hold"), "\(error)")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+        let below = StateStore(path: dir.write("below.json", text.replacingOccurrences(of: "740991", with: "740990")))
+        #expect(try await below.save(try await below.load()).serial == State.maxSerial)
+    }
+
     @Test func unwritableDirectoryLeavesTheStateIntact() async throws {
         let dir = TemporaryDirectory()
         let path = dir.write("state/orders.json", Self.sample)

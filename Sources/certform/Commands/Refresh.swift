@@ -59,7 +59,7 @@ struct Refresh: AsyncParsableCommand {
         let state = await writer.state
         let names = hook != nil ? DomainValidator.names(in: state, hook: true) : DomainValidator.namesNeedingValues(state, now: Date())
         if !names.isEmpty {
-            let validation = await DomainValidator(client: client, writer: writer, options: .init(hook: hook)).run(names: names)
+            let validation = await DomainValidator(client: client, writer: writer, options: .init(hook: hook, confirmShown: true)).run(names: names)
             DCVView.section(validation)
             failed = failed || validation.contains(where: \.failed)
         }

@@ -171,7 +171,13 @@ struct StateCommand: AsyncParsableCommand {
                     }
                     let intent = state.intents.remove(at: index)
                     if let order {
-                        let (previous, movedFrom) = Applier.previous(of: intent, in: state)
+                        var (previous, movedFrom) = Applier.previous(of: intent, in: state)
+                        let holders = state.certificates.filter { $0.value.orderID == order }
+                        if previous == nil, intent.action == .reissue, holders.count == 1, let holder = holders.first {
+                            // A renamed certificate's reissue from before intents named moved_from:
+                            // the one record holding the order is its old one.
+                            (previous, movedFrom) = (holder.value, holder.key)
+                        }
                         if let problem = Self.problem(recording: order, for: intent, previous: previous, in: state) {
                             Console.error("error: \(problem)")
                             return false

@@ -52,7 +52,10 @@ enum DCVView {
         if report.awaitingValidation {
             lines += publications(report)
             if !report.tasks.isEmpty && !report.confirmed {
-                lines.append("  not confirmed: names and value are the state file's; run with the API key to show what CertCentral holds")
+                // With a problem, it says why CertCentral did not confirm them; without one, no key was given.
+                lines.append(report.problems.isEmpty
+                    ? "  not confirmed: names and value are the state file's; run with the API key to show what CertCentral holds"
+                    : "  not confirmed: names and value are the state file's (see the problem below)")
             }
         }
         for run in report.hookRuns { lines += hookLines(run) }
