@@ -241,6 +241,13 @@ struct PlannerCase: CustomTestStringConvertible, Sendable {
         #expect(history.changes[0].reasons.first?.hasPrefix("order 6484932 is recorded under 'dup' too") == true)
     }
 
+    @Test func sortedOrderIDsAreSearchedExactly() {
+        let ids = [3, 5, 5, 9, 12]
+        #expect([3, 5, 9, 12].allSatisfy { Planner.contains(ids, $0) })
+        #expect(![0, 4, 6, 10, 13].contains { Planner.contains(ids, $0) })
+        #expect(!Planner.contains([], 1))
+    }
+
     @Test func sameNamesUnderAFailedOrderDoNotBlock() {
         let old = Fixture.spec("old")
         var record = Fixture.record(for: old)
