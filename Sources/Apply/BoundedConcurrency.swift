@@ -14,7 +14,7 @@ func runBounded<Item: Sendable, Result: Sendable>(
             next += 1
             group.addTask { await body(item) }
         }
-        for _ in 0..<max(1, limit) { launch() }
+        for _ in 0..<min(max(1, limit), items.count) { launch() }
         for await result in group {
             results.append(result)
             await progress(result)

@@ -57,6 +57,15 @@ public struct CertificateBundle: Sendable {
         return Insecure.SHA1.hash(data: serializer.serializedBytes).map { String(format: "%02X", $0) }.joined()
     }
 
+    /// The leaf's DNS subject alternative names, lowercased (none when they do not parse).
+    public var dnsNames: Set<String> {
+        guard let names = try? leaf.extensions.subjectAlternativeNames else { return [] }
+        return Set(names.compactMap { name in
+            if case .dnsName(let dns) = name { return dns.lowercased() }
+            return nil
+        })
+    }
+
     /// SHA-256 of the leaf's SubjectPublicKeyInfo, lowercase hex, as a CSR's key is summarised.
     public var publicKeySHA256: String {
         SHA256.hash(data: Array(leaf.publicKey.subjectPublicKeyInfoBytes)).map { String(format: "%02x", $0) }.joined()

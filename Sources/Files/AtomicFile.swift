@@ -13,13 +13,18 @@ public struct AtomicFileError: Error, Sendable, CustomStringConvertible {
 /// A new file gets mode 0600 unless told otherwise (state files and the sandbox's data are nobody
 /// else's business; certificates, public material, are written 0644); a file being replaced keeps
 /// its mode. Only a regular file is replaced: a symbolic link, a
-/// FIFO or a directory at `path` is refused, not followed or renamed over.
+/// FIFO or a directory at `path` is refused, not followed or renamed over. A relative path may not
+/// pass through a directory that is a symbolic link: a repository's `state` or `certs` committed
+/// as a link would otherwise have certform write outside it.
 public enum AtomicFile {
     public static func write(_ text: String, to path: String, newFileMode: mode_t = 0o600) throws(AtomicFileError) {
         try write(Array(text.utf8), to: path, newFileMode: newFileMode)
     }
 
     public static func write(_ bytes: [UInt8], to path: String, newFileMode: mode_t = 0o600) throws(AtomicFileError) {
+        if let linked = FileStatus.linkedDirectory(on: path) {
+            throw AtomicFileError(path: path, reason: "its directory '\(linked)' is a symbolic link, which certform does not follow in a relative path; use the directory itself, or give an absolute path")
+        }
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         try createDirectory(directory, for: path)

@@ -11,6 +11,8 @@ public enum CSRInspector {
         case badSignature
         case weakKey(String)
         case namesNotDeclared([String])
+        /// Names certform cannot read or check: it cannot vouch that they are the entry's.
+        case unreadableNames(String)
 
         public var description: String {
             switch self {
@@ -19,6 +21,8 @@ public enum CSRInspector {
             case .weakKey(let key): return "the CSR's key is \(key); use RSA of at least 2048 bits, or ECDSA P-256 or P-384"
             case .namesNotDeclared(let names):
                 return "the CSR carries \(names.map { "'\($0)'" }.joined(separator: ", ")), which \(names.count == 1 ? "is" : "are") not the common_name or in dns_names"
+            case .unreadableNames(let what):
+                return "the CSR carries \(what), so the names it asks for cannot be checked; make it with only the common_name and DNS subject alternative names"
             }
         }
     }
@@ -31,7 +35,7 @@ public enum CSRInspector {
                 throw .badSignature
             }
             let keyDescription = try acceptedKeyDescription(csr.publicKey)
-            let names = requestedNames(of: csr)
+            let names = try requestedNames(of: csr)
             let declared = Set(declaredNames.map { $0.lowercased() })
             let extra = names.subtracting(declared).sorted()
             if !extra.isEmpty { throw .namesNotDeclared(extra) }
@@ -48,8 +52,17 @@ public enum CSRInspector {
             if let der = plainPEMBody(pem) {
                 return try CertificateSigningRequest(derEncoded: der)
             }
+            // The file's text is what apply sends: text around the block, or a second one, would
+            // reach CertCentral unchecked.
+            let trimmed = pem.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.contains("-----BEGIN CERTIFICATE REQUEST-----")
+                    || (trimmed.hasPrefix("-----BEGIN CERTIFICATE REQUEST-----") && trimmed.hasSuffix("-----END CERTIFICATE REQUEST-----")
+                        && trimmed.components(separatedBy: "-----BEGIN ").count == 2) else {
+                throw Failure.unparsable("the file must hold one PEM 'CERTIFICATE REQUEST' block and nothing else")
+            }
             return try CertificateSigningRequest(pemEncoded: pem)
         } catch {
+            if let failure = error as? Failure { throw failure }
             // swift-certificates refuses RSA keys under 2048 bits while parsing.
             if String(describing: error).contains("incorrectParameterSize") {
                 throw .weakKey("RSA of fewer than 2048 bits")
@@ -72,19 +85,31 @@ public enum CSRInspector {
         throw .weakKey(String(describing: key))
     }
 
-    /// The subject's common names and the SAN DNS names of `csr`, lowercased.
-    static func requestedNames(of csr: CertificateSigningRequest) -> Set<String> {
+    /// The subject's common names and the SAN DNS names of `csr`, lowercased. Whatever could
+    /// carry a name certform does not see is refused rather than skipped — a common name in a
+    /// string type it cannot read (a BMPString), an extension request or SAN that does not parse
+    /// (two SAN extensions, a name that is not IA5), a second extension request, or a SAN that is
+    /// not a DNS name — since the CA reads the CSR, not certform's summary of it.
+    static func requestedNames(of csr: CertificateSigningRequest) throws(Failure) -> Set<String> {
         var names = Set<String>()
         for rdn in csr.subject {
             for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
-                if let name = String(attribute.value) { names.insert(name.lowercased()) }
+                guard let name = String(attribute.value) else { throw .unreadableNames("a common name in a string type certform does not read") }
+                names.insert(name.lowercased())
             }
         }
-        if let request = try? csr.attributes.extensionRequest,
-           let san = try? request.extensions.subjectAlternativeNames {
-            for name in san {
-                if case .dnsName(let dns) = name { names.insert(dns.lowercased()) }
-            }
+        guard csr.attributes.filter({ $0.oid == .CSRAttributes.extensionRequest }).count <= 1 else {
+            throw .unreadableNames("more than one extension request")
+        }
+        let san: SubjectAlternativeNames?
+        do {
+            san = try csr.attributes.extensionRequest?.extensions.subjectAlternativeNames
+        } catch {
+            throw .unreadableNames("extensions that do not parse (\(describe(error)))")
+        }
+        for name in san ?? SubjectAlternativeNames() {
+            guard case .dnsName(let dns) = name else { throw .unreadableNames("a subject alternative name that is not a DNS name (\(name))") }
+            names.insert(dns.lowercased())
         }
         return names
     }

@@ -31,3 +31,14 @@ import Testing
         #expect(Applier.previous(of: intent, in: state).0?.orderID == 8 && Applier.previous(of: intent, in: state).1 == nil)
     }
 }
+
+/// `--concurrency` comes from the command line: a limit far above the work is the work's size,
+/// not a loop of that many launches (`--concurrency 9223372036854775807` ran for minutes).
+@Suite struct BoundedConcurrencyTests {
+    @Test func aHugeLimitRunsEachItemOnce() async {
+        let results = await runBounded([1, 2, 3], limit: Int.max, body: { $0 * 10 }, progress: { _ in })
+        #expect(results.sorted() == [10, 20, 30])
+        #expect(await runBounded([Int](), limit: Int.max, body: { $0 }, progress: { _ in }).isEmpty)
+        #expect(await runBounded([1, 2], limit: 0, body: { $0 }, progress: { _ in }).sorted() == [1, 2])
+    }
+}

@@ -78,6 +78,31 @@ import Testing
         #expect(again.stdout.contains("0 written, 3 up to date"), "\(again.stdout)")
     }
 
+    /// Two certificates may share a key; a state edited to give one the other's certificate id and
+    /// thumbprint must not get that certificate written under its name.
+    @Test func aStateCannotPointOneNameAtAnothersCertificateFile() async throws {
+        let repo = try ApplyRepository(count: 2)
+        let key = repo.path + "/shared.key"
+        #expect(try Subprocess.run("/usr/bin/env", ["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key]).status == 0)
+        for name in ["c00", "c01"] {
+            let made = try Subprocess.run("/usr/bin/env", ["openssl", "req", "-new", "-key", key, "-subj", "/CN=\(name).example.com",
+                                                           "-addext", "subjectAltName=DNS:\(name).example.com", "-out", repo.path + "/csr/\(name).csr"])
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        #expect(try Self.run(repo, ["apply", "--auto-approve"]).status == 0)
+        #expect(try Self.run(repo, ["refresh", "--certs-dir", "certs"]).stdout.contains("2 written"))
+        let own = try Self.thumbprint(of: repo.path + "/certs/c01.pem")
+        var state = try await repo.state()
+        let other = try #require(state.certificates["c00"])
+        state.certificates["c01"]?.certificateID = other.certificateID
+        state.certificates["c01"]?.thumbprint = other.thumbprint
+        _ = try await StateStore(path: repo.statePath).save(state)
+        let refresh = try Self.run(repo, ["refresh", "--certs-dir", "certs"])
+        #expect(refresh.status == 1)
+        #expect(refresh.stderr.contains("c01: certificate file FAILED: the downloaded certificate does not name c01.example.com"), "\(refresh.stdout)\(refresh.stderr)")
+        #expect(try Self.thumbprint(of: repo.path + "/certs/c01.pem") == own, "the file keeps c01's own certificate")
+    }
+
     /// The SHA-1 of the first certificate in `file`, as openssl computes it.
     static func thumbprint(of file: String) throws -> String {
         let result = try Subprocess.run("/usr/bin/env", ["openssl", "x509", "-in", file, "-noout", "-fingerprint", "-sha1"])

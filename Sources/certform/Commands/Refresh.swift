@@ -92,11 +92,12 @@ struct Refresh: AsyncParsableCommand {
             Console.error("error: certificate files not written: the manifests have errors, so no key can be checked against its CSR")
             return true
         }
-        var keys: [String: String] = [:]
+        var expected: [String: CertificateFiles.Expected] = [:]
         for spec in manifests.certificates {
-            if let key = spec.csrSummary?.publicKeySHA256 { keys[spec.name] = key }
+            guard let key = spec.csrSummary?.publicKeySHA256 else { continue }
+            expected[spec.name] = .init(publicKeySHA256: key, names: Set(([spec.commonName] + (spec.dnsNames ?? [])).map { $0.lowercased() }))
         }
-        let reports = await CertificateFiles(directory: directory, client: client).sync(state, publicKeys: keys)
+        let reports = await CertificateFiles(directory: directory, client: client).sync(state, expected: expected)
         CertificateFilesView.report(reports, directory: directory)
         return reports.contains { if case .failed = $0.outcome { return true } else { return false } }
     }
