@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "YAML", "Dates", "Digests", "Parallel", "Files", "CertCentralAPI", "Escaping",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

@@ -68,6 +68,12 @@ public struct CertificateFiles: Sendable {
             return .upToDate(path: path)
         }
         guard let expected else { return .skipped("no CSR in the manifests to check its key against; nothing written") }
+        // Names the manifest added since the order: its certificate cannot carry them until the
+        // reissue apply places — nothing to write, and nothing wrong.
+        let ordered = Set(([record.commonName] + record.dnsNames).map { $0.lowercased() })
+        guard expected.names.isSubset(of: ordered) else {
+            return .skipped("the manifest names \(expected.names.subtracting(ordered).sorted().joined(separator: ", ")), which the order does not yet (a reissue or renewal is to come); nothing written")
+        }
         let bundle: CertificateBundle
         do {
             bundle = try CertificateBundle(pem: try await client.downloadCertificate(certificateID))

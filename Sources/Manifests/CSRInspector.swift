@@ -1,6 +1,7 @@
 import Crypto
 import _CryptoExtras
 import Foundation
+import SwiftASN1
 import X509
 
 /// Checks a PEM CSR the way SPEC §2.2 asks: it parses, its signature verifies, its key is RSA of
@@ -22,7 +23,7 @@ public enum CSRInspector {
             case .namesNotDeclared(let names):
                 return "the CSR carries \(names.map { "'\($0)'" }.joined(separator: ", ")), which \(names.count == 1 ? "is" : "are") not the common_name or in dns_names"
             case .unreadableNames(let what):
-                return "the CSR carries \(what), so the names it asks for cannot be checked; make it with only the common_name and DNS subject alternative names"
+                return "the CSR carries \(what), so the names it asks for cannot be checked"
             }
         }
     }
@@ -35,6 +36,7 @@ public enum CSRInspector {
                 throw .badSignature
             }
             let keyDescription = try acceptedKeyDescription(csr.publicKey)
+            try checkAttributes(pem)
             let names = try requestedNames(of: csr)
             let declared = Set(declaredNames.map { $0.lowercased() })
             let extra = names.subtracting(declared).sorted()
@@ -58,7 +60,7 @@ public enum CSRInspector {
             guard !trimmed.contains("-----BEGIN CERTIFICATE REQUEST-----")
                     || (trimmed.hasPrefix("-----BEGIN CERTIFICATE REQUEST-----") && trimmed.hasSuffix("-----END CERTIFICATE REQUEST-----")
                         && trimmed.components(separatedBy: "-----BEGIN ").count == 2) else {
-                throw Failure.unparsable("the file must hold one PEM 'CERTIFICATE REQUEST' block and nothing else")
+                throw Failure.unparsable("the file must hold one PEM 'CERTIFICATE REQUEST' block and nothing else (no text before or after it, such as what 'openssl req -text' prints, and no byte-order mark): its text is sent as it is")
             }
             return try CertificateSigningRequest(pemEncoded: pem)
         } catch {
@@ -94,12 +96,11 @@ public enum CSRInspector {
         var names = Set<String>()
         for rdn in csr.subject {
             for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
-                guard let name = String(attribute.value) else { throw .unreadableNames("a common name in a string type certform does not read") }
+                guard let name = String(attribute.value) ?? otherText(attribute.value) else {
+                    throw .unreadableNames("a common name in a string type certform does not read (not UTF-8, printable or IA5: make the CSR with openssl's default string_mask = utf8only, or -utf8)")
+                }
                 names.insert(name.lowercased())
             }
-        }
-        guard csr.attributes.filter({ $0.oid == .CSRAttributes.extensionRequest }).count <= 1 else {
-            throw .unreadableNames("more than one extension request")
         }
         let san: SubjectAlternativeNames?
         do {
@@ -112,6 +113,47 @@ public enum CSRInspector {
             names.insert(dns.lowercased())
         }
         return names
+    }
+
+    /// A common name in the string types swift-certificates leaves undecoded that openssl writes
+    /// with an older `string_mask` (a wildcard's `*` is not printable): a T61String of ASCII bytes,
+    /// or a BMPString (UTF-16 big-endian). Nil for anything else.
+    static func otherText(_ value: RelativeDistinguishedName.Attribute.Value) -> String? {
+        var serializer = DER.Serializer()
+        guard (try? serializer.serialize(ASN1Any(value))) != nil, let node = try? DER.parse(serializer.serializedBytes),
+              case .primitive(let bytes) = node.content, node.identifier.tagClass == .universal else { return nil }
+        switch node.identifier.tagNumber {
+        case 20 where bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }):  // T61String, ASCII only
+            return String(decoding: bytes, as: UTF8.self)
+        case 30 where bytes.count % 2 == 0:  // BMPString
+            let units = stride(from: bytes.startIndex, to: bytes.endIndex, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+            return String(decoding: units, as: UTF16.self)
+        default:
+            return nil
+        }
+    }
+
+    /// Microsoft's own extension request attribute, which some CAs read too.
+    static let microsoftExtensionRequest: ASN1ObjectIdentifier = [1, 3, 6, 1, 4, 1, 311, 2, 1, 14]
+
+    /// Refuses a CSR whose attributes hold a second extension request, or Microsoft's: a parsed
+    /// CSR keeps one attribute per type (the last), so names in another would go unchecked.
+    /// Counted in the DER itself.
+    static func checkAttributes(_ pem: String) throws(Failure) {
+        guard let der = plainPEMBody(pem) ?? (try? PEMDocument(pemString: pem).derBytes),
+              let root = try? DER.parse(der), case .constructed(let top) = root.content,
+              let info = top.first(where: { _ in true }), case .constructed(let fields) = info.content else { return }
+        var requests = 0
+        for field in fields where field.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) {
+            guard case .constructed(let attributes) = field.content else { continue }
+            for attribute in attributes {
+                guard case .constructed(let parts) = attribute.content, let first = parts.first(where: { _ in true }),
+                      let oid = try? ASN1ObjectIdentifier(derEncoded: first) else { continue }
+                if oid == .CSRAttributes.extensionRequest { requests += 1 }
+                if oid == microsoftExtensionRequest { throw .unreadableNames("a Microsoft extension request (1.3.6.1.4.1.311.2.1.14)") }
+            }
+        }
+        if requests > 1 { throw .unreadableNames("more than one extension request") }
     }
 
     /// The DER bytes of a PEM text that is exactly one `CERTIFICATE REQUEST` block (what

@@ -24,6 +24,17 @@ enum CLI {
         }
         return try Subprocess.run(path, arguments, in: directory ?? root, environment: environment, stdin: stdin)
     }
+
+    /// ``run(_:in:environment:stdin:executable:)`` on a thread of its own, for a run that waits
+    /// long (a minute of retries): waiting on the concurrency pool's few threads (two on a
+    /// two-core machine) would stall every other test's in-process server meanwhile.
+    static func runDetached(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) async throws -> Subprocess.Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(arguments, in: directory, environment: environment) })
+            }
+        }
+    }
 }
 
 struct CLIError: Error, CustomStringConvertible {
